@@ -1,0 +1,101 @@
+/**
+ * The closed set of errors OmenDB raises. Every error extends {@link OmenError}
+ * and carries a stable string `code` that callers may switch on; messages may
+ * change between versions, codes do not.
+ */
+
+/** One problem found while validating input, in the shape zod reports. */
+export interface ValidationIssue {
+  /** Stable machine-readable code, e.g. `invalid_type`, `non_finite`. */
+  code: string;
+  /** Where in the input: `['embeddings', 3, 17]`. */
+  path: (string | number)[];
+  message: string;
+}
+
+export abstract class OmenError extends Error {
+  abstract readonly code: string;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Input rejected before anything was written. */
+export class ValidationError extends OmenError {
+  readonly code: string = 'VALIDATION';
+  readonly issues: ValidationIssue[];
+  constructor(message: string, issues: ValidationIssue[] = []) {
+    super(issues.length > 0 ? `${message}: ${formatIssues(issues)}` : message);
+    this.issues = issues;
+  }
+}
+
+/** A vector whose length differs from the collection's dimension. */
+export class DimensionMismatchError extends ValidationError {
+  override readonly code = 'DIMENSION_MISMATCH';
+  constructor(
+    readonly expected: number,
+    readonly actual: number,
+    path: (string | number)[] = [],
+  ) {
+    super(`expected a vector of dimension ${expected}, got ${actual}`, [
+      { code: 'dimension_mismatch', path, message: `expected ${expected}, got ${actual}` },
+    ]);
+  }
+}
+
+/** An id given to `add` that already exists, or twice in one call. */
+export class DuplicateIdError extends ValidationError {
+  override readonly code = 'DUPLICATE_ID';
+  constructor(readonly id: string, detail: string) {
+    super(`duplicate id ${JSON.stringify(id)}: ${detail}`);
+  }
+}
+
+/** A collection (or other named object) that does not exist. */
+export class NotFoundError extends OmenError {
+  readonly code = 'NOT_FOUND';
+}
+
+/** `createCollection` of a name that is taken. */
+export class AlreadyExistsError extends OmenError {
+  readonly code = 'ALREADY_EXISTS';
+}
+
+/** Stored bytes that fail a checksum or a structural check. */
+export class CorruptionError extends OmenError {
+  readonly code = 'CORRUPTION';
+  constructor(
+    readonly file: string,
+    readonly offset: number,
+    detail: string,
+  ) {
+    super(`corruption in ${file} at offset ${offset}: ${detail}`);
+  }
+}
+
+/** The directory is held by another open database (this or another process). */
+export class LockError extends OmenError {
+  readonly code = 'LOCKED';
+}
+
+/** Use of a database or collection after `close()` or `deleteCollection()`. */
+export class ClosedError extends OmenError {
+  readonly code = 'CLOSED';
+}
+
+/**
+ * An I/O operation failed while writing. The database refuses all further
+ * writes (it never reports success after a failed write or fsync); reopen it.
+ */
+export class IOError extends OmenError {
+  readonly code = 'IO';
+}
+
+function formatIssues(issues: ValidationIssue[]): string {
+  return issues
+    .slice(0, 5)
+    .map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ');
+}
