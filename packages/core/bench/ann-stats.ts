@@ -1,0 +1,34 @@
+/** Small statistics helpers for bench/ann.ts. */
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+export interface SweepPoint {
+  ef: number;
+  recall: number;
+  qps: number;
+}
+
+/**
+ * QPS at `target` recall, interpolated linearly in recall between the two
+ * sweep points around it (log-QPS would bend it by < 2 % at these spacings).
+ * When the lowest ef already reaches the target, that point's QPS (a lower
+ * bound); null when no ef reaches it.
+ */
+export function qpsAtRecall(points: readonly SweepPoint[], target: number): number | null {
+  const sorted = [...points].sort((a, b) => a.ef - b.ef);
+  if (sorted.length === 0) return null;
+  if (sorted[0].recall >= target) return sorted[0].qps;
+  for (let i = 1; i < sorted.length; i++) {
+    const lo = sorted[i - 1];
+    const hi = sorted[i];
+    if (hi.recall >= target && lo.recall < target) {
+      const t = (target - lo.recall) / (hi.recall - lo.recall);
+      return lo.qps + t * (hi.qps - lo.qps);
+    }
+  }
+  return null;
+}

@@ -1,0 +1,248 @@
+import { ClosedError, DimensionMismatchError, DuplicateIdError, NotFoundError, ValidationError } from '../errors.js';
+import { WalRecordType } from '../format/wal-record.js';
+import { compileWhere, compileWhereDocument } from '../search/filter/index.js';
+import { passes, scanCollection, searchCollection, type RowFilter } from '../search/fanout.js';
+import type { CollectionState } from '../storage/collection-state.js';
+import type { CollectionStore } from '../storage/collection-store.js';
+import type { IncludeField, Metadata, Metric } from '../types.js';
+import { collectionStats } from '../memory/collection-stats.js';
+import { validateIds, packVectors, validateRecords, type RecordsInput } from './records.js';
+import { DEFAULT_GET_INCLUDE, DEFAULT_QUERY_INCLUDE, type CollectionStats, type GetResult, type QueryResult } from './results.js';
+import { deleteSchema, getSchema, parse, querySchema } from './schemas.js';
+
+/** Arguments of `Collection.query`. */
+export interface QueryArgs {
+  /** `number[][]` or `Float32Array[]`, q × dimension. */
+  queryEmbeddings: (number[] | Float32Array)[];
+  /** Results per query (k); default 10. */
+  nResults?: number;
+  where?: Record<string, unknown>;
+  whereDocument?: Record<string, unknown>;
+  /** Default `['metadatas', 'documents', 'distances']`. */
+  include?: IncludeField[];
+  /** HNSW candidate list size for this query; default the collection's. */
+  efSearch?: number;
+  /** Brute-force search over every row (exact ground truth); default false. */
+  exact?: boolean;
+}
+
+export interface GetArgs {
+  ids?: string[];
+  where?: Record<string, unknown>;
+  whereDocument?: Record<string, unknown>;
+  limit?: number;
+  offset?: number;
+  /** Default `['metadatas', 'documents']`. */
+  include?: IncludeField[];
+}
+
+export interface DeleteArgs {
+  ids?: string[];
+  where?: Record<string, unknown>;
+  whereDocument?: Record<string, unknown>;
+}
+
+/**
+ * A named set of records (id, vector, metadata, document) with one dimension
+ * and metric. Obtained from `OmenDB.createCollection` / `getCollection`.
+ * Methods throw ClosedError after the database is closed or the collection deleted.
+ */
+export class Collection {
+  /** @internal */
+  constructor(
+    private readonly store: CollectionStore,
+    private readonly isOpen: () => boolean,
+  ) {}
+
+  get name(): string {
+    return this.store.name;
+  }
+
+  get metric(): Metric {
+    return this.store.state.metric;
+  }
+
+  /** Fixed at creation or by the first add; null while the collection is empty and unset. */
+  get dimension(): number | null {
+    return this.store.state.dimension;
+  }
+
+  /** The user metadata given at creation. */
+  get metadata(): Record<string, unknown> | null {
+    return this.store.manifest.metadata;
+  }
+
+  /**
+   * Adds new records. `ids`: distinct non-empty strings; `embeddings`: n × dimension
+   * (required); `metadatas`, `documents`: n entries each (optional).
+   * Throws DuplicateIdError when an id exists, DimensionMismatchError, ValidationError.
+   */
+  async add(records: RecordsInput): Promise<void> {
+    return this.mutate(records, WalRecordType.Add, true);
+  }
+
+  /** Adds records, or replaces existing ones entirely (vector, metadata, document). */
+  async upsert(records: RecordsInput): Promise<void> {
+    return this.mutate(records, WalRecordType.Upsert, true);
+  }
+
+  /**
+   * Changes existing records: given embeddings and documents replace; given
+   * metadata merges key by key (a null value removes the key), as in Chroma.
+   * Throws NotFoundError (nothing written) when an id does not exist.
+   */
+  async update(records: RecordsInput): Promise<void> {
+    return this.mutate(records, WalRecordType.Update, false);
+  }
+
+  /**
+   * Deletes the records matching `ids` and/or the filters (all of them must
+   * match when several are given). Missing ids are ignored. Throws
+   * ValidationError when no selector is given.
+   */
+  async delete(args: DeleteArgs = {}): Promise<void> {
+    this.ensureOpen();
+    const a = parse(deleteSchema, args, 'delete arguments');
+    if (a.ids === undefined && a.where === undefined && a.whereDocument === undefined) {
+      throw new ValidationError('delete needs ids, where or whereDocument');
+    }
+    const ids = a.ids === undefined ? undefined : validateIds(a.ids);
+    const filter = compileFilter(a.where, a.whereDocument);
+    return this.store.write((state) => ({ type: WalRecordType.Delete, ids: this.select(state, ids, filter) }));
+  }
+
+  /** The k nearest records to each query embedding, ascending by distance. */
+  async query(args: QueryArgs): Promise<QueryResult> {
+    this.ensureOpen();
+    const a = parse(querySchema, args, 'query arguments');
+    const include = a.include ?? DEFAULT_QUERY_INCLUDE;
+    const filter = compileFilter(a.where, a.whereDocument);
+    const state = this.store.state;
+    const result: QueryResult = { ids: [], distances: [], metadatas: [], documents: [], include };
+    if (include.includes('embeddings')) result.embeddings = [];
+    if (state.dimension === null) {
+      for (const _ of a.queryEmbeddings) pushRow(result, [], [], [], [], undefined);
+      return result;
+    }
+    const { vectors } = packVectors(a.queryEmbeddings, state.dimension, state.metric, 'queryEmbeddings');
+    const dim = state.dimension;
+    for (let q = 0; q < a.queryEmbeddings.length; q++) {
+      const hits = searchCollection(state, vectors.subarray(q * dim, (q + 1) * dim), a.nResults, filter, {
+        efSearch: a.efSearch ?? this.store.manifest.hnsw.efSearch,
+        exact: a.exact,
+      });
+      const records = hits.map((h) => state.read({ segment: h.segment, row: h.row }));
+      pushRow(
+        result,
+        records.map((r) => r.id),
+        hits.map((h) => h.distance),
+        records.map((r) => (include.includes('metadatas') ? r.metadata : null)),
+        records.map((r) => (include.includes('documents') ? r.document : null)),
+        include.includes('embeddings') ? records.map((r) => Array.from(r.vector)) : undefined,
+      );
+    }
+    return result;
+  }
+
+  /**
+   * Records by ids and/or filters. With `ids`, results follow their order
+   * (missing ids are skipped); otherwise storage order. `offset`/`limit` page.
+   */
+  async get(args: GetArgs = {}): Promise<GetResult> {
+    this.ensureOpen();
+    const a = parse(getSchema, args, 'get arguments');
+    const include = a.include ?? DEFAULT_GET_INCLUDE;
+    const ids = a.ids === undefined ? undefined : validateIds(a.ids);
+    const filter = compileFilter(a.where, a.whereDocument);
+    const state = this.store.state;
+    let locations = this.locations(state, ids, filter);
+    const offset = a.offset ?? 0;
+    locations = locations.slice(offset, a.limit === undefined ? undefined : offset + a.limit);
+    const records = locations.map((loc) => state.read(loc));
+    const result: GetResult = {
+      ids: records.map((r) => r.id),
+      metadatas: records.map((r) => (include.includes('metadatas') ? r.metadata : null)),
+      documents: records.map((r) => (include.includes('documents') ? r.document : null)),
+      include,
+    };
+    if (include.includes('embeddings')) result.embeddings = records.map((r) => Array.from(r.vector));
+    return result;
+  }
+
+  /** The first `limit` records (default 10) in storage order. */
+  async peek(args: { limit?: number } = {}): Promise<GetResult> {
+    return this.get({ limit: args.limit ?? 10 });
+  }
+
+  /** Number of live records. */
+  async count(): Promise<number> {
+    this.ensureOpen();
+    return this.store.state.count;
+  }
+
+  /** Memory and disk accounting of this collection (see `Stats`). */
+  stats(): CollectionStats {
+    this.ensureOpen();
+    return collectionStats(this.store);
+  }
+
+  private mutate(records: RecordsInput, type: WalRecordType.Add | WalRecordType.Upsert | WalRecordType.Update, requireEmbeddings: boolean): Promise<void> {
+    this.ensureOpen();
+    const state = this.store.state;
+    const valid = validateRecords(records, { requireEmbeddings, dimension: state.dimension, metric: state.metric });
+    return this.store.write((current) => {
+      // The dimension may have been fixed by an earlier write queued before this one.
+      if (valid.vectors && current.dimension !== null && valid.dim !== current.dimension) {
+        throw new DimensionMismatchError(current.dimension, valid.dim, ['embeddings', 0]);
+      }
+      if (type === WalRecordType.Add) {
+        for (const id of valid.ids) if (current.locate(id)) throw new DuplicateIdError(id, 'a record with this id exists; use upsert to replace it');
+      }
+      if (type === WalRecordType.Update) {
+        const missing = valid.ids.filter((id) => !current.locate(id));
+        if (missing.length > 0) throw new NotFoundError(`update of ${missing.length} missing id(s), e.g. ${JSON.stringify(missing[0])}`);
+      }
+      return { type, ids: valid.ids, dim: valid.dim, vectors: valid.vectors, metadatas: valid.metadatas, documents: valid.documents };
+    });
+  }
+
+  private locations(state: CollectionState, ids: string[] | undefined, filter: RowFilter) {
+    if (ids === undefined) return [...scanCollection(state, filter)];
+    const out: { segment: CollectionState['segments'][number] | null; row: number }[] = [];
+    for (const id of ids) {
+      const loc = state.locate(id);
+      if (loc && passes(state, loc.segment, loc.row, filter)) out.push(loc);
+    }
+    return out;
+  }
+
+  private select(state: CollectionState, ids: string[] | undefined, filter: RowFilter): string[] {
+    return this.locations(state, ids, filter).map((loc) => state.read(loc).id);
+  }
+
+  private ensureOpen(): void {
+    if (!this.isOpen()) throw new ClosedError(`collection ${JSON.stringify(this.store.name)} is closed or was deleted`);
+  }
+}
+
+function compileFilter(where: unknown, whereDocument: unknown): RowFilter {
+  return {
+    where: where === undefined || where === null ? undefined : compileWhere(where),
+    whereDocument: whereDocument === undefined || whereDocument === null ? undefined : compileWhereDocument(whereDocument),
+  };
+}
+
+function pushRow(
+  result: QueryResult,
+  ids: string[],
+  distances: number[],
+  metadatas: (Metadata | null)[],
+  documents: (string | null)[],
+  embeddings: number[][] | undefined,
+): void {
+  result.ids.push(ids);
+  result.distances.push(distances);
+  result.metadatas.push(metadatas);
+  result.documents.push(documents);
+  if (embeddings && result.embeddings) result.embeddings.push(embeddings);
+}

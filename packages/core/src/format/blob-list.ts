@@ -1,0 +1,85 @@
+import { CorruptionError } from '../errors.js';
+import { viewOf } from './header.js';
+
+/**
+ * A list of optional byte strings (layout in docs/format/segment.md, "Blob
+ * list"): presence flags, offsets, data. Read in place over the section bytes.
+ */
+export class BlobList {
+  private constructor(
+    readonly count: number,
+    private readonly presence: Uint8Array,
+    private readonly offsets: Uint32Array,
+    private readonly data: Uint8Array,
+    /** The encoded bytes this list reads from. */
+    readonly bytes: Uint8Array,
+  ) {}
+
+  static encode(entries: readonly (Uint8Array | null)[]): Uint8Array {
+    const count = entries.length;
+    const presenceBytes = align4(count);
+    let dataBytes = 0;
+    for (const e of entries) if (e) dataBytes += e.byteLength;
+    const headBytes = 4 + presenceBytes + (count + 1) * 4;
+    const out = new Uint8Array(headBytes + dataBytes);
+    const view = viewOf(out);
+    view.setUint32(0, count, true);
+    let at = 0;
+    for (let i = 0; i < count; i++) {
+      const e = entries[i];
+      out[4 + i] = e ? 1 : 0;
+      view.setUint32(4 + presenceBytes + i * 4, at, true);
+      if (e) {
+        out.set(e, headBytes + at);
+        at += e.byteLength;
+      }
+    }
+    view.setUint32(4 + presenceBytes + count * 4, at, true);
+    return out;
+  }
+
+  /**
+   * Reads a blob list; `bytes` is copied so the list owns its memory.
+   * Throws CorruptionError (at `file`, `offset` + position) when malformed.
+   */
+  static decode(bytes: Uint8Array, file: string, offset: number): BlobList {
+    const own = new Uint8Array(bytes.byteLength);
+    own.set(bytes);
+    if (own.byteLength < 4) throw new CorruptionError(file, offset, 'blob list shorter than its count');
+    const view = viewOf(own);
+    const count = view.getUint32(0, true);
+    const presenceBytes = align4(count);
+    const headBytes = 4 + presenceBytes + (count + 1) * 4;
+    if (headBytes > own.byteLength) throw new CorruptionError(file, offset, `blob list of ${count} entries does not fit`);
+    const offsets = new Uint32Array(own.buffer, own.byteOffset + 4 + presenceBytes, count + 1);
+    const dataBytes = own.byteLength - headBytes;
+    if (offsets[0] !== 0) throw new CorruptionError(file, offset + 4 + presenceBytes, 'first blob offset is not 0');
+    for (let i = 0; i < count; i++) {
+      if (offsets[i + 1] < offsets[i] || offsets[i + 1] > dataBytes) {
+        throw new CorruptionError(file, offset + 4 + presenceBytes + (i + 1) * 4, `blob offset ${i + 1} out of order or range`);
+      }
+    }
+    if (offsets[count] !== dataBytes) throw new CorruptionError(file, offset + headBytes - 4, 'blob data length mismatch');
+    return new BlobList(count, own.subarray(4, 4 + count), offsets, own.subarray(headBytes), own);
+  }
+
+  /** A list of `count` absent entries (a section left out of a segment). */
+  static absent(count: number): BlobList {
+    return new BlobList(count, new Uint8Array(0), new Uint32Array(0), new Uint8Array(0), new Uint8Array(0));
+  }
+
+  /** Entry `i`, or null when absent. A view: copy it to keep it. */
+  get(i: number): Uint8Array | null {
+    // Entries past the presence flags (an absent list holds none) read as absent.
+    if (this.presence[i] !== 1) return null;
+    return this.data.subarray(this.offsets[i], this.offsets[i + 1]);
+  }
+
+  get byteLength(): number {
+    return this.bytes.byteLength;
+  }
+}
+
+function align4(n: number): number {
+  return (n + 3) & ~3;
+}

@@ -1,0 +1,116 @@
+import { CorruptionError } from '../errors.js';
+import type { Metric } from '../types.js';
+import { crc32 } from './checksum.js';
+import { checkCrc, checkMagic, checkVersion, viewOf, writeMagic } from './header.js';
+
+/** Layout in docs/format/manifest.md. */
+export const MANIFEST_MAGIC = 'OMENMANI';
+export const MANIFEST_FORMAT_VERSION = 1;
+
+export interface HnswConfig {
+  M: number;
+  efConstruction: number;
+  efSearch: number;
+}
+
+export interface ManifestState {
+  id: string;
+  name: string;
+  dimension: number | null;
+  metric: Metric;
+  metadata: Record<string, unknown> | null;
+  hnsw: HnswConfig;
+  checkpointLsn: number;
+  nextSegmentId: number;
+  segments: { id: number; rows: number }[];
+}
+
+export interface Manifest {
+  state: ManifestState;
+  /** Deleted row offsets per segment, in the order of `state.segments`. */
+  tombstones: Uint32Array[];
+}
+
+export function encodeManifest(manifest: Manifest): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify(manifest.state));
+  let tombBytes = 0;
+  for (const t of manifest.tombstones) tombBytes += 4 + t.byteLength;
+  const tomb = new Uint8Array(tombBytes);
+  const tview = viewOf(tomb);
+  let at = 0;
+  for (const t of manifest.tombstones) {
+    tview.setUint32(at, t.length, true);
+    for (let i = 0; i < t.length; i++) tview.setUint32(at + 4 + i * 4, t[i], true);
+    at += 4 + t.byteLength;
+  }
+  const out = new Uint8Array(16 + 8 + json.byteLength + 8 + tomb.byteLength);
+  const view = viewOf(out);
+  writeMagic(view, 0, MANIFEST_MAGIC);
+  view.setUint32(8, MANIFEST_FORMAT_VERSION, true);
+  view.setUint32(12, 2, true);
+  let offset = 16;
+  for (const body of [json, tomb]) {
+    view.setUint32(offset, body.byteLength, true);
+    view.setUint32(offset + 4, crc32(body), true);
+    out.set(body, offset + 8);
+    offset += 8 + body.byteLength;
+  }
+  return out;
+}
+
+/** Parses a manifest; throws CorruptionError naming `file` and the offset. */
+export function decodeManifest(bytes: Uint8Array, file: string): Manifest {
+  checkMagic(bytes, MANIFEST_MAGIC, file);
+  if (bytes.byteLength < 16) throw new CorruptionError(file, 8, 'manifest header is truncated');
+  const view = viewOf(bytes);
+  checkVersion(view.getUint32(8, true), MANIFEST_FORMAT_VERSION, file, 8);
+  if (view.getUint32(12, true) !== 2) throw new CorruptionError(file, 12, 'expected 2 sections');
+  const bodies: { offset: number; body: Uint8Array }[] = [];
+  let offset = 16;
+  for (let i = 0; i < 2; i++) {
+    if (offset + 8 > bytes.byteLength) throw new CorruptionError(file, offset, 'section header runs past the end');
+    const length = view.getUint32(offset, true);
+    if (offset + 8 + length > bytes.byteLength) throw new CorruptionError(file, offset, 'section runs past the end');
+    const body = bytes.subarray(offset + 8, offset + 8 + length);
+    checkCrc(body, view.getUint32(offset + 4, true), file, offset, `manifest section ${i + 1}`);
+    bodies.push({ offset: offset + 8, body });
+    offset += 8 + length;
+  }
+  if (offset !== bytes.byteLength) throw new CorruptionError(file, offset, 'trailing bytes after the last section');
+  let state: ManifestState;
+  try {
+    state = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bodies[0].body)) as ManifestState;
+  } catch (err) {
+    throw new CorruptionError(file, bodies[0].offset, `state is not valid JSON (${(err as Error).message})`);
+  }
+  if (!state || !Array.isArray(state.segments) || typeof state.checkpointLsn !== 'number') {
+    throw new CorruptionError(file, bodies[0].offset, 'state lacks segments or checkpointLsn');
+  }
+  const tombstones: Uint32Array[] = [];
+  const tomb = bodies[1].body;
+  const tview = viewOf(tomb);
+  let at = 0;
+  for (const seg of state.segments) {
+    if (at + 4 > tomb.byteLength) throw new CorruptionError(file, bodies[1].offset + at, 'tombstones truncated');
+    const n = tview.getUint32(at, true);
+    if (at + 4 + n * 4 > tomb.byteLength) throw new CorruptionError(file, bodies[1].offset + at, 'tombstones truncated');
+    const rows = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      rows[i] = tview.getUint32(at + 4 + i * 4, true);
+      if (rows[i] >= seg.rows) throw new CorruptionError(file, bodies[1].offset + at + 4 + i * 4, `tombstone row ${rows[i]} out of range`);
+    }
+    tombstones.push(rows);
+    at += 4 + n * 4;
+  }
+  if (at !== tomb.byteLength) throw new CorruptionError(file, bodies[1].offset + at, 'trailing tombstone bytes');
+  return { state, tombstones };
+}
+
+export function manifestFileName(n: number): string {
+  return `MANIFEST-${String(n).padStart(20, '0')}`;
+}
+
+export function parseManifestFileName(name: string): number | undefined {
+  const match = /^MANIFEST-(\d{20})$/.exec(name);
+  return match ? Number(match[1]) : undefined;
+}

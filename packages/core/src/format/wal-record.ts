@@ -1,0 +1,95 @@
+import { CorruptionError } from '../errors.js';
+import { crc32 } from './checksum.js';
+import { checkCrc, checkMagic, checkVersion, viewOf, writeMagic } from './header.js';
+
+/** Layout in docs/format/wal.md. */
+export const WAL_MAGIC = 'OMENWAL';
+export const WAL_FORMAT_VERSION = 1;
+export const WAL_FILE_HEADER_BYTES = 16;
+export const WAL_RECORD_HEADER_BYTES = 17;
+
+export const enum WalRecordType {
+  Add = 1,
+  Upsert = 2,
+  Update = 3,
+  Delete = 4,
+}
+
+export interface WalRecord {
+  type: WalRecordType;
+  lsn: number;
+  payload: Uint8Array;
+}
+
+export function encodeWalFileHeader(): Uint8Array {
+  const bytes = new Uint8Array(WAL_FILE_HEADER_BYTES);
+  const view = viewOf(bytes);
+  writeMagic(view, 0, WAL_MAGIC);
+  view.setUint32(8, WAL_FORMAT_VERSION, true);
+  view.setUint32(12, crc32(bytes.subarray(0, 12)), true);
+  return bytes;
+}
+
+export function checkWalFileHeader(bytes: Uint8Array, file: string): void {
+  checkMagic(bytes, WAL_MAGIC, file);
+  if (bytes.byteLength < WAL_FILE_HEADER_BYTES) throw new CorruptionError(file, 0, 'WAL header is truncated');
+  const view = viewOf(bytes);
+  checkCrc(bytes.subarray(0, 12), view.getUint32(12, true), file, 12, 'WAL header');
+  checkVersion(view.getUint32(8, true), WAL_FORMAT_VERSION, file, 8);
+}
+
+export function encodeWalRecord(record: WalRecord): Uint8Array {
+  const bytes = new Uint8Array(WAL_RECORD_HEADER_BYTES + record.payload.byteLength);
+  const view = viewOf(bytes);
+  view.setUint32(0, record.payload.byteLength, true);
+  view.setUint8(8, record.type);
+  view.setBigUint64(9, BigInt(record.lsn), true);
+  bytes.set(record.payload, WAL_RECORD_HEADER_BYTES);
+  view.setUint32(4, crc32(bytes.subarray(8)), true);
+  return bytes;
+}
+
+/** Outcome of reading the record at one offset. */
+export type WalReadResult =
+  | { kind: 'record'; record: WalRecord; nextOffset: number }
+  | { kind: 'end' }
+  | { kind: 'torn' }
+  | { kind: 'corrupt'; detail: string };
+
+/** Reads the record at `offset` of a WAL file's bytes (see wal.md, "Reading and recovery"). */
+export function readWalRecord(bytes: Uint8Array, offset: number): WalReadResult {
+  const remaining = bytes.byteLength - offset;
+  if (remaining === 0) return { kind: 'end' };
+  if (remaining < WAL_RECORD_HEADER_BYTES) return { kind: 'torn' };
+  const view = viewOf(bytes);
+  const length = view.getUint32(offset, true);
+  const end = offset + WAL_RECORD_HEADER_BYTES + length;
+  if (end > bytes.byteLength) return { kind: 'torn' };
+  const stored = view.getUint32(offset + 4, true);
+  if (crc32(bytes.subarray(offset + 8, end)) !== stored) {
+    if (end === bytes.byteLength || allZero(bytes, end)) return { kind: 'torn' };
+    return { kind: 'corrupt', detail: 'record checksum mismatch with more records after it' };
+  }
+  const type = view.getUint8(offset + 8);
+  if (type < WalRecordType.Add || type > WalRecordType.Delete) {
+    return { kind: 'corrupt', detail: `unknown record type ${type}` };
+  }
+  const lsn = Number(view.getBigUint64(offset + 9, true));
+  const payload = bytes.subarray(offset + WAL_RECORD_HEADER_BYTES, end);
+  return { kind: 'record', record: { type, lsn, payload }, nextOffset: end };
+}
+
+function allZero(bytes: Uint8Array, from: number): boolean {
+  for (let i = from; i < bytes.byteLength; i++) if (bytes[i] !== 0) return false;
+  return true;
+}
+
+export function walFileName(firstLsn: number): string {
+  return `${String(firstLsn).padStart(20, '0')}.wal`;
+}
+
+/** The first LSN encoded in a WAL file name, or undefined for other names. */
+export function parseWalFileName(name: string): number | undefined {
+  const match = /^(\d{20})\.wal$/.exec(name);
+  return match ? Number(match[1]) : undefined;
+}

@@ -1,0 +1,36 @@
+/**
+ * The file-system interface every byte of OmenDB's I/O goes through. The real
+ * implementation is {@link NodeVfs}; tests swap in fault-injecting ones to
+ * simulate power loss, EIO and ENOSPC on one machine.
+ *
+ * Calls are synchronous except the flushes, which go to the thread pool so that
+ * concurrent writers can share one fdatasync (group commit).
+ */
+export interface Vfs {
+  /** Opens `path`: 'r' read, 'a' append (created if missing), 'wx' create exclusively. Returns a descriptor. */
+  open(path: string, flags: 'r' | 'a' | 'wx' | 'r+'): number;
+  close(fd: number): void;
+  /** Writes all of `data` at `position` (or the current end for append descriptors). */
+  write(fd: number, data: Uint8Array, position?: number): void;
+  /** Reads up to `length` bytes at `position` into `buffer` at `offset`; returns bytes read. */
+  read(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
+  /** Flushes file data (and the metadata needed to read it back) to stable storage. */
+  fdatasync(fd: number): Promise<void>;
+  /** Flushes a directory's entries (creations, renames, unlinks) to stable storage. */
+  fsyncDirectory(path: string): Promise<void>;
+  readFile(path: string): Uint8Array;
+  /** Byte size of a file, or undefined when it does not exist. */
+  sizeOf(path: string): number | undefined;
+  truncate(path: string, lengthBytes: number): void;
+  rename(from: string, to: string): void;
+  /** Creates a hard link; throws an error with code EEXIST when `to` exists. */
+  link(from: string, to: string): void;
+  unlink(path: string): void;
+  mkdir(path: string): void;
+  /** Removes a directory tree; no error when missing. */
+  removeTree(path: string): void;
+  /** Entry names in a directory; [] when it does not exist. */
+  list(path: string): string[];
+  exists(path: string): boolean;
+  isDirectory(path: string): boolean;
+}

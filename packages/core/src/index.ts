@@ -1,0 +1,23 @@
+/**
+ * @omendb/core — an embedded, durable vector database for Node.js with a
+ * Chroma-shaped API. See the README for the durability contract.
+ */
+export { OmenDB, type OpenOptions, type CreateCollectionArgs } from './api/omendb.js';
+export { Collection, type QueryArgs, type GetArgs, type DeleteArgs } from './api/collection.js';
+export type { RecordsInput } from './api/records.js';
+export type { QueryResult, GetResult, Stats, CollectionStats } from './api/results.js';
+export type { Where, WhereDocument } from './search/filter/index.js';
+export {
+  OmenError,
+  ValidationError,
+  DimensionMismatchError,
+  DuplicateIdError,
+  NotFoundError,
+  AlreadyExistsError,
+  CorruptionError,
+  LockError,
+  ClosedError,
+  IOError,
+  type ValidationIssue,
+} from './errors.js';
+export type { Metadata, MetadataValue, MetadataScalar, Metric, IncludeField, Durability } from './types.js';

@@ -1,0 +1,197 @@
+import { CorruptionError, DimensionMismatchError } from '../errors.js';
+import type { Metric } from '../types.js';
+import { exactScan } from './exact-scan.js';
+import { encodeGraph } from './hnsw-format.js';
+import { HnswGraph, MAX_LEVEL } from './hnsw-graph.js';
+import { insertRow } from './hnsw-insert.js';
+import { checkGraphHeader, type GraphSource, loadGraphLinks, storedLevel } from './hnsw-load.js';
+import { type HnswParams, resolveHnswParams } from './hnsw-params.js';
+import { HnswScratch } from './hnsw-scratch.js';
+import { greedyClosest, queryDistance, searchLevel0 } from './hnsw-search-layer.js';
+import type { KernelBackend } from './kernels/kernels.js';
+import { metricCode } from './kernels/metric-code.js';
+import { SeededRandom } from './seeded-random.js';
+import type { IndexSearchOptions, Neighbor, VectorIndex } from './types.js';
+
+/** Options that shape memory, not the graph. */
+export interface HnswIndexOptions {
+  /** Rows to allocate up front; storage doubles as needed. Default 64. */
+  initialCapacity?: number;
+  /** Kernel backend; default WebAssembly SIMD when supported. */
+  backend?: KernelBackend;
+}
+
+/**
+ * A filtered walk that has visited this fraction of the nodes stops and
+ * scans exactly instead. Measured on sift10k (128-d, M = 16): a visit costs
+ * 65–90 ns, a scanned row 18 ns (the filter is asked only about would-be
+ * results), so past ≈ n/4 visits the scan is the cheaper way; at 1 %
+ * selectivity the walk needs ≈ 0.97·n visits, at 50 % ≈ 0.14·n.
+ */
+const FILTERED_VISIT_FRACTION = 0.25;
+
+/**
+ * Hierarchical Navigable Small World graph index (Malkov & Yashunin 2018,
+ * "Efficient and robust approximate nearest neighbor search using HNSW
+ * graphs", with hnswlib's heuristics), over float32 vectors held in
+ * WebAssembly memory and compared with the SIMD kernels. Vectors are stored
+ * exactly as given; cosine keeps a separate float32 inverse norm per row.
+ * Levels come from a seeded generator, so the same inserts with the same
+ * parameters give the same graph, byte for byte. Not safe for concurrent use.
+ */
+export class HnswIndex implements VectorIndex {
+  readonly params: HnswParams;
+  private readonly graph: HnswGraph;
+  private readonly scratch: HnswScratch;
+  private readonly random: SeededRandom;
+  private readonly levelScale: number;
+  private readonly best = new Float64Array(1);
+
+  /**
+   * @param dimension values per vector (≥ 1)
+   * @param metric distance metric (see `Metric`)
+   * @param params `M`, `efConstruction`, `efSearch`, `seed`; see {@link HnswParams}; throws ValidationError
+   */
+  constructor(
+    readonly dimension: number,
+    readonly metric: Metric,
+    params: Partial<HnswParams> = {},
+    options: HnswIndexOptions = {},
+  ) {
+    this.params = resolveHnswParams(params);
+    const capacity = HnswScratch.capacityFor(this.params.efConstruction, this.params.M);
+    this.graph = new HnswGraph(dimension, metric, this.params.M, {
+      initialRows: options.initialCapacity ?? 64,
+      scratchBytes: HnswScratch.bytes(capacity),
+      backend: options.backend,
+    });
+    this.scratch = new HnswScratch(this.graph.rows.scratchPtr, capacity);
+    this.random = new SeededRandom(this.params.seed);
+    this.levelScale = 1 / Math.log(this.params.M);
+  }
+
+  /**
+   * Loads a graph written by {@link serializeGraph} over its vectors
+   * (`rows × dimension` float32, row-major, copied) without re-inserting:
+   * links are copied after the structural checks of docs/format/graph.md.
+   * `params.M` / `params.efConstruction`, when given, must match the graph's;
+   * `efSearch` applies to searches. Throws CorruptionError(source.file,
+   * source.offset + position of the bad field).
+   */
+  static open(
+    spec: { dimension: number; metric: Metric; params?: Partial<HnswParams> },
+    vectors: Float32Array,
+    graph: Uint8Array,
+    source: GraphSource,
+  ): HnswIndex {
+    const { dimension, metric, params = {} } = spec;
+    if (vectors.length % dimension !== 0) {
+      throw new CorruptionError(source.file, source.offset, `vectors hold ${vectors.length} values, not whole ${dimension}-d rows`);
+    }
+    const rows = vectors.length / dimension;
+    const header = checkGraphHeader(
+      graph,
+      { metricCode: metricCode(metric), dimension, rows, M: params.M, efConstruction: params.efConstruction },
+      source,
+    );
+    const index = new HnswIndex(
+      dimension,
+      metric,
+      { ...params, M: header.M, efConstruction: header.efConstruction, seed: header.seed },
+      { initialCapacity: rows },
+    );
+    for (let row = 0; row < rows; row++) {
+      index.graph.addNode(vectors.subarray(row * dimension, (row + 1) * dimension), storedLevel(graph, row));
+    }
+    loadGraphLinks(index.graph, graph, header, source);
+    index.random.restore(header.rngState);
+    return index;
+  }
+
+  get size(): number {
+    return this.graph.size;
+  }
+
+  /** Inserts a copy of `vector` (length `dimension`); returns its row. Throws DimensionMismatchError. */
+  add(vector: Float32Array): number {
+    if (vector.length !== this.dimension) throw new DimensionMismatchError(this.dimension, vector.length);
+    const level = Math.min(MAX_LEVEL, Math.floor(-Math.log(1 - this.random.next()) * this.levelScale));
+    const row = this.graph.addNode(vector, level);
+    insertRow(this.graph, this.scratch, row, level, this.params.efConstruction);
+    return row;
+  }
+
+  /** A copy of row `row`, bit-identical to what was added; RangeError outside [0, size). */
+  vector(row: number): Float32Array {
+    return this.graph.rows.vector(row);
+  }
+
+  /**
+   * Up to `k` nearest rows, ascending by distance then row.
+   * - `efSearch` (default `params.efSearch`, raised to k): candidate list size.
+   * - `accept(row)`: only accepted rows are returned; the walk still crosses
+   *   rejected nodes, and falls back to an exact scan of accepted rows when it
+   *   would visit over a quarter of the graph.
+   * Whenever the walk finds fewer than k rows, an exact scan answers instead,
+   * so k (accepted) rows come back whenever k exist.
+   * - `exact`: brute-force over every accepted row.
+   * Throws DimensionMismatchError.
+   */
+  search(query: Float32Array, k: number, options: IndexSearchOptions = {}): Neighbor[] {
+    if (query.length !== this.dimension) throw new DimensionMismatchError(this.dimension, query.length);
+    const graph = this.graph;
+    if (k <= 0 || graph.size === 0) return [];
+    const { accept } = options;
+    if (options.exact === true) return exactScan(graph.rows, this.scratch.out, query, k, accept);
+    const ef = Math.max(options.efSearch ?? this.params.efSearch, k);
+    graph.rows.setQuery(query);
+    let node = graph.entryPoint;
+    let distance = queryDistance(graph, this.scratch, node);
+    for (let level = graph.maxLevel; level > 0; level--) {
+      node = greedyClosest(graph, this.scratch, node, distance, level, this.best);
+      distance = this.best[0];
+    }
+    const maxVisits = accept === undefined ? Infinity : graph.size * FILTERED_VISIT_FRACTION;
+    const visits = searchLevel0(graph, this.scratch, node, distance, ef, accept, maxVisits);
+    const found = this.scratch.found;
+    // Fewer than k found means the walk ran out of reachable nodes (a filter
+    // rejecting most of them, or links pruned away from exact duplicates):
+    // the scan returns every row that qualifies.
+    if (visits < 0 || found < Math.min(k, graph.size)) {
+      return exactScan(graph.rows, this.scratch.out, query, k, accept);
+    }
+    const f32 = graph.rows.memory.f32;
+    const i32 = graph.rows.memory.i32;
+    const at = graph.resultsOffset() >> 2;
+    const out: Neighbor[] = [];
+    for (let i = 0; i < Math.min(k, found); i++) out.push({ row: i32[at + 2 * i + 1], distance: f32[at + 2 * i] });
+    // Results are ascending by distance; order equal distances by row.
+    return out.sort((a, b) => a.distance - b.distance || a.row - b.row);
+  }
+
+  /**
+   * Allocated bytes: `vectors` = vector rows + cosine inverse norms;
+   * `graph` = links, levels, visited tags, scratch, page rounding and the
+   * upper-level pool. Both from the byte lengths of the buffers held.
+   */
+  memoryBytes(): { vectors: number; graph: number } {
+    return this.graph.memoryBytes();
+  }
+
+  /**
+   * All rows in insertion order, `size × dimension` values: a view into the
+   * index memory, valid until the next `add` or `dispose`; copy it to keep it.
+   */
+  vectors(): Float32Array {
+    return this.graph.rows.view();
+  }
+
+  /** The graph in the layout of docs/format/graph.md (version 1). */
+  serializeGraph(): Uint8Array {
+    return encodeGraph(this.graph, this.params.efConstruction, this.params.seed, this.random.current);
+  }
+
+  dispose(): void {
+    this.graph.release();
+  }
+}

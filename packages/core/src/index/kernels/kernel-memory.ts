@@ -1,0 +1,114 @@
+import { createJsKernels } from './js-kernels.js';
+import type { GraphKernels, KernelBackend, Kernels } from './kernels.js';
+import { WASM_MAX_PAGES, WASM_PAGE_BYTES, wasmApi, type WasmMemory } from './wasm-api.js';
+import { wasmKernelModule } from './wasm-module.js';
+
+/** Options for {@link KernelMemory.create}. */
+export interface KernelMemoryOptions {
+  /**
+   * Force a backend. Default: `wasm-simd` when the runtime validates the SIMD
+   * module, else `js`. Tests force `js` to compare the two.
+   */
+  backend?: KernelBackend;
+}
+
+/**
+ * One linear memory plus the kernels bound to it. Each index owns one, so
+ * vectors are written once into the memory the kernels read and the hot loop
+ * never copies them. The memory only grows (WebAssembly cannot shrink);
+ * growing detaches the old buffer, so views are refreshed here and callers
+ * must re-read `f32` / `i32` / `u8` after {@link ensureBytes}.
+ */
+export class KernelMemory {
+  f32: Float32Array;
+  i32: Int32Array;
+  u8: Uint8Array;
+  kernels: Kernels;
+  /** Level-0 graph search in WebAssembly; null on the scalar backend. */
+  graphKernels: GraphKernels | null = null;
+  private wasmMemory: WasmMemory | null;
+  private jsBuffer: ArrayBuffer;
+  private accept: (row: number) => boolean = () => true;
+
+  private constructor(readonly backend: KernelBackend) {
+    this.wasmMemory = null;
+    this.jsBuffer = new ArrayBuffer(0);
+    this.f32 = new Float32Array(0);
+    this.i32 = new Int32Array(0);
+    this.u8 = new Uint8Array(0);
+    const module = backend === 'wasm-simd' ? wasmKernelModule() : null;
+    if (module === null) {
+      this.kernels = createJsKernels(this);
+      return;
+    }
+    this.wasmMemory = new wasmApi.Memory({ initial: 0, maximum: WASM_MAX_PAGES });
+    // The module calls env.accept(row) during a filtered graph search; the
+    // trampoline forwards to the filter set for the current search.
+    const instance = new wasmApi.Instance(module, {
+      env: { memory: this.wasmMemory, accept: (row: number) => (this.accept(row) ? 1 : 0) },
+    });
+    this.kernels = instance.exports as unknown as Kernels;
+    this.graphKernels = instance.exports as unknown as GraphKernels;
+    this.refreshViews();
+  }
+
+  /** A new, empty memory. Throws if `wasm-simd` is forced where SIMD is unsupported. */
+  static create(options: KernelMemoryOptions = {}): KernelMemory {
+    const backend = KernelMemory.resolveBackend(options.backend);
+    if (backend === 'wasm-simd' && wasmKernelModule() === null) {
+      throw new Error('WebAssembly SIMD is not supported by this runtime');
+    }
+    return new KernelMemory(backend);
+  }
+
+  /** The backend {@link create} picks for `wanted`. */
+  static resolveBackend(wanted?: KernelBackend): KernelBackend {
+    return wanted ?? (wasmKernelModule() !== null ? 'wasm-simd' : 'js');
+  }
+
+  /** The filter `env.accept` answers with until the next call. */
+  setAccept(accept: (row: number) => boolean): void {
+    this.accept = accept;
+  }
+
+  /** Bytes currently allocated (whole WebAssembly pages for the wasm backend). */
+  get byteLength(): number {
+    return this.wasmMemory !== null ? this.wasmMemory.buffer.byteLength : this.jsBuffer.byteLength;
+  }
+
+  /**
+   * Grows the memory to at least `bytes`, keeping its contents. Throws
+   * RangeError past 4 GiB (the wasm32 address space).
+   */
+  ensureBytes(bytes: number): void {
+    if (bytes <= this.byteLength) return;
+    if (this.wasmMemory !== null) {
+      const pages = Math.ceil(bytes / WASM_PAGE_BYTES);
+      if (pages > WASM_MAX_PAGES) {
+        throw new RangeError(`an index needs ${bytes} bytes; one index holds at most 4 GiB`);
+      }
+      this.wasmMemory.grow(pages - this.wasmMemory.buffer.byteLength / WASM_PAGE_BYTES);
+    } else {
+      const grown = new ArrayBuffer(Math.ceil(bytes / 16) * 16);
+      new Uint8Array(grown).set(new Uint8Array(this.jsBuffer));
+      this.jsBuffer = grown;
+    }
+    this.refreshViews();
+  }
+
+  /** Drops the memory (for the wasm backend: the instance too) so it can be collected. */
+  release(): void {
+    this.wasmMemory = null;
+    this.jsBuffer = new ArrayBuffer(0);
+    this.kernels = createJsKernels(this);
+    this.graphKernels = null;
+    this.refreshViews();
+  }
+
+  private refreshViews(): void {
+    const buffer = this.wasmMemory !== null ? this.wasmMemory.buffer : this.jsBuffer;
+    this.f32 = new Float32Array(buffer);
+    this.i32 = new Int32Array(buffer);
+    this.u8 = new Uint8Array(buffer);
+  }
+}

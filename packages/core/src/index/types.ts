@@ -1,0 +1,40 @@
+import type { Metric } from '../types.js';
+
+/** One search result inside a single index: internal row offset and distance. */
+export interface Neighbor {
+  /** Internal offset of the vector in its index (insertion order, from 0). */
+  row: number;
+  /** Distance as defined by the metric (see `Metric`); lower is closer. */
+  distance: number;
+}
+
+export interface IndexSearchOptions {
+  /** Size of the dynamic candidate list (HNSW `ef`); ignored by exact indexes. */
+  efSearch?: number;
+  /** Only rows for which this returns true may appear in the results. */
+  accept?: (row: number) => boolean;
+  /** Force a brute-force scan over every accepted row. */
+  exact?: boolean;
+}
+
+/**
+ * A set of float32 vectors addressed by internal row offset, able to return the
+ * k nearest rows to a query. The storage layer holds one per memtable and one
+ * per sealed segment; it never sees how the index searches.
+ */
+export interface VectorIndex {
+  readonly dimension: number;
+  readonly metric: Metric;
+  /** Number of rows held. */
+  readonly size: number;
+  /** Appends a copy of `vector` (length `dimension`) and returns its row. */
+  add(vector: Float32Array): number;
+  /** A copy of row `row`, bit-identical to what was added. */
+  vector(row: number): Float32Array;
+  /** Up to `k` rows, ascending by distance. */
+  search(query: Float32Array, k: number, options?: IndexSearchOptions): Neighbor[];
+  /** Bytes held in memory by this index, by component. */
+  memoryBytes(): { vectors: number; graph: number };
+  /** Releases memory; the index must not be used afterwards. */
+  dispose(): void;
+}

@@ -1,0 +1,92 @@
+import { join } from 'node:path';
+import type { CollectionStore } from '../storage/collection-store.js';
+import { layout } from '../storage/layout.js';
+
+/** Memory and disk accounting of a collection or a database, in bytes. */
+export interface Stats {
+  /** Live records. */
+  count: number;
+  /** Bytes held in memory: the sum of `components`. */
+  memoryBytes: number;
+  /** Bytes of the files on disk: the sum of `diskComponents`. */
+  diskBytes: number;
+  /**
+   * Memory by holder: `vectors` (float32 originals), `graph` (index links),
+   * `ids`, `idIndex` (id → row tables), `metadata`, `documents`, `tombstones`,
+   * `memtable` (recent writes: vectors, graph and content together).
+   */
+  components: Record<string, number>;
+  /** Disk by file kind: `segments`, `wal`, `manifest`. */
+  diskComponents: Record<string, number>;
+}
+
+export interface CollectionStats extends Stats {
+  name: string;
+  dimension: number | null;
+  metric: string;
+  segments: number;
+  /** LSN of the last write, and the last one covered by a checkpoint. */
+  lastLsn: number;
+  checkpointLsn: number;
+}
+
+/**
+ * Accounting of one collection, summed from what is actually held: the byte
+ * lengths of the typed arrays and buffers behind every segment and the
+ * memtable, and the sizes of the files on disk.
+ */
+export function collectionStats(store: CollectionStore): CollectionStats {
+  const { state, vfs, dir } = store;
+  const components: Record<string, number> = {
+    vectors: 0,
+    graph: 0,
+    ids: 0,
+    idIndex: 0,
+    metadata: 0,
+    documents: 0,
+    tombstones: 0,
+    memtable: 0,
+  };
+  for (const segment of state.segments) {
+    for (const [key, bytes] of Object.entries(segment.memoryBytes())) components[key] += bytes;
+  }
+  const m = state.memtable?.memoryBytes();
+  if (m) components.memtable = m.vectors + m.graph + m.content;
+
+  const diskComponents = { segments: 0, wal: 0, manifest: 0 };
+  for (const s of state.segments) diskComponents.segments += s.fileBytes;
+  const walDir = layout.wal(dir);
+  for (const name of vfs.list(walDir)) diskComponents.wal += vfs.sizeOf(join(walDir, name)) ?? 0;
+  for (const name of vfs.list(dir)) if (name.startsWith('MANIFEST-')) diskComponents.manifest += vfs.sizeOf(join(dir, name)) ?? 0;
+
+  return {
+    name: store.name,
+    dimension: state.dimension,
+    metric: state.metric,
+    segments: state.segments.length,
+    lastLsn: store.lastLsn,
+    checkpointLsn: store.manifest.checkpointLsn,
+    count: state.count,
+    memoryBytes: sum(components),
+    diskBytes: sum(diskComponents),
+    components,
+    diskComponents,
+  };
+}
+
+/** Adds several collections' accounting into a database total. */
+export function totalStats(parts: Stats[]): Stats {
+  const total: Stats = { count: 0, memoryBytes: 0, diskBytes: 0, components: {}, diskComponents: {} };
+  for (const p of parts) {
+    total.count += p.count;
+    total.memoryBytes += p.memoryBytes;
+    total.diskBytes += p.diskBytes;
+    for (const [k, v] of Object.entries(p.components)) total.components[k] = (total.components[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(p.diskComponents)) total.diskComponents[k] = (total.diskComponents[k] ?? 0) + v;
+  }
+  return total;
+}
+
+function sum(parts: Record<string, number>): number {
+  return Object.values(parts).reduce((a, b) => a + b, 0);
+}

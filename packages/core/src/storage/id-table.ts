@@ -1,0 +1,57 @@
+import type { BlobList } from '../format/blob-list.js';
+
+const EMPTY = -1;
+
+/**
+ * External id → internal row of one sealed segment: an open-addressing hash
+ * table (linear probing) of row numbers in an Int32Array, keyed by the FNV-1a
+ * hash of the id's UTF-8 bytes, which stay in the segment's id list. Its
+ * memory is exactly `slots.byteLength`.
+ */
+export class IdTable {
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+
+  constructor(private readonly ids: BlobList) {
+    let capacity = 8;
+    while (capacity < ids.count * 2) capacity *= 2;
+    this.slots = new Int32Array(capacity).fill(EMPTY);
+    this.mask = capacity - 1;
+    for (let row = 0; row < ids.count; row++) {
+      let slot = fnv1a(ids.get(row)!) & this.mask;
+      while (this.slots[slot] !== EMPTY) slot = (slot + 1) & this.mask;
+      this.slots[slot] = row;
+    }
+  }
+
+  /** The row holding `id` (UTF-8 bytes), or −1. */
+  find(id: Uint8Array): number {
+    let slot = fnv1a(id) & this.mask;
+    for (;;) {
+      const row = this.slots[slot];
+      if (row === EMPTY) return -1;
+      if (bytesEqual(this.ids.get(row)!, id)) return row;
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  get byteLength(): number {
+    return this.slots.byteLength;
+  }
+}
+
+/** 32-bit FNV-1a (Fowler–Noll–Vo) hash. */
+function fnv1a(bytes: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) {
+    h ^= bytes[i];
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,0 +1,146 @@
+import { IOError } from '../errors.js';
+import type { Vfs } from '../fs/vfs.js';
+import type { Durability } from '../types.js';
+import { encodeWalRecord, type WalRecordType } from '../format/wal-record.js';
+
+/** Bytes a `durability: 'none'` writer buffers before handing them to the OS. */
+const UNSYNCED_BUFFER_BYTES = 1 << 20;
+
+/**
+ * Appends records to one WAL file. Under `durability: 'sync'` the promise of
+ * each append resolves after an fdatasync that began after the append; appends
+ * that arrive while an fdatasync runs share the next one (group commit).
+ *
+ * Any failed write or fdatasync poisons the writer: every pending and later
+ * append rejects with IOError, because the state of the file is unknown.
+ */
+export class WalWriter {
+  private failure: Error | undefined;
+  private syncing = false;
+  private waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  private nextWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  private buffered: Uint8Array[] = [];
+  private bufferedBytes = 0;
+  private closed = false;
+
+  constructor(
+    private readonly vfs: Vfs,
+    readonly path: string,
+    private readonly fd: number,
+    private readonly durability: Durability,
+    /** File size in bytes when opened. */
+    private sizeBytes: number,
+  ) {}
+
+  get lengthBytes(): number {
+    return this.sizeBytes + this.bufferedBytes;
+  }
+
+  get failed(): Error | undefined {
+    return this.failure;
+  }
+
+  /**
+   * Appends a record. Throws IOError synchronously when the write itself fails;
+   * the returned promise resolves when the record is as durable as the
+   * writer's durability promises.
+   */
+  append(type: WalRecordType, lsn: number, payload: Uint8Array): Promise<void> {
+    if (this.failure) throw new IOError(`WAL ${this.path} failed earlier: ${this.failure.message}`);
+    const bytes = encodeWalRecord({ type, lsn, payload });
+    if (this.durability === 'none') {
+      this.buffered.push(bytes);
+      this.bufferedBytes += bytes.byteLength;
+      if (this.bufferedBytes >= UNSYNCED_BUFFER_BYTES) this.drainBuffer();
+      return Promise.resolve();
+    }
+    this.writeNow(bytes);
+    if (this.durability === 'os') return Promise.resolve();
+    return this.requestSync();
+  }
+
+  /** Writes buffered records and waits for an fdatasync covering everything appended. */
+  async flush(): Promise<void> {
+    if (this.failure) throw new IOError(`WAL ${this.path} failed earlier: ${this.failure.message}`);
+    this.drainBuffer();
+    await this.requestSync();
+  }
+
+  /** Closes the file after outstanding syncs; appends are refused afterwards. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (!this.failure) {
+      try {
+        this.drainBuffer();
+        if (this.durability !== 'none') await this.requestSync();
+      } catch {
+        // The failure is recorded; closing proceeds so the descriptor is not leaked.
+      }
+    }
+    while (this.syncing) await new Promise<void>((r) => setImmediate(r));
+    this.closed = true;
+    this.vfs.close(this.fd);
+  }
+
+  private drainBuffer(): void {
+    if (this.buffered.length === 0) return;
+    const all = Buffer.concat(this.buffered);
+    this.buffered = [];
+    this.bufferedBytes = 0;
+    this.writeNow(all);
+  }
+
+  private writeNow(bytes: Uint8Array): void {
+    try {
+      this.vfs.write(this.fd, bytes);
+      this.sizeBytes += bytes.byteLength;
+    } catch (err) {
+      this.fail(err as Error);
+      throw new IOError(`write to ${this.path} failed: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  private requestSync(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.syncing) {
+        // This append landed after the running fdatasync began: it needs the next one.
+        this.nextWaiters.push({ resolve, reject });
+      } else {
+        this.waiters.push({ resolve, reject });
+        this.startSync();
+      }
+    });
+  }
+
+  private startSync(): void {
+    this.syncing = true;
+    const batch = this.waiters;
+    this.waiters = [];
+    this.vfs.fdatasync(this.fd).then(
+      () => {
+        this.syncing = false;
+        for (const w of batch) w.resolve();
+        this.promoteNext();
+      },
+      (err: Error) => {
+        this.syncing = false;
+        this.fail(err);
+        const error = new IOError(`fdatasync of ${this.path} failed: ${err.message}`, { cause: err });
+        for (const w of batch) w.reject(error);
+        for (const w of this.nextWaiters) w.reject(error);
+        this.nextWaiters = [];
+      },
+    );
+  }
+
+  private promoteNext(): void {
+    if (this.nextWaiters.length === 0) return;
+    this.waiters = this.nextWaiters;
+    this.nextWaiters = [];
+    this.startSync();
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+  }
+}
