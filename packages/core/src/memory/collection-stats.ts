@@ -16,7 +16,10 @@ export interface Stats {
    * `memtable` (recent writes: vectors, graph and content together).
    */
   components: Record<string, number>;
-  /** Disk by file kind: `segments`, `wal`, `manifest`. */
+  /**
+   * Disk by what the bytes hold: segment sections (`vectors`, `graph`, `ids`,
+   * `metadata`, `documents`, `header` for headers and alignment), `wal`, `manifest`.
+   */
   diskComponents: Record<string, number>;
 }
 
@@ -53,8 +56,10 @@ export function collectionStats(store: CollectionStore): CollectionStats {
   const m = state.memtable?.memoryBytes();
   if (m) components.memtable = m.vectors + m.graph + m.content;
 
-  const diskComponents = { segments: 0, wal: 0, manifest: 0 };
-  for (const s of state.segments) diskComponents.segments += s.fileBytes;
+  const diskComponents: Record<string, number> = { vectors: 0, graph: 0, ids: 0, metadata: 0, documents: 0, header: 0, wal: 0, manifest: 0 };
+  for (const s of state.segments) {
+    for (const [section, bytes] of Object.entries(s.sectionBytes)) diskComponents[section] = (diskComponents[section] ?? 0) + bytes;
+  }
   const walDir = layout.wal(dir);
   for (const name of vfs.list(walDir)) diskComponents.wal += vfs.sizeOf(join(walDir, name)) ?? 0;
   for (const name of vfs.list(dir)) if (name.startsWith('MANIFEST-')) diskComponents.manifest += vfs.sizeOf(join(dir, name)) ?? 0;

@@ -24,7 +24,8 @@ export interface IndexFactory {
     dimension: number,
     metric: Metric,
     vectors: Float32Array,
-    graph: { bytes: Uint8Array; file: string; offset: number } | undefined,
+    graph: Uint8Array | undefined,
+    source: { file: string; offset: number },
   ): VectorIndex;
 }
 

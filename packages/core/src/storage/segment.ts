@@ -8,6 +8,14 @@ import { IdTable } from './id-table.js';
 import type { IndexFactory } from './index-factory.js';
 
 const utf8 = new TextEncoder();
+
+const SECTION_NAMES: Partial<Record<SectionKind, string>> = {
+  [SectionKind.Vectors]: 'vectors',
+  [SectionKind.Ids]: 'ids',
+  [SectionKind.Metadata]: 'metadata',
+  [SectionKind.Documents]: 'documents',
+  [SectionKind.Graph]: 'graph',
+};
 const utf8Decoder = new TextDecoder();
 
 /** What a segment file holds, row-aligned. */
@@ -40,8 +48,8 @@ export class Segment {
     private readonly metadata: BlobList,
     private readonly documents: BlobList,
     private readonly idTable: IdTable,
-    /** Bytes of the segment file. */
-    readonly fileBytes: number,
+    /** Bytes of the segment file by section name (`vectors`, `graph`, `ids`, …, `header` for the rest). */
+    readonly sectionBytes: Readonly<Record<string, number>>,
   ) {
     this.deleted = new Uint8Array(rows);
   }
@@ -109,9 +117,17 @@ export class Segment {
       const vectors = new Float32Array(vec.bytes.byteLength / 4);
       new Uint8Array(vectors.buffer).set(vec.bytes);
       const g = sections.get(SectionKind.Graph);
-      vectorIndex = factory.open(header.dimension, header.metric, vectors, g ? { bytes: g.bytes, file, offset: g.offset } : undefined);
+      vectorIndex = factory.open(header.dimension, header.metric, vectors, g?.bytes, { file, offset: g?.offset ?? 12 });
     }
-    return new Segment(id, file, header.rows, vectorIndex, ids, metadata, documents, new IdTable(ids), bytes.byteLength);
+    const sectionBytes: Record<string, number> = {};
+    for (const [kind, ref] of sections) sectionBytes[SECTION_NAMES[kind] ?? `section${kind}`] = ref.bytes.byteLength;
+    sectionBytes.header = bytes.byteLength - Object.values(sectionBytes).reduce((a, b) => a + b, 0);
+    return new Segment(id, file, header.rows, vectorIndex, ids, metadata, documents, new IdTable(ids), sectionBytes);
+  }
+
+  /** Bytes of the segment file. */
+  get fileBytes(): number {
+    return Object.values(this.sectionBytes).reduce((a, b) => a + b, 0);
   }
 
   get liveCount(): number {
