@@ -180,6 +180,15 @@ export class Collection {
     return this.store.state.count;
   }
 
+  /**
+   * Seals the memtable, then merges every segment into one and drops
+   * tombstoned rows, rebuilding its HNSW graph. Runs in the write queue.
+   */
+  async compact(): Promise<void> {
+    this.ensureOpen();
+    await this.store.compact();
+  }
+
   /** Memory and disk accounting of this collection (see `Stats`). */
   stats(): CollectionStats {
     this.ensureOpen();
