@@ -1,0 +1,91 @@
+/**
+ * The demo end to end, as CI runs it: a child process with a pipe for stdout
+ * (no TTY), on a small folder of Markdown written here. Needs `@omendb/core`
+ * built (`pnpm build`).
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+async function demo(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/demo.ts', ...args], {
+      cwd: packageDir,
+      env: { ...process.env, INIT_CWD: '' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+let work: string;
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'omendb-demo-test-'));
+  mkdirSync(join(work, 'notes', 'garden'), { recursive: true });
+  writeFileSync(
+    join(work, 'notes', 'garden', 'tomatoes.md'),
+    '# Garden\n\n## Tomatoes\n\nWater tomatoes deeply twice a week and stake the vines so the fruit stays off the soil.\n',
+  );
+  writeFileSync(
+    join(work, 'notes', 'bread.md'),
+    '# Bread\n\nKnead the dough for ten minutes, then let it rise until doubled before baking at 220 degrees.\n',
+  );
+  writeFileSync(join(work, 'notes', 'bikes.txt'), 'Oil the bicycle chain every few hundred kilometres and after riding in rain.\n');
+});
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('pnpm demo', () => {
+  it('indexes a folder, answers questions and removes its temporary database', async () => {
+    const { code, stdout, stderr } = await demo('--', '--dir', join(work, 'notes'), '--query', 'how often should I water tomatoes', '-q', 'oiling a bicycle chain', '--k', '2');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const lines = stdout.split('\n');
+    expect(lines[0]).toMatch(/^Embedder: HashingEmbedder, 384-d .*lexical, not semantic/);
+    expect(lines[1]).toMatch(/^Corpus: 3 passages from 3 files in /);
+    expect(stdout).toMatch(/^Embedding \+ storing: 3\/3 passages \(100%/m);
+    expect(stdout).toMatch(/^Ingest: 3 passages in \d+\.\d\d s \([\d,]+ passages\/s/m);
+    expect(stdout).not.toContain('\r');
+    const q1 = stdout.slice(stdout.indexOf('Q1: how often should I water tomatoes'));
+    expect(q1).toMatch(/^ {2}1\. 0\.\d{4} {2}garden\/tomatoes\.md › Garden › Tomatoes$/m);
+    expect(stdout.slice(stdout.indexOf('Q2: oiling a bicycle chain'))).toMatch(/^ {2}1\. 0\.\d{4} {2}bikes\.txt$/m);
+    expect(stdout).toMatch(/^Query latency over 200 queries \(k=2.*median \d+\.\d{3} ms, p95 \d+\.\d{3} ms/m);
+    expect(stdout).toMatch(/^db\.stats\(\): count 3, memoryBytes [\d,]+ .*diskBytes [\d,]+/m);
+    const dbDir = /^Database: (\S+) \(temporary/m.exec(stdout)?.[1];
+    expect(dbDir).toBeDefined();
+    expect(existsSync(dbDir as string)).toBe(false);
+  });
+
+  it('keeps a --db directory and reuses its records on the next run', async () => {
+    const dbDir = join(work, 'kept-db');
+    const first = await demo('--dir', join(work, 'notes'), '--db', dbDir, '-q', 'bread dough');
+    expect(first.code).toBe(0);
+    expect(existsSync(dbDir)).toBe(true);
+    const second = await demo('--dir', join(work, 'notes'), '--db', dbDir, '-q', 'bread dough');
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain("Reusing 3 records already in collection 'passages'");
+    expect(second.stdout).toMatch(/^ {2}1\. 0\.\d{4} {2}bread\.md › Bread$/m);
+  });
+
+  it('rejects bad arguments with a message and a non-zero exit', async () => {
+    const both = await demo('--dir', work, '--jsonl', join(work, 'x.jsonl'));
+    expect(both.code).not.toBe(0);
+    expect(both.stderr).toMatch(/cannot be used with/);
+    const badK = await demo('--k', '0');
+    expect(badK.code).not.toBe(0);
+    expect(badK.stderr).toMatch(/expected an integer >= 1/);
+    const missing = await demo('--dir', join(work, 'missing'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^demo failed: Error: not a directory/);
+  });
+});
