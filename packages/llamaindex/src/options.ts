@@ -1,0 +1,67 @@
+/**
+ * Options of `new OmenVectorStore(...)`, checked once in the constructor.
+ */
+import { ValidationError, type Metric, type OmenDB } from '@omendb/core';
+import type { VectorStoreBaseParams } from 'llamaindex';
+
+export interface OmenVectorStoreOptions extends VectorStoreBaseParams {
+  /**
+   * Database directory. The store opens it (creating it if missing) on first
+   * use with `durability: 'sync'`, holds its lock, and releases it in
+   * `close()`; a second opener of the directory gets core's LockError. Give
+   * either `path` or `db`.
+   */
+  path?: string;
+  /**
+   * An open database to use instead of `path`, e.g. to share it with other
+   * code or to choose its durability. The store never closes it.
+   */
+  db?: OmenDB;
+  /** Collection holding the nodes; created on first use if missing. Default `'llamaindex'`. */
+  collectionName?: string;
+  /**
+   * Metric of a newly created collection: `'cosine'` (default, as LlamaIndex's
+   * `SimpleVectorStore` scores), `'ip'` or `'l2'`. An existing collection keeps
+   * its own; naming a different one is a ValidationError at first use.
+   */
+  metric?: Metric;
+}
+
+export const DEFAULT_COLLECTION_NAME = 'llamaindex';
+export const DEFAULT_METRIC: Metric = 'cosine';
+
+/** Where the database comes from, after validation. */
+export type DatabaseSource = { kind: 'path'; path: string } | { kind: 'db'; db: OmenDB };
+
+export interface CheckedOptions {
+  source: DatabaseSource;
+  collectionName: string;
+  /** The metric asked for, or undefined to take the collection's (default cosine when creating). */
+  metric: Metric | undefined;
+}
+
+/** Throws ValidationError unless exactly one of `path` / `db` is given and `metric` is known. */
+export function checkOptions(options: OmenVectorStoreOptions | undefined): CheckedOptions {
+  const { path, db, collectionName, metric } = options ?? {};
+  if ((path === undefined) === (db === undefined)) {
+    throw new ValidationError('OmenVectorStore needs exactly one of `path` (a directory) or `db` (an open OmenDB)');
+  }
+  if (path !== undefined && (typeof path !== 'string' || path.length === 0)) {
+    throw new ValidationError('invalid options', [{ code: 'invalid_type', path: ['path'], message: 'expected a non-empty directory path' }]);
+  }
+  // Duck-typed: an OmenDB loaded through the other module format (ESM vs CJS) is not `instanceof` this one.
+  if (db !== undefined && typeof (db as Partial<OmenDB> | null)?.getOrCreateCollection !== 'function') {
+    throw new ValidationError('invalid options', [{ code: 'invalid_type', path: ['db'], message: 'expected an OmenDB from OmenDB.open' }]);
+  }
+  if (metric !== undefined && metric !== 'cosine' && metric !== 'ip' && metric !== 'l2') {
+    throw new ValidationError('invalid options', [{ code: 'invalid_value', path: ['metric'], message: 'expected "cosine", "ip" or "l2"' }]);
+  }
+  if (collectionName !== undefined && typeof collectionName !== 'string') {
+    throw new ValidationError('invalid options', [{ code: 'invalid_type', path: ['collectionName'], message: 'expected a string' }]);
+  }
+  return {
+    source: db !== undefined ? { kind: 'db', db } : { kind: 'path', path: path as string },
+    collectionName: collectionName ?? DEFAULT_COLLECTION_NAME,
+    metric,
+  };
+}
