@@ -27,6 +27,15 @@ describe('collections', () => {
     await again.close();
   });
 
+  it('answers queries on a collection that never held a vector, with one row per query', async () => {
+    const db = await OmenDB.open(dir);
+    const col = await db.createCollection({ name: 'empty' });
+    const r = await col.query({ queryEmbeddings: [[1, 2], [3, 4]], include: ['embeddings', 'distances'] });
+    expect(r.ids).toEqual([[], []]);
+    expect(r.embeddings).toEqual([[], []]);
+    await db.close();
+  });
+
   it('fixes the dimension with the first add and keeps it across reopen', async () => {
     const db = await OmenDB.open(dir);
     const col = await db.createCollection({ name: 'c' });

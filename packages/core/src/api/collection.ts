@@ -121,7 +121,7 @@ export class Collection {
     const result: QueryResult = { ids: [], distances: [], metadatas: [], documents: [], include };
     if (include.includes('embeddings')) result.embeddings = [];
     if (state.dimension === null) {
-      for (const _ of a.queryEmbeddings) pushRow(result, [], [], [], [], undefined);
+      for (const _ of a.queryEmbeddings) pushRow(result, [], [], [], [], []);
       return result;
     }
     const { vectors } = packVectors(a.queryEmbeddings, state.dimension, state.metric, 'queryEmbeddings');
