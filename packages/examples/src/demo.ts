@@ -6,13 +6,11 @@
  * their cosine distances, the ingest rate, query latencies and the database's
  * `stats()`. Runs without a network, a model or a TTY.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Option } from 'commander';
 import { type Collection, OmenDB } from '@omendb/core';
 import { summarizeLatency } from './cli/latency.js';
 import { formatBytes, snippet } from './cli/format.js';
+import { type CommonOptions, databaseDirectory, exampleProgram, parseExampleArgs, runMain, userPath } from './cli/options.js';
 import { createProgress } from './cli/progress.js';
 import { type Corpus, loadDefaultCorpus, loadDirectory, loadJsonl } from './corpus/load.js';
 import { type Passage, passageBody, textForEmbedding } from './corpus/passage.js';
@@ -26,48 +24,19 @@ const TIMED_QUERIES = 200;
 const COLLECTION = 'passages';
 const SNIPPET_CHARS = 160;
 
-interface DemoOptions {
-  dir?: string;
+interface DemoOptions extends CommonOptions {
   jsonl?: string;
-  query: string[];
-  db?: string;
-  k: number;
 }
 
 /** Parsed command line; paths stay as typed and are resolved against the user's directory later. */
 function parseArguments(argv: string[]): DemoOptions {
-  const program = new Command()
-    .name('pnpm demo --')
-    .description('Index Markdown or JSONL passages into OmenDB with a local lexical embedder, then ask questions.')
-    .addOption(new Option('--dir <folder>', 'index every .md/.txt file under <folder>, recursively').conflicts('jsonl'))
-    .addOption(new Option('--jsonl <file>', 'index passages from a JSONL file: {"text", "id"?, "file"?, "headings"?} per line'))
-    .option('-q, --query <text>', 'a question to ask (repeatable); replaces the built-in questions', collect, [])
-    .option('--db <dir>', 'database directory to create or reuse (default: a temporary directory, removed afterwards)')
-    .option('-k, --k <n>', 'passages to show per question', positiveInteger, 3)
-    .showHelpAfterError();
-  // `pnpm demo -- --dir x` forwards the `--` itself; commander would read everything after it as positionals.
-  const args = argv.slice(2);
-  if (args[0] === '--') args.shift();
-  program.parse(args, { from: 'user' });
-  return program.opts<DemoOptions>();
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected an integer >= 1');
-  return n;
-}
-
-/**
- * Paths the user typed are relative to where they ran `pnpm demo`, not to this
- * package, which is the cwd pnpm gives the script; pnpm passes the former as `INIT_CWD`.
- */
-function userPath(path: string): string {
-  return isAbsolute(path) ? path : resolve(process.env.INIT_CWD || process.cwd(), path);
+  const program = exampleProgram(
+    'pnpm demo --',
+    'Index Markdown or JSONL passages into OmenDB with a local lexical embedder, then ask questions.',
+    'passages to show per question',
+    3,
+  ).addOption(new Option('--jsonl <file>', 'index passages from a JSONL file: {"text", "id"?, "file"?, "headings"?} per line').conflicts('dir'));
+  return parseExampleArgs<DemoOptions>(program, argv);
 }
 
 async function loadCorpus(options: DemoOptions): Promise<Corpus> {
@@ -89,17 +58,6 @@ function plural(n: number, noun: string): string {
 }
 
 type Print = (line?: string) => void;
-
-/**
- * Removes a temporary directory however the process ends: normally, on an
- * uncaught error, on `process.exit`, or on Ctrl-C / SIGTERM,
- * which otherwise skip `finally` blocks.
- */
-function removeOnExit(dir: string): void {
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  process.once('SIGINT', () => process.exit(130));
-  process.once('SIGTERM', () => process.exit(143));
-}
 
 /** Embeds and adds `passages` in batches of {@link BATCH_SIZE}, with progress; prints the ingest line. */
 async function ingest(collection: Collection, passages: Passage[], embedder: HashingEmbedder, out: Print): Promise<void> {
@@ -228,8 +186,7 @@ async function main(): Promise<void> {
   if (passages.length === 0) throw new Error('the corpus has no passages with text: nothing to index');
 
   const keepDb = options.db !== undefined;
-  const dbDir = keepDb ? userPath(options.db as string) : mkdtempSync(join(tmpdir(), 'omendb-demo-'));
-  if (!keepDb) removeOnExit(dbDir);
+  const dbDir = databaseDirectory(options.db, 'omendb-demo-');
   let db: OmenDB | undefined;
   try {
     db = await OmenDB.open(dbDir, { durability: 'sync' });
@@ -254,14 +211,7 @@ async function main(): Promise<void> {
     printStats(db, out);
   } finally {
     await db?.close();
-    if (!keepDb) rmSync(dbDir, { recursive: true, force: true });
   }
 }
 
-main().catch((error: unknown) => {
-  // OmenDB errors carry a stable `code`; show it so a failure can be matched to the docs.
-  const code = typeof (error as { code?: unknown })?.code === 'string' ? ` [${(error as { code: string }).code}]` : '';
-  const message = error instanceof Error ? `${error.name}${code}: ${error.message}` : String(error);
-  process.stderr.write(`demo failed: ${message}\n`);
-  process.exitCode = 1;
-});
+runMain('demo', main);

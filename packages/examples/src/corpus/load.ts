@@ -5,11 +5,11 @@
  * - a JSONL file of ready-made passages, one JSON object per line:
  *   `{ "text": string, "id"?: string, "file"?: string, "headings"?: string[] }`.
  */
-import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { createReadStream, readFileSync } from 'node:fs';
+import { basename, relative, resolve, sep } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { splitMarkdown } from '../text/markdown-splitter.js';
+import { findRepoRoot, listTextFiles, projectDocFiles, requireDirectory } from './files.js';
 import type { Passage } from './passage.js';
 
 /** Passages plus a description of where they came from. */
@@ -21,40 +21,14 @@ export interface Corpus {
   source: string;
 }
 
-const TEXT_EXTENSIONS = ['.md', '.markdown', '.txt'];
-
-/**
- * The workspace root: the nearest ancestor of `from` holding `pnpm-workspace.yaml`.
- * @param from a directory; defaults to this module's directory, so the answer does not depend on the cwd.
- * @throws Error if no ancestor has the file.
- */
-export function findRepoRoot(from: string = dirname(fileURLToPath(import.meta.url))): string {
-  let dir = resolve(from);
-  for (;;) {
-    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no pnpm-workspace.yaml above ${from}`);
-    dir = parent;
-  }
-}
+export { findRepoRoot };
 
 /**
  * The default corpus: `README.md` at the repo root and every Markdown file under
  * `packages/<name>/docs/`, file paths relative to the root. Missing files are skipped.
  */
 export function loadDefaultCorpus(repoRoot: string = findRepoRoot()): Corpus {
-  const files: string[] = [];
-  const readme = join(repoRoot, 'README.md');
-  if (existsSync(readme)) files.push(readme);
-  const packagesDir = join(repoRoot, 'packages');
-  if (existsSync(packagesDir)) {
-    for (const name of readdirSync(packagesDir).sort()) {
-      const docs = join(packagesDir, name, 'docs');
-      if (existsSync(docs) && statSync(docs).isDirectory()) {
-        files.push(...listTextFiles(docs).filter((file) => !file.endsWith('.txt')));
-      }
-    }
-  }
+  const files = projectDocFiles(repoRoot);
   return {
     passages: splitFiles(files, repoRoot),
     fileCount: files.length,
@@ -68,8 +42,7 @@ export function loadDefaultCorpus(repoRoot: string = findRepoRoot()): Corpus {
  * @throws Error if `dir` is not a directory.
  */
 export function loadDirectory(dir: string): Corpus {
-  const root = resolve(dir);
-  if (!existsSync(root) || !statSync(root).isDirectory()) throw new Error(`not a directory: ${dir}`);
+  const root = requireDirectory(dir);
   const files = listTextFiles(root);
   return { passages: splitFiles(files, root), fileCount: files.length, source: root };
 }
@@ -130,15 +103,3 @@ function splitFiles(files: string[], root: string): Passage[] {
   return files.flatMap((file) => splitMarkdown(readFileSync(file, 'utf8'), relative(root, file).split(sep).join('/')));
 }
 
-/** Symbolic links are not followed, so a link back to an ancestor cannot loop. */
-function listTextFiles(dir: string): string[] {
-  const out: string[] = [];
-  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
-    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...listTextFiles(path));
-    else if (entry.isFile() && TEXT_EXTENSIONS.some((ext) => entry.name.toLowerCase().endsWith(ext))) out.push(path);
-  }
-  return out;
-}
