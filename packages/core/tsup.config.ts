@@ -1,11 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // The library, and the `omendb` command (src/cli/main.ts starts with its #! line, which esbuild keeps).
+  entry: { index: 'src/index.ts', cli: 'src/cli/main.ts' },
   format: ['esm', 'cjs'],
-  dts: true,
+  dts: { entry: { index: 'src/index.ts' } },
   sourcemap: true,
   clean: true,
   target: 'node20',
   tsconfig: 'tsconfig.build.json',
+  define: { OMENDB_VERSION: JSON.stringify(version) },
 });
