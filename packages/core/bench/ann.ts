@@ -4,7 +4,10 @@
  * (interpolated), and OmenDB/hnswlib ratios. M = 16, efConstruction = 200,
  * seed 42 for both. Medians over RUNS builds (default 3), each followed by a
  * query sweep (each ef: the query set repeated for ≥ MIN_SECONDS, default
- * 0.4 s); engines alternate within a run so both see the same machine noise. Prints a table and writes bench/results/ann.json.
+ * 0.4 s); engines alternate within a run so both see the same machine noise.
+ * Rates are given per wall second and per CPU second of this process; on a
+ * shared machine the CPU-second figures are the steadier ones. Prints a
+ * table and writes bench/results/ann.json.
  *
  * Run: node packages/core/scripts/build-wasm.mjs && npx tsx packages/core/bench/ann.ts
  *      RUNS=5 SETS=sift10k,glove25 npx tsx packages/core/bench/ann.ts
@@ -35,8 +38,18 @@ const wanted = process.env.SETS?.split(',');
 interface EngineResult {
   buildSeconds: number;
   buildRate: number;
+  /** Rows per CPU-second of this process (robust to other load on the machine). */
+  buildRateCpu: number;
   sweep: SweepPoint[];
+  sweepCpu: SweepPoint[];
   qpsAt95: number | null;
+  qpsAt95Cpu: number | null;
+}
+
+/** CPU seconds (user + system) this process spent since `since`. */
+function cpuSeconds(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1e6;
 }
 
 function rowOf(data: Float32Array, dim: number, row: number): Float32Array {
@@ -71,15 +84,19 @@ function runSet(set: (typeof SETS)[number]) {
     ['omendb', () => omendbEngine(spec)],
     ['hnswlib-node', () => hnswlibEngine(spec, rowArrays)],
   ];
-  const raw = new Map<string, { build: number[]; qps: number[][]; recall: number[][] }>();
-  for (const [name] of makers) raw.set(name, { build: [], qps: EFS.map(() => []), recall: EFS.map(() => []) });
+  const raw = new Map<string, { build: number[]; buildCpu: number[]; qps: number[][]; qpsCpu: number[][]; recall: number[][] }>();
+  for (const [name] of makers) {
+    raw.set(name, { build: [], buildCpu: [], qps: EFS.map(() => []), qpsCpu: EFS.map(() => []), recall: EFS.map(() => []) });
+  }
   for (let run = 0; run < RUNS; run++) {
     for (const [name, make] of makers) {
       const engine = make();
       const record = raw.get(name)!;
       let started = performance.now();
+      let cpu = process.cpuUsage();
       engine.build(ds.base.data, dim);
       record.build.push((performance.now() - started) / 1000);
+      record.buildCpu.push(cpuSeconds(cpu));
       engine.setEf(64);
       queries.forEach((q, i) => engine.search(q, queryArrays[i], K)); // warm-up
       EFS.forEach((ef, e) => {
@@ -91,11 +108,13 @@ function runSet(set: (typeof SETS)[number]) {
         let searched = 0;
         let elapsed = 0;
         started = performance.now();
+        cpu = process.cpuUsage();
         while (elapsed < MIN_SECONDS * 1000) {
           for (let q = 0; q < queries.length; q++) engine.search(queries[q], queryArrays[q], K);
           searched += queries.length;
           elapsed = performance.now() - started;
         }
+        record.qpsCpu[e].push(searched / cpuSeconds(cpu));
         record.qps[e].push(searched / (elapsed / 1000));
       });
     }
@@ -104,14 +123,27 @@ function runSet(set: (typeof SETS)[number]) {
   for (const [name, record] of raw) {
     const buildSeconds = median(record.build);
     const sweep = EFS.map((ef, e) => ({ ef, recall: median(record.recall[e]), qps: median(record.qps[e]) }));
-    engines[name] = { buildSeconds, buildRate: n / buildSeconds, sweep, qpsAt95: qpsAtRecall(sweep, 0.95) };
+    const sweepCpu = EFS.map((ef, e) => ({ ef, recall: median(record.recall[e]), qps: median(record.qpsCpu[e]) }));
+    engines[name] = {
+      buildSeconds,
+      buildRate: n / buildSeconds,
+      buildRateCpu: n / median(record.buildCpu),
+      sweep,
+      sweepCpu,
+      qpsAt95: qpsAtRecall(sweep, 0.95),
+      qpsAt95Cpu: qpsAtRecall(sweepCpu, 0.95),
+    };
   }
   const ours = engines['omendb'];
   const theirs = engines['hnswlib-node'];
+  const ratio = (a: number | null, b: number | null) => (a !== null && b !== null ? a / b : null);
   const ratios = {
     buildRate: ours.buildRate / theirs.buildRate,
-    qpsAt95: ours.qpsAt95 !== null && theirs.qpsAt95 !== null ? ours.qpsAt95 / theirs.qpsAt95 : null,
+    buildRateCpu: ours.buildRateCpu / theirs.buildRateCpu,
+    qpsAt95: ratio(ours.qpsAt95, theirs.qpsAt95),
+    qpsAt95Cpu: ratio(ours.qpsAt95Cpu, theirs.qpsAt95Cpu),
     qpsByEf: EFS.map((ef, e) => ({ ef, ratio: ours.sweep[e].qps / theirs.sweep[e].qps })),
+    qpsCpuByEf: EFS.map((ef, e) => ({ ef, ratio: ours.sweepCpu[e].qps / theirs.sweepCpu[e].qps })),
   };
   return { name: set.name, metric: set.metric, truth: set.truth, rows: n, dim, queries: queries.length, engines, ratios };
 }
@@ -119,18 +151,24 @@ function runSet(set: (typeof SETS)[number]) {
 function printSet(result: ReturnType<typeof runSet>): void {
   console.log(`\n${result.name} (${result.metric}, ${result.rows} × ${result.dim}, ${result.queries} queries, truth: ${result.truth})`);
   for (const [name, r] of Object.entries(result.engines)) {
-    console.log(`  ${name.padEnd(13)} build ${r.buildSeconds.toFixed(2)} s (${r.buildRate.toFixed(0)} vec/s)  QPS@0.95 ${r.qpsAt95?.toFixed(0) ?? 'n/a'}`);
-  }
-  console.log('  ef   | omendb recall  QPS    | hnswlib recall  QPS    | QPS ratio');
-  result.ratios.qpsByEf.forEach(({ ef, ratio }, e) => {
-    const a = result.engines['omendb'].sweep[e];
-    const b = result.engines['hnswlib-node'].sweep[e];
     console.log(
-      `  ${String(ef).padEnd(4)} | ${a.recall.toFixed(4)} ${a.qps.toFixed(0).padStart(7)}  | ${b.recall.toFixed(4)} ${b.qps.toFixed(0).padStart(7)}   | ${ratio.toFixed(2)}×`,
+      `  ${name.padEnd(13)} build ${r.buildSeconds.toFixed(2)} s wall (${r.buildRate.toFixed(0)} vec/s; ${r.buildRateCpu.toFixed(0)} vec/CPU-s)` +
+        `  QPS@0.95 ${r.qpsAt95?.toFixed(0) ?? 'n/a'} wall, ${r.qpsAt95Cpu?.toFixed(0) ?? 'n/a'} per CPU-s`,
     );
+  }
+  console.log('  ef   | omendb recall  QPS  QPS/CPU-s | hnswlib recall  QPS  QPS/CPU-s | ratio wall, CPU');
+  result.ratios.qpsByEf.forEach(({ ef, ratio }, e) => {
+    const a = result.engines['omendb'];
+    const b = result.engines['hnswlib-node'];
+    const cells = (r: EngineResult) =>
+      `${r.sweep[e].recall.toFixed(4)} ${r.sweep[e].qps.toFixed(0).padStart(6)} ${r.sweepCpu[e].qps.toFixed(0).padStart(6)}`;
+    console.log(`  ${String(ef).padEnd(4)} | ${cells(a)}  | ${cells(b)}  | ${ratio.toFixed(2)}×, ${result.ratios.qpsCpuByEf[e].ratio.toFixed(2)}×`);
   });
-  const q95 = result.ratios.qpsAt95;
-  console.log(`  ratios omendb/hnswlib: build rate ${result.ratios.buildRate.toFixed(2)}×, QPS@0.95 ${q95 === null ? 'n/a' : q95.toFixed(2) + '×'}`);
+  const fmt = (x: number | null) => (x === null ? 'n/a' : `${x.toFixed(2)}×`);
+  const r = result.ratios;
+  console.log(
+    `  ratios omendb/hnswlib: build rate ${fmt(r.buildRate)} wall, ${fmt(r.buildRateCpu)} CPU; QPS@0.95 ${fmt(r.qpsAt95)} wall, ${fmt(r.qpsAt95Cpu)} CPU`,
+  );
 }
 
 const results = SETS.filter((s) => wanted === undefined || wanted.includes(s.name)).map((set) => {

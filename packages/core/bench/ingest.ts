@@ -74,7 +74,7 @@ async function concurrentSingles(writers: number, perWriter: number) {
 
 const results: Record<string, unknown> = {};
 for (const durability of ['sync', 'os', 'none'] as const) {
-  const runs = [];
+  const runs: Awaited<ReturnType<typeof ingest>>[] = [];
   for (let r = 0; r < RUNS; r++) runs.push(await ingest(durability));
   const m = (f: (x: (typeof runs)[number]) => number) => median(runs.map(f));
   results[durability] = {
@@ -88,7 +88,7 @@ for (const durability of ['sync', 'os', 'none'] as const) {
 }
 const singles: Record<string, number> = {};
 for (const writers of [1, 16]) {
-  const runs = [];
+  const runs: number[] = [];
   for (let r = 0; r < RUNS; r++) runs.push(await concurrentSingles(writers, writers === 1 ? 500 : 100));
   singles[`writers${writers}`] = median(runs);
 }

@@ -2,7 +2,7 @@
  * Cost of one dot product, tuned scalar JavaScript vs the WebAssembly SIMD
  * kernel, at 128-d (SIFT) and 768-d, on seeded random vectors; plus the
  * per-row cost of the batch `gather` form. Prints a table and writes
- * bench/results/kernels.json. Median of 5 runs, each ≈ 0.3 s per cell.
+ * bench/results/kernels.json. Median of 5 runs, each ≈ 0.3 CPU-s per cell.
  *
  * Run: node packages/core/scripts/build-wasm.mjs && npx tsx packages/core/bench/kernels.ts
  */
@@ -43,12 +43,14 @@ function dotJs(f: Float32Array, a: number, b: number, dim: number): number {
   return s0 + s1 + s2 + s3;
 }
 
+/** CPU nanoseconds per op (user + system of this process: steadier than wall time on a shared machine). */
 function timeNs(body: (iterations: number) => number, opsPerIteration: number): number {
   let iterations = 1000;
   for (;;) {
-    const start = process.hrtime.bigint();
+    const start = process.cpuUsage();
     body(iterations);
-    const ns = Number(process.hrtime.bigint() - start);
+    const used = process.cpuUsage(start);
+    const ns = (used.user + used.system) * 1000;
     if (ns > 300e6) return ns / (iterations * opsPerIteration);
     iterations *= 2;
   }

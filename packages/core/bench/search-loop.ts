@@ -4,7 +4,8 @@
  * (the default) and with the JavaScript loop that calls the SIMD `gather`
  * kernel once per expanded node (the loop the scalar fallback uses, here
  * still on SIMD kernels). M = 16, efConstruction = 200, efSearch = 64,
- * seed 42; medians of RUNS (default 3). Writes bench/results/search-loop.json.
+ * seed 42; medians of RUNS (default 3); times are CPU seconds of this
+ * process. Writes bench/results/search-loop.json.
  *
  * Run: node packages/core/scripts/build-wasm.mjs && npx tsx packages/core/bench/search-loop.ts
  */
@@ -24,6 +25,12 @@ const SETS: [DatasetName, Metric][] = [
   ['scifact-bge', 'ip'],
 ];
 
+/** CPU seconds (user + system) of this process since `since`: steadier than wall time on a shared machine. */
+function cpuSeconds(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1e6;
+}
+
 function measure(name: DatasetName, metric: Metric, loop: 'wasm' | 'js') {
   const ds = loadDataset(name, metric);
   const index = new HnswIndex(ds.dim, metric, { seed: 42 }, { initialCapacity: ds.base.count });
@@ -32,17 +39,18 @@ function measure(name: DatasetName, metric: Metric, loop: 'wasm' | 'js') {
     // search takes the JavaScript path.
     (index as unknown as { graph: HnswGraph }).graph.rows.memory.graphKernels = null;
   }
-  let started = performance.now();
+  let cpu = process.cpuUsage();
   for (let row = 0; row < ds.base.count; row++) index.add(ds.base.data.subarray(row * ds.dim, (row + 1) * ds.dim));
-  const buildSeconds = (performance.now() - started) / 1000;
+  const buildSeconds = cpuSeconds(cpu);
   const queries = Array.from({ length: ds.queries.count }, (_, q) => ds.queries.data.subarray(q * ds.dim, (q + 1) * ds.dim));
   let searched = 0;
-  started = performance.now();
+  const started = performance.now();
+  cpu = process.cpuUsage();
   while (performance.now() - started < 500) {
     for (const q of queries) index.search(q, 10);
     searched += queries.length;
   }
-  const qps = searched / ((performance.now() - started) / 1000);
+  const qps = searched / cpuSeconds(cpu);
   index.dispose();
   return { buildSeconds, qps };
 }
@@ -61,7 +69,7 @@ const rows = SETS.map(([name, metric]) => {
   const js = summary(runs.js);
   return { name, metric, wasmLoop: wasm, jsLoop: js, buildSpeedup: js.buildSeconds / wasm.buildSeconds, qpsSpeedup: wasm.qps / js.qps };
 });
-console.log('set | build s (WASM loop / JS loop) | QPS@ef64 (WASM loop / JS loop) | speedups build, QPS');
+console.log('set | build CPU-s (WASM loop / JS loop) | QPS per CPU-s @ef64 (WASM loop / JS loop) | speedups build, QPS');
 for (const r of rows) {
   console.log(
     `${r.name} | ${r.wasmLoop.buildSeconds.toFixed(2)} / ${r.jsLoop.buildSeconds.toFixed(2)} | ${r.wasmLoop.qps.toFixed(0)} / ${r.jsLoop.qps.toFixed(0)} | ${r.buildSpeedup.toFixed(2)}×, ${r.qpsSpeedup.toFixed(2)}×`,

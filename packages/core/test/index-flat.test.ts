@@ -61,6 +61,7 @@ describe('FlatIndex', () => {
     expect(found.every((n) => accept(n.row))).toBe(true);
     expect(index.search(query, 100, { accept })).toHaveLength(14);
     expect(index.search(query, 0)).toEqual([]);
+    expect(index.search(query, Infinity)).toHaveLength(rows.length);
   });
 
   it('returns vectors bit-identical to what was added, cosine included', () => {

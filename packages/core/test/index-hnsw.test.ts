@@ -113,6 +113,9 @@ describe('HnswIndex', () => {
     expect(found).toHaveLength(201);
     expect(found.every((n) => n.distance === 0)).toBe(true);
     expect(index.search(new Float32Array(3), 0)).toEqual([]);
+    expect(index.search(new Float32Array(3), Infinity)).toHaveLength(201);
+    expect(index.search(new Float32Array(3), 2, { efSearch: 100_000 })).toHaveLength(2);
+    expect(() => index.search(new Float32Array(3), 2, { efSearch: 0 })).toThrow(ValidationError);
     expect(() => index.add(new Float32Array(4))).toThrow(DimensionMismatchError);
     expect(() => index.search(new Float32Array(2), 1)).toThrow(DimensionMismatchError);
     expect(() => new HnswIndex(3, 'l2', { M: 1 })).toThrow(ValidationError);

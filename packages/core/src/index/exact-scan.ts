@@ -26,8 +26,9 @@ export function exactScan(
   k: number,
   accept?: (row: number) => boolean,
 ): Neighbor[] {
+  k = Math.min(Math.floor(k), rows.size);
+  if (!(k >= 1)) return [];
   const top = new MaxHeap(k + 1);
-  if (k <= 0) return [];
   rows.setQuery(query);
   const total = rows.size;
   for (let first = 0; first < total; first += SCAN_CHUNK_ROWS) {

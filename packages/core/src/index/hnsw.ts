@@ -1,4 +1,4 @@
-import { CorruptionError, DimensionMismatchError } from '../errors.js';
+import { CorruptionError, DimensionMismatchError, ValidationError } from '../errors.js';
 import type { Metric } from '../types.js';
 import { exactScan } from './exact-scan.js';
 import { encodeGraph } from './hnsw-format.js';
@@ -135,15 +135,21 @@ export class HnswIndex implements VectorIndex {
    * Whenever the walk finds fewer than k rows, an exact scan answers instead,
    * so k (accepted) rows come back whenever k exist.
    * - `exact`: brute-force over every accepted row.
-   * Throws DimensionMismatchError.
+   * Throws DimensionMismatchError, or ValidationError for an efSearch that
+   * is not an integer ≥ 1.
    */
   search(query: Float32Array, k: number, options: IndexSearchOptions = {}): Neighbor[] {
     if (query.length !== this.dimension) throw new DimensionMismatchError(this.dimension, query.length);
     const graph = this.graph;
-    if (k <= 0 || graph.size === 0) return [];
-    const { accept } = options;
+    const { accept, efSearch = this.params.efSearch } = options;
+    if (!(Number.isInteger(efSearch) && efSearch >= 1)) {
+      throw new ValidationError('invalid search options', [{ code: 'out_of_range', path: ['efSearch'], message: 'an integer ≥ 1' }]);
+    }
+    k = Math.min(Math.floor(k), graph.size);
+    if (!(k >= 1)) return [];
     if (options.exact === true) return exactScan(graph.rows, this.scratch.out, query, k, accept);
-    const ef = Math.max(options.efSearch ?? this.params.efSearch, k);
+    // More candidates than rows buys nothing; the cap also keeps ef an int32 for the kernel.
+    const ef = Math.min(Math.max(efSearch, k), graph.size);
     graph.rows.setQuery(query);
     let node = graph.entryPoint;
     let distance = queryDistance(graph, this.scratch, node);
@@ -157,14 +163,14 @@ export class HnswIndex implements VectorIndex {
     // Fewer than k found means the walk ran out of reachable nodes (a filter
     // rejecting most of them, or links pruned away from exact duplicates):
     // the scan returns every row that qualifies.
-    if (visits < 0 || found < Math.min(k, graph.size)) {
+    if (visits < 0 || found < k) {
       return exactScan(graph.rows, this.scratch.out, query, k, accept);
     }
     const f32 = graph.rows.memory.f32;
     const i32 = graph.rows.memory.i32;
     const at = graph.resultsOffset() >> 2;
     const out: Neighbor[] = [];
-    for (let i = 0; i < Math.min(k, found); i++) out.push({ row: i32[at + 2 * i + 1], distance: f32[at + 2 * i] });
+    for (let i = 0; i < k; i++) out.push({ row: i32[at + 2 * i + 1], distance: f32[at + 2 * i] });
     // Results are ascending by distance; order equal distances by row.
     return out.sort((a, b) => a.distance - b.distance || a.row - b.row);
   }
