@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ClosedError, DuplicateIdError, NotFoundError, OmenDB, AlreadyExistsError } from '../src/index.js';
+import { ClosedError, DuplicateIdError, NotFoundError, OmenDB, AlreadyExistsError, ValidationError } from '../src/index.js';
 import { randomVectors, tempDir } from './helpers/tmp.js';
 
 let dir: string;
@@ -33,6 +33,18 @@ describe('collections', () => {
     const r = await col.query({ queryEmbeddings: [[1, 2], [3, 4]], include: ['embeddings', 'distances'] });
     expect(r.ids).toEqual([[], []]);
     expect(r.embeddings).toEqual([[], []]);
+    await db.close();
+  });
+
+  it('takes HNSW parameters from options or Chroma metadata, and refuses ones the index cannot use', async () => {
+    const db = await OmenDB.open(dir);
+    const a = await db.createCollection({ name: 'a', hnsw: { M: 8, efConstruction: 40, efSearch: 20 } });
+    expect(a.stats().checkpointLsn).toBe(0);
+    const b = await db.createCollection({ name: 'b', metadata: { 'hnsw:M': 12, 'hnsw:construction_ef': 50, 'hnsw:search_ef': 30 } });
+    await b.add({ ids: ['x'], embeddings: [[1, 2]] });
+    await expect(db.createCollection({ name: 'c', hnsw: { M: 120 } })).rejects.toBeInstanceOf(ValidationError);
+    await expect(db.createCollection({ name: 'd', hnsw: { M: 32, efConstruction: 16 } })).rejects.toBeInstanceOf(ValidationError);
+    expect((await db.listCollections()).map((c) => c.name)).toEqual(['a', 'b']);
     await db.close();
   });
 

@@ -2,7 +2,7 @@ import { ClosedError, DimensionMismatchError, DuplicateIdError, NotFoundError, V
 import { WalRecordType } from '../format/wal-record.js';
 import { compileWhere, compileWhereDocument } from '../search/filter/index.js';
 import { passes, scanCollection, searchCollection, type RowFilter } from '../search/fanout.js';
-import type { CollectionState } from '../storage/collection-state.js';
+import type { CollectionState, RecordLocation } from '../storage/collection-state.js';
 import type { CollectionStore } from '../storage/collection-store.js';
 import type { IncludeField, Metadata, Metric } from '../types.js';
 import { collectionStats } from '../memory/collection-stats.js';
@@ -155,9 +155,7 @@ export class Collection {
     const ids = a.ids === undefined ? undefined : validateIds(a.ids);
     const filter = compileFilter(a.where, a.whereDocument);
     const state = this.store.state;
-    let locations = this.locations(state, ids, filter);
-    const offset = a.offset ?? 0;
-    locations = locations.slice(offset, a.limit === undefined ? undefined : offset + a.limit);
+    const locations = this.locations(state, ids, filter, a.offset ?? 0, a.limit ?? Infinity);
     const records = locations.map((loc) => state.read(loc));
     const result: GetResult = {
       ids: records.map((r) => r.id),
@@ -215,12 +213,19 @@ export class Collection {
     });
   }
 
-  private locations(state: CollectionState, ids: string[] | undefined, filter: RowFilter) {
-    if (ids === undefined) return [...scanCollection(state, filter)];
-    const out: { segment: CollectionState['segments'][number] | null; row: number }[] = [];
-    for (const id of ids) {
-      const loc = state.locate(id);
-      if (loc && passes(state, loc.segment, loc.row, filter)) out.push(loc);
+  /** Matching locations from the `offset`-th on, at most `limit`; the scan stops once it has them. */
+  private locations(state: CollectionState, ids: string[] | undefined, filter: RowFilter, offset = 0, limit = Infinity): RecordLocation[] {
+    const out: RecordLocation[] = [];
+    if (limit === 0) return out;
+    let skipped = 0;
+    const matches = ids === undefined ? scanCollection(state, filter) : locateAll(state, ids, filter);
+    for (const loc of matches) {
+      if (skipped < offset) {
+        skipped++;
+        continue;
+      }
+      out.push(loc);
+      if (out.length >= limit) break;
     }
     return out;
   }
@@ -231,6 +236,13 @@ export class Collection {
 
   private ensureOpen(): void {
     if (!this.isOpen()) throw new ClosedError(`collection ${JSON.stringify(this.store.name)} is closed or was deleted`);
+  }
+}
+
+function* locateAll(state: CollectionState, ids: string[], filter: RowFilter): Generator<RecordLocation> {
+  for (const id of ids) {
+    const loc = state.locate(id);
+    if (loc && passes(state, loc.segment, loc.row, filter)) yield loc;
   }
 }
 

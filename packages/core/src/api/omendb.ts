@@ -13,6 +13,7 @@ import { Health } from '../storage/health.js';
 import { defaultIndexFactory } from '../storage/default-index.js';
 import { layout } from '../storage/layout.js';
 import type { Durability, Metric } from '../types.js';
+import { resolveHnswParams } from '../index/hnsw-params.js';
 import { Collection } from './collection.js';
 import { createCollectionSchema, openOptionsSchema, parse } from './schemas.js';
 
@@ -247,12 +248,14 @@ function collectionConfig(a: { metric?: Metric; metadata?: Record<string, unknow
     }
     return v;
   };
-  return {
-    metric: (a.metric ?? space ?? 'l2') as Metric,
-    hnsw: {
-      M: a.hnsw?.M ?? fromMeta('hnsw:M') ?? 16,
-      efConstruction: a.hnsw?.efConstruction ?? fromMeta('hnsw:construction_ef') ?? 200,
-      efSearch: a.hnsw?.efSearch ?? fromMeta('hnsw:search_ef') ?? 64,
-    },
+  // The index's own check, so a collection is never created with parameters a checkpoint would refuse.
+  const given = {
+    M: a.hnsw?.M ?? fromMeta('hnsw:M'),
+    efConstruction: a.hnsw?.efConstruction ?? fromMeta('hnsw:construction_ef'),
+    efSearch: a.hnsw?.efSearch ?? fromMeta('hnsw:search_ef'),
   };
+  const { M, efConstruction, efSearch } = resolveHnswParams(
+    Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
+  );
+  return { metric: (a.metric ?? space ?? 'l2') as Metric, hnsw: { M, efConstruction, efSearch } };
 }

@@ -28,10 +28,11 @@ export const collectionNameSchema = z
   .max(128, 'collection name is longer than 128 characters')
   .refine((n) => !/[/\\\0]/.test(n) && !n.includes('..'), 'collection name contains "/", "\\", ".." or NUL');
 
+/** Ranges as the index takes them (see index/hnsw-params.ts); efConstruction ≥ M is checked once both are known. */
 export const hnswSchema = z
   .object({
-    M: z.number().int().min(2).max(128).optional(),
-    efConstruction: z.number().int().min(1).max(4096).optional(),
+    M: z.number().int().min(2).max(100).optional(),
+    efConstruction: z.number().int().min(2).max(4096).optional(),
     efSearch: z.number().int().min(1).max(4096).optional(),
   })
   .strict();
