@@ -77,10 +77,10 @@ function sources(state: CollectionState, filter: RowFilter): Source[] {
 
 function metadataAt(state: CollectionState, segment: Segment | null, row: number): Metadata | null {
   if (segment) return segment.metadataOf(row);
-  const bytes = state.memtable!.metadata[row];
+  const bytes = state.memtable!.metadataBytes(row);
   return bytes ? (decode(bytes) as Metadata) : null;
 }
 
 function documentAt(state: CollectionState, segment: Segment | null, row: number): string | null {
-  return segment ? segment.document(row) : state.memtable!.documents[row];
+  return segment ? segment.document(row) : state.memtable!.document(row);
 }

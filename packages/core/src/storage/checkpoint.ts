@@ -30,7 +30,15 @@ export async function sealMemtable(store: CollectionStore): Promise<void> {
   if (hasRows) {
     const id = next.nextSegmentId++;
     const sealed = state.factory.seal(memtable.index);
-    const segment = await writeSegment(store, id, { ids: memtable.ids, metadata: memtable.metadata, documents: memtable.documents, vectors: sealed.vectors, graph: sealed.graph }, sealed);
+    const rows = Array.from({ length: memtable.rows }, (_, row) => row);
+    const contents = {
+      ids: rows.map((row) => memtable.externalId(row)),
+      metadata: rows.map((row) => memtable.metadataBytes(row)),
+      documents: rows.map((row) => memtable.document(row)),
+      vectors: sealed.vectors,
+      graph: sealed.graph,
+    };
+    const segment = await writeSegment(store, id, contents, sealed);
     // Rows overwritten or deleted while in the memtable become the new segment's tombstones.
     for (let row = 0; row < memtable.rows; row++) if (!memtable.isLive(row)) segment.kill(row);
     next.segments.push({ id, rows: segment.rows });

@@ -1,4 +1,4 @@
-import { decode, encode } from '@msgpack/msgpack';
+import { decode, Encoder } from '@msgpack/msgpack';
 import type { Operation } from '../format/operation.js';
 import { WalRecordType } from '../format/wal-record.js';
 import type { Metadata, Metric } from '../types.js';
@@ -59,8 +59,8 @@ export class CollectionState {
       return { id: s.externalId(loc.row), vector: s.index.vector(loc.row), metadata: s.metadataOf(loc.row), document: s.document(loc.row) };
     }
     const m = this.memtable!;
-    const meta = m.metadata[loc.row];
-    return { id: m.ids[loc.row], vector: m.index.vector(loc.row), metadata: meta ? (decode(meta) as Metadata) : null, document: m.documents[loc.row] };
+    const meta = m.metadataBytes(loc.row);
+    return { id: m.externalId(loc.row), vector: m.index.vector(loc.row), metadata: meta ? (decode(meta) as Metadata) : null, document: m.document(loc.row) };
   }
 
   get count(): number {
@@ -117,9 +117,17 @@ export class CollectionState {
   }
 }
 
+/**
+ * One encoder for all rows: `Encoder.encode` returns an exact-size copy, where
+ * the module-level `encode()` returns a view into a fresh 2 KiB buffer, which
+ * a memtable row would keep alive (measured: ~2 KiB of hidden memory per row).
+ * ignoreUndefined: a key set to undefined is absent, as JSON.stringify treats it.
+ */
+const metadataEncoder = new Encoder({ ignoreUndefined: true });
+
 function encodeMetadata(metadata: Metadata | null | undefined): Uint8Array | null {
   if (metadata === null || metadata === undefined) return null;
-  return encode(metadata, { ignoreUndefined: true });
+  return metadataEncoder.encode(metadata);
 }
 
 function mergeMetadata(current: Metadata | null, patch: Metadata | null | undefined): Metadata | null {

@@ -1,21 +1,26 @@
 import type { VectorIndex } from '../index/types.js';
+import { ByteArena } from './byte-arena.js';
+import { IdHash } from './id-hash.js';
 
 const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder();
 
 /**
  * Recent writes, in memory and searchable at once. Rows are appended; an
  * overwritten or deleted row is marked dead and stays until the memtable is
  * sealed into a segment at the next checkpoint.
+ *
+ * Ids, metadata (MessagePack) and documents (UTF-8) are packed into byte
+ * arenas and the id lookup is a hash table of row numbers, so the memtable
+ * holds no JS object per row and its memory is the sum of its buffers.
  */
 export class Memtable {
-  readonly ids: string[] = [];
-  /** MessagePack-encoded metadata per row, null for none. */
-  readonly metadata: (Uint8Array | null)[] = [];
-  readonly documents: (string | null)[] = [];
+  private readonly ids = new ByteArena();
+  private readonly metadata = new ByteArena();
+  private readonly documents = new ByteArena();
+  private readonly rowOf = new IdHash((row) => this.ids.get(row)!);
   private live = new Uint8Array(64);
-  private readonly rowOf = new Map<string, number>();
   private liveRows = 0;
-  private contentBytes = 0;
 
   constructor(readonly index: VectorIndex) {}
 
@@ -29,24 +34,24 @@ export class Memtable {
 
   append(id: string, vector: Float32Array, metadata: Uint8Array | null, document: string | null): number {
     const row = this.index.add(vector);
-    this.ids.push(id);
+    const idBytes = utf8.encode(id);
+    this.ids.push(idBytes);
     this.metadata.push(metadata);
-    this.documents.push(document);
+    this.documents.push(document === null ? null : utf8.encode(document));
     if (row >= this.live.length) {
       const grown = new Uint8Array(this.live.length * 2);
       grown.set(this.live);
       this.live = grown;
     }
     this.live[row] = 1;
-    this.rowOf.set(id, row);
+    this.rowOf.insert(idBytes, row);
     this.liveRows++;
-    this.contentBytes += utf8Length(id) + (metadata?.byteLength ?? 0) + (document === null ? 0 : utf8Length(document));
     return row;
   }
 
   /** The live row of `id`, or −1. */
   find(id: string): number {
-    return this.rowOf.get(id) ?? -1;
+    return this.rowOf.find(utf8.encode(id));
   }
 
   isLive(row: number): boolean {
@@ -56,28 +61,31 @@ export class Memtable {
   kill(row: number): void {
     if (this.live[row] !== 1) return;
     this.live[row] = 0;
-    this.rowOf.delete(this.ids[row]);
+    this.rowOf.remove(this.ids.get(row)!, row);
     this.liveRows--;
   }
 
-  /**
-   * Bytes held: the index's vectors and graph, the encoded ids, metadata and
-   * documents, the liveness flags, and the id map's entries counted as the id
-   * bytes plus two 8-byte slots each (V8's hash map keeps a key and a value
-   * pointer per entry).
-   */
+  externalId(row: number): string {
+    return utf8Decoder.decode(this.ids.get(row)!);
+  }
+
+  /** MessagePack-encoded metadata of `row`, or null. A view: copy it to keep it. */
+  metadataBytes(row: number): Uint8Array | null {
+    return this.metadata.get(row);
+  }
+
+  document(row: number): string | null {
+    const bytes = this.documents.get(row);
+    return bytes ? utf8Decoder.decode(bytes) : null;
+  }
+
+  /** Bytes held: the index's vectors and graph, and the arenas, flags and id table. */
   memoryBytes(): { vectors: number; graph: number; content: number } {
     const index = this.index.memoryBytes();
     return {
       vectors: index.vectors,
       graph: index.graph,
-      content: this.contentBytes + this.live.byteLength + this.rowOf.size * 16,
+      content: this.ids.byteLength + this.metadata.byteLength + this.documents.byteLength + this.live.byteLength + this.rowOf.byteLength,
     };
   }
-}
-
-function utf8Length(s: string): number {
-  // Fast path: most ids and documents are ASCII, where length is the byte count.
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return utf8.encode(s).byteLength;
-  return s.length;
 }

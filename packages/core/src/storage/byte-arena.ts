@@ -1,0 +1,46 @@
+/**
+ * A growable list of optional byte strings packed into one buffer: entry `i`
+ * is `data[offsets[i] .. offsets[i+1])`, or absent. Holds no JS object per
+ * entry, so its memory is exactly the byte lengths of its three arrays.
+ */
+export class ByteArena {
+  private data = new Uint8Array(1024);
+  private offsets = new Uint32Array(65);
+  private presence = new Uint8Array(64);
+  private count = 0;
+
+  get length(): number {
+    return this.count;
+  }
+
+  /** Appends an entry (null for absent) and returns its index. */
+  push(bytes: Uint8Array | null): number {
+    const at = this.offsets[this.count];
+    const size = bytes?.byteLength ?? 0;
+    if (at + size > this.data.byteLength) this.data = grow(this.data, at + size);
+    if (this.count + 2 > this.offsets.length) this.offsets = grow(this.offsets, this.count + 2);
+    if (this.count + 1 > this.presence.length) this.presence = grow(this.presence, this.count + 1);
+    if (bytes) this.data.set(bytes, at);
+    this.presence[this.count] = bytes ? 1 : 0;
+    this.offsets[this.count + 1] = at + size;
+    return this.count++;
+  }
+
+  /** Entry `i`, or null when absent. A view: copy it to keep it past the next push. */
+  get(i: number): Uint8Array | null {
+    if (this.presence[i] !== 1) return null;
+    return this.data.subarray(this.offsets[i], this.offsets[i + 1]);
+  }
+
+  get byteLength(): number {
+    return this.data.byteLength + this.offsets.byteLength + this.presence.byteLength;
+  }
+}
+
+function grow<T extends Uint8Array | Uint32Array>(array: T, needed: number): T {
+  let capacity = array.length * 2;
+  while (capacity < needed) capacity *= 2;
+  const next = new (array.constructor as new (n: number) => T)(capacity);
+  next.set(array);
+  return next;
+}
