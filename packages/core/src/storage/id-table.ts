@@ -5,8 +5,9 @@ const EMPTY = -1;
 /**
  * External id → internal row of one sealed segment: an open-addressing hash
  * table (linear probing) of row numbers in an Int32Array, keyed by the FNV-1a
- * hash of the id's UTF-8 bytes, which stay in the segment's id list. Its
- * memory is exactly `slots.byteLength`.
+ * hash of the id's UTF-8 bytes, which stay in the segment's id list. An id
+ * held by several rows maps to the last of them. Its memory is exactly
+ * `slots.byteLength`.
  */
 export class IdTable {
   private readonly slots: Int32Array;
@@ -18,8 +19,12 @@ export class IdTable {
     this.slots = new Int32Array(capacity).fill(EMPTY);
     this.mask = capacity - 1;
     for (let row = 0; row < ids.count; row++) {
-      let slot = fnv1a(ids.get(row)!) & this.mask;
-      while (this.slots[slot] !== EMPTY) slot = (slot + 1) & this.mask;
+      const id = ids.get(row)!;
+      let slot = fnv1a(id) & this.mask;
+      // A sealed memtable keeps the rows an upsert overwrote, so an id can occur more than once;
+      // only its last row can be live. The newer row takes the older one's slot: finding the
+      // first, dead row made the live one unreachable by id (get by id empty, delete ignored).
+      while (this.slots[slot] !== EMPTY && !bytesEqual(ids.get(this.slots[slot])!, id)) slot = (slot + 1) & this.mask;
       this.slots[slot] = row;
     }
   }
