@@ -11,6 +11,8 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  // import.meta.url in the CommonJS build (createRequire of the optional mmap binding).
+  shims: true,
   tsconfig: 'tsconfig.build.json',
   define: { OMENDB_VERSION: JSON.stringify(version) },
 });
