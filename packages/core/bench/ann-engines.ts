@@ -1,18 +1,35 @@
 /**
- * The two engines bench/ann.ts compares, behind one shape: build from rows,
- * set ef, search one query for k rows.
+ * The graph engines bench/ann.ts compares, behind one shape (see
+ * {@link AnnEngine}): OmenDB through its public API, OmenDB's HnswIndex
+ * alone, hnswlib-node and usearch. All get M = 16 (usearch: connectivity),
+ * efConstruction = 200 (usearch: expansion_add) and one thread.
  */
+import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
+import usearch from 'usearch';
+import { OmenDB, type Collection } from '../src/index.js';
 import { HnswIndex } from '../src/index/hnsw.js';
 import type { Metric } from '../src/types.js';
 
+/** One engine under test. Rows are numbered 0…n−1 in insertion order. */
 export interface AnnEngine {
   readonly name: string;
-  /** Inserts every row (count × dim, row-major), timed by the caller. */
-  build(rows: Float32Array, dim: number): void;
-  setEf(ef: number): void;
+  /** 'graph' engines are swept over efSearch; 'exact' ones have one operating point. */
+  readonly kind: 'graph' | 'exact';
+  /** Untimed set-up before {@link build}, given a scratch directory of its own. */
+  prepare?(dir: string): Promise<void>;
+  /** Inserts every row (n × dim, row-major); timed by the caller. */
+  build(rows: Float32Array, dim: number): Promise<void>;
+  setEf(ef: number): Promise<void> | void;
   /** Rows of the k nearest, nearest first. */
-  search(query: Float32Array, queryArray: number[], k: number): ArrayLike<number>;
+  search(query: Float32Array, queryArray: number[], k: number): ArrayLike<number> | Promise<ArrayLike<number>>;
+  /** Writes the built index under `dir` and drops it from memory (untimed); absent when the engine cannot persist. */
+  persist?(dir: string): Promise<void>;
+  /** Reopens what {@link persist} wrote; timed with the first query that follows. */
+  load?(dir: string): Promise<void>;
+  /** Why the engine has no persistence, for the report. */
+  readonly persistNote?: string;
+  dispose(): Promise<void> | void;
 }
 
 export interface EngineSpec {
@@ -22,13 +39,84 @@ export interface EngineSpec {
   seed: number;
 }
 
-/** OmenDB's HnswIndex (WebAssembly SIMD). */
-export function omendbEngine(spec: EngineSpec): AnnEngine {
+/** Batch size of every engine's inserts (OmenDB's API takes them per call, as an app would). */
+export const BATCH_ROWS = 1000;
+
+/**
+ * OmenDB through the public API: OmenDB.open(dir, { durability: 'none' }),
+ * createCollection, add in batches of {@link BATCH_ROWS}, query with
+ * `include: []`. The memtable limit is raised above the set so the build is
+ * one memtable (no automatic checkpoint mid-build); persisting is `close()`,
+ * which checkpoints the memtable into a segment holding its graph.
+ */
+export function omendbApiEngine(spec: EngineSpec): AnnEngine {
+  let db: OmenDB | undefined;
+  let col: Collection | undefined;
+  let home = '';
+  let ef = 64;
+  const open = async () => {
+    db = await OmenDB.open(home, { durability: 'none', memtableLimitBytes: 2 ** 40 });
+    return db;
+  };
+  return {
+    name: 'omendb',
+    kind: 'graph',
+    async prepare(dir) {
+      home = join(dir, 'omendb');
+      col = await (await open()).createCollection({
+        name: 'bench',
+        metric: spec.metric,
+        hnsw: { M: spec.M, efConstruction: spec.efConstruction },
+      });
+    },
+    async build(rows, dim) {
+      await addAll(col!, rows, dim);
+    },
+    setEf(value) {
+      ef = value;
+    },
+    async search(query, _queryArray, k) {
+      const result = await col!.query({ queryEmbeddings: [query], nResults: k, efSearch: ef, include: [] });
+      return result.ids[0].map(Number);
+    },
+    async persist() {
+      await db!.close();
+      db = undefined;
+      col = undefined;
+    },
+    async load() {
+      col = await (await open()).getCollection('bench');
+    },
+    async dispose() {
+      await db?.close();
+    },
+  };
+}
+
+/** Adds `rows` to an OmenDB collection in batches; the API engine's build. */
+export async function addAll(col: Collection, rows: Float32Array, dim: number): Promise<void> {
+  const n = rows.length / dim;
+  for (let start = 0; start < n; start += BATCH_ROWS) {
+    const end = Math.min(n, start + BATCH_ROWS);
+    const ids: string[] = [];
+    const embeddings: Float32Array[] = [];
+    for (let r = start; r < end; r++) {
+      ids.push(String(r));
+      embeddings.push(rows.subarray(r * dim, (r + 1) * dim));
+    }
+    await col.add({ ids, embeddings });
+  }
+}
+
+/** OmenDB's HnswIndex alone (WebAssembly SIMD), no storage around it. */
+export function omendbIndexEngine(spec: EngineSpec): AnnEngine {
   let index: HnswIndex | undefined;
   let ef = 64;
   return {
-    name: 'omendb',
-    build(rows, dim) {
+    name: 'omendb-hnsw',
+    kind: 'graph',
+    persistNote: 'the index alone has no files; see omendb (API)',
+    async build(rows, dim) {
       index = new HnswIndex(dim, spec.metric, { M: spec.M, efConstruction: spec.efConstruction, seed: spec.seed }, {
         initialCapacity: rows.length / dim,
       });
@@ -38,35 +126,125 @@ export function omendbEngine(spec: EngineSpec): AnnEngine {
       ef = value;
     },
     search(query, _queryArray, k) {
-      if (index === undefined) throw new Error('build first');
-      const found = index.search(query, k, { efSearch: ef });
+      const found = index!.search(query, k, { efSearch: ef });
       const rows = new Int32Array(found.length);
       for (let i = 0; i < found.length; i++) rows[i] = found[i].row;
       return rows;
+    },
+    dispose() {
+      index?.dispose();
     },
   };
 }
 
 /**
  * hnswlib-node (C++ hnswlib 0.8 behind N-API). Its API takes number[], so
- * rows and queries are converted before the clock starts.
+ * rows are converted in `prepare`, before the clock and the memory baseline,
+ * and kept until `dispose`: freeing them during the build would let the
+ * freed JS heap hide hnswlib's own allocation in the RSS delta.
  */
-export function hnswlibEngine(spec: EngineSpec, rowArrays: number[][]): AnnEngine {
+export function hnswlibEngine(spec: EngineSpec, rowArrays: () => number[][]): AnnEngine {
   const space = spec.metric === 'l2' ? 'l2' : spec.metric === 'ip' ? 'ip' : 'cosine';
   let index: InstanceType<typeof hnswlib.HierarchicalNSW> | undefined;
+  let arrays: number[][] = [];
+  let dim = 0;
   return {
     name: 'hnswlib-node',
-    build(rows, dim) {
+    kind: 'graph',
+    async prepare() {
+      arrays = rowArrays();
+    },
+    async build(_rows, d) {
+      dim = d;
       index = new hnswlib.HierarchicalNSW(space, dim);
-      index.initIndex(rowArrays.length, spec.M, spec.efConstruction, spec.seed);
-      for (let row = 0; row < rowArrays.length; row++) index.addPoint(rowArrays[row], row);
+      index.initIndex(arrays.length, spec.M, spec.efConstruction, spec.seed);
+      for (let row = 0; row < arrays.length; row++) index.addPoint(arrays[row], row);
     },
     setEf(value) {
-      index?.setEf(value);
+      index!.setEf(value);
     },
     search(_query, queryArray, k) {
-      if (index === undefined) throw new Error('build first');
-      return index.searchKnn(queryArray, k).neighbors;
+      return index!.searchKnn(queryArray, k).neighbors;
+    },
+    async persist(dir) {
+      await index!.writeIndex(join(dir, 'hnswlib.bin'));
+      index = undefined;
+    },
+    async load(dir) {
+      index = new hnswlib.HierarchicalNSW(space, dim);
+      await index.readIndex(join(dir, 'hnswlib.bin'));
+    },
+    dispose() {
+      index = undefined;
+      arrays = [];
+    },
+  };
+}
+
+/**
+ * usearch (C++ behind N-API), f32, one thread. Its search expansion is fixed
+ * when an index is constructed, so each efSearch step saves the index once
+ * and loads it into an index constructed with that expansion (outside the timing).
+ */
+export function usearchEngine(spec: EngineSpec): AnnEngine {
+  const metric = spec.metric === 'l2' ? usearch.MetricKind.L2sq : spec.metric === 'ip' ? usearch.MetricKind.IP : usearch.MetricKind.Cos;
+  let dim = 0;
+  let index: InstanceType<typeof usearch.Index> | undefined;
+  let ef = 64;
+  const make = (expansion: number) =>
+    new usearch.Index({
+      dimensions: dim,
+      metric,
+      quantization: usearch.ScalarKind.F32,
+      connectivity: spec.M,
+      expansion_add: spec.efConstruction,
+      expansion_search: expansion,
+      multi: false,
+    });
+  let scratch = '';
+  const file = () => join(scratch, 'usearch-sweep.bin');
+  let saved = false;
+  const toRows = (found: { keys: BigUint64Array }) => Array.from(found.keys, Number);
+  return {
+    name: 'usearch',
+    kind: 'graph',
+    async prepare(dir) {
+      scratch = dir;
+    },
+    async build(rows, d) {
+      dim = d;
+      index = make(ef);
+      const n = rows.length / dim;
+      const keys = new BigUint64Array(n);
+      for (let i = 0; i < n; i++) keys[i] = BigInt(i);
+      for (let start = 0; start < n; start += BATCH_ROWS) {
+        const end = Math.min(n, start + BATCH_ROWS);
+        index.add(keys.subarray(start, end), rows.subarray(start * dim, end * dim), 1);
+      }
+    },
+    setEf(value) {
+      if (value === ef) return;
+      if (!saved) {
+        index!.save(file());
+        saved = true;
+      }
+      ef = value;
+      index = make(ef);
+      index.load(file());
+    },
+    search(query, _queryArray, k) {
+      return toRows(index!.search(query, k, 1) as { keys: BigUint64Array });
+    },
+    async persist(dir) {
+      index!.save(join(dir, 'usearch-persisted.bin'));
+      index = undefined;
+    },
+    async load(dir) {
+      index = make(ef);
+      index.load(join(dir, 'usearch-persisted.bin'));
+    },
+    dispose() {
+      index = undefined;
     },
   };
 }

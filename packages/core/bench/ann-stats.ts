@@ -32,3 +32,9 @@ export function qpsAtRecall(points: readonly SweepPoint[], target: number): numb
   }
   return null;
 }
+
+/** The `p`-quantile (0…1) of `values` by the nearest-rank method. */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}

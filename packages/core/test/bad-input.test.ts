@@ -3,10 +3,12 @@ import {
   ClosedError,
   DimensionMismatchError,
   DuplicateIdError,
+  NotFoundError,
   OmenDB,
   ValidationError,
   type Collection,
 } from '../src/index.js';
+import { reportFigures } from './fixtures/reliability-report.js';
 import { tempDir } from './helpers/tmp.js';
 
 const { dir, cleanup } = tempDir('omendb-bad-');
@@ -62,7 +64,73 @@ const cases: Case[] = [
   ['name with ..', () => db.createCollection({ name: '..' }), ValidationError],
   ['name with NUL', () => db.createCollection({ name: 'a\0b' }), ValidationError],
   ['bad hnsw:space', () => db.createCollection({ name: 'sp', metadata: { 'hnsw:space': 'manhattan' } }), ValidationError],
+  // Vectors: huge, sparse, typed arrays with NaN, not arrays at all.
+  ['huge vector (1,000,000 values)', () => l2.add({ ids: ['x'], embeddings: [new Array(1_000_000).fill(0.5)] }), DimensionMismatchError],
+  ['dimension over the maximum', () => db.createCollection({ name: 'big', dimension: 70_000 }), ValidationError],
+  ['sparse vector (a hole)', () => l2.add({ ids: ['x'], embeddings: [[1, , 3] as number[]] }), ValidationError],
+  ['Float32Array with NaN', () => l2.add({ ids: ['x'], embeddings: [new Float32Array([1, NaN, 3])] }), ValidationError],
+  ['embeddings not an array', () => l2.add({ ids: ['x'], embeddings: 'vectors' as never }), ValidationError],
+  ['a vector that is an object', () => l2.add({ ids: ['x'], embeddings: [{ 0: 1, 1: 2, 2: 3, length: 3 } as never] }), ValidationError],
+  // Ids.
+  ['ids not an array', () => l2.add({ ids: 'x' as never, embeddings: [v] }), ValidationError],
+  ['object as id', () => l2.add({ ids: [{} as never], embeddings: [v] }), ValidationError],
+  ['null id in get', () => l2.get({ ids: [null as never] }), ValidationError],
+  ['duplicate ids in one upsert', () => l2.upsert({ ids: ['keep', 'keep'], embeddings: [v, v] }), DuplicateIdError],
+  ['update of a missing id', () => l2.update({ ids: ['missing'], documents: ['d'] }), NotFoundError],
+  // Metadata: prototype keys, cycles, size, depth, shapes.
+  ['metadata key __proto__', () => l2.add({ ids: ['x'], embeddings: [v], metadatas: [JSON.parse('{"__proto__": {"polluted": 1}}')] }), ValidationError],
+  ['metadata key constructor', () => l2.add({ ids: ['x'], embeddings: [v], metadatas: [{ constructor: 'x' } as never] }), ValidationError],
+  ['nested metadata key prototype', () => l2.upsert({ ids: ['keep'], embeddings: [v], metadatas: [{ a: { prototype: 1 } } as never] }), ValidationError],
+  ['circular metadata', () => l2.add({ ids: ['x'], embeddings: [v], metadatas: [circular() as never] }), ValidationError],
+  ['10 MB metadata', () => l2.add({ ids: ['x'], embeddings: [v], metadatas: [{ big: 'm'.repeat(10_000_000) }] }), ValidationError],
+  ['metadata nested 40 levels', () => l2.add({ ids: ['x'], embeddings: [v], metadatas: [nested(40) as never] }), ValidationError],
+  ['metadata as an array', () => l2.add({ ids: ['x'], embeddings: [v], metadatas: [[1, 2] as never] }), ValidationError],
+  ['metadata value a function', () => l2.add({ ids: ['x'], embeddings: [v], metadatas: [{ f: (() => 1) as never }] }), ValidationError],
+  ['metadata value a BigInt', () => l2.add({ ids: ['x'], embeddings: [v], metadatas: [{ n: 10n as never }] }), ValidationError],
+  ['metadata value a Date', () => l2.update({ ids: ['keep'], metadatas: [{ when: new Date() as never }] }), ValidationError],
+  ['metadata key with a dot', () => l2.update({ ids: ['keep'], metadatas: [{ 'a.b': 1 }] }), ValidationError],
+  ['document an object', () => l2.upsert({ ids: ['keep'], embeddings: [v], documents: [{ text: 'x' } as never] }), ValidationError],
+  // where trees.
+  ['where $in not an array', () => l2.get({ where: { a: { $in: 1 } } as never }), ValidationError],
+  ['where $and empty', () => l2.get({ where: { $and: [] } }), ValidationError],
+  ['where nested 100 levels', () => l2.query({ queryEmbeddings: [v], where: deepWhere(100) }), ValidationError],
+  ['where comparing to an object', () => l2.get({ where: { a: { $gt: { b: 1 } } } as never }), ValidationError],
+  ['where $in with mixed types', () => l2.delete({ where: { a: { $in: [1, 'x'] } } }), ValidationError],
+  ['delete with an invalid where', () => l2.delete({ where: { $or: 'a' } as never }), ValidationError],
+  // whereDocument.
+  ['regex with a backreference (not RE2)', () => l2.get({ whereDocument: { $regex: '(a)\\1' } }), ValidationError],
+  ['regex longer than 1024', () => l2.get({ whereDocument: { $regex: 'a'.repeat(2000) } }), ValidationError],
+  ['regex that does not parse', () => l2.get({ whereDocument: { $regex: '(unclosed' } }), ValidationError],
+  ['empty $contains', () => l2.get({ whereDocument: { $contains: '' } }), ValidationError],
+  // Paging, includes, names, options.
+  ['negative limit', () => l2.get({ limit: -1 }), ValidationError],
+  ['non-integer nResults', () => l2.query({ queryEmbeddings: [v], nResults: 2.5 }), ValidationError],
+  ['unknown include field', () => l2.get({ include: ['vectors' as never] }), ValidationError],
+  ['empty queryEmbeddings', () => l2.query({ queryEmbeddings: [] }), ValidationError],
+  ['traversal name ../etc', () => db.createCollection({ name: '../etc' }), ValidationError],
+  ['traversal name a/../../b', () => db.createCollection({ name: 'a/../../b' }), ValidationError],
+  ['unknown createCollection field', () => db.createCollection({ name: 'u', dimensions: 3 } as never), ValidationError],
+  ['hnsw M out of range', () => db.createCollection({ name: 'm', hnsw: { M: 1 } }), ValidationError],
+  ['unknown open option', () => OmenDB.open(`${dir}-other`, { durability: 'fast' as never }), ValidationError],
 ];
+
+function circular(): Record<string, unknown> {
+  const m: Record<string, unknown> = { a: 1 };
+  m.self = m;
+  return m;
+}
+
+function nested(levels: number): Record<string, unknown> {
+  let m: Record<string, unknown> = { leaf: 1 };
+  for (let i = 0; i < levels; i++) m = { next: m };
+  return m;
+}
+
+function deepWhere(levels: number): Record<string, unknown> {
+  let w: Record<string, unknown> = { a: 1 };
+  for (let i = 0; i < levels; i++) w = { $and: [w] };
+  return w;
+}
 
 async function snapshot() {
   return {
@@ -78,6 +146,49 @@ describe('bad input gets a typed error and changes nothing', () => {
     const before = await snapshot();
     await expect(run()).rejects.toBeInstanceOf(error);
     expect(await snapshot()).toEqual(before);
+    expect(({} as Record<string, unknown>).polluted, 'Object.prototype was polluted').toBeUndefined();
+  });
+
+  it(`covers at least 40 cases (${cases.length})`, () => {
+    expect(cases.length).toBeGreaterThanOrEqual(40);
+    reportFigures('bad input', { cases: cases.length, typedErrors: cases.length, databaseChanged: 0 });
+  });
+
+  it('regex bombs run in linear time (RE2) and answer correctly', async () => {
+    const { dir: d, cleanup: c } = tempDir();
+    const db2 = await OmenDB.open(d);
+    const col = await db2.createCollection({ name: 'docs', dimension: 2 });
+    const evil = 'a'.repeat(50_000) + '!';
+    await col.add({ ids: ['evil', 'plain'], embeddings: [[1, 0], [0, 1]], documents: [evil, 'aaa'] });
+    // Expected answers are written out: V8's own RegExp would itself take minutes on these.
+    const bombs: [pattern: string, matches: string[]][] = [
+      ['(a+)+$', ['plain']],
+      ['(a|a)*b', []],
+      ['.*.*.*.*x', []],
+      ['(a*)*$', ['evil', 'plain']],
+      ['(?:a|aa)+$', ['plain']],
+      ['!$', ['evil']],
+    ];
+    for (const [pattern, matches] of bombs) {
+      const started = performance.now();
+      const r = await col.get({ whereDocument: { $regex: pattern } });
+      expect(performance.now() - started, pattern).toBeLessThan(2_000);
+      expect(r.ids.sort(), pattern).toEqual(matches);
+    }
+    await db2.close();
+    c();
+  });
+
+  it('names that look dangerous are only labels: they round-trip and touch no path', async () => {
+    const { dir: d, cleanup: c } = tempDir();
+    const names = ['.', '__proto__', 'constructor', 'CON', 'NUL', 'LOCK', 'FORMAT', 'MANIFEST-00000000000000000001', ' '];
+    const db2 = await OmenDB.open(d);
+    for (const name of names) await db2.createCollection({ name, dimension: 2 });
+    await db2.close();
+    const db3 = await OmenDB.open(d);
+    expect((await db3.listCollections()).map((col) => col.name).sort()).toEqual([...names].sort());
+    await db3.close();
+    c();
   });
 
   it('operations on a deleted collection or closed database throw ClosedError', async () => {

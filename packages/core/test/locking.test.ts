@@ -1,8 +1,14 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LockError, OmenDB } from '../src/index.js';
+import { FaultVfs } from '../src/fs/fault-vfs.js';
+import { DirectoryLock } from '../src/fs/lock.js';
+import { NodeVfs } from '../src/fs/node-vfs.js';
+import { envInt, reportFigures } from './fixtures/reliability-report.js';
+import { buildChildTree, exited, printed, startChild, type ChildTree } from './fixtures/reliability-spawn.js';
 import { tempDir } from './helpers/tmp.js';
 
 let dir: string;
@@ -40,5 +46,106 @@ describe('single writer', () => {
     await new Promise((r) => proc.once('exit', r));
     const db = await OmenDB.open(dir);
     await db.close();
+  });
+});
+
+const RACE_ROUNDS = envInt('OMENDB_LOCK_RACE_ROUNDS', 3);
+const RACERS = 10;
+
+describe('racing openers', () => {
+  let tree: ChildTree;
+  beforeAll(async () => {
+    tree = await buildChildTree();
+  });
+  afterAll(() => tree?.cleanup());
+
+  /** Starts `RACERS` openers at once on `dir`; returns what each printed, after the winner released. */
+  async function race(round: number): Promise<string[]> {
+    const go = join(dir, `go-${round}`);
+    const release = join(dir, `release-${round}`);
+    const racers = Array.from({ length: RACERS }, () => startChild(tree.script('reliability-locker'), [dir, go, release]));
+    const results = racers.map((child) => exited(child));
+    // Settled: a loser has exited, the winner has printed OPENED (it holds the lock until released).
+    const settled = racers.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          child.stdout!.on('data', (d) => String(d).includes('OPENED') && resolve());
+          child.once('exit', () => resolve());
+        }),
+    );
+    await Promise.all(racers.map((child) => printed(child, 'READY')));
+    writeFileSync(go, '');
+    await Promise.all(settled);
+    writeFileSync(release, '');
+    return (await Promise.all(results)).map((r) => r.stdout.replace('READY\n', '').trim() || `exit ${r.code ?? r.signal}: ${r.stderr}`);
+  }
+
+  it(`exactly one of ${RACERS} processes opening at once wins; the others get LockError (${RACE_ROUNDS} rounds)`, async () => {
+    for (let round = 0; round < RACE_ROUNDS; round++) {
+      const outcomes = await race(round);
+      expect(outcomes.filter((o) => o === 'OPENED'), `round ${round}: ${outcomes.join(', ')}`).toHaveLength(1);
+      expect(outcomes.filter((o) => o === 'LOCKED'), `round ${round}: ${outcomes.join(', ')}`).toHaveLength(RACERS - 1);
+    }
+    reportFigures('locking: fresh-lock race', { rounds: RACE_ROUNDS, processesPerRound: RACERS, winnersPerRound: 1 });
+  });
+
+  it(`exactly one of ${RACERS} processes takes over the lock of a killed holder (${RACE_ROUNDS} rounds)`, async () => {
+    for (let round = 0; round < RACE_ROUNDS; round++) {
+      const holder = startChild(tree.script('reliability-locker'), [dir, join(dir, `hold-${round}`), join(dir, 'never')]);
+      const held = exited(holder);
+      await printed(holder, 'READY');
+      writeFileSync(join(dir, `hold-${round}`), '');
+      await printed(holder, 'OPENED');
+      holder.kill('SIGKILL');
+      await held;
+      expect(existsSync(join(dir, 'LOCK')), 'the killed holder left its LOCK').toBe(true);
+      const outcomes = await race(100 + round);
+      expect(outcomes.filter((o) => o === 'OPENED'), `round ${round}: ${outcomes.join(', ')}`).toHaveLength(1);
+      expect(outcomes.filter((o) => o === 'LOCKED'), `round ${round}: ${outcomes.join(', ')}`).toHaveLength(RACERS - 1);
+    }
+    reportFigures('locking: stale-lock takeover race', { rounds: RACE_ROUNDS, processesPerRound: RACERS, winnersPerRound: 1 });
+  });
+});
+
+describe('stale-lock takeover under every interleaving', () => {
+  /** The pid of a process that has exited. */
+  const deadPid = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+
+  it('of three takers in one process is exclusive (deterministic: a second and third taker run inside each call of the first)', () => {
+    // Three paths to one directory (symlinks), so the in-process check does not stop the second and third.
+    const real = join(dir, 'db');
+    mkdirSync(real);
+    const [a, b, c] = ['a', 'b', 'c'].map((name) => {
+      symlinkSync(real, join(dir, name));
+      return join(dir, name);
+    });
+    const stale = JSON.stringify({ pid: deadPid, host: hostname(), token: 'killed-holder' });
+    const count = new FaultVfs(new NodeVfs());
+    writeFileSync(join(real, 'LOCK'), stale);
+    DirectoryLock.acquire(count, b).release();
+    let points = 0;
+    for (let k = 1; k <= count.callCount; k++) {
+      writeFileSync(join(real, 'LOCK'), stale);
+      const holders: { name: string; lock: DirectoryLock }[] = [];
+      const attempt = (name: string, path: string, vfs = new NodeVfs() as NodeVfs | FaultVfs) => {
+        try {
+          holders.push({ name, lock: DirectoryLock.acquire(vfs, path) });
+        } catch (err) {
+          expect(err, `call ${k}`).toBeInstanceOf(LockError);
+        }
+      };
+      const interleaved = new FaultVfs(new NodeVfs(), {
+        before: (call) => {
+          if (call.index === k) attempt('A', a);
+          if (call.index === k + 1) attempt('C', c);
+        },
+      });
+      attempt('B', b, interleaved);
+      expect(holders.length, `takers interleaved at call ${k}: ${holders.map((h) => h.name).join(', ')}`).toBeLessThanOrEqual(1);
+      if (holders.length === 1) expect(readFileSync(join(real, 'LOCK'), 'utf8')).not.toContain('killed-holder');
+      for (const h of holders) h.lock.release();
+      points++;
+    }
+    reportFigures('locking: stale takeover interleavings', { interleavingPoints: points, takersPerPoint: 3, doubleHolders: 0 });
   });
 });

@@ -1,9 +1,10 @@
 import { ClosedError, DimensionMismatchError, DuplicateIdError, NotFoundError, ValidationError } from '../errors.js';
 import { WalRecordType } from '../format/wal-record.js';
 import { compileWhere, compileWhereDocument } from '../search/filter/index.js';
-import { passes, scanCollection, searchCollection, type RowFilter } from '../search/fanout.js';
+import { CollectionSearch, documentAt, metadataAt, passes, scanCollection, type Hit, type RowFilter } from '../search/fanout.js';
 import type { CollectionState, RecordLocation } from '../storage/collection-state.js';
 import type { CollectionStore } from '../storage/collection-store.js';
+import type { VectorIndex } from '../index/types.js';
 import type { IncludeField, Metadata, Metric } from '../types.js';
 import { collectionStats } from '../memory/collection-stats.js';
 import { validateIds, packVectors, validateRecords, type RecordsInput } from './records.js';
@@ -126,19 +127,21 @@ export class Collection {
     }
     const { vectors } = packVectors(a.queryEmbeddings, state.dimension, state.metric, 'queryEmbeddings');
     const dim = state.dimension;
+    // One search for the call: the filter's per-row answers are shared by every query embedding.
+    const search = new CollectionSearch(state, filter);
+    const options = { efSearch: a.efSearch ?? this.store.manifest.hnsw.efSearch, exact: a.exact };
+    const withMetadata = include.includes('metadatas');
+    const withDocuments = include.includes('documents');
     for (let q = 0; q < a.queryEmbeddings.length; q++) {
-      const hits = searchCollection(state, vectors.subarray(q * dim, (q + 1) * dim), a.nResults, filter, {
-        efSearch: a.efSearch ?? this.store.manifest.hnsw.efSearch,
-        exact: a.exact,
-      });
-      const records = hits.map((h) => state.read({ segment: h.segment, row: h.row }));
+      const hits = search.search(vectors.subarray(q * dim, (q + 1) * dim), a.nResults, options);
+      // Only the fields asked for are read: a vector copy or a metadata decode per hit is not free.
       pushRow(
         result,
-        records.map((r) => r.id),
+        hits.map((h) => idAt(state, h)),
         hits.map((h) => h.distance),
-        records.map((r) => (include.includes('metadatas') ? r.metadata : null)),
-        records.map((r) => (include.includes('documents') ? r.document : null)),
-        include.includes('embeddings') ? records.map((r) => Array.from(r.vector)) : undefined,
+        hits.map((h) => (withMetadata ? metadataAt(state, h.segment, h.row) : null)),
+        hits.map((h) => (withDocuments ? documentAt(state, h.segment, h.row) : null)),
+        include.includes('embeddings') ? hits.map((h) => Array.from(indexOf(state, h).vector(h.row))) : undefined,
       );
     }
     return result;
@@ -244,6 +247,14 @@ function* locateAll(state: CollectionState, ids: string[], filter: RowFilter): G
     const loc = state.locate(id);
     if (loc && passes(state, loc.segment, loc.row, filter)) yield loc;
   }
+}
+
+function idAt(state: CollectionState, hit: Hit): string {
+  return (hit.segment ?? state.memtable!).externalId(hit.row);
+}
+
+function indexOf(state: CollectionState, hit: Hit): VectorIndex {
+  return hit.segment ? hit.segment.index : state.memtable!.index;
 }
 
 function compileFilter(where: unknown, whereDocument: unknown): RowFilter {

@@ -7,6 +7,8 @@ import { checkCrc, checkMagic, checkVersion, viewOf, writeMagic } from './header
 export const SEGMENT_MAGIC = 'OMENSEG';
 export const SEGMENT_FORMAT_VERSION = 1;
 const HEADER_BYTES = 48;
+/** Bytes of the fixed header, before the section table. */
+export const SEGMENT_HEADER_BYTES = HEADER_BYTES;
 const TABLE_ENTRY_BYTES = 32;
 const SECTION_ALIGN = 64;
 
@@ -62,35 +64,72 @@ export function encodeSegment(header: SegmentHeader, sections: { kind: SectionKi
   return out;
 }
 
+/** A section as the table describes it; its bytes are checked with {@link checkSection}. */
+export interface SectionEntry {
+  kind: SectionKind;
+  /** Byte offset of the section in the file. */
+  offset: number;
+  lengthBytes: number;
+  /** Stored crc32 of the section bytes. */
+  crc: number;
+}
+
+/** Bytes of the header and section table, from the file's first {@link SEGMENT_HEADER_BYTES} bytes (its section count). */
+export function segmentTableBytes(header: Uint8Array): number {
+  return HEADER_BYTES + viewOf(header).getUint32(12, true) * TABLE_ENTRY_BYTES;
+}
+
 /**
- * Parses and verifies a segment file held in memory: header, table and every
- * section checksum. Sections are views into `bytes`. Throws CorruptionError.
+ * Parses and verifies the header and the section table of a segment file
+ * of `fileBytes` bytes, given its first bytes (at least the header, and the
+ * whole table when the file holds it): magic, header checksum, version,
+ * metric, and every section inside the file. The sections' own checksums
+ * are left to {@link checkSection}, so a reader can check each section
+ * where it lands. Throws CorruptionError.
  */
-export function decodeSegment(bytes: Uint8Array, file: string): { header: SegmentHeader; sections: Map<SectionKind, SectionRef> } {
-  checkMagic(bytes, SEGMENT_MAGIC, file);
-  if (bytes.byteLength < HEADER_BYTES) throw new CorruptionError(file, 0, 'segment header is truncated');
-  const view = viewOf(bytes);
+export function decodeSegmentTable(prefix: Uint8Array, fileBytes: number, file: string): { header: SegmentHeader; sections: SectionEntry[] } {
+  checkMagic(prefix, SEGMENT_MAGIC, file);
+  if (prefix.byteLength < HEADER_BYTES) throw new CorruptionError(file, 0, 'segment header is truncated');
+  const view = viewOf(prefix);
   const count = view.getUint32(12, true);
   const tableEnd = HEADER_BYTES + count * TABLE_ENTRY_BYTES;
-  if (tableEnd > bytes.byteLength) throw new CorruptionError(file, 12, `section table of ${count} entries runs past the end`);
-  checkCrc(headerBytes(bytes, count), view.getUint32(44, true), file, 44, 'segment header');
+  if (tableEnd > fileBytes || tableEnd > prefix.byteLength) throw new CorruptionError(file, 12, `section table of ${count} entries runs past the end`);
+  checkCrc(headerBytes(prefix, count), view.getUint32(44, true), file, 44, 'segment header');
   checkVersion(view.getUint32(8, true), SEGMENT_FORMAT_VERSION, file, 8);
   const metricCode = view.getUint32(24, true);
   const metric = METRICS[metricCode];
   if (!metric) throw new CorruptionError(file, 24, `unknown metric code ${metricCode}`);
   const header: SegmentHeader = { rows: view.getUint32(16, true), dimension: view.getUint32(20, true), metric };
-  const sections = new Map<SectionKind, SectionRef>();
+  const sections: SectionEntry[] = [];
   for (let i = 0; i < count; i++) {
     const entry = HEADER_BYTES + i * TABLE_ENTRY_BYTES;
     const kind = view.getUint32(entry, true) as SectionKind;
     const offset = Number(view.getBigUint64(entry + 8, true));
-    const length = Number(view.getBigUint64(entry + 16, true));
-    if (offset < tableEnd || offset + length > bytes.byteLength) {
-      throw new CorruptionError(file, entry + 8, `section ${kind} [${offset}, ${offset + length}) is outside the file`);
+    const lengthBytes = Number(view.getBigUint64(entry + 16, true));
+    if (offset < tableEnd || offset + lengthBytes > fileBytes) {
+      throw new CorruptionError(file, entry + 8, `section ${kind} [${offset}, ${offset + lengthBytes}) is outside the file`);
     }
-    const section = bytes.subarray(offset, offset + length);
-    checkCrc(section, view.getUint32(entry + 24, true), file, offset, `section ${kind}`);
-    sections.set(kind, { kind, offset, bytes: section });
+    sections.push({ kind, offset, lengthBytes, crc: view.getUint32(entry + 24, true) });
+  }
+  return { header, sections };
+}
+
+/** Throws CorruptionError unless `bytes`, the section `entry` describes, match its checksum. */
+export function checkSection(bytes: Uint8Array, entry: SectionEntry, file: string): void {
+  checkCrc(bytes, entry.crc, file, entry.offset, `section ${entry.kind}`);
+}
+
+/**
+ * Parses and verifies a segment file held in memory: header, table and every
+ * section checksum. Sections are views into `bytes`. Throws CorruptionError.
+ */
+export function decodeSegment(bytes: Uint8Array, file: string): { header: SegmentHeader; sections: Map<SectionKind, SectionRef> } {
+  const { header, sections: entries } = decodeSegmentTable(bytes, bytes.byteLength, file);
+  const sections = new Map<SectionKind, SectionRef>();
+  for (const entry of entries) {
+    const section = bytes.subarray(entry.offset, entry.offset + entry.lengthBytes);
+    checkSection(section, entry, file);
+    sections.set(entry.kind, { kind: entry.kind, offset: entry.offset, bytes: section });
   }
   return { header, sections };
 }

@@ -79,6 +79,28 @@ export function readWalRecord(bytes: Uint8Array, offset: number): WalReadResult 
   return { kind: 'record', record: { type, lsn, payload }, nextOffset: end };
 }
 
+/**
+ * The first whole record — known type, valid checksum, LSN above `afterLsn` —
+ * that starts after `offset`, if any. A torn tail is the end of the log, so
+ * finding one after a record that looks torn means that record was damaged
+ * in place (a flipped length field makes a middle record "run past the end").
+ */
+export function findRecordAfter(bytes: Uint8Array, offset: number, afterLsn: number): { offset: number; lsn: number } | undefined {
+  const view = viewOf(bytes);
+  // LSNs rise by one per record of at least 17 bytes, which bounds the LSNs worth checking.
+  const maxLsn = afterLsn + Math.ceil((bytes.byteLength - offset) / WAL_RECORD_HEADER_BYTES) + 1;
+  for (let at = offset + 1; at + WAL_RECORD_HEADER_BYTES <= bytes.byteLength; at++) {
+    const type = bytes[at + 8];
+    if (type < WalRecordType.Add || type > WalRecordType.Delete) continue;
+    const lsn = view.getUint32(at + 9, true) + view.getUint32(at + 13, true) * 2 ** 32;
+    if (lsn <= afterLsn || lsn > maxLsn) continue;
+    const end = at + WAL_RECORD_HEADER_BYTES + view.getUint32(at, true);
+    if (end > bytes.byteLength) continue;
+    if (crc32(bytes.subarray(at + 8, end)) === view.getUint32(at + 4, true)) return { offset: at, lsn };
+  }
+  return undefined;
+}
+
 function allZero(bytes: Uint8Array, from: number): boolean {
   for (let i = from; i < bytes.byteLength; i++) if (bytes[i] !== 0) return false;
   return true;

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Vfs } from './vfs.js';
 
 /** {@link Vfs} on the real file system through `node:fs`. */
@@ -66,7 +67,17 @@ export class NodeVfs implements Vfs {
   }
 
   mkdir(path: string): void {
-    fs.mkdirSync(path, { recursive: true });
+    // mkdirSync returns the first directory it had to create, or undefined when all existed.
+    const first = fs.mkdirSync(path, { recursive: true });
+    if (first === undefined) return;
+    // The new names live in the parents: fsync the parent of every directory created.
+    // Without this, a database created in a fresh directory could vanish whole in a power loss,
+    // acknowledged writes included (found by the power-loss test).
+    const created = resolve(first);
+    for (let dir = resolve(path); ; dir = dirname(dir)) {
+      fsyncDirectorySync(dirname(dir));
+      if (dir === created) break;
+    }
   }
 
   removeTree(path: string): void {
@@ -92,5 +103,14 @@ export class NodeVfs implements Vfs {
     } catch {
       return false;
     }
+  }
+}
+
+function fsyncDirectorySync(path: string): void {
+  const fd = fs.openSync(path, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
   }
 }

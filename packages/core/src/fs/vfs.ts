@@ -1,7 +1,10 @@
 /**
  * The file-system interface every byte of OmenDB's I/O goes through. The real
- * implementation is {@link NodeVfs}; tests swap in fault-injecting ones to
- * simulate power loss, EIO and ENOSPC on one machine.
+ * implementation is {@link NodeVfs}; tests swap in `SimVfs` (an in-memory disk
+ * that loses unsynced changes in a simulated power loss, `sim-vfs.ts`) and
+ * `FaultVfs` (EIO / ENOSPC at the N-th call, kill points, `fault-vfs.ts`), so
+ * power loss, EIO and ENOSPC are testable on one machine. Both are internal
+ * (not exported from the package entry); `OmenDB.open(dir, { vfs })` takes them.
  *
  * Calls are synchronous except the flushes, which go to the thread pool so that
  * concurrent writers can share one fdatasync (group commit).
@@ -26,6 +29,11 @@ export interface Vfs {
   /** Creates a hard link; throws an error with code EEXIST when `to` exists. */
   link(from: string, to: string): void;
   unlink(path: string): void;
+  /**
+   * Creates a directory and any missing parents. Each directory it creates is
+   * durable when it returns (its parent is fsynced): a directory whose name a
+   * power loss can undo would take every file synced inside it along.
+   */
   mkdir(path: string): void;
   /** Removes a directory tree; no error when missing. */
   removeTree(path: string): void;

@@ -33,6 +33,10 @@ export class AdaptiveIndex implements VectorIndex {
     return (this.hnsw ?? this.flat!).size;
   }
 
+  get approximate(): boolean {
+    return this.hnsw !== null;
+  }
+
   add(vector: Float32Array): number {
     if (this.hnsw) return this.hnsw.add(vector);
     const row = this.flat!.add(vector);

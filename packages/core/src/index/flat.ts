@@ -17,7 +17,7 @@ export class FlatIndex implements VectorIndex {
   /**
    * @param dimension values per vector (≥ 1)
    * @param metric distance metric
-   * @param initialCapacity rows allocated up front; storage doubles as needed
+   * @param initialCapacity rows allocated up front; storage grows by half as needed
    * @param backend kernel backend; default WebAssembly SIMD when supported
    */
   constructor(
@@ -33,21 +33,42 @@ export class FlatIndex implements VectorIndex {
     });
   }
 
-  /** An index holding copies of `vectors.length / dimension` rows (row-major). */
-  static fromVectors(dimension: number, metric: Metric, vectors: Float32Array, backend?: KernelBackend): FlatIndex {
-    if (vectors.length % dimension !== 0) {
-      throw new DimensionMismatchError(dimension, vectors.length % dimension, ['vectors']);
+  /**
+   * An index holding a copy of `vectors`: row-major float32 values, or their
+   * little-endian bytes (e.g. a segment's vectors section in place). Throws
+   * DimensionMismatchError when they are not whole rows.
+   */
+  static fromVectors(dimension: number, metric: Metric, vectors: Float32Array | Uint8Array, backend?: KernelBackend): FlatIndex {
+    const bytes = vectors instanceof Uint8Array ? vectors : new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength);
+    const rowBytes = dimension * 4;
+    if (bytes.byteLength % rowBytes !== 0) {
+      throw new DimensionMismatchError(dimension, (bytes.byteLength % rowBytes) / 4, ['vectors']);
     }
-    const count = vectors.length / dimension;
-    const index = new FlatIndex(dimension, metric, count, backend);
-    for (let row = 0; row < count; row++) {
-      index.rows.add(vectors.subarray(row * dimension, (row + 1) * dimension));
+    return FlatIndex.openWith(dimension, metric, bytes.byteLength / rowBytes, (dest) => dest.set(bytes), backend);
+  }
+
+  /**
+   * An index of `rows` vectors that `fill` writes straight into its memory
+   * (see {@link VectorRows.appendWith}); if `fill` throws, the memory is
+   * released and the error passes on.
+   */
+  static openWith(dimension: number, metric: Metric, rows: number, fill: (dest: Uint8Array) => void, backend?: KernelBackend): FlatIndex {
+    const index = new FlatIndex(dimension, metric, rows, backend);
+    try {
+      index.rows.appendWith(rows, fill);
+    } catch (error) {
+      index.dispose();
+      throw error;
     }
     return index;
   }
 
   get size(): number {
     return this.rows.size;
+  }
+
+  get approximate(): boolean {
+    return false;
   }
 
   /** Appends a copy of `vector`; throws DimensionMismatchError on a wrong length. */
@@ -64,7 +85,7 @@ export class FlatIndex implements VectorIndex {
   /** The exact `k` nearest accepted rows, ascending by distance then row. */
   search(query: Float32Array, k: number, options: IndexSearchOptions = {}): Neighbor[] {
     if (query.length !== this.dimension) throw new DimensionMismatchError(this.dimension, query.length);
-    return exactScan(this.rows, this.rows.scratchPtr, query, k, options.accept);
+    return exactScan(this.rows, this.rows.scratchPtr, query, k, options.accept, options.orderedAccept);
   }
 
   /**

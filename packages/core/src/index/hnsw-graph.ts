@@ -91,6 +91,17 @@ export class HnswGraph {
     return row;
   }
 
+  /**
+   * Stores `levels.length` nodes of the given levels (one uint8 each) with
+   * no links yet, their vectors written by `fill` (see
+   * {@link VectorRows.appendWith}); returns the first row.
+   */
+  addNodes(levels: Uint8Array, fill: (dest: Uint8Array) => void): number {
+    const first = this.rows.appendWith(levels.length, fill);
+    for (let i = 0; i < levels.length; i++) this.setLevel(first + i, levels[i]);
+    return first;
+  }
+
   /** Sets a fresh row's level and reserves its upper blocks (zero degree). */
   setLevel(row: number, level: number): void {
     const memory = this.rows.memory;

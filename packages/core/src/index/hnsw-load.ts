@@ -81,44 +81,87 @@ export function checkGraphHeader(bytes: Uint8Array, expected: GraphExpectation, 
   return h;
 }
 
-/** Level of `node` as stored in the section (valid after {@link checkGraphHeader}). */
-export function storedLevel(bytes: Uint8Array, node: number): number {
-  return bytes[GRAPH_HEADER_BYTES + node];
+/** The stored level of every node, one uint8 each (a view; valid after {@link checkGraphHeader}). */
+export function storedLevels(bytes: Uint8Array, count: number): Uint8Array {
+  return bytes.subarray(GRAPH_HEADER_BYTES, GRAPH_HEADER_BYTES + count);
 }
 
 /**
  * Check 5 of docs/format/graph.md while copying every adjacency list into
  * `graph`, whose nodes already exist with the stored levels. Throws
  * CorruptionError(file, offset + position) at the first bad field.
+ *
+ * The links area is read as uint32 words (copied once into an aligned buffer
+ * when the section is not 4-byte aligned in memory); like the kernel memory
+ * views, that assumes a little-endian host. Level-0 lists skip the level
+ * check, which no node can fail there (every level is ≥ 0).
  */
 export function loadGraphLinks(graph: HnswGraph, bytes: Uint8Array, h: GraphHeader, source: GraphSource): void {
   const fail = (position: number, detail: string): never => {
     throw new CorruptionError(source.file, source.offset + position, `HNSW graph: ${detail}`);
   };
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const end = bytes.length;
-  let at = linksStart(h.count);
-  for (let node = 0; node < h.count; node++) {
-    const top = storedLevel(bytes, node);
-    for (let level = 0; level <= top; level++) {
-      if (at + 4 > end) fail(at, `links of node ${node} level ${level} run past the section`);
-      const degree = view.getUint32(at, true);
-      if (degree > graph.maxDegree(level)) fail(at, `node ${node} level ${level} has degree ${degree} > ${graph.maxDegree(level)}`);
-      if (at + 4 + 4 * degree > end) fail(at, `links of node ${node} level ${level} run past the section`);
-      const links = graph.linkArray(level);
-      const block = graph.linkIndex(node, level);
-      links[block] = degree;
-      at += 4;
-      for (let j = 0; j < degree; j++, at += 4) {
-        const neighbour = view.getUint32(at, true);
-        if (neighbour >= h.count) fail(at, `node ${node} links to ${neighbour} ≥ ${h.count} nodes`);
-        if (neighbour === node) fail(at, `node ${node} links to itself`);
-        if (storedLevel(bytes, neighbour) < level) fail(at, `node ${node} links on level ${level} to ${neighbour}, which tops out lower`);
-        links[block + 1 + j] = neighbour;
+  const start = linksStart(h.count);
+  const words = wordsOf(bytes.subarray(start));
+  const end = words.length;
+  const levels = storedLevels(bytes, h.count);
+  const count = h.count;
+  // Neither array moves while links load: every node and upper block exists already.
+  const links0 = graph.linkArray(0);
+  const upper = graph.linkArray(1);
+  const base0 = graph.linkIndex(0, 0);
+  const stride0 = graph.stride0;
+  const maxDegree0 = graph.maxDegree(0);
+  const maxDegreeUpper = graph.maxDegree(1);
+  // The cursor stays a local (no closure captures it), so the hot loops keep it in a register.
+  let at = 0;
+  for (let node = 0; node < count; node++) {
+    // Level 0, the bulk of the links: no level check, which no node can fail there.
+    let degree = at < end ? words[at] : -1;
+    if (!(degree >= 0 && degree <= maxDegree0 && at + 1 + degree <= end)) badList(fail, words, start, at, node, 0, maxDegree0);
+    let block = base0 + node * stride0;
+    links0[block++] = degree;
+    for (const stop = ++at + degree; at < stop; at++) {
+      const neighbour = words[at];
+      if (neighbour >= count || neighbour === node) badNeighbour(fail, start, at, node, 0, neighbour, count);
+      links0[block++] = neighbour;
+    }
+    for (let level = 1, top = levels[node]; level <= top; level++) {
+      degree = at < end ? words[at] : -1;
+      if (!(degree >= 0 && degree <= maxDegreeUpper && at + 1 + degree <= end)) badList(fail, words, start, at, node, level, maxDegreeUpper);
+      block = graph.linkIndex(node, level);
+      upper[block++] = degree;
+      for (const stop = ++at + degree; at < stop; at++) {
+        const neighbour = words[at];
+        if (neighbour >= count || neighbour === node || levels[neighbour] < level) badNeighbour(fail, start, at, node, level, neighbour, count);
+        upper[block++] = neighbour;
       }
     }
   }
-  if (at !== end) fail(at, `${end - at} bytes after the last adjacency list`);
-  graph.entryPoint = h.count === 0 ? -1 : h.entryPoint;
-  graph.maxLevel = h.count === 0 ? -1 : h.maxLevel;
+  const trailing = bytes.length - start - 4 * at;
+  if (trailing !== 0) fail(start + 4 * at, `${trailing} bytes after the last adjacency list`);
+  graph.entryPoint = count === 0 ? -1 : h.entryPoint;
+  graph.maxLevel = count === 0 ? -1 : h.maxLevel;
+}
+
+type Fail = (position: number, detail: string) => never;
+
+/** Reports the list header at word `at` that failed the degree or length check. */
+function badList(fail: Fail, words: Uint32Array, start: number, at: number, node: number, level: number, bound: number): never {
+  if (at < words.length && words[at] > bound) fail(start + 4 * at, `node ${node} level ${level} has degree ${words[at]} > ${bound}`);
+  return fail(start + 4 * at, `links of node ${node} level ${level} run past the section`);
+}
+
+/** Reports the neighbour id at word `at` that failed a check. */
+function badNeighbour(fail: Fail, start: number, at: number, node: number, level: number, neighbour: number, count: number): never {
+  if (neighbour >= count) fail(start + 4 * at, `node ${node} links to ${neighbour} ≥ ${count} nodes`);
+  if (neighbour === node) fail(start + 4 * at, `node ${node} links to itself`);
+  return fail(start + 4 * at, `node ${node} links on level ${level} to ${neighbour}, which tops out lower`);
+}
+
+/** The whole uint32 words of `bytes`, viewed in place when aligned, else copied. */
+function wordsOf(bytes: Uint8Array): Uint32Array {
+  if (bytes.byteOffset % 4 === 0) return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2);
+  const words = new Uint32Array(bytes.byteLength >> 2);
+  new Uint8Array(words.buffer).set(bytes.subarray(0, words.byteLength));
+  return words;
 }

@@ -4,7 +4,7 @@ import { exactScan } from './exact-scan.js';
 import { encodeGraph } from './hnsw-format.js';
 import { HnswGraph, MAX_LEVEL } from './hnsw-graph.js';
 import { insertRow } from './hnsw-insert.js';
-import { checkGraphHeader, type GraphSource, loadGraphLinks, storedLevel } from './hnsw-load.js';
+import { checkGraphHeader, type GraphSource, loadGraphLinks, storedLevels } from './hnsw-load.js';
 import { type HnswParams, resolveHnswParams } from './hnsw-params.js';
 import { HnswScratch } from './hnsw-scratch.js';
 import { greedyClosest, queryDistance, searchLevel0 } from './hnsw-search-layer.js';
@@ -15,7 +15,7 @@ import type { IndexSearchOptions, Neighbor, VectorIndex } from './types.js';
 
 /** Options that shape memory, not the graph. */
 export interface HnswIndexOptions {
-  /** Rows to allocate up front; storage doubles as needed. Default 64. */
+  /** Rows to allocate up front; storage grows by half as needed. Default 64. */
   initialCapacity?: number;
   /** Kernel backend; default WebAssembly SIMD when supported. */
   backend?: KernelBackend;
@@ -71,24 +71,44 @@ export class HnswIndex implements VectorIndex {
   }
 
   /**
-   * Loads a graph written by {@link serializeGraph} over its vectors
-   * (`rows × dimension` float32, row-major, copied) without re-inserting:
-   * links are copied after the structural checks of docs/format/graph.md.
-   * `params.M` / `params.efConstruction`, when given, must match the graph's;
-   * `efSearch` applies to searches. Throws CorruptionError(source.file,
-   * source.offset + position of the bad field).
+   * Loads a graph written by {@link serializeGraph} over its vectors without
+   * re-inserting. `vectors`: `rows × dimension` float32 values, or their
+   * little-endian bytes (a segment's vectors section, at any alignment);
+   * copied once into the index memory. See {@link openWith}.
    */
   static open(
     spec: { dimension: number; metric: Metric; params?: Partial<HnswParams> },
-    vectors: Float32Array,
+    vectors: Float32Array | Uint8Array,
+    graph: Uint8Array,
+    source: GraphSource,
+  ): HnswIndex {
+    const bytes = vectors instanceof Uint8Array ? vectors : new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength);
+    const rowBytes = spec.dimension * 4;
+    if (bytes.byteLength % rowBytes !== 0) {
+      throw new CorruptionError(source.file, source.offset, `vectors hold ${bytes.byteLength} bytes, not whole ${spec.dimension}-d float32 rows`);
+    }
+    return HnswIndex.openWith(spec, bytes.byteLength / rowBytes, (dest) => dest.set(bytes), graph, source);
+  }
+
+  /**
+   * Loads a graph written by {@link serializeGraph} over `rows` vectors that
+   * `fill` writes straight into the index memory: it gets a view of
+   * `rows × dimension × 4` bytes to fill with the little-endian float32 rows
+   * (e.g. a positional read of a segment's vectors section) and to check
+   * before returning (it may throw; the index is then released). Links are
+   * copied after the structural checks of docs/format/graph.md; nothing is
+   * re-inserted. `params.M` / `params.efConstruction`, when given, must match
+   * the graph's; `efSearch` applies to searches. Throws
+   * CorruptionError(source.file, source.offset + position of the bad field).
+   */
+  static openWith(
+    spec: { dimension: number; metric: Metric; params?: Partial<HnswParams> },
+    rows: number,
+    fill: (dest: Uint8Array) => void,
     graph: Uint8Array,
     source: GraphSource,
   ): HnswIndex {
     const { dimension, metric, params = {} } = spec;
-    if (vectors.length % dimension !== 0) {
-      throw new CorruptionError(source.file, source.offset, `vectors hold ${vectors.length} values, not whole ${dimension}-d rows`);
-    }
-    const rows = vectors.length / dimension;
     const header = checkGraphHeader(
       graph,
       { metricCode: metricCode(metric), dimension, rows, M: params.M, efConstruction: params.efConstruction },
@@ -100,16 +120,23 @@ export class HnswIndex implements VectorIndex {
       { ...params, M: header.M, efConstruction: header.efConstruction, seed: header.seed },
       { initialCapacity: rows },
     );
-    for (let row = 0; row < rows; row++) {
-      index.graph.addNode(vectors.subarray(row * dimension, (row + 1) * dimension), storedLevel(graph, row));
+    try {
+      index.graph.addNodes(storedLevels(graph, rows), fill);
+      loadGraphLinks(index.graph, graph, header, source);
+    } catch (error) {
+      index.dispose();
+      throw error;
     }
-    loadGraphLinks(index.graph, graph, header, source);
     index.random.restore(header.rngState);
     return index;
   }
 
   get size(): number {
     return this.graph.size;
+  }
+
+  get approximate(): boolean {
+    return true;
   }
 
   /** Inserts a copy of `vector` (length `dimension`); returns its row. Throws DimensionMismatchError. */
@@ -131,7 +158,8 @@ export class HnswIndex implements VectorIndex {
    * - `efSearch` (default `params.efSearch`, raised to k): candidate list size.
    * - `accept(row)`: only accepted rows are returned; the walk still crosses
    *   rejected nodes, and falls back to an exact scan of accepted rows when it
-   *   would visit over a quarter of the graph.
+   *   would visit more than `maxVisits` nodes (default a quarter of the graph).
+   * - `orderedAccept`: exact scans ask `accept` in ascending distance order.
    * Whenever the walk finds fewer than k rows, an exact scan answers instead,
    * so k (accepted) rows come back whenever k exist.
    * - `exact`: brute-force over every accepted row.
@@ -147,7 +175,8 @@ export class HnswIndex implements VectorIndex {
     }
     k = Math.min(Math.floor(k), graph.size);
     if (!(k >= 1)) return [];
-    if (options.exact === true) return exactScan(graph.rows, this.scratch.out, query, k, accept);
+    const ordered = options.orderedAccept === true;
+    if (options.exact === true) return exactScan(graph.rows, this.scratch.out, query, k, accept, ordered);
     // More candidates than rows buys nothing; the cap also keeps ef an int32 for the kernel.
     const ef = Math.min(Math.max(efSearch, k), graph.size);
     graph.rows.setQuery(query);
@@ -157,14 +186,14 @@ export class HnswIndex implements VectorIndex {
       node = greedyClosest(graph, this.scratch, node, distance, level, this.best);
       distance = this.best[0];
     }
-    const maxVisits = accept === undefined ? Infinity : graph.size * FILTERED_VISIT_FRACTION;
+    const maxVisits = accept === undefined ? Infinity : (options.maxVisits ?? graph.size * FILTERED_VISIT_FRACTION);
     const visits = searchLevel0(graph, this.scratch, node, distance, ef, accept, maxVisits);
     const found = this.scratch.found;
     // Fewer than k found means the walk ran out of reachable nodes (a filter
     // rejecting most of them, or links pruned away from exact duplicates):
     // the scan returns every row that qualifies.
     if (visits < 0 || found < k) {
-      return exactScan(graph.rows, this.scratch.out, query, k, accept);
+      return exactScan(graph.rows, this.scratch.out, query, k, accept, ordered);
     }
     const f32 = graph.rows.memory.f32;
     const i32 = graph.rows.memory.i32;

@@ -15,6 +15,19 @@ export interface IndexSearchOptions {
   accept?: (row: number) => boolean;
   /** Force a brute-force scan over every accepted row. */
   exact?: boolean;
+  /**
+   * Exact scans ask `accept` in ascending distance order, stopping at k
+   * accepted rows (≈ k / selectivity questions, for a heap over the rows)
+   * rather than about each row that would enter the top k in storage order.
+   * Worth it for a costly `accept` (a metadata decode) that many rows pass.
+   * Default false.
+   */
+  orderedAccept?: boolean;
+  /**
+   * Nodes a filtered graph walk may visit before it gives up and scans
+   * exactly instead; ignored by exact indexes. Default: a quarter of the rows.
+   */
+  maxVisits?: number;
 }
 
 /**
@@ -27,6 +40,11 @@ export interface VectorIndex {
   readonly metric: Metric;
   /** Number of rows held. */
   readonly size: number;
+  /**
+   * Whether `search` walks a graph (approximate); false when it scans every
+   * row (exact). Absent means a graph.
+   */
+  readonly approximate?: boolean;
   /** Appends a copy of `vector` (length `dimension`) and returns its row. */
   add(vector: Float32Array): number;
   /** A copy of row `row`, bit-identical to what was added. */

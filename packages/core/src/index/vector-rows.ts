@@ -1,7 +1,7 @@
 import type { Metric } from '../types.js';
 import { KernelMemory } from './kernels/kernel-memory.js';
 import type { KernelBackend, Kernels } from './kernels/kernels.js';
-import { inverseNorm, METRIC_COSINE, metricCode, type MetricCode } from './kernels/metric-code.js';
+import { inverseNorm, inverseNormAt, METRIC_COSINE, metricCode, type MetricCode } from './kernels/metric-code.js';
 import { RowArena } from './kernels/row-arena.js';
 
 /** Region numbers every {@link VectorRows} arena starts with. */
@@ -10,7 +10,7 @@ const NORMS = 1;
 
 /** Options for {@link VectorRows}. */
 export interface VectorRowsOptions {
-  /** Rows to allocate up front (grows by doubling). */
+  /** Rows to allocate up front (grows by half as needed). */
   initialRows?: number;
   /** Scratch bytes the owner needs after the query buffer (16-byte aligned). */
   scratchBytes?: number;
@@ -89,6 +89,40 @@ export class VectorRows {
     if (this.code === METRIC_COSINE) this.memory.f32[(this.arena.offset(NORMS) >> 2) + row] = inverseNorm(vector);
     this.count++;
     return row;
+  }
+
+  /**
+   * Appends `bytes.byteLength / (dimension · 4)` rows given as little-endian
+   * float32 bytes (at any alignment; the caller passes whole rows) with one
+   * copy; returns the first new row. See {@link appendWith}.
+   */
+  appendBytes(bytes: Uint8Array): number {
+    return this.appendWith(bytes.byteLength / (this.dimension * 4), (dest) => dest.set(bytes));
+  }
+
+  /**
+   * Appends `n` rows that `fill` writes as little-endian float32 bytes into
+   * the view of kernel memory it is given (n × dimension × 4 bytes), e.g.
+   * straight from a file; returns the first new row. Kernel memory is
+   * little-endian like the bytes, so no conversion happens. If `fill` throws
+   * (a failed read or checksum), no row is added. Cosine inverse norms are
+   * computed as `add` does, so the rows are bit-for-bit what adding them one
+   * by one would hold.
+   */
+  appendWith(n: number, fill: (dest: Uint8Array) => void): number {
+    const rowBytes = this.dimension * 4;
+    const first = this.count;
+    this.reserve(first + n);
+    const at = this.arena.offset(VECTORS) + first * rowBytes;
+    fill(this.memory.u8.subarray(at, at + n * rowBytes));
+    if (this.code === METRIC_COSINE) {
+      const f32 = this.memory.f32;
+      const base = this.arena.offset(VECTORS) >> 2;
+      const norms = this.arena.offset(NORMS) >> 2;
+      for (let row = first; row < first + n; row++) f32[norms + row] = inverseNormAt(f32, base + row * this.dimension, this.dimension);
+    }
+    this.count += n;
+    return first;
   }
 
   /** A copy of row `row`, bit-identical to what was added; RangeError outside [0, size). */

@@ -4,6 +4,8 @@ import type { CollectionState } from '../storage/collection-state.js';
 import type { Segment } from '../storage/segment.js';
 import type { Metadata } from '../types.js';
 import type { DocumentPredicate, MetadataPredicate } from './filter/index.js';
+import { estimateSelectivity, planFilteredSearch } from './planner.js';
+import { memoizeRows } from './row-memo.js';
 
 /** A result row of a collection-wide search. */
 export interface Hit {
@@ -18,39 +20,89 @@ export interface RowFilter {
   whereDocument?: DocumentPredicate;
 }
 
+export interface SearchOptions {
+  /** HNSW candidate list size (the collection's default when the caller has none). */
+  efSearch: number;
+  /** Brute force over every row that qualifies. */
+  exact?: boolean;
+}
+
 /** One searchable part of a collection: its index and which rows count. */
 interface Source {
   segment: Segment | null;
   index: VectorIndex;
-  accept: (row: number) => boolean;
+  /** Undefined when every row counts (no filter, no dead row). */
+  accept: ((row: number) => boolean) | undefined;
+  /** Whether `accept` evaluates a where/whereDocument filter (memoized, costly). */
+  filtered: boolean;
+  /** Estimated share of rows `accept` admits; measured on first use. */
+  selectivity: number | null;
 }
 
 /**
- * Searches the memtable and every segment, each with its own index, and
- * merges their top k by distance. Tombstoned and filtered-out rows never
- * appear.
+ * Searches over a collection for one query call: the memtable and every
+ * segment, each with its own index, merged into the top k by distance.
+ * Tombstoned and filtered-out rows never appear. Built once per call, so the
+ * filter's answers per row (memoized) and its estimated selectivity per
+ * source are shared by every query embedding of the call; the state must not
+ * change while it is used (a call runs synchronously).
+ *
+ * With a filter, each source is searched by the plan of search/planner.ts:
+ * an exact scan (asking the filter in storage or distance order), or a
+ * filtered graph walk with a visit budget. The walk widens itself as fewer
+ * rows pass (rejected nodes are crossed but never count towards efSearch),
+ * and an exact scan answers when it runs past its budget or finds fewer
+ * than k rows.
  */
-export function searchCollection(
-  state: CollectionState,
-  query: Float32Array,
-  k: number,
-  filter: RowFilter,
-  options: { efSearch?: number; exact?: boolean } = {},
-): Hit[] {
-  const hits: Hit[] = [];
-  for (const source of sources(state, filter)) {
-    for (const n of source.index.search(query, k, { ...options, accept: source.accept })) {
-      hits.push({ segment: source.segment, row: n.row, distance: n.distance });
-    }
+export class CollectionSearch {
+  private readonly sources: Source[];
+
+  constructor(
+    private readonly state: CollectionState,
+    filter: RowFilter,
+  ) {
+    this.sources = sources(state, filter);
   }
-  hits.sort((a, b) => a.distance - b.distance);
-  return hits.slice(0, k);
+
+  /** Up to `k` hits, ascending by distance. */
+  search(query: Float32Array, k: number, options: SearchOptions): Hit[] {
+    const hits: Hit[] = [];
+    for (const source of this.sources) {
+      for (const n of this.searchSource(source, query, k, options)) {
+        hits.push({ segment: source.segment, row: n.row, distance: n.distance });
+      }
+    }
+    hits.sort((a, b) => a.distance - b.distance);
+    return hits.slice(0, k);
+  }
+
+  private searchSource(source: Source, query: Float32Array, k: number, options: SearchOptions) {
+    const { index, accept } = source;
+    if (!source.filtered) return index.search(query, k, { efSearch: options.efSearch, exact: options.exact, accept });
+    source.selectivity ??= estimateSelectivity(index.size, accept!);
+    const plan = planFilteredSearch({
+      rows: index.size,
+      dimension: this.state.dimension!,
+      k,
+      efSearch: options.efSearch,
+      selectivity: source.selectivity,
+      graph: options.exact !== true && index.approximate !== false,
+    });
+    if (plan.strategy === 'exact') return index.search(query, k, { accept, exact: true, orderedAccept: plan.ordered });
+    return index.search(query, k, { accept, efSearch: options.efSearch, maxVisits: plan.maxVisits, orderedAccept: plan.ordered });
+  }
+}
+
+/** {@link CollectionSearch} for a single query. */
+export function searchCollection(state: CollectionState, query: Float32Array, k: number, filter: RowFilter, options: SearchOptions): Hit[] {
+  return new CollectionSearch(state, filter).search(query, k, options);
 }
 
 /** Every live row that passes the filter, in storage order (oldest segment first, memtable last). */
 export function* scanCollection(state: CollectionState, filter: RowFilter): Generator<{ segment: Segment | null; row: number }> {
   for (const source of sources(state, filter)) {
-    for (let row = 0; row < source.index.size; row++) if (source.accept(row)) yield { segment: source.segment, row };
+    const accept = source.accept;
+    for (let row = 0; row < source.index.size; row++) if (accept === undefined || accept(row)) yield { segment: source.segment, row };
   }
 }
 
@@ -63,24 +115,28 @@ export function passes(state: CollectionState, segment: Segment | null, row: num
 }
 
 function sources(state: CollectionState, filter: RowFilter): Source[] {
-  const out: Source[] = state.segments.map((segment) => ({
+  const filtered = filter.where !== undefined || filter.whereDocument !== undefined;
+  const source = (segment: Segment | null, index: VectorIndex, isLive: (row: number) => boolean, anyDead: boolean): Source => ({
     segment,
-    index: segment.index,
-    accept: (row: number) => segment.isLive(row) && passes(state, segment, row, filter),
-  }));
+    index,
+    // Without a filter or a dead row, the index searches unfiltered (no per-row callback at all).
+    accept: filtered ? memoizeRows(index.size, (row) => isLive(row) && passes(state, segment, row, filter)) : anyDead ? isLive : undefined,
+    filtered,
+    selectivity: null,
+  });
+  const out = state.segments.map((segment) => source(segment, segment.index, (row) => segment.isLive(row), segment.deletedCount > 0));
   const memtable = state.memtable;
-  if (memtable) {
-    out.push({ segment: null, index: memtable.index, accept: (row) => memtable.isLive(row) && passes(state, null, row, filter) });
-  }
+  if (memtable) out.push(source(null, memtable.index, (row) => memtable.isLive(row), memtable.liveCount < memtable.rows));
   return out;
 }
 
-function metadataAt(state: CollectionState, segment: Segment | null, row: number): Metadata | null {
-  if (segment) return segment.metadataOf(row);
-  const bytes = state.memtable!.metadataBytes(row);
+/** Decoded metadata of a row (null for none). */
+export function metadataAt(state: CollectionState, segment: Segment | null, row: number): Metadata | null {
+  const bytes = (segment ?? state.memtable!).metadataBytes(row);
   return bytes ? (decode(bytes) as Metadata) : null;
 }
 
-function documentAt(state: CollectionState, segment: Segment | null, row: number): string | null {
-  return segment ? segment.document(row) : state.memtable!.document(row);
+/** Document of a row (null for none). */
+export function documentAt(state: CollectionState, segment: Segment | null, row: number): string | null {
+  return (segment ?? state.memtable!).document(row);
 }

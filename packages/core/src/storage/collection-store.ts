@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { ClosedError, CorruptionError, IOError } from '../errors.js';
 import type { Vfs } from '../fs/vfs.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
+import { asIOError } from '../fs/io-error.js';
 import { encodeManifest, manifestFileName, type ManifestState } from '../format/manifest.js';
 import { encodeOperation, type Operation } from '../format/operation.js';
 import type { Durability } from '../types.js';
@@ -46,6 +47,14 @@ export class CollectionStore {
 
   /** Creates the directory of a new collection with its first manifest, durably. */
   static async create(vfs: Vfs, collectionsDir: string, state: ManifestState): Promise<string> {
+    try {
+      return await CollectionStore.createDirectory(vfs, collectionsDir, state);
+    } catch (err) {
+      throw asIOError(err, `creating collection ${JSON.stringify(state.name)}`);
+    }
+  }
+
+  private static async createDirectory(vfs: Vfs, collectionsDir: string, state: ManifestState): Promise<string> {
     const dir = join(collectionsDir, state.id);
     const tmp = `${dir}.tmp`;
     vfs.removeTree(tmp);
@@ -67,7 +76,9 @@ export class CollectionStore {
     health: Health,
     makeFactory: (manifest: ManifestState) => IndexFactory,
   ): Promise<CollectionStore> {
-    const r = await recoverCollection(vfs, dir, options.durability, makeFactory);
+    const r = await recoverCollection(vfs, dir, options.durability, makeFactory).catch((err: unknown) => {
+      throw asIOError(err, `recovering ${dir}`);
+    });
     return new CollectionStore(vfs, dir, r.manifest, r.manifestNumber, r.state, r.wal, r.lastLsn, options, health);
   }
 
@@ -89,7 +100,10 @@ export class CollectionStore {
       if (this.closed) throw new ClosedError(`collection ${JSON.stringify(this.name)} is closed`);
       this.health.check();
       const op = build(this.state);
-      if (op.ids.length === 0) return { durable: Promise.resolve() };
+      // Nothing to log (e.g. a delete that matches no record): acknowledged no earlier than the
+      // calls ahead of it, or a power loss could keep this ack and lose theirs (found by the
+      // power-loss test: a no-op deleteWhere resolved before the delete issued just before it).
+      if (op.ids.length === 0) return { durable: this.failOnReject(this.wal.settled()) };
       const lsn = this.lastLsn + 1;
       const durable = this.appendToWal(op, lsn);
       this.lastLsn = lsn;
@@ -175,12 +189,25 @@ export class CollectionStore {
   }
 
   private appendToWal(op: Operation, lsn: number): Promise<void> {
+    let durable: Promise<void>;
     try {
-      return this.wal.append(op.type, lsn, encodeOperation(op));
+      durable = this.wal.append(op.type, lsn, encodeOperation(op));
     } catch (err) {
       this.health.fail(err as Error);
       throw err;
     }
+    return this.failOnReject(durable);
+  }
+
+  /**
+   * A failed group-commit fdatasync fails the database too, not only the WAL writer: a write
+   * that logs nothing (a delete of absent ids) used to report success after it.
+   */
+  private failOnReject(durable: Promise<void>): Promise<void> {
+    return durable.catch((err: Error) => {
+      this.health.fail(err);
+      throw err;
+    });
   }
 
   private async runDurably(fn: () => Promise<void>): Promise<void> {

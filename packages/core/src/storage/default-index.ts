@@ -27,10 +27,10 @@ export function defaultIndexFactory(manifest: ManifestState): IndexFactory {
       for (let row = 0; row < vectors.length / dimension; row++) hnsw.add(vectors.subarray(row * dimension, (row + 1) * dimension));
       return { index: hnsw, vectors: hnsw.vectors(), graph: hnsw.serializeGraph() };
     },
-    open: (dimension, metric, vectors, graph, source) => {
+    open: (dimension, metric, rows, fillVectors, graph, source) => {
       // Opening never rebuilds: a segment without its graph section is damaged.
       if (!graph) throw new CorruptionError(source.file, source.offset, 'segment has no graph section');
-      return HnswIndex.open({ dimension, metric, params }, vectors, graph, source);
+      return HnswIndex.openWith({ dimension, metric, params }, rows, fillVectors, graph, source);
     },
   };
 }

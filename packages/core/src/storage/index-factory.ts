@@ -19,11 +19,18 @@ export interface IndexFactory {
   seal(index: VectorIndex): SealedIndex;
   /** Builds an index over vectors (rows × dimension), for compaction. */
   build(dimension: number, metric: Metric, vectors: Float32Array): SealedIndex;
-  /** Reopens a sealed index without rebuilding it. Throws CorruptionError for a bad graph. */
+  /**
+   * Reopens a sealed index without rebuilding it: `rows` vectors that
+   * `fillVectors` writes (little-endian float32 bytes) into the view of index
+   * memory it is given, checking them before it returns (see
+   * `HnswIndex.openWith`), and the graph section. Throws CorruptionError for
+   * a bad graph, or what `fillVectors` throws.
+   */
   open(
     dimension: number,
     metric: Metric,
-    vectors: Float32Array,
+    rows: number,
+    fillVectors: (dest: Uint8Array) => void,
     graph: Uint8Array | undefined,
     source: { file: string; offset: number },
   ): VectorIndex;
@@ -42,5 +49,5 @@ export const flatIndexFactory: IndexFactory = {
     const index = FlatIndex.fromVectors(dimension, metric, vectors);
     return { index, vectors: index.vectors(), graph: null };
   },
-  open: (dimension, metric, vectors) => FlatIndex.fromVectors(dimension, metric, vectors),
+  open: (dimension, metric, rows, fillVectors) => FlatIndex.openWith(dimension, metric, rows, fillVectors),
 };

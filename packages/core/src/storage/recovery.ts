@@ -63,6 +63,13 @@ export async function recoverCollection(
   const state = new CollectionState(manifest.dimension, manifest.metric, factory, segments);
   const walDir = layout.wal(dir);
   const scan = scanWal(vfs, walDir, manifest.checkpointLsn);
+  // A checkpoint makes the WAL file that continues after it durable before publishing its
+  // manifest, so some file reaches checkpointLsn. None means WAL files were lost, and with them
+  // acknowledged writes that would otherwise vanish silently (found by the corruption sweep).
+  const reaches = (f: { firstLsn: number; lastLsn: number }) => f.firstLsn <= manifest.checkpointLsn + 1 && f.lastLsn >= manifest.checkpointLsn;
+  if (manifest.checkpointLsn > 0 && !scan.files.some(reaches)) {
+    throw new CorruptionError(walDir, 0, `no WAL file continues after the checkpoint at LSN ${manifest.checkpointLsn}`);
+  }
   if (scan.records.length > 0 && scan.records[0].lsn !== manifest.checkpointLsn + 1) {
     throw new CorruptionError(walDir, 0, `WAL resumes at LSN ${scan.records[0].lsn}, checkpoint covers up to ${manifest.checkpointLsn}`);
   }

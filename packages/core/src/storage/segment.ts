@@ -1,11 +1,13 @@
 import { decode } from '@msgpack/msgpack';
 import { CorruptionError } from '../errors.js';
 import { BlobList } from '../format/blob-list.js';
-import { decodeSegment, encodeSegment, SectionKind } from '../format/segment-file.js';
+import { encodeSegment, SectionKind } from '../format/segment-file.js';
+import type { Vfs } from '../fs/vfs.js';
 import type { VectorIndex } from '../index/types.js';
 import type { Metadata, Metric } from '../types.js';
 import { IdTable } from './id-table.js';
 import type { IndexFactory } from './index-factory.js';
+import { sectionsInFile, sectionsInMemory, type SegmentSections } from './segment-sections.js';
 
 const utf8 = new TextEncoder();
 
@@ -17,6 +19,13 @@ const SECTION_NAMES: Partial<Record<SectionKind, string>> = {
   [SectionKind.Graph]: 'graph',
 };
 const utf8Decoder = new TextDecoder();
+
+/** What the manifest says a segment holds. */
+export interface SegmentExpectation {
+  rows: number;
+  dimension: number;
+  metric: Metric;
+}
 
 /** What a segment file holds, row-aligned. */
 export interface SegmentContents {
@@ -33,11 +42,14 @@ export interface SegmentContents {
 /**
  * A sealed, immutable segment loaded for reading: its vector index, ids,
  * metadata and documents (read in place from their encoded sections), an id
- * lookup table, and the tombstones of deleted rows.
+ * lookup table, and the tombstones of deleted rows. The id table is built on
+ * the first lookup by id (≈ 0.15 s at a million rows), so opening a segment
+ * and searching it never waits for it.
  */
 export class Segment {
   private readonly deleted: Uint8Array;
   private deletedRows = 0;
+  private idTable: IdTable | null = null;
 
   private constructor(
     readonly id: number,
@@ -47,7 +59,6 @@ export class Segment {
     private readonly ids: BlobList,
     private readonly metadata: BlobList,
     private readonly documents: BlobList,
-    private readonly idTable: IdTable,
     /** Bytes of the segment file by section name (`vectors`, `graph`, `ids`, …, `header` for the rest). */
     readonly sectionBytes: Readonly<Record<string, number>>,
   ) {
@@ -71,28 +82,56 @@ export class Segment {
   }
 
   /**
-   * Loads a segment from its file bytes, verifying every checksum. `index` is
-   * reused when given (a segment just sealed), else opened from the sections.
+   * Loads a segment from its file bytes in memory (a segment just written),
+   * verifying every checksum. `index` is reused when given (a segment just
+   * sealed), else opened from the sections.
    */
   static load(
     id: number,
     file: string,
     bytes: Uint8Array,
-    expected: { rows: number; dimension: number; metric: Metric },
+    expected: SegmentExpectation,
     factory: IndexFactory,
     index?: VectorIndex,
   ): Segment {
-    const { header, sections } = decodeSegment(bytes, file);
+    return Segment.fromSections(id, file, sectionsInMemory(bytes, file), expected, factory, index);
+  }
+
+  /**
+   * Opens the segment file at `file` without reading it whole: the header and
+   * table, then each section with positional reads through `vfs`, the
+   * vectors straight into the index memory, every section checked against
+   * its crc32 where it lands. The graph is loaded, never rebuilt. Throws
+   * CorruptionError (file, offset), or the Vfs's error.
+   */
+  static open(vfs: Vfs, id: number, file: string, expected: SegmentExpectation, factory: IndexFactory): Segment {
+    const fd = vfs.open(file, 'r');
+    try {
+      return Segment.fromSections(id, file, sectionsInFile(vfs, fd, file), expected, factory);
+    } finally {
+      vfs.close(fd);
+    }
+  }
+
+  private static fromSections(
+    id: number,
+    file: string,
+    sections: SegmentSections,
+    expected: SegmentExpectation,
+    factory: IndexFactory,
+    index?: VectorIndex,
+  ): Segment {
+    const { header, entries } = sections;
     if (header.rows !== expected.rows) throw new CorruptionError(file, 16, `segment has ${header.rows} rows, manifest says ${expected.rows}`);
     if (header.dimension !== expected.dimension) throw new CorruptionError(file, 20, `dimension ${header.dimension}, expected ${expected.dimension}`);
     if (header.metric !== expected.metric) throw new CorruptionError(file, 24, `metric ${header.metric}, expected ${expected.metric}`);
     const need = (kind: SectionKind, name: string) => {
-      const s = sections.get(kind);
-      if (!s) throw new CorruptionError(file, 12, `missing ${name} section`);
-      return s;
+      const entry = entries.get(kind);
+      if (!entry) throw new CorruptionError(file, 12, `missing ${name} section`);
+      return entry;
     };
     const vec = need(SectionKind.Vectors, 'vectors');
-    if (vec.bytes.byteLength !== header.rows * header.dimension * 4) {
+    if (vec.lengthBytes !== header.rows * header.dimension * 4) {
       throw new CorruptionError(file, vec.offset, 'vectors section length does not match rows × dimension');
     }
     const lists = ([
@@ -100,29 +139,33 @@ export class Segment {
       [SectionKind.Metadata, 'metadata'],
       [SectionKind.Documents, 'documents'],
     ] as const).map(([kind, name]) => {
-      const s = kind === SectionKind.Ids ? need(kind, name) : sections.get(kind);
-      if (!s) return BlobList.absent(header.rows);
-      const list = BlobList.decode(s.bytes, file, s.offset);
-      if (list.count !== header.rows) throw new CorruptionError(file, s.offset, `${name} has ${list.count} entries for ${header.rows} rows`);
+      const entry = kind === SectionKind.Ids ? need(kind, name) : entries.get(kind);
+      if (!entry) return BlobList.absent(header.rows);
+      const list = BlobList.decode(sections.read(entry), file, entry.offset);
+      if (list.count !== header.rows) throw new CorruptionError(file, entry.offset, `${name} has ${list.count} entries for ${header.rows} rows`);
       return list;
     });
     const [ids, metadata, documents] = lists;
+    // Presence flags are the bytes after the count (docs/format/segment.md, "Blob list"):
+    // read in place, as a get() per row would allocate a view per row.
+    const idsAt = need(SectionKind.Ids, 'ids').offset;
     for (let row = 0; row < header.rows; row++) {
-      if (ids.get(row) === null) throw new CorruptionError(file, need(SectionKind.Ids, 'ids').offset, `row ${row} has no id`);
+      if (ids.bytes[4 + row] !== 1) throw new CorruptionError(file, idsAt + 4 + row, `row ${row} has no id`);
     }
     let vectorIndex = index;
     if (!vectorIndex) {
-      // Copy the vectors out of the file buffer: it is 64-byte aligned within the file but the
-      // buffer itself may not be, and the index keeps its own memory.
-      const vectors = new Float32Array(vec.bytes.byteLength / 4);
-      new Uint8Array(vectors.buffer).set(vec.bytes);
-      const g = sections.get(SectionKind.Graph);
-      vectorIndex = factory.open(header.dimension, header.metric, vectors, g?.bytes, { file, offset: g?.offset ?? 12 });
+      const g = entries.get(SectionKind.Graph);
+      const graph = g ? sections.read(g) : undefined;
+      // The vectors go straight into the index memory and are checked there: one copy, no buffer of their own.
+      vectorIndex = factory.open(header.dimension, header.metric, header.rows, (dest) => sections.readInto(vec, dest), graph, {
+        file,
+        offset: g?.offset ?? 12,
+      });
     }
     const sectionBytes: Record<string, number> = {};
-    for (const [kind, ref] of sections) sectionBytes[SECTION_NAMES[kind] ?? `section${kind}`] = ref.bytes.byteLength;
-    sectionBytes.header = bytes.byteLength - Object.values(sectionBytes).reduce((a, b) => a + b, 0);
-    return new Segment(id, file, header.rows, vectorIndex, ids, metadata, documents, new IdTable(ids), sectionBytes);
+    for (const [kind, entry] of entries) sectionBytes[SECTION_NAMES[kind] ?? `section${kind}`] = entry.lengthBytes;
+    sectionBytes.header = sections.fileBytes - Object.values(sectionBytes).reduce((a, b) => a + b, 0);
+    return new Segment(id, file, header.rows, vectorIndex, ids, metadata, documents, sectionBytes);
   }
 
   /** Bytes of the segment file. */
@@ -140,6 +183,7 @@ export class Segment {
 
   /** The live row holding `id`, or −1. */
   find(id: string): number {
+    this.idTable ??= new IdTable(this.ids);
     const row = this.idTable.find(utf8.encode(id));
     return row >= 0 && this.deleted[row] === 0 ? row : -1;
   }
@@ -186,7 +230,7 @@ export class Segment {
       vectors: index.vectors,
       graph: index.graph,
       ids: this.ids.byteLength,
-      idIndex: this.idTable.byteLength,
+      idIndex: this.idTable?.byteLength ?? 0,
       metadata: this.metadata.byteLength,
       documents: this.documents.byteLength,
       tombstones: this.deleted.byteLength,

@@ -3,6 +3,7 @@ import { CorruptionError } from '../errors.js';
 import type { Vfs } from '../fs/vfs.js';
 import {
   checkWalFileHeader,
+  findRecordAfter,
   parseWalFileName,
   readWalRecord,
   WAL_FILE_HEADER_BYTES,
@@ -46,8 +47,9 @@ export function scanWal(vfs: Vfs, walDir: string, afterLsn: number): WalScan {
     const firstLsn = parseWalFileName(name)!;
     const isLast = index === names.length - 1;
     const bytes = vfs.readFile(path);
-    if (bytes.byteLength < WAL_FILE_HEADER_BYTES && isLast) {
-      // Crash while creating the file: no record was ever written to it.
+    if (isLast && bytes.byteLength <= WAL_FILE_HEADER_BYTES && !isWholeHeader(bytes, path)) {
+      // Crash while creating the file: its header was never made durable (it may be short, or
+      // full length but torn), and no record was written, since records follow the header's fdatasync.
       vfs.truncate(path, 0);
       files.push({ name, path, firstLsn, lastLsn: firstLsn - 1, validBytes: 0 });
       truncatedTail = bytes.byteLength > 0;
@@ -65,6 +67,12 @@ export function scanWal(vfs: Vfs, walDir: string, afterLsn: number): WalScan {
       if (result.kind === 'end') break;
       if (result.kind === 'torn') {
         if (!isLast) throw new CorruptionError(path, offset, 'torn record in a WAL file that is not the last');
+        // Without this check a bit flip in the length field of a middle record made it look torn,
+        // and every acknowledged record after it was cut off silently (found by the corruption sweep).
+        const later = findRecordAfter(bytes, offset, lsn);
+        if (later) {
+          throw new CorruptionError(path, offset, `damaged record: a whole record (LSN ${later.lsn}) follows at offset ${later.offset}, so it is not a torn tail`);
+        }
         vfs.truncate(path, offset);
         truncatedTail = true;
         break;
@@ -81,4 +89,14 @@ export function scanWal(vfs: Vfs, walDir: string, afterLsn: number): WalScan {
     expectedLsn = lsn + 1;
   });
   return { files, records, truncatedTail };
+}
+
+function isWholeHeader(bytes: Uint8Array, path: string): boolean {
+  try {
+    checkWalFileHeader(bytes, path);
+    return true;
+  } catch (err) {
+    if (err instanceof CorruptionError) return false;
+    throw err;
+  }
 }

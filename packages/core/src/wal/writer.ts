@@ -16,6 +16,9 @@ const UNSYNCED_BUFFER_BYTES = 1 << 20;
  */
 export class WalWriter {
   private failure: Error | undefined;
+  /** Records appended, and how many of them a completed fdatasync covers. */
+  private appendedRecords = 0;
+  private syncedRecords = 0;
   private syncing = false;
   private waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   private nextWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
@@ -48,6 +51,7 @@ export class WalWriter {
   append(type: WalRecordType, lsn: number, payload: Uint8Array): Promise<void> {
     if (this.failure) throw new IOError(`WAL ${this.path} failed earlier: ${this.failure.message}`);
     const bytes = encodeWalRecord({ type, lsn, payload });
+    this.appendedRecords++;
     if (this.durability === 'none') {
       this.buffered.push(bytes);
       this.bufferedBytes += bytes.byteLength;
@@ -59,6 +63,17 @@ export class WalWriter {
     return this.requestSync();
   }
 
+  /**
+   * Resolves once every record appended so far is as durable as the writer
+   * promises. A call that logs nothing waits on this, so that it is never
+   * acknowledged ahead of an earlier call still waiting for its fdatasync.
+   */
+  settled(): Promise<void> {
+    if (this.failure) return Promise.reject(new IOError(`WAL ${this.path} failed earlier: ${this.failure.message}`));
+    if (this.durability !== 'sync' || this.syncedRecords === this.appendedRecords) return Promise.resolve();
+    return this.requestSync();
+  }
+
   /** Writes buffered records and waits for an fdatasync covering everything appended. */
   async flush(): Promise<void> {
     if (this.failure) throw new IOError(`WAL ${this.path} failed earlier: ${this.failure.message}`);
@@ -66,20 +81,32 @@ export class WalWriter {
     await this.requestSync();
   }
 
-  /** Closes the file after outstanding syncs; appends are refused afterwards. */
+  /**
+   * Closes the file after outstanding syncs; appends are refused afterwards.
+   * Throws IOError when the final flush or the close fails (the descriptor is
+   * closed either way): a failed fdatasync is reported, never swallowed, even
+   * when it only repeats data an earlier sync covered.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
+    let error: unknown;
     if (!this.failure) {
       try {
         this.drainBuffer();
         if (this.durability !== 'none') await this.requestSync();
-      } catch {
-        // The failure is recorded; closing proceeds so the descriptor is not leaked.
+      } catch (err) {
+        error = err;
       }
     }
     while (this.syncing) await new Promise<void>((r) => setImmediate(r));
     this.closed = true;
-    this.vfs.close(this.fd);
+    try {
+      this.vfs.close(this.fd);
+    } catch (err) {
+      this.fail(err as Error);
+      error ??= new IOError(`closing ${this.path} failed: ${(err as Error).message}`, { cause: err });
+    }
+    if (error) throw error;
   }
 
   private drainBuffer(): void {
@@ -115,10 +142,12 @@ export class WalWriter {
   private startSync(): void {
     this.syncing = true;
     const batch = this.waiters;
+    const covers = this.appendedRecords;
     this.waiters = [];
     this.vfs.fdatasync(this.fd).then(
       () => {
         this.syncing = false;
+        this.syncedRecords = Math.max(this.syncedRecords, covers);
         for (const w of batch) w.resolve();
         this.promoteNext();
       },

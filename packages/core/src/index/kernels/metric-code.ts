@@ -23,7 +23,15 @@ export function metricCode(metric: Metric): MetricCode {
  * anything is 1 (as hnswlib does), never NaN.
  */
 export function inverseNorm(v: Float32Array): number {
+  return inverseNormAt(v, 0, v.length);
+}
+
+/**
+ * {@link inverseNorm} of `values[start … start + dim)`, without a subarray:
+ * the same arithmetic, so a row loaded in bulk gets the bits an `add` gave it.
+ */
+export function inverseNormAt(values: Float32Array, start: number, dim: number): number {
   let sum = 0;
-  for (let i = 0; i < v.length; i++) sum += v[i] * v[i];
+  for (let i = start; i < start + dim; i++) sum += values[i] * values[i];
   return sum > 0 ? Math.fround(1 / Math.sqrt(sum)) : 0;
 }

@@ -1,0 +1,103 @@
+/**
+ * The Markdown tables of bench/ann.ts: one summary table per set (build
+ * rate, recall, QPS at recall 0.95, latency, open time, memory, ratios to
+ * hnswlib-node) and one efSearch sweep table per set.
+ */
+import { REFERENCE_ENGINE, type EngineSummary } from './ann-summary.js';
+
+export interface SetReport {
+  name: string;
+  title: string;
+  rows: number;
+  dim: number;
+  metric: string;
+  source: 'real' | 'generated';
+  queryCount: number;
+  engines: EngineSummary[];
+  /** File name of the recall-vs-QPS chart, next to the report. */
+  plot: string;
+  /** When and how this set was measured (sets of a file may come from different runs). */
+  date: string;
+  command: string;
+  runs: number;
+  loadAverage: number[];
+}
+
+export interface MachineInfo {
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  node: string;
+  loadAverage: number[];
+}
+
+const DEFAULT_EF = 64;
+
+const int = (x: number | null) => (x === null ? 'n/a' : Math.round(x).toLocaleString('en-US'));
+const ms = (x: number | null) => (x === null ? 'n/a' : x < 10 ? x.toFixed(2) : x.toFixed(0));
+const times = (x: number | null) => (x === null ? '–' : `${x.toFixed(2)}×`);
+
+function summaryTable(set: SetReport): string[] {
+  const lines = [
+    `| engine | build (vectors/CPU-s) | recall@10 (ef ${DEFAULT_EF}) | QPS at recall 0.95 (per CPU-s) | p50 / p99 latency (ms) | open + 1st query (ms) | RSS Δ (MB) | bytes/vector (RSS · heap+ext) | vs ${REFERENCE_ENGINE}: build · QPS · open · bytes |`,
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|',
+  ];
+  for (const e of set.engines) {
+    const atDefault = e.sweep.find((s) => s.ef === DEFAULT_EF) ?? e.sweep[0];
+    const r = e.ratios;
+    const open = e.openSeconds === null ? (e.persistNote ? 'n/a¹' : 'n/a') : `${ms(e.openSeconds * 1000)}`;
+    lines.push(
+      `| ${e.engine}${e.kind === 'exact' ? ' (exact)' : ''} | ${int(e.buildRateCpu)} | ${atDefault.recall.toFixed(3)} | ${int(e.qpsAt95Cpu)} | ` +
+        `${ms(e.p50Ms)} / ${ms(e.p99Ms)} | ${open} | ${(e.rssDeltaBytes / 2 ** 20).toFixed(1)} | ` +
+        `${int(e.rssBytesPerVector)} · ${int(e.heapExternalBytesPerVector)} | ` +
+        `${r ? `${times(r.buildRateCpu)} · ${times(r.qpsAt95Cpu)} · ${times(r.openSeconds)} · ${times(r.rssBytesPerVector)}` : '–'} |`,
+    );
+  }
+  const notes = set.engines.filter((e) => e.openSeconds === null && e.persistNote).map((e) => `${e.engine}: ${e.persistNote}`);
+  if (notes.length > 0) lines.push('', `¹ ${notes.join('; ')}.`);
+  return lines;
+}
+
+function sweepTable(set: SetReport): string[] {
+  const graph = set.engines.filter((e) => e.kind === 'graph');
+  if (graph.length === 0) return [];
+  const lines = [
+    `| efSearch | ${graph.map((e) => `${e.engine} recall · QPS/CPU-s`).join(' | ')} |`,
+    `|--:|${graph.map(() => '--:').join('|')}|`,
+  ];
+  graph[0].sweep.forEach((point, i) => {
+    lines.push(`| ${point.ef} | ${graph.map((e) => `${e.sweep[i].recall.toFixed(3)} · ${int(e.sweep[i].qpsCpu)}`).join(' | ')} |`);
+  });
+  return lines;
+}
+
+/** The whole report as Markdown; `plotPrefix` is prepended to chart file names (a relative path). */
+export function markdownReport(sets: readonly SetReport[], machine: MachineInfo, plotPrefix = ''): string {
+  const out = [
+    `Machine: ${machine.cpu}, ${machine.cores} cores shared with other jobs, ${machine.memoryGiB} GiB, Node ${machine.node}. ` +
+      'Rates are per CPU-second of the engine\'s own process (steadier than wall time on a shared machine; wall figures are in the JSON); ' +
+      'latency and open time are wall time. Every engine runs single-threaded with M = 16, efConstruction = 200, k = 10, in its own process, ' +
+      'engines alternating within each run; figures are medians over runs. Open = reopen the persisted index + first query, page cache warm. ' +
+      'Memory = growth of the process over the build, after a full GC: RSS for every engine (the only measure of native memory), ' +
+      'heap + external for the JS/WebAssembly ones (hnswlib-node and usearch allocate outside it).',
+  ];
+  for (const set of sets) {
+    out.push(
+      '',
+      `### ${set.title}`,
+      '',
+      `Measured ${set.date.slice(0, 10)} with \`${set.command}\` (${set.runs} run${set.runs === 1 ? '' : 's'}, load average ${set.loadAverage.map((l) => l.toFixed(1)).join(' / ')} at the start).`,
+      '',
+      ...summaryTable(set),
+      '',
+      `![recall vs QPS, ${set.name}](${plotPrefix}${set.plot})`,
+      '',
+      '<details><summary>efSearch sweep</summary>',
+      '',
+      ...sweepTable(set),
+      '',
+      '</details>',
+    );
+  }
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,205 @@
+/**
+ * One engine on one set, in a process of its own so its memory figures are
+ * its own (bench/ann.ts starts one per set × engine × run). Reads the job
+ * from the ANN_JOB environment variable (JSON, see {@link AnnJob}), writes
+ * an {@link EngineRun} as JSON to `job.resultFile`. Needs --expose-gc.
+ *
+ * Steps: load the set; `prepare`; GC and take the memory baseline; build
+ * (timed: wall and CPU seconds); GC and measure memory again; sweep efSearch
+ * (graph engines) or take the one operating point (exact engines): recall@k
+ * over the queries, then QPS with the query set repeated for ≥ minSeconds;
+ * per-query latency at the first point reaching recall 0.95; persist
+ * (untimed), then reopen + first query (timed).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { recallAtK, referenceDistance } from '../test/helpers/datasets.js';
+import { type AnnEngine, type EngineSpec, hnswlibEngine, omendbApiEngine, omendbIndexEngine, usearchEngine } from './ann-engines.js';
+import { BENCH_SETS, loadBenchSet, type BenchSet, type BenchSetName } from './ann-sets.js';
+import { percentile } from './ann-stats.js';
+
+export interface AnnJob {
+  set: BenchSetName;
+  engine: string;
+  /** Int32 file of queryCount × k exact rows. */
+  truthFile: string;
+  k: number;
+  efs: number[];
+  minSeconds: number;
+  /** A fresh directory for the engine's files. */
+  scratchDir: string;
+  resultFile: string;
+}
+
+export interface SweepRun {
+  ef: number | null;
+  recall: number;
+  qps: number;
+  qpsCpu: number;
+}
+
+export interface EngineRun {
+  engine: string;
+  kind: 'graph' | 'exact';
+  queries: number;
+  buildSeconds: number;
+  buildCpuSeconds: number;
+  /** Process memory after the build minus before it, both after a full GC. */
+  rssDeltaBytes: number;
+  heapExternalDeltaBytes: number;
+  sweep: SweepRun[];
+  /** The sweep point latencies were taken at (first with recall ≥ 0.95, else the best). */
+  latencyAt: { ef: number | null; recall: number };
+  p50Ms: number;
+  p99Ms: number;
+  persistSeconds: number | null;
+  openSeconds: number | null;
+  openCpuSeconds: number | null;
+  /** Whether the first query after reopening returned the rows it returned before. */
+  reopenSameRows: boolean | null;
+  persistNote?: string;
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc === undefined) throw new Error('run the worker with --expose-gc');
+
+function memory(): { rss: number; heapExternal: number } {
+  gc!();
+  gc!();
+  const m = process.memoryUsage();
+  return { rss: m.rss, heapExternal: m.heapUsed + m.external };
+}
+
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+}
+
+async function makeEngine(name: string, set: BenchSet, spec: EngineSpec): Promise<AnnEngine> {
+  const { dim, base } = set;
+  switch (name) {
+    case 'omendb':
+      return omendbApiEngine(spec);
+    case 'omendb-hnsw':
+      return omendbIndexEngine(spec);
+    case 'hnswlib-node':
+      return hnswlibEngine(spec, () => Array.from({ length: set.rows }, (_, r) => Array.from(base.subarray(r * dim, (r + 1) * dim))));
+    case 'usearch':
+      return usearchEngine(spec);
+    // The frameworks load only in their own workers: importing them takes seconds.
+    case 'langchain-memory':
+      return (await import('./ann-baselines.js')).langchainEngine(spec.metric);
+    case 'llamaindex-simple':
+      return (await import('./ann-baselines.js')).llamaindexEngine();
+    default:
+      throw new Error(`unknown engine ${name}`);
+  }
+}
+
+async function run(job: AnnJob): Promise<EngineRun> {
+  const spec = BENCH_SETS.find((s) => s.name === job.set)!;
+  const set = loadBenchSet(spec);
+  const { dim, k } = { dim: set.dim, k: job.k };
+  const truthBytes = readFileSync(job.truthFile);
+  const truth = new Int32Array(truthBytes.buffer, truthBytes.byteOffset, truthBytes.byteLength / 4);
+  const engine = await makeEngine(job.engine, set, { metric: spec.metric, M: 16, efConstruction: 200, seed: 42 });
+  const nq = engine.kind === 'exact' ? Math.min(spec.exactQueries, set.queryCount) : set.queryCount;
+  const queries = Array.from({ length: nq }, (_, q) => set.queries.subarray(q * dim, (q + 1) * dim));
+  const queryArrays = queries.map((q) => Array.from(q));
+  const search = async (q: number): Promise<ArrayLike<number>> => engine.search(queries[q], queryArrays[q], k);
+  const recallOf = (found: ArrayLike<number>[]): number => {
+    let sum = 0;
+    found.forEach((rows, q) => {
+      const distance = (row: number) => referenceDistance(spec.metric, set.base.subarray(row * dim, (row + 1) * dim), queries[q]);
+      sum += recallAtK(Array.from(rows), truth.subarray(q * k, (q + 1) * k), k, distance);
+    });
+    return sum / nq;
+  };
+
+  await engine.prepare?.(job.scratchDir);
+  const before = memory();
+  let wall = performance.now();
+  let cpu = process.cpuUsage();
+  await engine.build(set.base, dim);
+  const buildSeconds = (performance.now() - wall) / 1000;
+  const buildCpuSeconds = cpuSince(cpu);
+  const after = memory();
+
+  const sweep: SweepRun[] = [];
+  for (const ef of engine.kind === 'graph' ? job.efs : [null]) {
+    if (ef !== null) await engine.setEf(ef);
+    const found: ArrayLike<number>[] = [];
+    for (let q = 0; q < nq; q++) found.push(await search(q));
+    const recall = recallOf(found);
+    // Repeat the query set for ≥ minSeconds so short sets time reliably.
+    let searched = 0;
+    wall = performance.now();
+    cpu = process.cpuUsage();
+    do {
+      for (let q = 0; q < nq; q++) await search(q);
+      searched += nq;
+    } while (performance.now() - wall < job.minSeconds * 1000);
+    sweep.push({ ef, recall, qps: searched / ((performance.now() - wall) / 1000), qpsCpu: searched / cpuSince(cpu) });
+  }
+
+  const point = sweep.find((s) => s.recall >= 0.95) ?? sweep.reduce((a, b) => (b.recall > a.recall ? b : a));
+  if (point.ef !== null) await engine.setEf(point.ef);
+  const latencies: number[] = [];
+  // At least 1,000 samples (the query set repeated) where queries are cheap.
+  const rounds = engine.kind === 'graph' ? Math.max(1, Math.ceil(1000 / nq)) : 1;
+  for (let r = 0; r < rounds; r++) {
+    for (let q = 0; q < nq; q++) {
+      const t = performance.now();
+      await search(q);
+      latencies.push(performance.now() - t);
+    }
+  }
+  const firstBefore = Array.from(await search(0));
+
+  let persistSeconds: number | null = null;
+  let openSeconds: number | null = null;
+  let openCpuSeconds: number | null = null;
+  let reopenSameRows: boolean | null = null;
+  let persistNote = engine.persistNote;
+  if (engine.persist && engine.load) {
+    try {
+      wall = performance.now();
+      await engine.persist(job.scratchDir);
+      persistSeconds = (performance.now() - wall) / 1000;
+      memory();
+      wall = performance.now();
+      cpu = process.cpuUsage();
+      await engine.load(job.scratchDir);
+      const firstAfter = Array.from(await search(0));
+      openSeconds = (performance.now() - wall) / 1000;
+      openCpuSeconds = cpuSince(cpu);
+      reopenSameRows = firstAfter.length === firstBefore.length && firstAfter.every((row, i) => row === firstBefore[i]);
+    } catch (err) {
+      // A baseline that cannot persist this much (e.g. a JSON string past V8's limit) is reported, not fatal.
+      persistNote = `persist/open failed: ${(err as Error).message}`;
+      persistSeconds = null;
+    }
+  }
+  await engine.dispose();
+  return {
+    engine: engine.name,
+    kind: engine.kind,
+    queries: nq,
+    buildSeconds,
+    buildCpuSeconds,
+    rssDeltaBytes: after.rss - before.rss,
+    heapExternalDeltaBytes: after.heapExternal - before.heapExternal,
+    sweep,
+    latencyAt: { ef: point.ef, recall: point.recall },
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+    persistSeconds,
+    openSeconds,
+    openCpuSeconds,
+    reopenSameRows,
+    persistNote,
+  };
+}
+
+const job = JSON.parse(process.env.ANN_JOB ?? 'null') as AnnJob | null;
+if (job === null) throw new Error('ANN_JOB is not set: bench/ann.ts starts this worker');
+writeFileSync(job.resultFile, JSON.stringify(await run(job)));
