@@ -1,4 +1,5 @@
 import type { BlobList } from '../format/blob-list.js';
+import { bytesEqual, fnv1a } from './id-hash.js';
 
 const EMPTY = -1;
 
@@ -43,20 +44,4 @@ export class IdTable {
   get byteLength(): number {
     return this.slots.byteLength;
   }
-}
-
-/** 32-bit FNV-1a (Fowler–Noll–Vo) hash. */
-function fnv1a(bytes: Uint8Array): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) {
-    h ^= bytes[i];
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.byteLength !== b.byteLength) return false;
-  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
