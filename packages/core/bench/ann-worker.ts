@@ -5,7 +5,8 @@
  * an {@link EngineRun} as JSON to `job.resultFile`. Needs --expose-gc.
  *
  * Steps: load the set; `prepare`; GC and take the memory baseline; build
- * (timed: wall and CPU seconds); GC and measure memory again; sweep efSearch
+ * (timed: wall and CPU seconds); GC and measure memory again; warm up with
+ * the query set at efSearch 64 for ≥ minSeconds; sweep efSearch
  * (graph engines) or take the one operating point (exact engines): recall@k
  * over the queries, then QPS with the query set repeated for ≥ minSeconds;
  * per-query latency at the first point reaching recall 0.95; persist
@@ -123,6 +124,14 @@ async function run(job: AnnJob): Promise<EngineRun> {
   const buildSeconds = (performance.now() - wall) / 1000;
   const buildCpuSeconds = cpuSince(cpu);
   const after = memory();
+
+  // Warm-up at the default efSearch for ≥ minSeconds, so JIT tiers and caches settle before the
+  // first timed point (without it the first sweep point of the JS engines measured up to 2× slow).
+  if (engine.kind === 'graph') await engine.setEf(64);
+  wall = performance.now();
+  do {
+    for (let q = 0; q < nq; q++) await search(q);
+  } while (performance.now() - wall < job.minSeconds * 1000);
 
   const sweep: SweepRun[] = [];
   for (const ef of engine.kind === 'graph' ? job.efs : [null]) {
