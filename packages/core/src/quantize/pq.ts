@@ -10,8 +10,13 @@ import { quantizerRows } from './rows.js';
 
 /** Centroids per subspace (bits = 8). */
 export const PQ_KSUB = 256;
-/** Rows encoded per kernel call batch; bounds the kernel memory encode() grows to. */
-const ENCODE_CHUNK_ROWS = 256;
+/**
+ * Largest kernel scratch after the codebook, bytes: one WebAssembly page,
+ * less when the query and its whole table need less. prepare() fills it with
+ * the query and as many table rows as fit, encode() with as many rows and
+ * their codes; both loop over it, so it never grows with n.
+ */
+const SCRATCH_BYTES = 65536;
 const PAYLOAD_HEADER_BYTES = 12;
 
 function align16(bytes: number): number {
@@ -34,47 +39,78 @@ function align16(bytes: number): number {
  *   Inner-product tables on the centroids themselves need no residuals.
  * Encoding always picks the L2-nearest centroid, the estimator of x that
  * the ip tables then evaluate.
+ *
+ * Memory: the centroids are held once, in kernel memory in the kernels'
+ * transposed layout (4·256·d bytes), followed by at most
+ * {@link SCRATCH_BYTES} of scratch (more only above about 16,000
+ * dimensions); the file layout is derived from them on demand.
  */
 export class PqQuantizer implements Quantizer {
   readonly kind = 'pq';
   readonly codeBytes: number;
   readonly dsub: number;
+  /** [transposed centroids at 0][scratch at scratchAt]; see {@link SCRATCH_BYTES}. */
   private readonly memory: KernelMemory;
   private readonly kernels: QuantizedKernels;
-  private readonly queryAt: number;
-  private readonly tableAt: number;
-  private readonly rowsAt: number;
-  private readonly codesAt: number;
+  private readonly scratchAt: number;
+  /** Query bytes at the start of the scratch, table rows after them. */
+  private readonly queryBytes: number;
+  /** Subspaces per pqTable call and rows per encode batch that fit the scratch. */
+  private readonly tableRows: number;
+  private readonly encodeRows: number;
 
   /**
    * `centroids`: m × 256 × dsub float32, value t of centroid c of subspace j
-   * at (j·256 + c)·dsub + t (not copied). `backend` picks the kernels.
+   * at (j·256 + c)·dsub + t; copied into kernel memory and not retained.
+   * `backend` picks the kernels.
    */
   constructor(
     readonly dimension: number,
     readonly metric: Metric,
     readonly subvectors: number,
-    readonly centroids: Float32Array,
+    centroids: Float32Array,
     backend?: KernelBackend,
   ) {
-    this.codeBytes = subvectors;
-    this.dsub = dimension / subvectors;
-    const centroidBytes = centroids.length * 4;
-    this.queryAt = align16(centroidBytes);
-    this.tableAt = align16(this.queryAt + dimension * 4);
-    this.rowsAt = align16(this.tableAt + subvectors * PQ_KSUB * 4);
-    this.codesAt = align16(this.rowsAt + ENCODE_CHUNK_ROWS * dimension * 4);
+    const d = dimension;
+    const m = subvectors;
+    const dsub = d / m;
+    this.codeBytes = m;
+    this.dsub = dsub;
+    this.scratchAt = align16(centroids.length * 4);
+    this.queryBytes = align16(d * 4);
+    // The query and one table row, and one encode row with its alignment padding and code, must always fit.
+    const tableBytes = Math.min(SCRATCH_BYTES - this.queryBytes, m * PQ_KSUB * 4);
+    const scratch = Math.max(this.queryBytes + Math.max(tableBytes, PQ_KSUB * 4), d * 4 + 16 + m);
     this.memory = KernelMemory.create({ backend });
-    this.memory.ensureBytes(this.codesAt + ENCODE_CHUNK_ROWS * subvectors);
+    this.memory.ensureBytes(this.scratchAt + scratch);
+    // WebAssembly allocates whole pages: use all of them.
+    const room = this.memory.byteLength - this.scratchAt;
+    this.tableRows = Math.min(m, Math.floor((room - this.queryBytes) / (PQ_KSUB * 4)));
+    this.encodeRows = Math.floor((room - 16) / (d * 4 + m));
     this.kernels = quantizedKernels(this.memory);
     // Transposed per subspace (kernel layout): value t of centroid c at j·dsub·256 + t·256 + c.
     const f32 = this.memory.f32;
-    const dsub = this.dsub;
-    for (let j = 0; j < subvectors; j++) {
+    for (let j = 0; j < m; j++) {
       for (let c = 0; c < PQ_KSUB; c++) {
         for (let t = 0; t < dsub; t++) f32[j * dsub * PQ_KSUB + t * PQ_KSUB + c] = centroids[(j * PQ_KSUB + c) * dsub + t];
       }
     }
+  }
+
+  /**
+   * The centroids in the file layout (see the constructor), derived from
+   * kernel memory: a new m × 256 × dsub float32 array on every call.
+   */
+  get centroids(): Float32Array {
+    const dsub = this.dsub;
+    const f32 = this.memory.f32;
+    const out = new Float32Array(this.subvectors * PQ_KSUB * dsub);
+    for (let j = 0; j < this.subvectors; j++) {
+      for (let c = 0; c < PQ_KSUB; c++) {
+        for (let t = 0; t < dsub; t++) out[(j * PQ_KSUB + c) * dsub + t] = f32[j * dsub * PQ_KSUB + t * PQ_KSUB + c];
+      }
+    }
+    return out;
   }
 
   /**
@@ -126,18 +162,19 @@ export class PqQuantizer implements Quantizer {
   encode(vectors: Float32Array): Uint8Array {
     const d = this.dimension;
     const m = this.subvectors;
+    const dsub = this.dsub;
     const rows = quantizerRows(vectors, d, this.metric);
     const n = rows.length / d;
     const codes = new Uint8Array(n * m);
-    for (let first = 0; first < n; first += ENCODE_CHUNK_ROWS) {
-      const count = Math.min(ENCODE_CHUNK_ROWS, n - first);
-      this.memory.f32.set(rows.subarray(first * d, (first + count) * d), this.rowsAt >> 2);
+    const rowsAt = this.scratchAt;
+    const codesAt = align16(rowsAt + this.encodeRows * d * 4);
+    for (let first = 0; first < n; first += this.encodeRows) {
+      const count = Math.min(this.encodeRows, n - first);
+      this.memory.f32.set(rows.subarray(first * d, (first + count) * d), rowsAt >> 2);
       for (let j = 0; j < m; j++) {
-        const points = this.rowsAt + j * this.dsub * 4;
-        const book = j * this.dsub * PQ_KSUB * 4;
-        this.kernels.pqAssign(points, count, d, this.dsub, book, PQ_KSUB, this.codesAt + j, m, 0);
+        this.kernels.pqAssign(rowsAt + j * dsub * 4, count, d, dsub, j * dsub * PQ_KSUB * 4, PQ_KSUB, codesAt + j, m, 0);
       }
-      codes.set(this.memory.u8.subarray(this.codesAt, this.codesAt + count * m), first * m);
+      codes.set(this.memory.u8.subarray(codesAt, codesAt + count * m), first * m);
     }
     return codes;
   }
@@ -145,21 +182,30 @@ export class PqQuantizer implements Quantizer {
   decode(codes: Uint8Array, row: number): Float32Array {
     const out = new Float32Array(this.dimension);
     const dsub = this.dsub;
+    const f32 = this.memory.f32;
     for (let j = 0; j < this.subvectors; j++) {
-      const c = codes[row * this.subvectors + j];
-      out.set(this.centroids.subarray((j * PQ_KSUB + c) * dsub, (j * PQ_KSUB + c + 1) * dsub), j * dsub);
+      const book = j * dsub * PQ_KSUB + codes[row * this.subvectors + j];
+      for (let t = 0; t < dsub; t++) out[j * dsub + t] = f32[book + t * PQ_KSUB];
     }
     return out;
   }
 
   prepare(query: Float32Array): QueryCodes {
     const d = this.dimension;
+    const m = this.subvectors;
+    const dsub = this.dsub;
     const y = quantizerRows(query.subarray(0, d), d, this.metric);
-    this.memory.f32.set(y, this.queryAt >> 2);
+    const queryAt = this.scratchAt;
+    const outAt = queryAt + this.queryBytes;
+    this.memory.f32.set(y, queryAt >> 2);
     const ip = this.metric === 'l2' ? 0 : 1;
-    this.kernels.pqTable(this.queryAt, 0, this.subvectors, this.dsub, PQ_KSUB, ip, this.tableAt);
-    const entries = this.subvectors * PQ_KSUB;
-    const table = this.memory.f32.slice(this.tableAt >> 2, (this.tableAt >> 2) + entries);
+    const table = new Float32Array(m * PQ_KSUB);
+    // Table rows are independent per subspace, so batches give the same floats as one call.
+    for (let j = 0; j < m; j += this.tableRows) {
+      const count = Math.min(this.tableRows, m - j);
+      this.kernels.pqTable(queryAt + j * dsub * 4, j * dsub * PQ_KSUB * 4, count, dsub, PQ_KSUB, ip, outAt);
+      table.set(this.memory.f32.subarray(outAt >> 2, (outAt >> 2) + count * PQ_KSUB), j * PQ_KSUB);
+    }
     const image = new Uint8Array(table.buffer);
     const prepared: PqQuery = { method: 'table', image, bias: ip === 0 ? 0 : 1, scale: ip === 0 ? 1 : -1, scale2: 0, table };
     return prepared;
@@ -180,8 +226,9 @@ export class PqQuantizer implements Quantizer {
     });
   }
 
+  /** The kernel memory: centroids, scratch and, for WebAssembly, the rounding to whole 64 KiB pages. */
   memoryBytes(): number {
-    return this.centroids.byteLength + this.memory.byteLength;
+    return this.memory.byteLength;
   }
 }
 
