@@ -180,10 +180,10 @@ for (const spec of SETS) {
   const compact = CompactGraph.parse(graph, { metricCode: metricCode(spec.metric), dimension: dim, rows: n }, SOURCE);
   for (const kind of kinds) {
     const m = kind.index.memoryBytes();
-    const total = (m.codes + m.graph + m.vectors) / n;
+    const total = (m.codes + m.codebook + m.graph + m.vectors) / n;
     // Per-vector part alone: codes + compact graph arrays + visit marks, without codebook, tables and scratch.
     const marginal = (kind.built.codes.length + compact.byteLength + n) / n;
-    console.log(`${kind.label} | ${(m.codes / n).toFixed(0)} | ${(m.graph / n).toFixed(0)} | ${total.toFixed(0)} | ${(total / floatPerVector).toFixed(3)} | ${marginal.toFixed(0)} | ${(marginal / floatPerVector).toFixed(3)}`);
+    console.log(`${kind.label} | ${((m.codes + m.codebook) / n).toFixed(0)} | ${(m.graph / n).toFixed(0)} | ${total.toFixed(0)} | ${(total / floatPerVector).toFixed(3)} | ${marginal.toFixed(0)} | ${(marginal / floatPerVector).toFixed(3)}`);
     bytes[kind.label] = { ...m, perVector: total, ratio: total / floatPerVector, marginalPerVector: marginal, buildMs: Math.round(kind.buildMs) };
   }
 

@@ -20,4 +20,5 @@ export {
   IOError,
   type ValidationIssue,
 } from './errors.js';
+export type { PqSpec, QuantizationSpec } from './quantize/quantizer.js';
 export type { Metadata, MetadataValue, MetadataScalar, Metric, IncludeField, Durability } from './types.js';

@@ -1,5 +1,6 @@
 import { ClosedError, DimensionMismatchError, DuplicateIdError, NotFoundError, ValidationError } from '../errors.js';
 import { WalRecordType } from '../format/wal-record.js';
+import { validateQuantizationSpec } from '../quantize/spec.js';
 import { compileWhere, compileWhereDocument } from '../search/filter/index.js';
 import { CollectionSearch, documentAt, metadataAt, passes, scanCollection, type Hit, type RowFilter } from '../search/fanout.js';
 import type { CollectionState, RecordLocation } from '../storage/collection-state.js';
@@ -205,6 +206,8 @@ export class Collection {
       if (valid.vectors && current.dimension !== null && valid.dim !== current.dimension) {
         throw new DimensionMismatchError(current.dimension, valid.dim, ['embeddings', 0]);
       }
+      // The first vectors fix the dimension: PQ's subvectors must divide it (checked at create when given).
+      if (valid.vectors && current.dimension === null) validateQuantizationSpec(this.store.manifest.quantization, valid.dim);
       if (type === WalRecordType.Add) {
         for (const id of valid.ids) if (current.locate(id)) throw new DuplicateIdError(id, 'a record with this id exists; use upsert to replace it');
       }

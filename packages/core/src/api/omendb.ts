@@ -14,6 +14,8 @@ import { defaultIndexFactory } from '../storage/default-index.js';
 import { layout } from '../storage/layout.js';
 import type { Durability, Metric } from '../types.js';
 import { resolveHnswParams } from '../index/hnsw-params.js';
+import type { QuantizationSpec } from '../quantize/quantizer.js';
+import { validateQuantizationSpec } from '../quantize/spec.js';
 import { Collection } from './collection.js';
 import { createCollectionSchema, openOptionsSchema, parse } from './schemas.js';
 
@@ -46,6 +48,21 @@ export interface CreateCollectionArgs {
   metadata?: Record<string, unknown> | null;
   /** HNSW parameters (see the index docs); `hnsw:M`, `hnsw:construction_ef`, `hnsw:search_ef` metadata keys also work. */
   hnsw?: { M?: number; efConstruction?: number; efSearch?: number };
+  /**
+   * How sealed segments store vectors (default `'none'`): `'sq8'` (1 byte per
+   * dimension), `'binary'` (1 bit per dimension) or `{ type: 'pq', subvectors: m,
+   * bits: 8 }` (m bytes per vector; m divides the dimension). Quantized segments
+   * search the HNSW graph on the codes, rescore the best `k × oversampling`
+   * with the float32 vectors, and keep those vectors in the segment file
+   * (memory-mapped), not in memory. The memtable (recent writes) stays float32.
+   */
+  quantization?: QuantizationSpec;
+  /**
+   * Rescoring of quantized searches: candidates = k × `oversampling` (1–1024).
+   * Default by measurement (`defaultOversampling`): sq8 2, PQ 8, binary
+   * min(64, max(8, ⌈4096 / d⌉)). Only with `quantization`.
+   */
+  rescore?: { oversampling: number };
 }
 
 /**
@@ -117,6 +134,12 @@ export class OmenDB {
     this.ensureOpen();
     const a = parse(createCollectionSchema, args, 'createCollection arguments');
     const config = collectionConfig(a);
+    const quantization = validateQuantizationSpec(a.quantization, a.dimension ?? null);
+    if (a.rescore !== undefined && quantization === 'none') {
+      throw new ValidationError('invalid createCollection arguments', [
+        { code: 'invalid_combination', path: ['rescore'], message: 'rescore applies only with quantization' },
+      ]);
+    }
     return this.exclusive(async () => {
       this.ensureOpen();
       this.health.check();
@@ -128,6 +151,8 @@ export class OmenDB {
         metric: config.metric,
         metadata: a.metadata ?? null,
         hnsw: config.hnsw,
+        ...(quantization === 'none' ? {} : { quantization }),
+        ...(a.rescore === undefined ? {} : { rescore: a.rescore }),
         checkpointLsn: 0,
         nextSegmentId: 1,
         segments: [],

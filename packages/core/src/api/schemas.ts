@@ -44,6 +44,12 @@ export const createCollectionSchema = z
     metric: metricSchema.optional(),
     metadata: z.record(z.string(), z.unknown()).nullable().optional(),
     hnsw: hnswSchema.optional(),
+    // Checked by validateQuantizationSpec (quantize/spec.ts), which knows the dimension.
+    quantization: z.unknown().optional(),
+    rescore: z
+      .object({ oversampling: z.number().min(1).max(1024) })
+      .strict()
+      .optional(),
   })
   .strict();
 

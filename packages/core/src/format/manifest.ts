@@ -1,4 +1,5 @@
 import { CorruptionError } from '../errors.js';
+import type { QuantizationSpec } from '../quantize/quantizer.js';
 import type { Metric } from '../types.js';
 import { crc32 } from './checksum.js';
 import { checkCrc, checkMagic, checkVersion, viewOf, writeMagic } from './header.js';
@@ -20,6 +21,10 @@ export interface ManifestState {
   metric: Metric;
   metadata: Record<string, unknown> | null;
   hnsw: HnswConfig;
+  /** How sealed segments encode their vectors; absent (manifests written before it existed) means 'none'. */
+  quantization?: QuantizationSpec;
+  /** Candidates rescored with float32 = k × oversampling; absent means the quantizer's measured default. */
+  rescore?: { oversampling: number };
   checkpointLsn: number;
   nextSegmentId: number;
   segments: { id: number; rows: number }[];

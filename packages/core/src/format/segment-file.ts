@@ -18,6 +18,10 @@ export const enum SectionKind {
   Metadata = 3,
   Documents = 4,
   Graph = 5,
+  /** Quantized codes, one per row (docs/format/quantization.md). */
+  Codes = 6,
+  /** The quantizer's codebook (docs/format/quantization.md). */
+  Codebook = 7,
 }
 
 const METRICS: Metric[] = ['l2', 'cosine', 'ip'];

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { mapFileReadOnly } from './mmap.js';
 import type { Vfs } from './vfs.js';
 
 /** {@link Vfs} on the real file system through `node:fs`. */
@@ -95,6 +96,10 @@ export class NodeVfs implements Vfs {
 
   exists(path: string): boolean {
     return fs.existsSync(path);
+  }
+
+  mapReadOnly(path: string): Uint8Array | null {
+    return mapFileReadOnly(path);
   }
 
   isDirectory(path: string): boolean {

@@ -41,4 +41,11 @@ export interface Vfs {
   list(path: string): string[];
   exists(path: string): boolean;
   isDirectory(path: string): boolean;
+  /**
+   * Optional: the whole immutable file at `path` mapped read-only into
+   * memory, or null when it cannot be mapped (see fs/mmap.ts). Readers fall
+   * back to positional `read`s when this is missing or returns null; test
+   * file systems leave it out so their faults reach every read.
+   */
+  mapReadOnly?(path: string): Uint8Array | null;
 }

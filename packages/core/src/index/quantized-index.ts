@@ -9,10 +9,10 @@ import type { OriginalVectors } from './quantized-originals.js';
 import { defaultOversampling } from './quantized-oversampling.js';
 import { exactOverOriginals, rescore } from './quantized-rescore.js';
 import { CodeGraphSearch } from './quantized-search.js';
-import type { QuantizedMemoryBytes, QuantizedSearchOptions, QuantizedSegmentParts } from './quantized-types.js';
-import type { Neighbor, VectorIndex } from './types.js';
+import type { QuantizedMemoryBytes, QuantizedSegmentParts } from './quantized-types.js';
+import type { IndexSearchOptions, Neighbor, VectorIndex } from './types.js';
 
-export type { QuantizedMemoryBytes, QuantizedSearchOptions, QuantizedSegmentParts } from './quantized-types.js';
+export type { QuantizedMemoryBytes, QuantizedSegmentParts } from './quantized-types.js';
 
 /**
  * A filtered walk that has visited this fraction of the nodes stops and
@@ -119,12 +119,12 @@ export class QuantizedHnswIndex implements VectorIndex {
    *   rejected nodes, and scans every code instead when it would visit more
    *   than `maxVisits` nodes (default a quarter of the graph) or finds fewer
    *   than k rows, so k accepted rows come back whenever k exist.
-   * - `costlyAccept`: scans ask `accept` in ascending distance order.
+   * - `orderedAccept`: scans ask `accept` in ascending distance order.
    * - `exact`: brute force over the originals of every accepted row.
    * Throws DimensionMismatchError, or ValidationError for an efSearch that is
    * not an integer ≥ 1.
    */
-  search(query: Float32Array, k: number, options: QuantizedSearchOptions = {}): Neighbor[] {
+  search(query: Float32Array, k: number, options: IndexSearchOptions = {}): Neighbor[] {
     if (query.length !== this.dimension) throw new DimensionMismatchError(this.dimension, query.length);
     const { accept, efSearch = this.params.efSearch } = options;
     if (!(Number.isInteger(efSearch) && efSearch >= 1)) {
@@ -133,7 +133,7 @@ export class QuantizedHnswIndex implements VectorIndex {
     const size = this.size;
     k = Math.min(Math.floor(k), size);
     if (!(k >= 1)) return [];
-    const ordered = options.costlyAccept === true;
+    const ordered = options.orderedAccept === true;
     this.arena.setQuery(query);
     if (options.exact === true) return exactOverOriginals(this.arena, this.originals, size, k, accept, ordered);
     const candidates = Math.min(Math.ceil(k * this.oversampling), size);
@@ -152,20 +152,29 @@ export class QuantizedHnswIndex implements VectorIndex {
    * Resident bytes, from the byte lengths of the buffers held: `vectors` 0
    * (originals stay in the file); `graph` = adjacency arrays + visit marks +
    * kernel memory other than the codes (query image, batches, row buffer,
-   * page rounding); `codes` = the codes + the cosine inverse-norm cache +
-   * `quantizer.memoryBytes()` (codebook and tables). The search heaps (12
-   * bytes per entry, a few KiB) are left out, as HnswIndex leaves out its own.
+   * page rounding); `codes` = the codes + the cosine inverse-norm cache;
+   * `codebook` = `quantizer.memoryBytes()` (codebook and tables). The search
+   * heaps (12 bytes per entry, a few KiB) are left out, as HnswIndex leaves
+   * out its own.
    */
   memoryBytes(): QuantizedMemoryBytes {
     const codes = this.arena.byteLength === 0 ? 0 : this.arena.codesLength;
     return {
       vectors: 0,
       graph: this.graph.byteLength + this.walk.byteLength + this.arena.byteLength - codes,
-      codes: codes + this.arena.normsBytes + this.quantizer.memoryBytes(),
+      codes: codes + this.arena.normsBytes,
+      codebook: this.quantizer.memoryBytes(),
     };
   }
 
+  /** Bytes of the segment file mapped for the originals (0 when read with positional reads). */
+  get mappedBytes(): number {
+    return this.originals.mappedBytes ?? 0;
+  }
+
+  /** Releases the kernel memory and the originals' descriptor or mapping. */
   dispose(): void {
+    this.originals.close?.();
     this.arena.release();
     this.walk.release();
     this.graph = CompactGraph.empty();

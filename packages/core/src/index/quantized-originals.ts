@@ -23,6 +23,10 @@ export interface OriginalVectors {
    * uses it when present.
    */
   readRange?(first: number, count: number, out: Float32Array): void;
+  /** Bytes of the file mapped into memory to serve reads (0 or absent for none). */
+  readonly mappedBytes?: number;
+  /** Releases what the reads hold (a descriptor, a mapping); called once, by the index's `dispose`. */
+  close?(): void;
 }
 
 /**

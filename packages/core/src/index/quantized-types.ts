@@ -4,30 +4,19 @@ import type { GraphSource } from './hnsw-load.js';
 import type { HnswParams } from './hnsw-params.js';
 import type { KernelBackend } from './kernels/kernels.js';
 import type { OriginalVectors } from './quantized-originals.js';
-import type { IndexSearchOptions } from './types.js';
 
 /** Public types of `QuantizedHnswIndex` (quantized-index.ts). */
 
-/** `memoryBytes()` of an index that keeps codes: `VectorIndex`'s fields plus `codes`. */
+/** `memoryBytes()` of an index that keeps codes: `VectorIndex`'s fields plus `codes` and `codebook`. */
 export interface QuantizedMemoryBytes {
   /** Float32 vectors resident: 0, they are read from the segment file on demand. */
   vectors: number;
   /** Adjacency arrays, visit marks and kernel scratch (query, batches, row buffer, page rounding). */
   graph: number;
-  /** The codes plus the quantizer's codebook and derived tables. */
+  /** The codes, plus the cosine inverse-norm cache: the part that grows with the rows. */
   codes: number;
-}
-
-/**
- * Search options: `IndexSearchOptions` plus the planner's `maxVisits` and
- * `costlyAccept` (declared here too so this file compiles against either
- * form of types.ts).
- */
-export interface QuantizedSearchOptions extends IndexSearchOptions {
-  /** Nodes a filtered walk may visit before it scans the codes instead; default a quarter of the rows. */
-  maxVisits?: number;
-  /** `accept` is costly: scans ask it in ascending distance order, stopping once enough rows pass. */
-  costlyAccept?: boolean;
+  /** The quantizer's codebook and derived tables: a fixed cost per segment. */
+  codebook: number;
 }
 
 /** The parts of a sealed quantized segment that {@link QuantizedHnswIndex.open} reads. */

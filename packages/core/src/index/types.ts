@@ -51,8 +51,13 @@ export interface VectorIndex {
   vector(row: number): Float32Array;
   /** Up to `k` rows, ascending by distance. */
   search(query: Float32Array, k: number, options?: IndexSearchOptions): Neighbor[];
-  /** Bytes held in memory by this index, by component. */
-  memoryBytes(): { vectors: number; graph: number };
+  /**
+   * Bytes held in memory by this index, by component: float32 `vectors`,
+   * the `graph`, and the `codes` and `codebook` of a quantized index.
+   */
+  memoryBytes(): { vectors: number; graph: number; codes?: number; codebook?: number };
+  /** Bytes of a file mapped to serve the vectors (a quantized segment's originals); absent or 0 for none. */
+  readonly mappedBytes?: number;
   /** Releases memory; the index must not be used afterwards. */
   dispose(): void;
 }

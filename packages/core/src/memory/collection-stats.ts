@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { QuantizationSpec } from '../quantize/quantizer.js';
 import type { CollectionStore } from '../storage/collection-store.js';
 import { layout } from '../storage/layout.js';
 
@@ -11,14 +12,24 @@ export interface Stats {
   /** Bytes of the files on disk: the sum of `diskComponents`. */
   diskBytes: number;
   /**
-   * Memory by holder: `vectors` (float32 originals), `graph` (index links),
+   * Bytes of segment files mapped into memory for quantized segments'
+   * float32 vectors, not part of `memoryBytes`: pages of the OS file cache,
+   * resident only while touched and dropped by the OS under pressure. Node
+   * counts the whole mapping in `process.memoryUsage().external`.
+   */
+  mappedBytes: number;
+  /**
+   * Memory by holder: `vectors` (float32 vectors held in memory; none for a
+   * quantized segment), `codes` (quantized codes), `codebook` (quantizers'
+   * codebooks and tables, a fixed cost per segment), `graph` (index links),
    * `ids`, `idIndex` (id → row tables), `metadata`, `documents`, `tombstones`,
    * `memtable` (recent writes: vectors, graph and content together).
    */
   components: Record<string, number>;
   /**
    * Disk by what the bytes hold: segment sections (`vectors`, `graph`, `ids`,
-   * `metadata`, `documents`, `header` for headers and alignment), `wal`, `manifest`.
+   * `metadata`, `documents`, `codes`, `codebook`, `header` for headers and
+   * alignment), `wal`, `manifest`.
    */
   diskComponents: Record<string, number>;
 }
@@ -27,6 +38,8 @@ export interface CollectionStats extends Stats {
   name: string;
   dimension: number | null;
   metric: string;
+  /** `'none'`, `'sq8'`, `'binary'` or the PQ spec (see `CreateCollectionArgs.quantization`). */
+  quantization: QuantizationSpec;
   segments: number;
   /** LSN of the last write, and the last one covered by a checkpoint. */
   lastLsn: number;
@@ -42,6 +55,8 @@ export function collectionStats(store: CollectionStore): CollectionStats {
   const { state, vfs, dir } = store;
   const components: Record<string, number> = {
     vectors: 0,
+    codes: 0,
+    codebook: 0,
     graph: 0,
     ids: 0,
     idIndex: 0,
@@ -53,6 +68,7 @@ export function collectionStats(store: CollectionStore): CollectionStats {
   for (const segment of state.segments) {
     for (const [key, bytes] of Object.entries(segment.memoryBytes())) components[key] += bytes;
   }
+  const mappedBytes = state.segments.reduce((n, s) => n + s.mappedBytes, 0);
   const m = state.memtable?.memoryBytes();
   if (m) components.memtable = m.vectors + m.graph + m.content;
 
@@ -68,12 +84,14 @@ export function collectionStats(store: CollectionStore): CollectionStats {
     name: store.name,
     dimension: state.dimension,
     metric: state.metric,
+    quantization: store.manifest.quantization ?? 'none',
     segments: state.segments.length,
     lastLsn: store.lastLsn,
     checkpointLsn: store.manifest.checkpointLsn,
     count: state.count,
     memoryBytes: sum(components),
     diskBytes: sum(diskComponents),
+    mappedBytes,
     components,
     diskComponents,
   };
@@ -81,11 +99,12 @@ export function collectionStats(store: CollectionStore): CollectionStats {
 
 /** Adds several collections' accounting into a database total. */
 export function totalStats(parts: Stats[]): Stats {
-  const total: Stats = { count: 0, memoryBytes: 0, diskBytes: 0, components: {}, diskComponents: {} };
+  const total: Stats = { count: 0, memoryBytes: 0, diskBytes: 0, mappedBytes: 0, components: {}, diskComponents: {} };
   for (const p of parts) {
     total.count += p.count;
     total.memoryBytes += p.memoryBytes;
     total.diskBytes += p.diskBytes;
+    total.mappedBytes += p.mappedBytes;
     for (const [k, v] of Object.entries(p.components)) total.components[k] = (total.components[k] ?? 0) + v;
     for (const [k, v] of Object.entries(p.diskComponents)) total.diskComponents[k] = (total.diskComponents[k] ?? 0) + v;
   }

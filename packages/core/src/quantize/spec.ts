@@ -6,12 +6,13 @@ import type { QuantizationSpec } from './quantizer.js';
  * Checks a user's `quantization` option against the collection's dimension
  * and returns it typed. Accepts `'none'`, `'sq8'`, `'binary'` and
  * `{ type: 'pq', subvectors: m, bits: 8 }` with m an integer ≥ 1 dividing
- * `dimension` (bits defaults to 8 when left out). Throws ValidationError with
+ * `dimension` (bits defaults to 8 when left out); with `dimension` null (not
+ * fixed yet) the divisibility is left for when it is. Throws ValidationError with
  * issues under `path` (default `['quantization']`).
  */
 export function validateQuantizationSpec(
   spec: unknown,
-  dimension: number,
+  dimension: number | null,
   path: (string | number)[] = ['quantization'],
 ): QuantizationSpec {
   if (spec === undefined || spec === 'none' || spec === 'sq8' || spec === 'binary') return spec ?? 'none';
@@ -25,7 +26,7 @@ export function validateQuantizationSpec(
   const m = subvectors as number;
   if (!(typeof subvectors === 'number' && Number.isInteger(m) && m >= 1)) {
     issue('invalid_type', ['subvectors'], 'an integer ≥ 1');
-  } else if (dimension % m !== 0) {
+  } else if (dimension !== null && dimension % m !== 0) {
     issue('not_divisor', ['subvectors'], `${m} does not divide the dimension ${dimension}`);
   }
   if (bits !== 8) issue('invalid_value', ['bits'], `only 8 bits (${KMEANS_MAX_K} centroids per subspace) are supported`);

@@ -37,6 +37,7 @@ export async function sealMemtable(store: CollectionStore): Promise<void> {
       documents: rows.map((row) => memtable.document(row)),
       vectors: sealed.vectors,
       graph: sealed.graph,
+      quantization: sealed.quantization,
     };
     const segment = await writeSegment(store, id, contents, sealed);
     // Rows overwritten or deleted while in the memtable become the new segment's tombstones.
@@ -88,7 +89,7 @@ export async function compactSegments(store: CollectionStore): Promise<void> {
   if (live > 0) {
     const sealed = state.factory.build(dim, state.metric, vectors);
     const id = next.nextSegmentId++;
-    const segment = await writeSegment(store, id, { ...contents, vectors: sealed.vectors, graph: sealed.graph }, sealed);
+    const segment = await writeSegment(store, id, { ...contents, vectors: sealed.vectors, graph: sealed.graph, quantization: sealed.quantization }, sealed);
     next.segments = [{ id, rows: segment.rows }];
     segments = [segment];
   }
@@ -123,7 +124,11 @@ async function writeSegment(store: CollectionStore, id: number, contents: Segmen
   // Crash before this fsync ⇒ the rename may be lost; no manifest names the segment yet.
   await vfs.fsyncDirectory(layout.segments(dir));
   const file = layout.segmentFile(dir, id);
-  return Segment.load(id, file, bytes, { rows: contents.ids.length, dimension: state.dimension!, metric: state.metric }, state.factory, sealed.index);
+  const expected = { rows: contents.ids.length, dimension: state.dimension!, metric: state.metric };
+  if (sealed.index) return Segment.load(id, file, bytes, expected, state.factory, sealed.index);
+  // A quantized index reads its originals from the file just written, as it will after a reopen.
+  sealed.release?.();
+  return Segment.open(vfs, id, file, expected, state.factory);
 }
 
 function dropCoveredWal(vfs: Vfs, walDir: string, keepFromLsn: number): void {

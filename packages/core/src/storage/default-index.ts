@@ -1,36 +1,105 @@
+import { CorruptionError } from '../errors.js';
+import type { ManifestState } from '../format/manifest.js';
 import { AdaptiveIndex } from '../index/adaptive-index.js';
 import { HnswIndex } from '../index/hnsw.js';
 import type { HnswParams } from '../index/hnsw-params.js';
-import type { ManifestState } from '../format/manifest.js';
-import type { IndexFactory } from './index-factory.js';
-import { CorruptionError } from '../errors.js';
+import { buildQuantizedSegment } from '../index/quantized-build.js';
+import { QuantizedHnswIndex } from '../index/quantized-index.js';
+import { loadQuantizer } from '../quantize/train.js';
+import type { Metric } from '../types.js';
+import type { IndexFactory, SealedIndex, SegmentIndexParts } from './index-factory.js';
 
 /**
  * HNSW everywhere: an adaptive memtable index (exact while small), a graph per
  * sealed segment persisted in its graph section and reopened without a rebuild.
+ *
+ * With `manifest.quantization` set, each sealed segment also gets a quantizer
+ * trained on its own vectors, the codes of every row and the codebook; it is
+ * served by a QuantizedHnswIndex that walks the same graph on the codes and
+ * rescores with the float32 vectors read from the segment file. Compaction
+ * builds a new segment and so trains a new quantizer on all the live rows.
  */
 export function defaultIndexFactory(manifest: ManifestState): IndexFactory {
   const params: Partial<HnswParams> = { ...manifest.hnsw };
+  const quantization = manifest.quantization ?? 'none';
+
+  /** The sealed form of a built graph index: reused as it is, or handed over to be reopened quantized. */
+  const sealed = (hnsw: HnswIndex, graph: Uint8Array, release: () => void): SealedIndex => {
+    if (quantization === 'none') {
+      release();
+      return { index: hnsw, vectors: hnsw.vectors(), graph };
+    }
+    const vectors = hnsw.vectors();
+    const { codes, codebook } = buildQuantizedSegment(quantization, vectors, hnsw.dimension, hnsw.metric, graph);
+    return { vectors, graph, quantization: { codes, codebook }, release };
+  };
+
   return {
     create: (dimension, metric) => new AdaptiveIndex(dimension, metric, params),
     seal: (index) => {
       const grown = index instanceof AdaptiveIndex ? index.toHnsw() : (index as HnswIndex);
       const graph = grown.serializeGraph();
+      if (quantization !== 'none') return sealed(grown, graph, () => index.dispose());
       // Reload from the serialized graph: an exact-size copy without the memtable's growth slack,
       // and the very bytes the segment will hold.
-      const sealed = HnswIndex.open({ dimension: grown.dimension, metric: grown.metric, params }, grown.vectors(), graph, { file: '(sealing)', offset: 0 });
-      index.dispose();
-      return { index: sealed, vectors: sealed.vectors(), graph };
+      const copy = HnswIndex.open({ dimension: grown.dimension, metric: grown.metric, params }, grown.vectors(), graph, { file: '(sealing)', offset: 0 });
+      return sealed(copy, graph, () => index.dispose());
     },
     build: (dimension, metric, vectors) => {
       const hnsw = new HnswIndex(dimension, metric, params, { initialCapacity: vectors.length / dimension });
       for (let row = 0; row < vectors.length / dimension; row++) hnsw.add(vectors.subarray(row * dimension, (row + 1) * dimension));
-      return { index: hnsw, vectors: hnsw.vectors(), graph: hnsw.serializeGraph() };
+      return sealed(hnsw, hnsw.serializeGraph(), () => (quantization === 'none' ? undefined : hnsw.dispose()));
     },
-    open: (dimension, metric, rows, fillVectors, graph, source) => {
+    open: (parts) => {
+      const { file, graph } = parts;
       // Opening never rebuilds: a segment without its graph section is damaged.
-      if (!graph) throw new CorruptionError(source.file, source.offset, 'segment has no graph section');
-      return HnswIndex.openWith({ dimension, metric, params }, rows, fillVectors, graph, source);
+      if (!graph) throw new CorruptionError(file, 12, 'segment has no graph section');
+      if (quantization === 'none') {
+        const stray = parts.codes ?? parts.codebook;
+        if (stray) throw new CorruptionError(file, stray.offset, 'quantization section in a segment of an unquantized collection');
+        return HnswIndex.openWith({ dimension: parts.dimension, metric: parts.metric, params }, parts.rows, parts.fillVectors, graph.bytes, { file, offset: graph.offset });
+      }
+      return openQuantized(parts, graph, params, manifest, parts.metric);
     },
   };
+}
+
+function openQuantized(
+  parts: SegmentIndexParts,
+  graph: { bytes: Uint8Array; offset: number },
+  params: Partial<HnswParams>,
+  manifest: ManifestState,
+  metric: Metric,
+): QuantizedHnswIndex {
+  const { file, codes, codebook, dimension } = parts;
+  if (!codes || !codebook) throw new CorruptionError(file, 12, `segment of a ${describe(manifest)}-quantized collection has no ${codes ? 'codebook' : 'codes'} section`);
+  const quantizer = loadQuantizer(codebook.bytes, { file, offset: codebook.offset }, { dimension, metric });
+  const expected = manifest.quantization!;
+  const kind = typeof expected === 'string' ? expected : expected.type;
+  if (quantizer.kind !== kind || (typeof expected === 'object' && quantizer.codeBytes !== expected.subvectors)) {
+    throw new CorruptionError(file, codebook.offset, `codebook is ${quantizer.kind} with ${quantizer.codeBytes}-byte codes; the collection is ${describe(manifest)}`);
+  }
+  const originals = parts.originals();
+  try {
+    return QuantizedHnswIndex.open({
+      dimension,
+      metric,
+      params,
+      quantizer,
+      codes: codes.bytes,
+      graph: graph.bytes,
+      originals,
+      oversampling: manifest.rescore?.oversampling,
+      source: { file, offset: graph.offset },
+      codesSource: { file, offset: codes.offset },
+    });
+  } catch (err) {
+    originals.close?.();
+    throw err;
+  }
+}
+
+function describe(manifest: ManifestState): string {
+  const q = manifest.quantization!;
+  return typeof q === 'string' ? q : `pq (m = ${q.subvectors})`;
 }

@@ -1,14 +1,43 @@
-import { FlatIndex } from '../index/flat.js';
+import type { OriginalVectors } from '../index/quantized-originals.js';
 import type { VectorIndex } from '../index/types.js';
 import type { Metric } from '../types.js';
 
-/** A vector index ready to be written into a segment. */
-export interface SealedIndex {
-  index: VectorIndex;
-  /** rows × dimension float32, in row order. */
-  vectors: Float32Array;
+/** The sections a sealed index adds to its segment besides the vectors. */
+export interface SealedSections {
   /** Serialized graph section, or null for an exact index. */
   graph: Uint8Array | null;
+  /** Codes and codebook sections of a quantized collection (docs/format/quantization.md). */
+  quantization?: { codes: Uint8Array; codebook: Uint8Array };
+}
+
+/** A vector index ready to be written into a segment. */
+export interface SealedIndex extends SealedSections {
+  /** rows × dimension float32, in row order (valid until `release`). */
+  vectors: Float32Array;
+  /**
+   * The index to serve the segment with, reused as it is; absent when the
+   * segment must be reopened from its file once written (a quantized index
+   * reads its originals from the file, not from `vectors`).
+   */
+  index?: VectorIndex;
+  /** Frees what holds `vectors` when `index` does not; called once the segment is written. */
+  release?(): void;
+}
+
+/** What a segment file offers its index on open. */
+export interface SegmentIndexParts {
+  dimension: number;
+  metric: Metric;
+  rows: number;
+  file: string;
+  /** Writes the vectors section (little-endian float32 bytes) into `dest`, checking it; see `HnswIndex.openWith`. */
+  fillVectors(dest: Uint8Array): void;
+  /** The vectors section read on demand from the file, checked once (see segment-originals.ts). */
+  originals(): OriginalVectors;
+  /** Checked section bytes and their offsets in `file`, for the sections present. */
+  graph?: { bytes: Uint8Array; offset: number };
+  codes?: { bytes: Uint8Array; offset: number };
+  codebook?: { bytes: Uint8Array; offset: number };
 }
 
 /** How a collection makes the vector index of its memtable and of each segment. */
@@ -20,34 +49,9 @@ export interface IndexFactory {
   /** Builds an index over vectors (rows × dimension), for compaction. */
   build(dimension: number, metric: Metric, vectors: Float32Array): SealedIndex;
   /**
-   * Reopens a sealed index without rebuilding it: `rows` vectors that
-   * `fillVectors` writes (little-endian float32 bytes) into the view of index
-   * memory it is given, checking them before it returns (see
-   * `HnswIndex.openWith`), and the graph section. Throws CorruptionError for
-   * a bad graph, or what `fillVectors` throws.
+   * Reopens a sealed index from its segment's sections without rebuilding
+   * it. Throws CorruptionError for a bad or missing section, or what the
+   * parts' readers throw.
    */
-  open(
-    dimension: number,
-    metric: Metric,
-    rows: number,
-    fillVectors: (dest: Uint8Array) => void,
-    graph: Uint8Array | undefined,
-    source: { file: string; offset: number },
-  ): VectorIndex;
+  open(parts: SegmentIndexParts): VectorIndex;
 }
-
-/** Exact search everywhere; no graph is persisted. */
-export const flatIndexFactory: IndexFactory = {
-  create: (dimension, metric) => new FlatIndex(dimension, metric),
-  seal: (index) => {
-    // A trimmed copy: the memtable's index grows by doubling and would keep its slack.
-    const sealed = FlatIndex.fromVectors(index.dimension, index.metric, (index as FlatIndex).vectors());
-    index.dispose();
-    return { index: sealed, vectors: sealed.vectors(), graph: null };
-  },
-  build: (dimension, metric, vectors) => {
-    const index = FlatIndex.fromVectors(dimension, metric, vectors);
-    return { index, vectors: index.vectors(), graph: null };
-  },
-  open: (dimension, metric, rows, fillVectors) => FlatIndex.openWith(dimension, metric, rows, fillVectors),
-};

@@ -55,7 +55,7 @@ export async function recoverCollection(
     const file = layout.segmentFile(dir, ref.id);
     if (!vfs.exists(file)) throw new CorruptionError(file, 0, 'segment named by the manifest is missing');
     if (manifest.dimension === null) throw new CorruptionError(manifestPath, 16, 'segments without a dimension');
-    const segment = Segment.load(ref.id, file, vfs.readFile(file), { rows: ref.rows, dimension: manifest.dimension, metric: manifest.metric }, factory);
+    const segment = Segment.open(vfs, ref.id, file, { rows: ref.rows, dimension: manifest.dimension, metric: manifest.metric }, factory);
     for (const row of tombstones[i]) segment.kill(row);
     return segment;
   });

@@ -9,12 +9,15 @@ import {
   segmentTableBytes,
 } from '../format/segment-file.js';
 import type { Vfs } from '../fs/vfs.js';
+import { originalsFromBytes, type OriginalVectors } from '../index/quantized-originals.js';
+import { openSegmentOriginals } from './segment-originals.js';
 
 /**
  * The sections of one segment file (docs/format/segment.md), each handed
- * out only after its crc32 matched: as bytes of its own (`read`), or written
+ * out only after its crc32 matched: as bytes of its own (`read`), written
  * straight into a destination the caller owns (`readInto`, used to put the
- * vectors section directly into an index's memory and check it there).
+ * vectors section directly into an index's memory and check it there), or
+ * left in the file and read row by row (`originals`, for quantized segments).
  */
 export interface SegmentSections {
   readonly header: SegmentHeader;
@@ -26,6 +29,8 @@ export interface SegmentSections {
   read(entry: SectionEntry): Uint8Array;
   /** Writes the section into `dest` (exactly its length) and checks it there. */
   readInto(entry: SectionEntry, dest: Uint8Array): void;
+  /** The vectors section `entry` as rows read on demand (a quantized segment's originals), checked once. */
+  originals(entry: SectionEntry, rows: number, dimension: number): OriginalVectors;
 }
 
 /** Sections of a segment file held in memory (just encoded): every checksum is verified up front. */
@@ -34,7 +39,14 @@ export function sectionsInMemory(bytes: Uint8Array, file: string): SegmentSectio
   const view = (entry: SectionEntry) => bytes.subarray(entry.offset, entry.offset + entry.lengthBytes);
   for (const entry of sections) checkSection(view(entry), entry, file);
   const entries = new Map(sections.map((entry) => [entry.kind, entry] as const));
-  return { header, fileBytes: bytes.byteLength, entries, read: view, readInto: (entry, dest) => dest.set(view(entry)) };
+  return {
+    header,
+    fileBytes: bytes.byteLength,
+    entries,
+    read: view,
+    readInto: (entry, dest) => dest.set(view(entry)),
+    originals: (entry, _rows, dimension) => originalsFromBytes(view(entry), dimension),
+  };
 }
 
 /**
@@ -75,5 +87,7 @@ export function sectionsInFile(vfs: Vfs, fd: number, file: string): SegmentSecti
       return bytes;
     },
     readInto,
+    // A descriptor (or mapping) of its own: the segment keeps reading after this one is closed.
+    originals: (entry, rows, dimension) => openSegmentOriginals(vfs, file, entry, rows, dimension),
   };
 }

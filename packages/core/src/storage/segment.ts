@@ -17,6 +17,8 @@ const SECTION_NAMES: Partial<Record<SectionKind, string>> = {
   [SectionKind.Metadata]: 'metadata',
   [SectionKind.Documents]: 'documents',
   [SectionKind.Graph]: 'graph',
+  [SectionKind.Codes]: 'codes',
+  [SectionKind.Codebook]: 'codebook',
 };
 const utf8Decoder = new TextDecoder();
 
@@ -37,6 +39,8 @@ export interface SegmentContents {
   vectors: Float32Array;
   /** Serialized index graph, or null for an exact index. */
   graph: Uint8Array | null;
+  /** Codes and codebook of a quantized collection. */
+  quantization?: { codes: Uint8Array; codebook: Uint8Array };
 }
 
 /**
@@ -67,7 +71,7 @@ export class Segment {
 
   /** Encodes sealed rows as a segment file (docs/format/segment.md). */
   static encode(contents: SegmentContents, dimension: number, metric: Metric): Uint8Array {
-    const { ids, metadata, documents, vectors, graph } = contents;
+    const { ids, metadata, documents, vectors, graph, quantization } = contents;
     const sections = [
       { kind: SectionKind.Vectors, bytes: new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength) },
       { kind: SectionKind.Ids, bytes: BlobList.encode(ids.map((id) => utf8.encode(id))) },
@@ -78,6 +82,9 @@ export class Segment {
       sections.push({ kind: SectionKind.Documents, bytes: BlobList.encode(documents.map((d) => (d === null ? null : utf8.encode(d)))) });
     }
     if (graph) sections.push({ kind: SectionKind.Graph, bytes: graph });
+    if (quantization) {
+      sections.push({ kind: SectionKind.Codes, bytes: quantization.codes }, { kind: SectionKind.Codebook, bytes: quantization.codebook });
+    }
     return encodeSegment({ rows: ids.length, dimension, metric }, sections);
   }
 
@@ -154,12 +161,21 @@ export class Segment {
     }
     let vectorIndex = index;
     if (!vectorIndex) {
-      const g = entries.get(SectionKind.Graph);
-      const graph = g ? sections.read(g) : undefined;
-      // The vectors go straight into the index memory and are checked there: one copy, no buffer of their own.
-      vectorIndex = factory.open(header.dimension, header.metric, header.rows, (dest) => sections.readInto(vec, dest), graph, {
+      const present = (kind: SectionKind) => {
+        const entry = entries.get(kind);
+        return entry ? { bytes: sections.read(entry), offset: entry.offset } : undefined;
+      };
+      vectorIndex = factory.open({
+        dimension: header.dimension,
+        metric: header.metric,
+        rows: header.rows,
         file,
-        offset: g?.offset ?? 12,
+        // The vectors go straight into the index memory and are checked there: one copy, no buffer of their own.
+        fillVectors: (dest) => sections.readInto(vec, dest),
+        originals: () => sections.originals(vec, header.rows, header.dimension),
+        graph: present(SectionKind.Graph),
+        codes: present(SectionKind.Codes),
+        codebook: present(SectionKind.Codebook),
       });
     }
     const sectionBytes: Record<string, number> = {};
@@ -224,10 +240,17 @@ export class Segment {
     return bytes ? utf8Decoder.decode(bytes) : null;
   }
 
-  memoryBytes(): Record<'vectors' | 'graph' | 'ids' | 'idIndex' | 'metadata' | 'documents' | 'tombstones', number> {
+  /**
+   * Bytes held in memory by component; `codes` and `codebook` are 0
+   * unquantized. A quantized segment's float32 vectors are not held: see
+   * {@link mappedBytes}.
+   */
+  memoryBytes(): Record<'vectors' | 'codes' | 'codebook' | 'graph' | 'ids' | 'idIndex' | 'metadata' | 'documents' | 'tombstones', number> {
     const index = this.index.memoryBytes();
     return {
       vectors: index.vectors,
+      codes: index.codes ?? 0,
+      codebook: index.codebook ?? 0,
       graph: index.graph,
       ids: this.ids.byteLength,
       idIndex: this.idTable?.byteLength ?? 0,
@@ -235,6 +258,15 @@ export class Segment {
       documents: this.documents.byteLength,
       tombstones: this.deleted.byteLength,
     };
+  }
+
+  /**
+   * Bytes of the segment file mapped into memory for a quantized segment's
+   * float32 vectors (0 when they are read with positional reads or held in
+   * the index): address space, resident only as the OS pages it in.
+   */
+  get mappedBytes(): number {
+    return this.index.mappedBytes ?? 0;
   }
 
   dispose(): void {

@@ -13,8 +13,6 @@ export interface StatsOptions {
 
 /** One collection in `omendb stats --json`: `Collection.stats()` plus what only the manifest holds. */
 export interface CollectionReport extends CollectionStats {
-  /** Vector compression; OmenDB stores float32 only so far. */
-  quantization: 'none';
   hnsw: { M: number; efConstruction: number; efSearch: number };
   segmentFiles: SegmentFileInfo[];
 }
@@ -42,7 +40,7 @@ export async function statsCommand(io: CliIO, dir: string, options: StatsOptions
         const f = files.get(col.name);
         // An open collection always has its manifest on disk; missing means a concurrent deletion.
         if (!f) throw new NotFoundError(`the manifest of collection ${JSON.stringify(col.name)} was not found`);
-        return { ...col.stats(), quantization: 'none', hnsw: { ...f.state.hnsw }, segmentFiles: f.segments };
+        return { ...col.stats(), hnsw: { ...f.state.hnsw }, segmentFiles: f.segments };
       }),
     } satisfies StatsReport;
   });
@@ -74,10 +72,11 @@ function renderCollection(c: CollectionReport): string {
       ['records', formatCount(c.count)],
       ['dimension', c.dimension === null ? '- (set by the first add)' : String(c.dimension)],
       ['metric', c.metric],
-      ['quantization', c.quantization],
+      ['quantization', typeof c.quantization === 'string' ? c.quantization : `pq, ${c.quantization.subvectors} subvectors × ${c.quantization.bits} bits`],
       ['HNSW', `M ${c.hnsw.M}, efConstruction ${c.hnsw.efConstruction}, efSearch ${c.hnsw.efSearch}`],
       ['LSN', `last ${c.lastLsn}, checkpoint ${c.checkpointLsn}`],
       ['memory', formatBytes(c.memoryBytes)],
+      ...(c.mappedBytes > 0 ? [['mapped', `${formatBytes(c.mappedBytes)} (segment files, float32 vectors read on demand)`] as [string, string]] : []),
       ['disk', formatBytes(c.diskBytes)],
     ],
     '  ',

@@ -1,0 +1,56 @@
+import { createRequire } from 'node:module';
+import * as fs from 'node:fs';
+
+/**
+ * Largest mapping the binding makes: `@riaskov/mmap-io` maps regions under
+ * 2 GiB at offsets under 2 GiB. A larger file is read with positional reads.
+ */
+export const MAX_MAPPING_BYTES = 2 ** 31 - 2 ** 16;
+
+interface MmapBinding {
+  map(size: number, protection: number, flags: number, fd: number, offset?: number, advise?: number): Buffer;
+  PROT_READ: number;
+  MAP_SHARED: number;
+  MADV_RANDOM: number;
+}
+
+let binding: MmapBinding | null | undefined;
+
+/** The native mmap binding, or null where it is not installed or does not load. */
+function mmapBinding(): MmapBinding | null {
+  if (binding !== undefined) return binding;
+  try {
+    // createRequire: the binding is CommonJS, and this module is bundled to both ESM and CJS.
+    const required = createRequire(import.meta.url)('@riaskov/mmap-io') as MmapBinding & { default?: MmapBinding };
+    binding = required.default ?? required;
+  } catch {
+    binding = null;
+  }
+  return binding;
+}
+
+/**
+ * Maps the whole file at `path` read-only (MAP_SHARED, MADV_RANDOM): its
+ * pages come from the OS page cache as they are touched and are unmapped
+ * when the returned buffer is garbage-collected. The file must not change
+ * while mapped. Returns null when the binding is unavailable, or the file is
+ * empty or too large for one mapping ({@link MAX_MAPPING_BYTES}); throws
+ * the file system's error when the file cannot be opened.
+ *
+ * Node counts a mapping in `process.memoryUsage().external` at its full
+ * length, though only touched pages are resident and the kernel may drop
+ * them again at any time (they are clean file pages).
+ */
+export function mapFileReadOnly(path: string): Uint8Array | null {
+  const mmap = mmapBinding();
+  if (mmap === null) return null;
+  const fd = fs.openSync(path, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    if (size === 0 || size > MAX_MAPPING_BYTES) return null;
+    // The mapping outlives the descriptor (POSIX mmap(2)).
+    return mmap.map(size, mmap.PROT_READ, mmap.MAP_SHARED, fd, 0, mmap.MADV_RANDOM);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
