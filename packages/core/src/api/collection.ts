@@ -8,9 +8,9 @@ import type { CollectionStore } from '../storage/collection-store.js';
 import type { VectorIndex } from '../index/types.js';
 import type { IncludeField, Metadata, Metric } from '../types.js';
 import { collectionStats } from '../memory/collection-stats.js';
-import { validateIds, packVectors, validateRecords, type RecordsInput } from './records.js';
+import { queryVectors, validateIds, validateRecords, type RecordsInput } from './records.js';
 import { DEFAULT_GET_INCLUDE, DEFAULT_QUERY_INCLUDE, type CollectionStats, type GetResult, type QueryResult } from './results.js';
-import { deleteSchema, getSchema, parse, querySchema } from './schemas.js';
+import { deleteSchema, getSchema, parse, parseQuery } from './schemas.js';
 
 /** Arguments of `Collection.query`. */
 export interface QueryArgs {
@@ -116,34 +116,38 @@ export class Collection {
   /** The k nearest records to each query embedding, ascending by distance. */
   async query(args: QueryArgs): Promise<QueryResult> {
     this.ensureOpen();
-    const a = parse(querySchema, args, 'query arguments');
+    const a = parseQuery(args);
     const include = a.include ?? DEFAULT_QUERY_INCLUDE;
     const filter = compileFilter(a.where, a.whereDocument);
     const state = this.store.state;
     const result: QueryResult = { ids: [], distances: [], metadatas: [], documents: [], include };
-    if (include.includes('embeddings')) result.embeddings = [];
+    const withEmbeddings = include.includes('embeddings');
+    if (withEmbeddings) result.embeddings = [];
     if (state.dimension === null) {
       for (const _ of a.queryEmbeddings) pushRow(result, [], [], [], [], []);
       return result;
     }
-    const { vectors } = packVectors(a.queryEmbeddings, state.dimension, state.metric, 'queryEmbeddings');
-    const dim = state.dimension;
+    const queries = queryVectors(a.queryEmbeddings, state.dimension, state.metric, 'queryEmbeddings');
     // One search for the call: the filter's per-row answers are shared by every query embedding.
     const search = new CollectionSearch(state, filter);
     const options = { efSearch: a.efSearch ?? this.store.manifest.hnsw.efSearch, exact: a.exact };
     const withMetadata = include.includes('metadatas');
     const withDocuments = include.includes('documents');
-    for (let q = 0; q < a.queryEmbeddings.length; q++) {
-      const hits = search.search(vectors.subarray(q * dim, (q + 1) * dim), a.nResults, options);
+    for (const query of queries) {
+      const hits = search.search(query, a.nResults, options);
+      const ids: string[] = [];
+      const distances: number[] = [];
+      const metadatas: (Metadata | null)[] = [];
+      const documents: (string | null)[] = [];
       // Only the fields asked for are read: a vector copy or a metadata decode per hit is not free.
-      pushRow(
-        result,
-        hits.map((h) => idAt(state, h)),
-        hits.map((h) => h.distance),
-        hits.map((h) => (withMetadata ? metadataAt(state, h.segment, h.row) : null)),
-        hits.map((h) => (withDocuments ? documentAt(state, h.segment, h.row) : null)),
-        include.includes('embeddings') ? hits.map((h) => Array.from(indexOf(state, h).vector(h.row))) : undefined,
-      );
+      for (const hit of hits) {
+        ids.push(idAt(state, hit));
+        distances.push(hit.distance);
+        metadatas.push(withMetadata ? metadataAt(state, hit.segment, hit.row) : null);
+        documents.push(withDocuments ? documentAt(state, hit.segment, hit.row) : null);
+      }
+      const embeddings = withEmbeddings ? hits.map((h) => Array.from(indexOf(state, h).vector(h.row))) : undefined;
+      pushRow(result, ids, distances, metadatas, documents, embeddings);
     }
     return result;
   }

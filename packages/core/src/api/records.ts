@@ -86,27 +86,65 @@ export function packVectors(rows: unknown[], dimension: number | null, metric: M
   const dim = dimension ?? (isVectorLike(first) ? first.length : 0);
   if (dim === 0) throw new ValidationError('invalid vector', [{ code: 'invalid_type', path: [field, 0], message: 'a vector must be a non-empty array of numbers or a Float32Array' }]);
   const out = new Float32Array(n * dim);
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < n; i++) packRow(rows[i], dim, metric, out, i * dim, field, i);
+  return { dim, vectors: out };
+}
+
+/**
+ * Query vectors, one float32 row each, checked as {@link packVectors} checks
+ * them (same errors, same order). A Float32Array of the collection's
+ * dimension is used in place rather than copied: a query only reads it, and
+ * only until the call returns.
+ */
+export function queryVectors(rows: unknown[], dimension: number, metric: Metric, field: string): Float32Array[] {
+  const out: Float32Array[] = [];
+  for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
-    if (!isVectorLike(row)) throw new ValidationError('invalid vector', [{ code: 'invalid_type', path: [field, i], message: 'expected an array of numbers or a Float32Array' }]);
-    if (row.length !== dim) throw new DimensionMismatchError(dim, row.length, [field, i]);
-    const base = i * dim;
-    let norm = 0;
-    for (let j = 0; j < dim; j++) {
-      const v = row[j];
-      if (typeof v !== 'number') throw new ValidationError('invalid vector', [{ code: 'invalid_type', path: [field, i, j], message: 'expected a number' }]);
-      out[base + j] = v;
-      const f = out[base + j];
-      if (!Number.isFinite(f)) {
-        throw new ValidationError('invalid vector', [{ code: 'non_finite', path: [field, i, j], message: `${v} is not a finite float32` }]);
-      }
-      norm += f * f;
-    }
-    if (metric === 'cosine' && norm === 0) {
-      throw new ValidationError('invalid vector', [{ code: 'zero_vector', path: [field, i], message: 'a zero vector has no cosine distance' }]);
+    if (row instanceof Float32Array && row.length === dimension) {
+      checkFloat32Row(row, metric, field, i);
+      out.push(row);
+    } else {
+      const packed = new Float32Array(dimension);
+      packRow(row, dimension, metric, packed, 0, field, i);
+      out.push(packed);
     }
   }
-  return { dim, vectors: out };
+  return out;
+}
+
+/** Converts row `i` of `field` into `out` from `base` on, checking its shape and values. */
+function packRow(row: unknown, dim: number, metric: Metric, out: Float32Array, base: number, field: string, i: number): void {
+  if (!isVectorLike(row)) throw new ValidationError('invalid vector', [{ code: 'invalid_type', path: [field, i], message: 'expected an array of numbers or a Float32Array' }]);
+  if (row.length !== dim) throw new DimensionMismatchError(dim, row.length, [field, i]);
+  let norm = 0;
+  for (let j = 0; j < dim; j++) {
+    const v = row[j];
+    if (typeof v !== 'number') throw new ValidationError('invalid vector', [{ code: 'invalid_type', path: [field, i, j], message: 'expected a number' }]);
+    out[base + j] = v;
+    const f = out[base + j];
+    if (!Number.isFinite(f)) {
+      throw new ValidationError('invalid vector', [{ code: 'non_finite', path: [field, i, j], message: `${v} is not a finite float32` }]);
+    }
+    norm += f * f;
+  }
+  if (metric === 'cosine' && norm === 0) {
+    throw new ValidationError('invalid vector', [{ code: 'zero_vector', path: [field, i], message: 'a zero vector has no cosine distance' }]);
+  }
+}
+
+/** The value checks of {@link packRow} for a row that is float32 already. */
+function checkFloat32Row(row: Float32Array, metric: Metric, field: string, i: number): void {
+  let norm = 0;
+  for (let j = 0; j < row.length; j++) {
+    const f = row[j];
+    if (!Number.isFinite(f)) {
+      throw new ValidationError('invalid vector', [{ code: 'non_finite', path: [field, i, j], message: `${f} is not a finite float32` }]);
+    }
+    norm += f * f;
+  }
+  if (metric === 'cosine' && norm === 0) {
+    throw new ValidationError('invalid vector', [{ code: 'zero_vector', path: [field, i], message: 'a zero vector has no cosine distance' }]);
+  }
 }
 
 function isVectorLike(v: unknown): v is ArrayLike<unknown> {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
+import type { IncludeField } from '../types.js';
 
 /** Parses `input` with `schema`, turning zod's issues into a ValidationError. */
 export function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
@@ -57,17 +58,84 @@ export const includeSchema = z.array(z.enum(['embeddings', 'metadatas', 'documen
 
 const vectorSchema = z.union([z.array(z.number()), z.instanceof(Float32Array)]);
 
+/** Largest nResults and efSearch a query takes. */
+const MAX_QUERY_INTEGER = 100_000;
+const DEFAULT_N_RESULTS = 10;
+
 export const querySchema = z
   .object({
     queryEmbeddings: z.array(vectorSchema).min(1, 'queryEmbeddings is empty'),
-    nResults: z.number().int().min(1).max(100_000).default(10),
+    nResults: z.number().int().min(1).max(MAX_QUERY_INTEGER).default(DEFAULT_N_RESULTS),
     where: z.unknown().optional(),
     whereDocument: z.unknown().optional(),
     include: includeSchema,
-    efSearch: z.number().int().min(1).max(100_000).optional(),
+    efSearch: z.number().int().min(1).max(MAX_QUERY_INTEGER).optional(),
     exact: z.boolean().optional(),
   })
   .strict();
+
+/** Query arguments as {@link querySchema} gives them. */
+export type QueryInput = z.output<typeof querySchema>;
+
+// Read off the schemas, so the hand check below cannot drift from them.
+const QUERY_KEYS: ReadonlySet<string> = new Set(Object.keys(querySchema.shape));
+const INCLUDE_FIELDS: ReadonlySet<unknown> = new Set(includeSchema.unwrap().element.options);
+
+/**
+ * Parses `Collection.query` arguments as {@link querySchema} does. Zod's
+ * parse visits and copies every number of every query vector, which costs as
+ * much as the search itself on a small vector, so arguments of the common
+ * shape are checked here by hand; anything else, in particular every bad
+ * input, goes through the schema and gets its ValidationError. The vectors
+ * and filters come back uncopied: a query only reads them.
+ */
+export function parseQuery(input: unknown): QueryInput {
+  return plainQuery(input) ?? parse(querySchema, input, 'query arguments');
+}
+
+/**
+ * The schema's output for `input` when it is of the common shape, else
+ * null: a plain object of known fields (inherited enumerable keys count, as
+ * in zod's strict object); vectors that are Float32Arrays or arrays of
+ * finite numbers; integers in range; include fields by name. Defaults are
+ * applied and `include` is copied (the result hands it back).
+ */
+function plainQuery(input: unknown): QueryInput | null {
+  if (typeof input !== 'object' || input === null) return null;
+  const proto: unknown = Object.getPrototypeOf(input);
+  if (proto !== Object.prototype && proto !== null) return null;
+  for (const key in input) if (!QUERY_KEYS.has(key)) return null;
+  const { queryEmbeddings, nResults = DEFAULT_N_RESULTS, where, whereDocument, include, efSearch, exact } = input as Record<string, unknown>;
+  if (!Array.isArray(queryEmbeddings) || queryEmbeddings.length === 0 || !everyIndex(queryEmbeddings, isPlainVector)) return null;
+  if (!isIntegerIn(nResults, 1, MAX_QUERY_INTEGER)) return null;
+  if (efSearch !== undefined && !isIntegerIn(efSearch, 1, MAX_QUERY_INTEGER)) return null;
+  if (exact !== undefined && typeof exact !== 'boolean') return null;
+  if (include !== undefined && !(Array.isArray(include) && everyIndex(include, (field) => INCLUDE_FIELDS.has(field)))) return null;
+  return {
+    queryEmbeddings: queryEmbeddings as QueryInput['queryEmbeddings'],
+    nResults: nResults as number,
+    where,
+    whereDocument,
+    include: (include as IncludeField[] | undefined)?.slice(),
+    efSearch: efSearch as number | undefined,
+    exact: exact as boolean | undefined,
+  };
+}
+
+/** Like Array.prototype.every, but a hole is asked about (as undefined) rather than skipped, as zod does. */
+function everyIndex(array: unknown[], test: (value: unknown) => boolean): boolean {
+  for (let i = 0; i < array.length; i++) if (!test(array[i])) return false;
+  return true;
+}
+
+function isPlainVector(v: unknown): boolean {
+  if (v instanceof Float32Array) return true;
+  return Array.isArray(v) && everyIndex(v, (x) => typeof x === 'number' && Number.isFinite(x));
+}
+
+function isIntegerIn(v: unknown, min: number, max: number): boolean {
+  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+}
 
 export const getSchema = z
   .object({

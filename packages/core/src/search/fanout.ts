@@ -1,6 +1,7 @@
 import { decode } from '@msgpack/msgpack';
 import type { VectorIndex } from '../index/types.js';
 import type { CollectionState } from '../storage/collection-state.js';
+import type { Memtable } from '../storage/memtable.js';
 import type { Segment } from '../storage/segment.js';
 import type { Metadata } from '../types.js';
 import type { DocumentPredicate, MetadataPredicate } from './filter/index.js';
@@ -72,6 +73,8 @@ export class CollectionSearch {
         hits.push({ segment: source.segment, row: n.row, distance: n.distance });
       }
     }
+    // One source's hits are already its index's top k in order; the merge (a stable sort) would keep them so.
+    if (this.sources.length === 1) return hits;
     hits.sort((a, b) => a.distance - b.distance);
     return hits.slice(0, k);
   }
@@ -115,19 +118,22 @@ export function passes(state: CollectionState, segment: Segment | null, row: num
 }
 
 function sources(state: CollectionState, filter: RowFilter): Source[] {
-  const filtered = filter.where !== undefined || filter.whereDocument !== undefined;
-  const source = (segment: Segment | null, index: VectorIndex, isLive: (row: number) => boolean, anyDead: boolean): Source => ({
-    segment,
-    index,
-    // Without a filter or a dead row, the index searches unfiltered (no per-row callback at all).
-    accept: filtered ? memoizeRows(index.size, (row) => isLive(row) && passes(state, segment, row, filter)) : anyDead ? isLive : undefined,
-    filtered,
-    selectivity: null,
-  });
-  const out = state.segments.map((segment) => source(segment, segment.index, (row) => segment.isLive(row), segment.deletedCount > 0));
+  const out: Source[] = [];
+  for (const segment of state.segments) out.push(source(state, filter, segment, segment, segment.deletedCount > 0));
   const memtable = state.memtable;
-  if (memtable) out.push(source(null, memtable.index, (row) => memtable.isLive(row), memtable.liveCount < memtable.rows));
+  if (memtable) out.push(source(state, filter, null, memtable, memtable.liveCount < memtable.rows));
   return out;
+}
+
+/** The source over `part`: a segment, or the memtable (`segment` null). */
+function source(state: CollectionState, filter: RowFilter, segment: Segment | null, part: Segment | Memtable, anyDead: boolean): Source {
+  const { index } = part;
+  const filtered = filter.where !== undefined || filter.whereDocument !== undefined;
+  // Without a filter or a dead row, the index searches unfiltered: no per-row callback, none made.
+  let accept: ((row: number) => boolean) | undefined;
+  if (filtered) accept = memoizeRows(index.size, (row) => part.isLive(row) && passes(state, segment, row, filter));
+  else if (anyDead) accept = (row) => part.isLive(row);
+  return { segment, index, accept, filtered, selectivity: null };
 }
 
 /** Decoded metadata of a row (null for none). */

@@ -1,0 +1,137 @@
+/**
+ * What does `Collection.query` cost beyond the index search it wraps? Loads
+ * a set into a collection (ids, embeddings, a small metadata object and a
+ * document per row), checkpoints it so every row is in one sealed segment,
+ * then times, per query embedding and in CPU microseconds of this process:
+ *
+ * - `index`: the segment's HnswIndex.search alone (bench-only reach into the store);
+ * - `query []`: `collection.query({ queryEmbeddings: [q], nResults: k, efSearch, include: [] })`
+ *   with q a Float32Array, as bench/ann-engines.ts calls it;
+ * - `query [] number[]`: the same with q a number[];
+ * - `query default`: the default include (metadatas, documents, distances).
+ *
+ * The difference to `index` is the API's overhead per query. k = 10; each
+ * mode runs the query set repeated for ≥ 0.3 s, modes alternating within a
+ * run; figures are medians of RUNS runs (default 5) after one warm-up run.
+ *
+ * Run: npx tsx packages/core/bench/query-overhead.ts [--ef 16] [--sets sift10k,glove25] [--modes index,'query []']
+ * Profile: node --cpu-prof --import tsx packages/core/bench/query-overhead.ts --modes 'query []'
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { OmenDB, type Collection } from '../src/index.js';
+import type { VectorIndex } from '../src/index/types.js';
+import type { CollectionStore } from '../src/storage/collection-store.js';
+import type { Metric } from '../src/types.js';
+import { loadDataset, type DatasetName } from '../test/helpers/datasets.js';
+import { median } from './ann-stats.js';
+
+const K = 10;
+const MIN_SECONDS = 0.3;
+const RUNS = Number(process.env.RUNS ?? 5);
+const SET_METRICS: Record<string, Metric> = { sift10k: 'l2', glove25: 'cosine', 'scifact-bge': 'ip' };
+
+const { values: flags } = parseArgs({
+  options: {
+    ef: { type: 'string', default: '16' },
+    sets: { type: 'string', default: 'sift10k,glove25' },
+    modes: { type: 'string' },
+  },
+});
+const efSearch = Number(flags.ef);
+
+const ALL_MODES = ['index', 'query []', 'query [] number[]', 'query default'] as const;
+type Mode = (typeof ALL_MODES)[number];
+const MODES = (flags.modes?.split(',') ?? ALL_MODES) as Mode[];
+for (const mode of MODES) if (!ALL_MODES.includes(mode)) throw new Error(`unknown mode ${JSON.stringify(mode)}; modes: ${ALL_MODES.join(', ')}`);
+
+/** CPU microseconds (user + system) of this process since `since`. */
+function cpuMicros(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return used.user + used.system;
+}
+
+async function loadCollection(db: OmenDB, name: DatasetName, metric: Metric) {
+  const ds = loadDataset(name, metric);
+  const col = await db.createCollection({ name, metric });
+  const { dim } = ds;
+  for (let start = 0; start < ds.base.count; start += 1000) {
+    const end = Math.min(ds.base.count, start + 1000);
+    const ids: string[] = [];
+    const embeddings: Float32Array[] = [];
+    const metadatas = [];
+    const documents: string[] = [];
+    for (let r = start; r < end; r++) {
+      ids.push(String(r));
+      embeddings.push(ds.base.data.subarray(r * dim, (r + 1) * dim));
+      metadatas.push({ row: r, parity: r % 2 === 0 ? 'even' : 'odd' });
+      documents.push(`document of row ${r}`);
+    }
+    await col.add({ ids, embeddings, metadatas, documents });
+  }
+  await db.checkpoint();
+  return { ds, col };
+}
+
+/** The one sealed segment's index: bench-only reach past the public API. */
+function segmentIndex(col: Collection): VectorIndex {
+  const state = (col as unknown as { store: CollectionStore }).store.state;
+  if (state.segments.length !== 1 || (state.memtable?.rows ?? 0) !== 0) {
+    throw new Error(`expected one segment and an empty memtable, got ${state.segments.length} segment(s)`);
+  }
+  return state.segments[0].index;
+}
+
+async function measure(name: DatasetName): Promise<Record<Mode, number>> {
+  const metric = SET_METRICS[name];
+  const dir = mkdtempSync(join(tmpdir(), 'omendb-query-overhead-'));
+  const db = await OmenDB.open(dir, { durability: 'none', memtableLimitBytes: 2 ** 40 });
+  try {
+    const { ds, col } = await loadCollection(db, name, metric);
+    const index = segmentIndex(col);
+    const dim = ds.dim;
+    const queries = Array.from({ length: ds.queries.count }, (_, q) => ds.queries.data.subarray(q * dim, (q + 1) * dim));
+    const queryArrays = queries.map((q) => Array.from(q));
+    const run: Record<Mode, (q: number) => unknown> = {
+      index: (q) => index.search(queries[q], K, { efSearch }),
+      'query []': (q) => col.query({ queryEmbeddings: [queries[q]], nResults: K, efSearch, include: [] }),
+      'query [] number[]': (q) => col.query({ queryEmbeddings: [queryArrays[q]], nResults: K, efSearch, include: [] }),
+      'query default': (q) => col.query({ queryEmbeddings: [queries[q]], nResults: K, efSearch }),
+    };
+    // Same answers through both paths, or the comparison means nothing.
+    for (let q = 0; q < queries.length; q++) {
+      const rows = index.search(queries[q], K, { efSearch }).map((n) => String(n.row));
+      const ids = (await col.query({ queryEmbeddings: [queries[q]], nResults: K, efSearch, include: [] })).ids[0];
+      if (rows.join() !== ids.join()) throw new Error(`${name} query ${q}: index ${rows.join()} ≠ query ${ids.join()}`);
+    }
+    const samples = Object.fromEntries(MODES.map((m) => [m, [] as number[]])) as Record<Mode, number[]>;
+    for (let r = 0; r <= RUNS; r++) {
+      for (const mode of MODES) {
+        const search = run[mode];
+        let searched = 0;
+        const started = performance.now();
+        const cpu = process.cpuUsage();
+        do {
+          for (let q = 0; q < queries.length; q++) await search(q);
+          searched += queries.length;
+        } while (performance.now() - started < MIN_SECONDS * 1000);
+        // Run 0 warms up the JIT and caches; it is not counted.
+        if (r > 0) samples[mode].push(cpuMicros(cpu) / searched);
+      }
+    }
+    return Object.fromEntries(MODES.map((m) => [m, median(samples[m])])) as Partial<Record<Mode, number>> as Record<Mode, number>;
+  } finally {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+console.log(`k = ${K}, efSearch = ${efSearch}, median of ${RUNS} runs; CPU µs per query (QPS per CPU-s, × of index)`);
+for (const name of flags.sets.split(',') as DatasetName[]) {
+  const m = await measure(name);
+  const vsIndex = (mode: Mode) => (m.index === undefined ? '' : `, ${(m.index / m[mode]).toFixed(2)}×`);
+  const cells = MODES.map((mode) => `${mode} ${m[mode].toFixed(1)} µs (${Math.round(1e6 / m[mode]).toLocaleString('en')}${vsIndex(mode)})`);
+  console.log(`${name}: ${cells.join(' | ')}`);
+}
