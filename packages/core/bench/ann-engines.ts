@@ -1,13 +1,13 @@
 /**
  * The graph engines bench/ann.ts compares, behind one shape (see
- * {@link AnnEngine}): OmenDB through its public API, OmenDB's HnswIndex
- * alone, hnswlib-node and usearch. All get M = 16 (usearch: connectivity),
+ * {@link AnnEngine}): OmenDB through its public API (float32, and with each
+ * quantizer), OmenDB's HnswIndex alone, hnswlib-node and usearch. All get M = 16 (usearch: connectivity),
  * efConstruction = 200 (usearch: expansion_add) and one thread.
  */
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import usearch from 'usearch';
-import { OmenDB, type Collection } from '../src/index.js';
+import { OmenDB, type Collection, type QuantizationSpec } from '../src/index.js';
 import { HnswIndex } from '../src/index/hnsw.js';
 import type { Metric } from '../src/types.js';
 
@@ -27,9 +27,19 @@ export interface AnnEngine {
   persist?(dir: string): Promise<void>;
   /** Reopens what {@link persist} wrote; timed with the first query that follows. */
   load?(dir: string): Promise<void>;
+  /** OmenDB's `stats()` after the build: memory by component (bytes), for the memory table. */
+  stats?(): EngineStats;
   /** Why the engine has no persistence, for the report. */
   readonly persistNote?: string;
   dispose(): Promise<void> | void;
+}
+
+/** What an OmenDB engine's `stats()` reports, in bytes. */
+export interface EngineStats {
+  memoryBytes: number;
+  mappedBytes: number;
+  components: Record<string, number>;
+  quantization: QuantizationSpec;
 }
 
 export interface EngineSpec {
@@ -46,10 +56,15 @@ export const BATCH_ROWS = 1000;
  * OmenDB through the public API: OmenDB.open(dir, { durability: 'none' }),
  * createCollection, add in batches of {@link BATCH_ROWS}, query with
  * `include: []`. The memtable limit is raised above the set so the build is
- * one memtable (no automatic checkpoint mid-build); persisting is `close()`,
- * which checkpoints the memtable into a segment holding its graph.
+ * one memtable (no automatic checkpoint mid-build), and the build ends with
+ * a checkpoint that seals it into a segment file holding its graph (timed:
+ * a database's build is not done until it is on disk); searches run on that
+ * segment, and persisting is `close()`.
+ *
+ * With `quantization`, the engine is `omendb-<kind>`: the checkpoint also
+ * trains the quantizer and writes the codes.
  */
-export function omendbApiEngine(spec: EngineSpec): AnnEngine {
+export function omendbApiEngine(spec: EngineSpec, quantization: QuantizationSpec = 'none'): AnnEngine {
   let db: OmenDB | undefined;
   let col: Collection | undefined;
   let home = '';
@@ -59,7 +74,7 @@ export function omendbApiEngine(spec: EngineSpec): AnnEngine {
     return db;
   };
   return {
-    name: 'omendb',
+    name: quantization === 'none' ? 'omendb' : `omendb-${typeof quantization === 'string' ? quantization : 'pq'}`,
     kind: 'graph',
     async prepare(dir) {
       home = join(dir, 'omendb');
@@ -67,10 +82,12 @@ export function omendbApiEngine(spec: EngineSpec): AnnEngine {
         name: 'bench',
         metric: spec.metric,
         hnsw: { M: spec.M, efConstruction: spec.efConstruction },
+        quantization,
       });
     },
     async build(rows, dim) {
       await addAll(col!, rows, dim);
+      await db!.checkpoint();
     },
     setEf(value) {
       ef = value;
@@ -78,6 +95,10 @@ export function omendbApiEngine(spec: EngineSpec): AnnEngine {
     async search(query, _queryArray, k) {
       const result = await col!.query({ queryEmbeddings: [query], nResults: k, efSearch: ef, include: [] });
       return result.ids[0].map(Number);
+    },
+    stats() {
+      const s = col!.stats();
+      return { memoryBytes: s.memoryBytes, mappedBytes: s.mappedBytes, components: s.components, quantization: s.quantization };
     },
     async persist() {
       await db!.close();
@@ -91,6 +112,17 @@ export function omendbApiEngine(spec: EngineSpec): AnnEngine {
       await db?.close();
     },
   };
+}
+
+/**
+ * PQ subvectors for a dimension: the divisor of `dim` nearest d / 8 (8
+ * values per subvector, 1 byte per code: 1/32 of float32, as binary), e.g.
+ * 128 → 16, 1024 → 128, 25 → 5.
+ */
+export function pqSubvectors(dim: number): number {
+  let best = 1;
+  for (let m = 1; m <= dim; m++) if (dim % m === 0 && Math.abs(m - dim / 8) < Math.abs(best - dim / 8)) best = m;
+  return best;
 }
 
 /** Adds `rows` to an OmenDB collection in batches; the API engine's build. */

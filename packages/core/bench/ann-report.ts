@@ -58,6 +58,34 @@ function summaryTable(set: SetReport): string[] {
   return lines;
 }
 
+/**
+ * OmenDB's own accounting (`stats()` after the build) per vector: what stays
+ * resident by component, and the segment file mapped for the float32
+ * vectors of quantized segments (read on demand for rescoring; Node counts
+ * the mapping in `external`, so the heap+ext column above includes it).
+ */
+function memoryTable(set: SetReport): string[] {
+  const omen = set.engines.filter((e) => e.stats !== undefined);
+  if (omen.length === 0) return [];
+  const float = omen.find((e) => e.engine === 'omendb');
+  const per = (bytes: number | undefined) => ((bytes ?? 0) / set.rows).toFixed(0);
+  const lines = [
+    '| engine | float32 vectors | codes | codebook | graph | ids, metadata, other | resident total | vs omendb | mapped (file) |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|',
+  ];
+  for (const e of omen) {
+    const c = e.stats!.components;
+    const vectors = c.vectors ?? 0;
+    const resident = e.stats!.memoryBytes;
+    lines.push(
+      `| ${e.engine} | ${per(vectors)} | ${per(c.codes)} | ${per(c.codebook)} | ${per(c.graph)} | ` +
+        `${per((c.ids ?? 0) + (c.idIndex ?? 0) + (c.metadata ?? 0) + (c.documents ?? 0) + (c.tombstones ?? 0) + (c.memtable ?? 0))} | ${per(resident)} | ` +
+        `${float ? times(resident / float.stats!.memoryBytes) : '–'} | ${per(e.stats!.mappedBytes)} |`,
+    );
+  }
+  return lines;
+}
+
 function sweepTable(set: SetReport): string[] {
   const graph = set.engines.filter((e) => e.kind === 'graph');
   if (graph.length === 0) return [];
@@ -90,6 +118,9 @@ export function markdownReport(sets: readonly SetReport[], machine: MachineInfo,
       '',
       ...summaryTable(set),
       '',
+      ...(memoryTable(set).length > 0
+        ? ['OmenDB memory from `stats()` after the build, bytes per vector (resident; quantized segments keep their float32 vectors in the mapped segment file):', '', ...memoryTable(set), '']
+        : []),
       `![recall vs QPS, ${set.name}](${plotPrefix}${set.plot})`,
       '',
       '<details><summary>efSearch sweep</summary>',

@@ -35,6 +35,8 @@ export interface EngineSummary {
   rssBytesPerVector: number;
   heapExternalBytesPerVector: number;
   persistNote?: string;
+  /** OmenDB engines: `stats()` after the build (the same in every run for a seeded build). */
+  stats?: EngineRun['stats'];
   /** Each figure divided by hnswlib-node's (higher is better for rates, lower for the rest). */
   ratios: Record<'buildRateCpu' | 'qpsAt95Cpu' | 'p50Ms' | 'p99Ms' | 'openSeconds' | 'rssBytesPerVector', number | null> | null;
 }
@@ -80,6 +82,7 @@ function summarizeEngine(runs: EngineRun[], rows: number): Omit<EngineSummary, '
     rssBytesPerVector: rss / rows,
     heapExternalBytesPerVector: heap / rows,
     persistNote: first.persistNote,
+    stats: first.stats,
   };
 }
 

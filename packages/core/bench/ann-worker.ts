@@ -14,7 +14,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { recallAtK, referenceDistance } from '../test/helpers/datasets.js';
-import { type AnnEngine, type EngineSpec, hnswlibEngine, omendbApiEngine, omendbIndexEngine, usearchEngine } from './ann-engines.js';
+import { type AnnEngine, type EngineSpec, type EngineStats, hnswlibEngine, omendbApiEngine, omendbIndexEngine, pqSubvectors, usearchEngine } from './ann-engines.js';
 import { BENCH_SETS, loadBenchSet, type BenchSet, type BenchSetName } from './ann-sets.js';
 import { percentile } from './ann-stats.js';
 
@@ -47,6 +47,8 @@ export interface EngineRun {
   /** Process memory after the build minus before it, both after a full GC. */
   rssDeltaBytes: number;
   heapExternalDeltaBytes: number;
+  /** OmenDB engines: `stats()` after the build. */
+  stats?: EngineStats;
   sweep: SweepRun[];
   /** The sweep point latencies were taken at (first with recall ≥ 0.95, else the best). */
   latencyAt: { ef: number | null; recall: number };
@@ -80,6 +82,12 @@ async function makeEngine(name: string, set: BenchSet, spec: EngineSpec): Promis
   switch (name) {
     case 'omendb':
       return omendbApiEngine(spec);
+    case 'omendb-sq8':
+      return omendbApiEngine(spec, 'sq8');
+    case 'omendb-binary':
+      return omendbApiEngine(spec, 'binary');
+    case 'omendb-pq':
+      return omendbApiEngine(spec, { type: 'pq', subvectors: pqSubvectors(dim), bits: 8 });
     case 'omendb-hnsw':
       return omendbIndexEngine(spec);
     case 'hnswlib-node':
@@ -124,6 +132,7 @@ async function run(job: AnnJob): Promise<EngineRun> {
   const buildSeconds = (performance.now() - wall) / 1000;
   const buildCpuSeconds = cpuSince(cpu);
   const after = memory();
+  const stats = engine.stats?.();
 
   // Warm-up at the default efSearch for ≥ minSeconds, so JIT tiers and caches settle before the
   // first timed point (without it the first sweep point of the JS engines measured up to 2× slow).
@@ -197,6 +206,7 @@ async function run(job: AnnJob): Promise<EngineRun> {
     buildCpuSeconds,
     rssDeltaBytes: after.rss - before.rss,
     heapExternalDeltaBytes: after.heapExternal - before.heapExternal,
+    stats,
     sweep,
     latencyAt: { ef: point.ef, recall: point.recall },
     p50Ms: percentile(latencies, 0.5),

@@ -7,9 +7,12 @@
  * index (reopen + first query), memory (RSS and heap + external deltas,
  * bytes per vector), each also as a ratio to hnswlib-node.
  *
- * OmenDB appears twice: `omendb`, the public API (OmenDB.open with
+ * OmenDB appears as `omendb`, the public API (OmenDB.open with
  * durability 'none', add in batches of 1,000, query, close = checkpoint,
- * reopen), and `omendb-hnsw`, its HnswIndex alone.
+ * reopen); `omendb-sq8`, `omendb-binary`, `omendb-pq`, the same with
+ * quantization (the build ends with the checkpoint that trains and writes
+ * the codes; PQ with the divisor of d nearest d / 8 subvectors), with a
+ * memory table from `stats()`; and `omendb-hnsw`, its HnswIndex alone.
  *
  * Sets: sift10k (l2), glove25 (cosine), scifact-bge (cosine, 1024-d) from
  * ../shared/data, and generated-100k (l2): seeded Gaussian mixture around
@@ -40,7 +43,17 @@ const RUNS_1M = Number(process.env.RUNS_1M ?? 1);
 const MIN_SECONDS = Number(process.env.MIN_SECONDS ?? 0.4);
 const K = 10;
 const EFS = [16, 24, 32, 48, 64, 96, 128, 256, 512];
-const ENGINES = process.env.ENGINES?.split(',') ?? ['omendb', 'omendb-hnsw', 'hnswlib-node', 'usearch', 'langchain-memory', 'llamaindex-simple'];
+const ENGINES = process.env.ENGINES?.split(',') ?? [
+  'omendb',
+  'omendb-sq8',
+  'omendb-binary',
+  'omendb-pq',
+  'omendb-hnsw',
+  'hnswlib-node',
+  'usearch',
+  'langchain-memory',
+  'llamaindex-simple',
+];
 const wanted = process.env.SETS?.split(',');
 const sets = BENCH_SETS.filter((s) => (wanted ? wanted.includes(s.name) : s.name !== 'generated-1m' || process.env.ANN_1M === '1'));
 const here = dirname(fileURLToPath(import.meta.url));
