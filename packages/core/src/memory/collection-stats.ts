@@ -23,7 +23,9 @@ export interface Stats {
    * quantized segment), `codes` (quantized codes), `codebook` (quantizers'
    * codebooks and tables, a fixed cost per segment), `graph` (index links),
    * `ids`, `idIndex` (id → row tables), `metadata`, `documents`, `tombstones`,
-   * `memtable` (recent writes: vectors, graph and content together).
+   * `memtable` (recent writes: vectors, graph and content together), `wal`
+   * (log records buffered in memory before they are written; durability
+   * 'none' only, at most 1 MiB).
    */
   components: Record<string, number>;
   /**
@@ -64,6 +66,7 @@ export function collectionStats(store: CollectionStore): CollectionStats {
     documents: 0,
     tombstones: 0,
     memtable: 0,
+    wal: store.walBufferedBytes,
   };
   for (const segment of state.segments) {
     for (const [key, bytes] of Object.entries(segment.memoryBytes())) components[key] += bytes;

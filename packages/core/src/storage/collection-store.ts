@@ -90,6 +90,11 @@ export class CollectionStore {
     return this.wal.lengthBytes;
   }
 
+  /** Bytes of WAL records buffered in memory, not yet written (durability 'none'). */
+  get walBufferedBytes(): number {
+    return this.wal.bufferedByteLength;
+  }
+
   /**
    * Queues a mutation. `build` runs against the state just before logging and
    * returns the operation, or throws (e.g. DuplicateIdError); then nothing is written. Resolves when

@@ -39,6 +39,11 @@ export class WalWriter {
     return this.sizeBytes + this.bufferedBytes;
   }
 
+  /** Bytes of records held in memory, not yet handed to the OS (`durability: 'none'` only; at most 1 MiB). */
+  get bufferedByteLength(): number {
+    return this.bufferedBytes;
+  }
+
   get failed(): Error | undefined {
     return this.failure;
   }
