@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { AlreadyExistsError, ClosedError, CorruptionError, NotFoundError, ValidationError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
+import { asIOError } from '../fs/io-error.js';
 import { DirectoryLock } from '../fs/lock.js';
 import { NodeVfs } from '../fs/node-vfs.js';
 import type { Vfs } from '../fs/vfs.js';
@@ -93,11 +94,17 @@ export class OmenDB {
     if (typeof dir !== 'string' || dir.length === 0) throw new ValidationError('dir must be a non-empty path');
     const { vfs = new NodeVfs(), ...rest } = options;
     const opts = parse(openOptionsSchema, rest, 'open options');
-    vfs.mkdir(dir);
+    try {
+      vfs.mkdir(dir);
+    } catch (err) {
+      throw asIOError(err, `creating the database directory ${dir}`);
+    }
     const lock = DirectoryLock.acquire(vfs, dir);
     try {
       const db = new OmenDB(dir, vfs, lock, opts, new Health());
-      await db.recover();
+      await db.recover().catch((err: unknown) => {
+        throw asIOError(err, `opening ${dir}`);
+      });
       return db;
     } catch (err) {
       lock.release();
@@ -105,17 +112,28 @@ export class OmenDB {
     }
   }
 
+  /**
+   * Creates the FORMAT file and `collections/` of a new database, in that
+   * order, or checks them. FORMAT goes first so that a crash or an I/O error
+   * part way leaves FORMAT without `collections/` (completed on the next
+   * open), never `collections/` without FORMAT, which reads as a damaged
+   * database; an empty `collections/` without FORMAT is such a partial
+   * creation by an earlier version and is completed too. Then every
+   * collection is recovered.
+   */
   private async recover(): Promise<void> {
     const formatPath = layout.formatFile(this.dir);
     const collectionsDir = layout.collections(this.dir);
     if (this.vfs.exists(formatPath)) {
       decodeDatabaseFile(this.vfs.readFile(formatPath), formatPath);
-    } else if (this.vfs.exists(collectionsDir)) {
+    } else if (this.vfs.exists(collectionsDir) && this.vfs.list(collectionsDir).length > 0) {
       throw new CorruptionError(formatPath, 0, 'the FORMAT file is missing from a database directory');
     } else {
-      this.vfs.mkdir(collectionsDir);
-      await this.vfs.fsyncDirectory(this.dir);
       await writeFileAtomic(this.vfs, formatPath, encodeDatabaseFile());
+    }
+    if (!this.vfs.exists(collectionsDir)) {
+      // mkdir makes the new directory durable (it fsyncs the parent).
+      this.vfs.mkdir(collectionsDir);
     }
     for (const entry of this.vfs.list(collectionsDir)) {
       const path = join(collectionsDir, entry);
