@@ -1,6 +1,8 @@
 import { CorruptionError, DimensionMismatchError, ValidationError } from '../errors.js';
 import type { Metric } from '../types.js';
+import { availableParallelism } from 'node:os';
 import { exactScan } from './exact-scan.js';
+import { batchedBuildSupported, buildBatched } from './hnsw-build.js';
 import { encodeGraph } from './hnsw-format.js';
 import { HnswGraph, MAX_LEVEL } from './hnsw-graph.js';
 import { insertRow } from './hnsw-insert.js';
@@ -12,6 +14,29 @@ import type { KernelBackend } from './kernels/kernels.js';
 import { metricCode } from './kernels/metric-code.js';
 import { SeededRandom } from './seeded-random.js';
 import type { IndexSearchOptions, Neighbor, VectorIndex } from './types.js';
+
+/**
+ * Rows from which {@link HnswIndex.build} uses the batched build (two
+ * threads). Measured in bench/parallel-build.ts: see the comment at
+ * {@link HnswIndex.build}.
+ */
+export const PARALLEL_BUILD_MIN_ROWS = 5_000;
+
+/** Options of {@link HnswIndex.build}. */
+export interface HnswBuildOptions {
+  /**
+   * 'auto' (default): the batched build from {@link PARALLEL_BUILD_MIN_ROWS}
+   * rows where the runtime supports it, else `add` row by row;
+   * 'sequential': `add` row by row; 'batched': the batched build at any size
+   * (still `add` where unsupported).
+   */
+  schedule?: 'auto' | 'sequential' | 'batched';
+  /**
+   * Threads of a batched build, the caller's included (default 2, or 1 on a
+   * one-core machine). Changes the speed, never the graph.
+   */
+  threads?: number;
+}
 
 /** Options that shape memory, not the graph. */
 export interface HnswIndexOptions {
@@ -129,6 +154,61 @@ export class HnswIndex implements VectorIndex {
     }
     index.random.restore(header.rngState);
     return index;
+  }
+
+  /**
+   * An index over `vectors` (`rows × dimension` float32, row-major; copied),
+   * with the parameters of `spec`. Small inputs are inserted with
+   * {@link add} in row order (the graph `add` would give, byte for byte).
+   * From {@link PARALLEL_BUILD_MIN_ROWS} rows, rows are inserted in batches
+   * of 2 % of the graph (≤ 1,024 rows) whose searches run on two threads
+   * over one shared WebAssembly memory (see hnsw-build.ts): another graph
+   * than `add`'s, with the same recall, deterministic for the input and
+   * parameters whatever the thread count. Runtimes without WebAssembly
+   * threads or SIMD build with `add`. The worker thread has exited when the
+   * promise resolves. Throws ValidationError for a length that is not a
+   * multiple of `dimension`.
+   *
+   * Threshold, measured on 2 cores (bench/parallel-build.ts, sift10k
+   * prefixes, M 16, efConstruction 200): see PARALLEL_BUILD_MIN_ROWS.
+   */
+  static async build(
+    spec: { dimension: number; metric: Metric; params?: Partial<HnswParams> },
+    vectors: Float32Array,
+    options: HnswBuildOptions = {},
+  ): Promise<HnswIndex> {
+    const { dimension, metric, params = {} } = spec;
+    if (!(vectors.length % dimension === 0)) {
+      throw new ValidationError('invalid build input', [
+        { code: 'invalid_length', path: ['vectors'], message: `${vectors.length} values are not whole ${dimension}-d rows` },
+      ]);
+    }
+    const rows = vectors.length / dimension;
+    const schedule = options.schedule ?? 'auto';
+    const batched =
+      rows >= 2 && schedule !== 'sequential' && (schedule === 'batched' || rows >= PARALLEL_BUILD_MIN_ROWS) && batchedBuildSupported();
+    const index = new HnswIndex(dimension, metric, params, { initialCapacity: Math.max(1, rows) });
+    if (!batched) {
+      for (let row = 0; row < rows; row++) index.add(vectors.subarray(row * dimension, (row + 1) * dimension));
+      return index;
+    }
+    try {
+      const { M, efConstruction, seed } = index.params;
+      const threads = options.threads ?? Math.min(2, availableParallelism());
+      const built = await buildBatched({ vectors, dim: dimension, metric, M, efConstruction, seed, threads });
+      const graph = index.graph;
+      graph.addNodes(built.levels, (dest) => dest.set(new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength)));
+      if (graph.upperUsed !== built.upperPool.length) throw new Error('batched build: upper-level layout differs from the index');
+      graph.rows.memory.i32.set(built.links0, graph.links0Offset() >> 2);
+      graph.upperPool.set(built.upperPool, 0);
+      graph.entryPoint = built.entryPoint;
+      graph.maxLevel = built.maxLevel;
+      index.random.restore(built.rngState);
+      return index;
+    } catch (error) {
+      index.dispose();
+      throw error;
+    }
   }
 
   get size(): number {
