@@ -36,6 +36,11 @@ export interface HnswBuildOptions {
    * one-core machine). Changes the speed, never the graph.
    */
   threads?: number;
+  /**
+   * Largest batch of a batched build (default 1,024; batches are 2 % of the
+   * rows linked so far up to this). 1 gives exactly `add`'s graph, slowly.
+   */
+  maxBatchRows?: number;
 }
 
 /** Options that shape memory, not the graph. */
@@ -183,6 +188,12 @@ export class HnswIndex implements VectorIndex {
         { code: 'invalid_length', path: ['vectors'], message: `${vectors.length} values are not whole ${dimension}-d rows` },
       ]);
     }
+    for (const key of ['threads', 'maxBatchRows'] as const) {
+      const value = options[key];
+      if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {
+        throw new ValidationError('invalid build options', [{ code: 'out_of_range', path: [key], message: 'an integer ≥ 1' }]);
+      }
+    }
     const rows = vectors.length / dimension;
     const schedule = options.schedule ?? 'auto';
     const batched =
@@ -195,7 +206,7 @@ export class HnswIndex implements VectorIndex {
     try {
       const { M, efConstruction, seed } = index.params;
       const threads = options.threads ?? Math.min(2, availableParallelism());
-      const built = await buildBatched({ vectors, dim: dimension, metric, M, efConstruction, seed, threads });
+      const built = await buildBatched({ vectors, dim: dimension, metric, M, efConstruction, seed, threads, maxBatch: options.maxBatchRows });
       const graph = index.graph;
       graph.addNodes(built.levels, (dest) => dest.set(new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength)));
       if (graph.upperUsed !== built.upperPool.length) throw new Error('batched build: upper-level layout differs from the index');
