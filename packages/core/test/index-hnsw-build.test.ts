@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -148,5 +148,17 @@ describe('compaction', () => {
     expect(after.ids).toEqual(before.ids);
     expect(after.ids[0][0]).toBe('r0');
     await db2.close();
+  });
+});
+
+describe('the built package (dist)', () => {
+  const dist = fileURLToPath(new URL('../dist/hnsw-build-worker.js', import.meta.url));
+  const check = fileURLToPath(new URL('../scripts/check-dist-build.mjs', import.meta.url));
+  // `pnpm test` builds first; a bare `vitest run` without dist skips these.
+  it.skipIf(!existsSync(dist)).each(['esm', 'cjs'])('compacts on two threads when loaded through %s, and exits', (mode) => {
+    const run = spawnSync(process.execPath, [check, mode], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.signal, 'killed by the timeout: something kept the process alive').toBeNull();
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ mode, segments: 1, top: 'id123', warnings: [] });
   });
 });
