@@ -16,9 +16,14 @@ import { SeededRandom } from './seeded-random.js';
 import type { IndexSearchOptions, Neighbor, VectorIndex } from './types.js';
 
 /**
- * Rows from which {@link HnswIndex.build} uses the batched build (two
- * threads). Measured in bench/parallel-build.ts: see the comment at
- * {@link HnswIndex.build}.
+ * Rows from which {@link HnswIndex.build} uses the batched two-thread build.
+ * Measured on a quiet 2-core machine (bench/parallel-build.ts sweep, sift10k
+ * prefixes, 128-d, M 16, efConstruction 200, medians of 3, wall two threads ÷
+ * sequential): 1k 1.78×, 2k 1.17×, 3k 0.87×, 5k 0.75×, 10k 0.65×. Starting and
+ * stopping the worker costs ≈ 30 ms and small batches synchronise often, so
+ * the crossover is near 2.5k rows at 128-d; fewer dimensions make a row
+ * cheaper and move it up (16-d, 6k rows: compaction 0.37 s vs 0.47 s on one
+ * thread). 5k keeps a margin at both; below it a build takes < 0.5 s anyway.
  */
 export const PARALLEL_BUILD_MIN_ROWS = 5_000;
 
@@ -168,14 +173,15 @@ export class HnswIndex implements VectorIndex {
    * From {@link PARALLEL_BUILD_MIN_ROWS} rows, rows are inserted in batches
    * of 2 % of the graph (≤ 1,024 rows) whose searches run on two threads
    * over one shared WebAssembly memory (see hnsw-build.ts): another graph
-   * than `add`'s, with the same recall, deterministic for the input and
+   * than `add`'s, at its recall@10 (within 0.005 on sift10k and glove25), deterministic for the input and
    * parameters whatever the thread count. Runtimes without WebAssembly
    * threads or SIMD build with `add`. The worker thread has exited when the
-   * promise resolves. Throws ValidationError for a length that is not a
-   * multiple of `dimension`.
-   *
-   * Threshold, measured on 2 cores (bench/parallel-build.ts, sift10k
-   * prefixes, M 16, efConstruction 200): see PARALLEL_BUILD_MIN_ROWS.
+   * promise resolves; if it cannot start (the worker file missing beside a
+   * re-bundled package), a process warning says so and the same graph is
+   * built on one thread. While it runs, the rows and links exist twice (the
+   * shared build memory and the index). Throws ValidationError for a length
+   * that is not a multiple of `dimension` or a `threads` / `maxBatchRows`
+   * that is not an integer ≥ 1.
    */
   static async build(
     spec: { dimension: number; metric: Metric; params?: Partial<HnswParams> },
