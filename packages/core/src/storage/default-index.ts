@@ -45,9 +45,9 @@ export function defaultIndexFactory(manifest: ManifestState): IndexFactory {
       const copy = HnswIndex.open({ dimension: grown.dimension, metric: grown.metric, params }, grown.vectors(), graph, { file: '(sealing)', offset: 0 });
       return sealed(copy, graph, () => index.dispose());
     },
-    build: (dimension, metric, vectors) => {
-      const hnsw = new HnswIndex(dimension, metric, params, { initialCapacity: vectors.length / dimension });
-      for (let row = 0; row < vectors.length / dimension; row++) hnsw.add(vectors.subarray(row * dimension, (row + 1) * dimension));
+    build: async (dimension, metric, vectors) => {
+      // Two threads from PARALLEL_BUILD_MIN_ROWS rows (see HnswIndex.build).
+      const hnsw = await HnswIndex.build({ dimension, metric, params }, vectors);
       return sealed(hnsw, hnsw.serializeGraph(), () => (quantization === 'none' ? undefined : hnsw.dispose()));
     },
     open: (parts) => {

@@ -1,0 +1,333 @@
+import { MaxHeap, MinHeap } from './heap.js';
+import { type BuildLayout, type BuildShared, CTRL } from './hnsw-build-layout.js';
+import type { GraphKernels, Kernels } from './kernels/kernels.js';
+import { type MetricCode, METRIC_COSINE } from './kernels/metric-code.js';
+import { wasmApi } from './kernels/wasm-api.js';
+
+/**
+ * One thread's part of a batch-parallel HNSW build (INSERT of Malkov &
+ * Yashunin 2018, applied batch by batch), the same code on the main thread
+ * and in the worker. Each thread owns its query buffer, scratch arrays,
+ * visited tags and heaps in the shared memory, and its own kernels instance.
+ *
+ * Per batch [start, end):
+ * - phase 1 (rows taken from a shared counter): row x descends and searches
+ *   the graph as it was before the batch (no batch row is linked from it
+ *   yet, so nothing it reads changes), adds the batch rows y < x of level ≥ l
+ *   as candidates with exact distances, runs the selection heuristic, and
+ *   writes its links into its own blocks and into the batch edge buffer;
+ * - phase 2 (split by target: y % threads = t): for x ascending, each forward
+ *   link x → y adds y → x, pruning y's list as sequential insert does.
+ * So the graph depends on the batch schedule, never on the thread count.
+ */
+export class BuildThread {
+  private readonly L: BuildLayout;
+  private readonly code: MetricCode;
+  private readonly k: Kernels & GraphKernels;
+  private readonly f32: Float32Array;
+  private readonly i32: Int32Array;
+  private readonly levels: Uint8Array;
+  private readonly upperAt: Int32Array;
+  private readonly upper: Int32Array;
+  private readonly edges: Int32Array;
+  private readonly edgeAt: Int32Array;
+  readonly ctrl: Int32Array;
+  private readonly query: number;
+  private readonly ids: number;
+  private readonly out: number;
+  private readonly candIds: number;
+  private readonly candDists: number;
+  private readonly selected: number;
+  private readonly candHeap: number;
+  private readonly resHeap: number;
+  private readonly visited: number;
+  private readonly candidates = new MinHeap(256);
+  private readonly results = new MaxHeap(256);
+  private tag = 0;
+  private queryInv = 1;
+  private bestDistance = 0;
+
+  constructor(
+    shared: BuildShared,
+    readonly t: number,
+  ) {
+    const { memory, layout } = shared;
+    this.L = layout;
+    this.code = shared.metricCode as MetricCode;
+    this.k = new wasmApi.Instance(shared.module, { env: { memory, accept: () => 1 } }).exports as unknown as Kernels & GraphKernels;
+    this.f32 = new Float32Array(memory.buffer);
+    this.i32 = new Int32Array(memory.buffer);
+    this.levels = new Uint8Array(shared.levels);
+    this.upperAt = new Int32Array(shared.upperAt);
+    this.upper = new Int32Array(shared.upperPool);
+    this.edges = new Int32Array(shared.edges);
+    this.edgeAt = new Int32Array(shared.edgeAt);
+    this.ctrl = new Int32Array(shared.ctrl);
+    const base = layout.perThreadBytes * t;
+    const p = layout.perThread;
+    this.query = base + p.query;
+    this.ids = base + p.ids;
+    this.out = base + p.out;
+    this.candIds = base + p.candIds;
+    this.candDists = base + p.candDists;
+    this.selected = base + p.selected;
+    this.candHeap = base + p.candHeap;
+    this.resHeap = base + p.resHeap;
+    this.visited = base + p.visited;
+  }
+
+  /** Phase 1 on rows taken from the shared counter until the batch is done. */
+  runPhase1(): void {
+    const c = this.ctrl;
+    const start = c[CTRL.START];
+    const end = c[CTRL.END];
+    const entryPoint = c[CTRL.EP];
+    const maxLevel = c[CTRL.MAXL];
+    for (;;) {
+      const x = start + Atomics.add(c, CTRL.NEXT, 1);
+      if (x >= end) return;
+      this.phase1(x, start, entryPoint, maxLevel);
+    }
+  }
+
+  /** Phase 1 for row x of the batch starting at `start`, over the pre-batch graph (entryPoint, maxLevel). */
+  phase1(x: number, start: number, entryPoint: number, maxLevel: number): void {
+    const level = this.levels[x];
+    const { i32, f32 } = this;
+    const M = this.L.M;
+    const efConstruction = this.L.efConstruction;
+    this.setQueryRow(x);
+    let node = entryPoint;
+    let distance = this.distanceTo(node);
+    for (let l = maxLevel; l > level; l--) {
+      node = this.greedy(node, distance, l);
+      distance = this.bestDistance;
+    }
+    const edgeAt = this.edgeAt[x - start];
+    for (let l = 0; l <= level; l++) this.edges[edgeAt + l * (2 * M + 1)] = 0;
+    for (let l = level; l >= 0; l--) {
+      let count = 0;
+      if (l <= maxLevel) {
+        count = this.searchInto(node, distance, efConstruction, l);
+        node = i32[this.candIds >> 2];
+        distance = f32[this.candDists >> 2];
+      }
+      count = this.addBatchCandidates(x, start, l, count, efConstruction);
+      if (count === 0) continue;
+      const kept = this.select(count, M);
+      const links = this.linkArray(l);
+      const at = this.linkIndex(x, l);
+      const e = edgeAt + l * (2 * M + 1);
+      links[at] = kept;
+      this.edges[e] = kept;
+      const sel = this.selected >> 2;
+      for (let i = 0; i < kept; i++) {
+        links[at + 1 + i] = i32[sel + i];
+        this.edges[e + 1 + i] = i32[sel + i];
+      }
+    }
+  }
+
+  /** Phase 2: back links x → y, x ascending, for every target y this thread owns (y % threads = t). */
+  phase2(start: number, end: number, threads: number): void {
+    const M = this.L.M;
+    for (let x = start; x < end; x++) {
+      const edgeAt = this.edgeAt[x - start];
+      for (let l = 0; l <= this.levels[x]; l++) {
+        const e = edgeAt + l * (2 * M + 1);
+        const kept = this.edges[e];
+        for (let i = 0; i < kept; i++) {
+          const y = this.edges[e + 1 + i];
+          if (y % threads === this.t) this.connect(y, x, l);
+        }
+      }
+    }
+  }
+
+  private linkArray(level: number): Int32Array {
+    return level === 0 ? this.i32 : this.upper;
+  }
+
+  private linkIndex(node: number, level: number): number {
+    return level === 0 ? (this.L.links0 >> 2) + node * this.L.stride0 : this.upperAt[node] + (level - 1) * this.L.strideUpper;
+  }
+
+  private setQueryRow(row: number): void {
+    const dim = this.L.dim;
+    const start = (this.L.vectors >> 2) + row * dim;
+    this.f32.copyWithin(this.query >> 2, start, start + dim);
+    this.queryInv = this.code === METRIC_COSINE ? this.f32[(this.L.norms >> 2) + row] : 1;
+  }
+
+  private gather(count: number): void {
+    const L = this.L;
+    this.k.gather(this.code, this.query, this.queryInv, L.vectors, L.norms, L.dim, this.ids, count, this.out);
+  }
+
+  private distanceTo(node: number): number {
+    const L = this.L;
+    this.k.scan(this.code, this.query, this.queryInv, L.vectors, L.norms, L.dim, node, 1, this.out);
+    return this.f32[this.out >> 2];
+  }
+
+  /** Greedy walk at `level` (ef = 1), as greedyClosest; the distance is left in bestDistance. */
+  private greedy(start: number, startDistance: number, level: number): number {
+    let node = start;
+    let distance = startDistance;
+    const idsAt = this.ids >> 2;
+    const outAt = this.out >> 2;
+    const { i32, f32 } = this;
+    const links = this.linkArray(level);
+    for (let moved = true; moved; ) {
+      moved = false;
+      const at = this.linkIndex(node, level);
+      const degree = links[at];
+      for (let j = 0; j < degree; j++) i32[idsAt + j] = links[at + 1 + j];
+      this.gather(degree);
+      for (let j = 0; j < degree; j++) {
+        if (f32[outAt + j] < distance) {
+          distance = f32[outAt + j];
+          node = i32[idsAt + j];
+          moved = true;
+        }
+      }
+    }
+    this.bestDistance = distance;
+    return node;
+  }
+
+  /** SEARCH-LAYER as searchLevel0 / searchLayer; leaves ascending results in candIds/candDists, returns their count. */
+  private searchInto(entry: number, entryDistance: number, ef: number, level: number): number {
+    const { i32, f32, L } = this;
+    const idsC = this.candIds >> 2;
+    const distsC = this.candDists >> 2;
+    if (level === 0) {
+      this.k.searchLevel0(this.code, this.query, this.queryInv, L.vectors, L.norms, L.dim, L.links0, L.stride0, this.visited, ++this.tag, entry, entryDistance, ef, 0, 0x7fffffff, this.candHeap, this.resHeap);
+      const count = this.k.resultCount();
+      const from = this.resHeap >> 2;
+      for (let i = 0; i < count; i++) {
+        f32[distsC + i] = f32[from + 2 * i];
+        i32[idsC + i] = i32[from + 2 * i + 1];
+      }
+      return count;
+    }
+    const { candidates, results } = this;
+    candidates.clear();
+    results.clear();
+    const tag = ++this.tag;
+    const visitedAt = this.visited >> 2;
+    const links = this.upper;
+    const idsAt = this.ids >> 2;
+    const outAt = this.out >> 2;
+    i32[visitedAt + entry] = tag;
+    candidates.push(entryDistance, entry);
+    results.push(entryDistance, entry);
+    let bound = results.topDistance();
+    while (candidates.size > 0) {
+      if (candidates.topKey() > bound && results.size >= ef) break;
+      const node = candidates.topId();
+      candidates.pop();
+      const at = this.linkIndex(node, level);
+      const degree = links[at];
+      let fresh = 0;
+      for (let j = 1; j <= degree; j++) {
+        const neighbour = links[at + j];
+        if (i32[visitedAt + neighbour] === tag) continue;
+        i32[visitedAt + neighbour] = tag;
+        i32[idsAt + fresh++] = neighbour;
+      }
+      if (fresh === 0) continue;
+      this.gather(fresh);
+      for (let j = 0; j < fresh; j++) {
+        const distance = f32[outAt + j];
+        if (results.size >= ef && !(distance < bound)) continue;
+        const neighbour = i32[idsAt + j];
+        candidates.push(distance, neighbour);
+        results.push(distance, neighbour);
+        if (results.size > ef) results.pop();
+        bound = results.topDistance();
+      }
+    }
+    const count = results.size;
+    for (let i = count - 1; i >= 0; i--) {
+      f32[distsC + i] = results.topDistance();
+      i32[idsC + i] = results.topId();
+      results.pop();
+    }
+    return count;
+  }
+
+  /**
+   * Adds the batch rows y in [start, x) of level ≥ `level` to the `count`
+   * ascending candidates, keeping the `limit` nearest: a batch row enters a
+   * full list only when nearer than its last, and goes after equal distances
+   * (graph results and lower rows first). Returns the new count.
+   */
+  private addBatchCandidates(x: number, start: number, level: number, count: number, limit: number): number {
+    const { i32, f32 } = this;
+    const idsAt = this.ids >> 2;
+    const outAt = this.out >> 2;
+    let m = 0;
+    for (let y = start; y < x; y++) if (this.levels[y] >= level) i32[idsAt + m++] = y;
+    if (m === 0) return count;
+    this.gather(m);
+    const idsC = this.candIds >> 2;
+    const distsC = this.candDists >> 2;
+    for (let j = 0; j < m; j++) {
+      const d = f32[outAt + j];
+      if (count >= limit && !(d < f32[distsC + count - 1])) continue;
+      let k = count < limit ? count++ : count - 1;
+      while (k > 0 && f32[distsC + k - 1] > d) {
+        f32[distsC + k] = f32[distsC + k - 1];
+        i32[idsC + k] = i32[idsC + k - 1];
+        k--;
+      }
+      f32[distsC + k] = d;
+      i32[idsC + k] = i32[idsAt + j];
+    }
+    return count;
+  }
+
+  private select(count: number, maxM: number): number {
+    const L = this.L;
+    return this.k.selectNeighbors(this.code, L.vectors, L.norms, L.dim, this.candIds, this.candDists, count, maxM, this.selected);
+  }
+
+  /** Adds `added` to `node`'s list at `level`, pruning by the heuristic when full (as hnsw-insert's connect). */
+  private connect(node: number, added: number, level: number): void {
+    const links = this.linkArray(level);
+    const at = this.linkIndex(node, level);
+    const degree = links[at];
+    const cap = level === 0 ? 2 * this.L.M : this.L.M;
+    if (degree < cap) {
+      links[at + 1 + degree] = added;
+      links[at] = degree + 1;
+      return;
+    }
+    this.setQueryRow(node);
+    const { i32, f32 } = this;
+    const ids = this.ids >> 2;
+    for (let j = 0; j < degree; j++) i32[ids + j] = links[at + 1 + j];
+    i32[ids + degree] = added;
+    const count = degree + 1;
+    this.gather(count);
+    const out = this.out >> 2;
+    const candIds = this.candIds >> 2;
+    const candDists = this.candDists >> 2;
+    for (let j = 0; j < count; j++) {
+      const id = i32[ids + j];
+      const d = f32[out + j];
+      let k = j;
+      while (k > 0 && f32[candDists + k - 1] > d) {
+        f32[candDists + k] = f32[candDists + k - 1];
+        i32[candIds + k] = i32[candIds + k - 1];
+        k--;
+      }
+      f32[candDists + k] = d;
+      i32[candIds + k] = id;
+    }
+    const kept = this.select(count, cap);
+    links[at] = kept;
+    for (let j = 0; j < kept; j++) links[at + 1 + j] = i32[(this.selected >> 2) + j];
+  }
+}

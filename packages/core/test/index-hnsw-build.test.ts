@@ -1,0 +1,164 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { OmenDB } from '../src/index.js';
+import { HnswIndex } from '../src/index/hnsw.js';
+import { SeededRandom } from '../src/index/seeded-random.js';
+import type { Metric } from '../src/types.js';
+import { hasDataset, loadDataset, recallAtK, referenceDistance, type Dataset } from './helpers/datasets.js';
+
+const K = 10;
+const EF_SEARCH = 64;
+
+/** Mean recall@10 at efSearch 64 against the dataset's ground truth. */
+function recall(index: HnswIndex, data: Dataset, metric: Metric): number {
+  let sum = 0;
+  for (let q = 0; q < data.queries.count; q++) {
+    const query = data.queries.data.subarray(q * data.dim, (q + 1) * data.dim);
+    const found = index.search(query, K, { efSearch: EF_SEARCH }).map((n) => n.row);
+    const truth = data.groundTruth.data.subarray(q * data.groundTruth.dim, (q + 1) * data.groundTruth.dim);
+    const base = (row: number) => data.base.data.subarray(row * data.dim, (row + 1) * data.dim);
+    sum += recallAtK(found, truth, K, (row) => referenceDistance(metric, base(row), query));
+  }
+  return sum / data.queries.count;
+}
+
+/** A worker that fails to start is reported as a process warning; these tests want the worker to run. */
+let warnings: string[] = [];
+const onWarning = (w: Error): void => {
+  warnings.push(w.message);
+};
+beforeEach(() => {
+  warnings = [];
+  process.on('warning', onWarning);
+});
+afterEach(() => {
+  process.off('warning', onWarning);
+  expect(warnings, 'process warnings (a worker that did not start?)').toEqual([]);
+});
+
+describe.each<['sift10k' | 'glove25', Metric]>([
+  ['sift10k', 'l2'],
+  ['glove25', 'cosine'],
+])('HnswIndex.build on %s (%s)', (name, metric) => {
+  it.skipIf(!hasDataset(name))('two threads give the one-thread batched graph byte for byte, at the sequential recall@10 (± 0.005)', async () => {
+    const data = loadDataset(name, metric);
+    const spec = { dimension: data.dim, metric };
+    const two = await HnswIndex.build(spec, data.base.data, { schedule: 'batched', threads: 2 });
+    const one = await HnswIndex.build(spec, data.base.data, { schedule: 'batched', threads: 1 });
+    const sequential = await HnswIndex.build(spec, data.base.data, { schedule: 'sequential' });
+    expect(Buffer.from(two.serializeGraph()).equals(Buffer.from(one.serializeGraph()))).toBe(true);
+    expect(two.size).toBe(data.base.count);
+    expect(two.vectors()).toEqual(data.base.data);
+    const batchedRecall = recall(two, data, metric);
+    const sequentialRecall = recall(sequential, data, metric);
+    expect(Math.abs(batchedRecall - sequentialRecall), `recall@10 batched ${batchedRecall}, sequential ${sequentialRecall}`).toBeLessThanOrEqual(0.005);
+    for (const index of [one, two, sequential]) index.dispose();
+  });
+});
+
+describe('HnswIndex.build', () => {
+  const dim = 24;
+  const random = new SeededRandom(77);
+  const vectors = Float32Array.from({ length: 1500 * dim }, () => random.next() * 2 - 1);
+
+  it('with batches of one row gives the graph of add, byte for byte (ip)', async () => {
+    const added = new HnswIndex(dim, 'ip', { M: 8, efConstruction: 64 });
+    for (let row = 0; row < 1500; row++) added.add(vectors.subarray(row * dim, (row + 1) * dim));
+    const built = await HnswIndex.build({ dimension: dim, metric: 'ip', params: { M: 8, efConstruction: 64 } }, vectors, {
+      schedule: 'batched',
+      threads: 2,
+      maxBatchRows: 1,
+    });
+    expect(Buffer.from(built.serializeGraph()).equals(Buffer.from(added.serializeGraph()))).toBe(true);
+    // The level generator resumes where add's would: the next add gives the same graph too.
+    const next = vectors.subarray(0, dim).map((x) => -x);
+    added.add(next);
+    built.add(next);
+    expect(Buffer.from(built.serializeGraph()).equals(Buffer.from(added.serializeGraph()))).toBe(true);
+  });
+
+  it('below PARALLEL_BUILD_MIN_ROWS builds with add (same bytes)', async () => {
+    const added = new HnswIndex(dim, 'l2');
+    for (let row = 0; row < 1500; row++) added.add(vectors.subarray(row * dim, (row + 1) * dim));
+    const built = await HnswIndex.build({ dimension: dim, metric: 'l2' }, vectors);
+    expect(Buffer.from(built.serializeGraph()).equals(Buffer.from(added.serializeGraph()))).toBe(true);
+  });
+
+  it('rejects a length that is not whole rows and bad options', async () => {
+    await expect(HnswIndex.build({ dimension: dim, metric: 'l2' }, vectors.subarray(1))).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(HnswIndex.build({ dimension: dim, metric: 'l2' }, vectors, { threads: 0 })).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
+
+  it('leaves no worker behind: a process that builds on two threads exits by itself', () => {
+    const hnsw = fileURLToPath(new URL('../src/index/hnsw.ts', import.meta.url));
+    const script = `
+      import { HnswIndex } from ${JSON.stringify(hnsw)};
+      const v = Float32Array.from({ length: 3000 * 8 }, (_, i) => Math.sin(i));
+      const index = await HnswIndex.build({ dimension: 8, metric: 'l2' }, v, { schedule: 'batched', threads: 2 });
+      console.log(index.size);`;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.stderr).not.toMatch(/Warning/);
+    expect(run.signal, 'killed by the timeout: something kept the process alive').toBeNull();
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe('3000');
+  });
+});
+
+describe('compaction', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'omendb-pbuild-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('builds the merged segment with HnswIndex.build on two threads and answers like exact search', async () => {
+    const data = loadDataset('sift10k', 'l2');
+    const rows = 6000;
+    const embeddings = Array.from({ length: rows }, (_, r) => Array.from(data.base.data.subarray(r * data.dim, (r + 1) * data.dim)));
+    const db = await OmenDB.open(dir, { durability: 'none', maxSegments: 100 });
+    const col = await db.createCollection({ name: 'c', dimension: data.dim, metric: 'l2' });
+    for (let s = 0; s < rows; s += 2000) {
+      await col.add({ ids: embeddings.slice(s, s + 2000).map((_, i) => `r${s + i}`), embeddings: embeddings.slice(s, s + 2000) });
+      await db.checkpoint();
+    }
+    const build = vi.spyOn(HnswIndex, 'build');
+    await col.compact();
+    expect(build).toHaveBeenCalledTimes(1);
+    expect(col.stats().segments).toBe(1);
+    build.mockRestore();
+    const queries = 50;
+    let hits = 0;
+    for (let q = 0; q < queries; q++) {
+      const query = Array.from(data.queries.data.subarray(q * data.dim, (q + 1) * data.dim));
+      const got = await col.query({ queryEmbeddings: [query], nResults: K, efSearch: EF_SEARCH });
+      const exact = embeddings
+        .map((e, r) => ({ r, d: referenceDistance('l2', Float32Array.from(e), Float32Array.from(query)) }))
+        .sort((a, b) => a.d - b.d || a.r - b.r)
+        .slice(0, K)
+        .map((x) => `r${x.r}`);
+      hits += got.ids[0].filter((id) => exact.includes(id)).length;
+    }
+    expect(hits / (queries * K)).toBeGreaterThanOrEqual(0.97);
+    const before = await col.query({ queryEmbeddings: embeddings.slice(0, 20), nResults: K, efSearch: EF_SEARCH });
+    await db.close();
+    // Reopened from disk (the graph section, not a rebuild), the segment answers the same.
+    const db2 = await OmenDB.open(dir, { durability: 'none' });
+    const after = await (await db2.getCollection('c')).query({ queryEmbeddings: embeddings.slice(0, 20), nResults: K, efSearch: EF_SEARCH });
+    expect(after.ids).toEqual(before.ids);
+    expect(after.ids[0][0]).toBe('r0');
+    await db2.close();
+  });
+});
+
+describe('the built package (dist)', () => {
+  const dist = fileURLToPath(new URL('../dist/hnsw-build-worker.js', import.meta.url));
+  const check = fileURLToPath(new URL('../scripts/check-dist-build.mjs', import.meta.url));
+  // `pnpm test` builds first; a bare `vitest run` without dist skips these.
+  it.skipIf(!existsSync(dist)).each(['esm', 'cjs'])('compacts on two threads when loaded through %s, and exits', (mode) => {
+    const run = spawnSync(process.execPath, [check, mode], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.signal, 'killed by the timeout: something kept the process alive').toBeNull();
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ mode, segments: 1, top: 'id123', warnings: [] });
+  });
+});
