@@ -1,5 +1,6 @@
 import { MaxHeap, MinHeap } from './heap.js';
 import { type BuildLayout, type BuildShared, CTRL } from './hnsw-build-layout.js';
+import { collectUnvisited, sortByDistance } from './hnsw-steps.js';
 import type { GraphKernels, Kernels } from './kernels/kernels.js';
 import { type MetricCode, METRIC_COSINE } from './kernels/metric-code.js';
 import { wasmApi } from './kernels/wasm-api.js';
@@ -227,15 +228,7 @@ export class BuildThread {
       if (candidates.topKey() > bound && results.size >= ef) break;
       const node = candidates.topId();
       candidates.pop();
-      const at = this.linkIndex(node, level);
-      const degree = links[at];
-      let fresh = 0;
-      for (let j = 1; j <= degree; j++) {
-        const neighbour = links[at + j];
-        if (i32[visitedAt + neighbour] === tag) continue;
-        i32[visitedAt + neighbour] = tag;
-        i32[idsAt + fresh++] = neighbour;
-      }
+      const fresh = collectUnvisited(links, this.linkIndex(node, level), i32, visitedAt, tag, idsAt);
       if (fresh === 0) continue;
       this.gather(fresh);
       for (let j = 0; j < fresh; j++) {
@@ -311,21 +304,7 @@ export class BuildThread {
     i32[ids + degree] = added;
     const count = degree + 1;
     this.gather(count);
-    const out = this.out >> 2;
-    const candIds = this.candIds >> 2;
-    const candDists = this.candDists >> 2;
-    for (let j = 0; j < count; j++) {
-      const id = i32[ids + j];
-      const d = f32[out + j];
-      let k = j;
-      while (k > 0 && f32[candDists + k - 1] > d) {
-        f32[candDists + k] = f32[candDists + k - 1];
-        i32[candIds + k] = i32[candIds + k - 1];
-        k--;
-      }
-      f32[candDists + k] = d;
-      i32[candIds + k] = id;
-    }
+    sortByDistance(i32, f32, count, ids, this.out >> 2, this.candIds >> 2, this.candDists >> 2);
     const kept = this.select(count, cap);
     links[at] = kept;
     for (let j = 0; j < kept; j++) links[at + 1 + j] = i32[(this.selected >> 2) + j];

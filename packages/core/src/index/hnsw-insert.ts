@@ -1,6 +1,7 @@
 import type { HnswGraph } from './hnsw-graph.js';
 import type { HnswScratch } from './hnsw-scratch.js';
 import { greedyClosest, queryDistance, searchLayer, searchLevel0 } from './hnsw-search-layer.js';
+import { sortByDistance } from './hnsw-steps.js';
 
 /**
  * INSERT (Malkov & Yashunin 2018, Alg. 1, with hnswlib's choices): links the
@@ -104,22 +105,7 @@ function connect(graph: HnswGraph, scratch: HnswScratch, node: number, added: nu
   i32[ids + degree] = added;
   const count = degree + 1;
   rows.gather(scratch.ids, count, scratch.out);
-  // Insertion sort by distance into candIds/candDists: count ≤ 2·M + 1.
-  const out = scratch.out >> 2;
-  const candIds = scratch.candIds >> 2;
-  const candDists = scratch.candDists >> 2;
-  for (let j = 0; j < count; j++) {
-    const id = i32[ids + j];
-    const d = f32[out + j];
-    let k = j;
-    while (k > 0 && f32[candDists + k - 1] > d) {
-      f32[candDists + k] = f32[candDists + k - 1];
-      i32[candIds + k] = i32[candIds + k - 1];
-      k--;
-    }
-    f32[candDists + k] = d;
-    i32[candIds + k] = id;
-  }
+  sortByDistance(i32, f32, count, ids, scratch.out >> 2, scratch.candIds >> 2, scratch.candDists >> 2);
   const kept = select(graph, scratch, count, cap);
   links[at] = kept;
   for (let j = 0; j < kept; j++) links[at + 1 + j] = i32[(scratch.selected >> 2) + j];

@@ -1,5 +1,6 @@
 import type { HnswGraph } from './hnsw-graph.js';
 import type { HnswScratch } from './hnsw-scratch.js';
+import { collectUnvisited } from './hnsw-steps.js';
 
 /** Distance from the current query to one node. */
 export function queryDistance(graph: HnswGraph, scratch: HnswScratch, node: number): number {
@@ -88,15 +89,7 @@ export function searchLayer(
     if (nearest > bound && results.size >= ef) break;
     const node = candidates.topId();
     candidates.pop();
-    const at = graph.linkIndex(node, level);
-    const degree = links[at];
-    let fresh = 0;
-    for (let j = 1; j <= degree; j++) {
-      const neighbour = links[at + j];
-      if (i32[visitedAt + neighbour] === tag) continue;
-      i32[visitedAt + neighbour] = tag;
-      i32[idsAt + fresh++] = neighbour;
-    }
+    const fresh = collectUnvisited(links, graph.linkIndex(node, level), i32, visitedAt, tag, idsAt);
     if (fresh === 0) continue;
     visits += fresh;
     if (visits > maxVisits) return -1;
