@@ -2,7 +2,7 @@
  * The arguments of `OmenVectorStore`: Chroma's LangChain argument shape minus
  * the server, validated once at the edge.
  */
-import { ValidationError, type Durability, type Metric, type OmenDB, type ValidationIssue, type Where } from '@omendb/core';
+import { ValidationError, type Durability, type Metric, type OmenDB, type QuantizationSpec, type ValidationIssue, type Where } from '@omendb/core';
 
 /** Arguments of `new OmenVectorStore(embeddings, args)` and of the static constructors. */
 export interface OmenVectorStoreArgs {
@@ -34,6 +34,13 @@ export interface OmenVectorStoreArgs {
   numDimensions?: number;
   /** Durability of a database this store opens itself (see `OmenDB.open`); default `"sync"`. Ignored with `db`. */
   durability?: Durability;
+  /**
+   * Quantization of a collection this store creates (`createCollection`'s
+   * option: `'sq8'`, `'binary'` or `{ type: 'pq', subvectors, bits: 8 }`);
+   * default float32 only. When given, an existing collection quantized
+   * otherwise is rejected.
+   */
+  quantization?: QuantizationSpec;
 }
 
 /** Arguments after validation, defaults applied. */
@@ -46,6 +53,7 @@ export interface ResolvedArgs {
   filter?: Where;
   numDimensions?: number;
   durability: Durability;
+  quantization?: QuantizationSpec;
 }
 
 export const DEFAULT_PATH = './omendb';
@@ -53,7 +61,7 @@ export const DEFAULT_COLLECTION_NAME = 'langchain';
 
 /** Chroma arguments that address a server or a client object; OmenDB has neither. */
 const SERVER_KEYS = ['url', 'index', 'client', 'clientParams', 'chromaCloudAPIKey', 'host', 'port', 'ssl'];
-const KNOWN_KEYS = ['path', 'collectionName', 'collectionMetadata', 'metric', 'db', 'filter', 'numDimensions', 'durability'];
+const KNOWN_KEYS = ['path', 'collectionName', 'collectionMetadata', 'metric', 'db', 'filter', 'numDimensions', 'durability', 'quantization'];
 
 /**
  * Validates `args` and applies defaults.
@@ -103,6 +111,8 @@ export function resolveArgs(args: unknown): ResolvedArgs {
     filter: a.filter as Where | undefined,
     numDimensions: a.numDimensions as number | undefined,
     durability: (a.durability as Durability | undefined) ?? 'sync',
+    // Checked by createCollection, which knows the dimension.
+    quantization: a.quantization as QuantizationSpec | undefined,
   };
 }
 

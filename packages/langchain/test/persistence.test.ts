@@ -115,6 +115,22 @@ describe('persistence', () => {
     expect((await plain.ensureCollection()).metric).toBe('cosine');
   });
 
+  it('creates a quantized collection that answers after reopening; another quantization on reopen is a ValidationError', async () => {
+    const path = t.dir();
+    const pq = { type: 'pq', subvectors: 3, bits: 8 } as const;
+    // close() checkpoints: the reopened store searches a quantized segment.
+    await (await OmenVectorStore.fromDocuments(threeDocs(), embeddings, { path, quantization: pq })).close();
+    const same = t.store({ path, quantization: { bits: 8, subvectors: 3, type: 'pq' } });
+    const collection = await same.ensureCollection();
+    expect(collection.stats().quantization).toEqual(pq);
+    expect(collection.stats().components.codes).toBeGreaterThan(0);
+    expect((await same.similaritySearch('beta', 1))[0].pageContent).toBe('beta');
+    await same.close();
+    const other = new OmenVectorStore(embeddings, { path, quantization: 'sq8' });
+    await expect(other.ensureCollection()).rejects.toThrow(/exists with quantization pq\/3\/8, not sq8/);
+    await other.close();
+  });
+
   it('reopening with another numDimensions is a DimensionMismatchError', async () => {
     const path = t.dir();
     await (await OmenVectorStore.fromDocuments(threeDocs(), embeddings, { path })).close();

@@ -2,7 +2,7 @@
  * `OmenVectorStore`: LlamaIndex TS's `BaseVectorStore` on an OmenDB
  * collection — a durable, embedded store for storage contexts.
  */
-import { ClosedError, OmenDB, ValidationError, type Collection } from '@omendb/core';
+import { ClosedError, OmenDB, ValidationError, type Collection, type QuantizationSpec } from '@omendb/core';
 import { BaseVectorStore, type BaseNode, type VectorStoreQuery, type VectorStoreQueryResult } from 'llamaindex';
 import { checkQuery } from './check-query.js';
 import { pushdown } from './filters/pushdown.js';
@@ -146,17 +146,28 @@ export class OmenVectorStore extends BaseVectorStore<Promise<Collection>> {
 }
 
 async function openCollection(options: CheckedOptions): Promise<Opened> {
-  const { source, collectionName, metric } = options;
+  const { source, collectionName, metric, quantization } = options;
   const owned = source.kind === 'path';
   const db = source.kind === 'path' ? await OmenDB.open(source.path) : source.db;
   try {
-    const collection = await db.getOrCreateCollection({ name: collectionName, metric: metric ?? DEFAULT_METRIC });
+    const collection = await db.getOrCreateCollection({ name: collectionName, metric: metric ?? DEFAULT_METRIC, quantization });
     if (metric !== undefined && collection.metric !== metric) {
       throw new ValidationError(`collection ${JSON.stringify(collectionName)} exists with metric ${JSON.stringify(collection.metric)}, not ${JSON.stringify(metric)}`);
+    }
+    const stored = collection.stats().quantization;
+    if (quantization !== undefined && describeQuantization(quantization) !== describeQuantization(stored)) {
+      throw new ValidationError(
+        `collection ${JSON.stringify(collectionName)} exists with quantization ${describeQuantization(stored)}, not ${describeQuantization(quantization)}`,
+      );
     }
     return { db, collection, owned };
   } catch (err) {
     if (owned) await db.close();
     throw err;
   }
+}
+
+/** A spec as one comparable string: its kind, and for PQ its subvectors and bits (default 8). */
+function describeQuantization(q: QuantizationSpec): string {
+  return typeof q === 'string' ? q : `pq/${q.subvectors}/${q.bits ?? 8}`;
 }

@@ -1,7 +1,7 @@
 /**
  * Options of `new OmenVectorStore(...)`, checked once in the constructor.
  */
-import { ValidationError, type Metric, type OmenDB } from '@omendb/core';
+import { ValidationError, type Metric, type OmenDB, type QuantizationSpec } from '@omendb/core';
 import type { VectorStoreBaseParams } from 'llamaindex';
 
 export interface OmenVectorStoreOptions extends VectorStoreBaseParams {
@@ -25,6 +25,13 @@ export interface OmenVectorStoreOptions extends VectorStoreBaseParams {
    * its own; naming a different one is a ValidationError at first use.
    */
   metric?: Metric;
+  /**
+   * Quantization of a newly created collection (core's `createCollection`
+   * option: `'sq8'`, `'binary'` or `{ type: 'pq', subvectors, bits: 8 }`);
+   * default float32 only. Naming another than an existing collection's is a
+   * ValidationError at first use.
+   */
+  quantization?: QuantizationSpec;
 }
 
 export const DEFAULT_COLLECTION_NAME = 'llamaindex';
@@ -38,11 +45,13 @@ export interface CheckedOptions {
   collectionName: string;
   /** The metric asked for, or undefined to take the collection's (default cosine when creating). */
   metric: Metric | undefined;
+  /** Checked by core's createCollection, which knows the dimension. */
+  quantization: QuantizationSpec | undefined;
 }
 
 /** Throws ValidationError unless exactly one of `path` / `db` is given and `metric` is known. */
 export function checkOptions(options: OmenVectorStoreOptions | undefined): CheckedOptions {
-  const { path, db, collectionName, metric } = options ?? {};
+  const { path, db, collectionName, metric, quantization } = options ?? {};
   if ((path === undefined) === (db === undefined)) {
     throw new ValidationError('OmenVectorStore needs exactly one of `path` (a directory) or `db` (an open OmenDB)');
   }
@@ -63,5 +72,6 @@ export function checkOptions(options: OmenVectorStoreOptions | undefined): Check
     source: db !== undefined ? { kind: 'db', db } : { kind: 'path', path: path as string },
     collectionName: collectionName ?? DEFAULT_COLLECTION_NAME,
     metric,
+    quantization,
   };
 }

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ClosedError, DimensionMismatchError, LockError, OmenDB, ValidationError, type Metric } from '@omendb/core';
+import { ClosedError, DimensionMismatchError, LockError, OmenDB, ValidationError, type Metric, type QuantizationSpec } from '@omendb/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   Document,
@@ -24,7 +24,7 @@ import { seededRandom } from './helpers/reference.js';
 let dir: string;
 let opened: { close(): Promise<void> }[];
 
-function store(options: { metric?: Metric; collectionName?: string; path?: string } = {}): OmenVectorStore {
+function store(options: { metric?: Metric; collectionName?: string; path?: string; quantization?: QuantizationSpec } = {}): OmenVectorStore {
   const s = new OmenVectorStore({ path: options.path ?? dir, embedModel: new MockEmbedding(), ...options });
   opened.push(s);
   return s;
@@ -226,6 +226,21 @@ describe('scores', () => {
       await s.add([node('x', [0.6, 0.8], 'd')]);
       expect((await s.query(q([0.6, 0.8], 1))).similarities[0]).toBeCloseTo(1, 6);
     }
+  });
+
+  it('a quantized collection answers from its codes after a checkpoint; another quantization on reopen is a ValidationError', async () => {
+    const path = join(dir, 'sq8');
+    const s = store({ path, quantization: 'sq8' });
+    const random = seededRandom(11);
+    const nodes = Array.from({ length: 50 }, (_, i) => node(`n${i}`, [random(), random(), random(), random()], 'd'));
+    await s.add(nodes);
+    const collection = await s.client();
+    await collection.compact();
+    expect(collection.stats().components.codes).toBeGreaterThan(0);
+    const nearest = await s.query(q(nodes[17].embedding!, 1));
+    expect(nearest.ids).toEqual(['n17']);
+    await s.close();
+    await expect(store({ path, quantization: 'binary' }).query(q([1, 0, 0, 0], 1))).rejects.toThrow(/exists with quantization sq8, not binary/);
   });
 
   it('similarityTopK larger than the collection returns every node', async () => {
