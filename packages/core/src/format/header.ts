@@ -26,7 +26,11 @@ export function checkVersion(version: number, supported: number, file: string, o
 
 /** Throws CorruptionError unless crc32(`bytes`) equals `stored`. */
 export function checkCrc(bytes: Uint8Array, stored: number, file: string, offset: number, what: string): void {
-  const actual = crc32(bytes);
+  checkCrcValue(crc32(bytes), stored, file, offset, what);
+}
+
+/** Throws CorruptionError unless a crc32 computed elsewhere (e.g. over chunks) equals `stored`. */
+export function checkCrcValue(actual: number, stored: number, file: string, offset: number, what: string): void {
   if (actual !== stored) {
     throw new CorruptionError(file, offset, `${what} checksum mismatch (stored ${hex(stored)}, computed ${hex(actual)})`);
   }

@@ -1,7 +1,7 @@
 import { CorruptionError } from '../errors.js';
 import type { Metric } from '../types.js';
 import { crc32 } from './checksum.js';
-import { checkCrc, checkMagic, checkVersion, viewOf, writeMagic } from './header.js';
+import { checkCrc, checkCrcValue, checkMagic, checkVersion, viewOf, writeMagic } from './header.js';
 
 /** Layout in docs/format/segment.md. */
 export const SEGMENT_MAGIC = 'OMENSEG';
@@ -120,7 +120,12 @@ export function decodeSegmentTable(prefix: Uint8Array, fileBytes: number, file: 
 
 /** Throws CorruptionError unless `bytes`, the section `entry` describes, match its checksum. */
 export function checkSection(bytes: Uint8Array, entry: SectionEntry, file: string): void {
-  checkCrc(bytes, entry.crc, file, entry.offset, `section ${entry.kind}`);
+  checkSectionCrc(crc32(bytes), entry, file);
+}
+
+/** Throws CorruptionError unless the crc32 computed over the section `entry` describes matches its checksum. */
+export function checkSectionCrc(actual: number, entry: SectionEntry, file: string): void {
+  checkCrcValue(actual, entry.crc, file, entry.offset, `section ${entry.kind}`);
 }
 
 /**

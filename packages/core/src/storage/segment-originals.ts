@@ -1,8 +1,8 @@
 import { crc32 } from '../format/checksum.js';
-import { checkSection, type SectionEntry } from '../format/segment-file.js';
+import { checkSectionCrc, type SectionEntry } from '../format/segment-file.js';
 import type { Vfs } from '../fs/vfs.js';
 import { CorruptionError } from '../errors.js';
-import type { OriginalVectors } from '../index/quantized-originals.js';
+import { originalsFromBytes, originalsFromFloat32, type OriginalVectors } from '../index/quantized-originals.js';
 
 /** Bytes read per positional read while checking the vectors section's crc32. */
 const CHECK_CHUNK_BYTES = 1 << 20;
@@ -10,14 +10,14 @@ const CHECK_CHUNK_BYTES = 1 << 20;
 /**
  * The float32 vectors section of a quantized segment file, read on demand:
  * through a read-only mapping of the file when `vfs.mapReadOnly` gives one
- * (no copy of the section in the process heap; the OS pages it in and out),
- * else with positional reads on a descriptor held open until `close`. The
- * section's crc32 is checked once, here, over the mapped bytes or in 1 MiB
- * reads, so opening costs one pass over the section but keeps none of it.
- * Rows come back bit-identical (bytes are copied as stored; little-endian
- * host assumed, as for the kernel memory). Throws CorruptionError (file,
- * section offset) for a bad checksum or a length that is not rows × d × 4,
- * or the Vfs's error.
+ * (no copy of the section in the process heap; the OS pages it in and out;
+ * unmapped when the index that holds it is collected), else with positional
+ * reads on a descriptor held open until `close`. The section's crc32 is
+ * checked once, here, over the mapped bytes or in 1 MiB reads, so opening
+ * costs one pass over the section but keeps none of it. Rows come back
+ * bit-identical (bytes are copied as stored; little-endian host assumed, as
+ * for the kernel memory). Throws CorruptionError (file, section offset) for a
+ * bad checksum or a length that is not rows × d × 4, or the Vfs's error.
  */
 export function openSegmentOriginals(vfs: Vfs, file: string, entry: SectionEntry, rows: number, dimension: number): OriginalVectors {
   const rowBytes = dimension * 4;
@@ -25,48 +25,33 @@ export function openSegmentOriginals(vfs: Vfs, file: string, entry: SectionEntry
   const mapping = vfs.mapReadOnly?.(file) ?? null;
   if (mapping !== null) {
     const section = mapping.subarray(entry.offset, entry.offset + entry.lengthBytes);
-    checkSection(section, entry, file);
-    let bytes: Uint8Array | null = section;
-    const copy = (first: number, count: number, out: Float32Array) => {
-      if (bytes === null) throw new Error(`segment file ${file} is closed`);
-      new Uint8Array(out.buffer, out.byteOffset, count * rowBytes).set(bytes.subarray(first * rowBytes, (first + count) * rowBytes));
-    };
-    return {
-      rows,
-      mappedBytes: mapping.byteLength,
-      read: (row, out) => copy(row, 1, out),
-      readRange: copy,
-      // The mapping goes when the buffer is collected; dropping the reference lets it.
-      close: () => {
-        bytes = null;
-      },
-    };
+    checkSectionCrc(crc32(section), entry, file);
+    // Sections start 64-byte aligned in the file and mappings at a page: a float32 view needs no copy per row.
+    const originals =
+      section.byteOffset % 4 === 0
+        ? originalsFromFloat32(new Float32Array(section.buffer, section.byteOffset, rows * dimension), dimension)
+        : originalsFromBytes(section, dimension);
+    return { ...originals, mappedBytes: mapping.byteLength };
   }
 
   let fd: number | null = vfs.open(file, 'r');
-  const readAt = (position: number, dest: Uint8Array) => {
-    if (fd === null) throw new Error(`segment file ${file} is closed`);
-    for (let done = 0; done < dest.byteLength; ) {
-      const n = vfs.read(fd, dest, done, dest.byteLength - done, position + done);
-      if (n === 0) throw new CorruptionError(file, position + done, 'segment file ends early');
-      done += n;
-    }
-  };
   try {
     const chunk = new Uint8Array(Math.min(CHECK_CHUNK_BYTES, entry.lengthBytes));
     let crc = 0;
     for (let at = 0; at < entry.lengthBytes; at += chunk.byteLength) {
       const part = chunk.subarray(0, Math.min(chunk.byteLength, entry.lengthBytes - at));
-      readAt(entry.offset + at, part);
+      readFully(vfs, fd, file, entry.offset + at, part);
       crc = crc32(part, crc);
     }
-    if (crc !== entry.crc) throw new CorruptionError(file, entry.offset, `section ${entry.kind} checksum mismatch (stored ${hex(entry.crc)}, computed ${hex(crc)})`);
+    checkSectionCrc(crc, entry, file);
   } catch (err) {
     vfs.close(fd);
     throw err;
   }
-  const copy = (first: number, count: number, out: Float32Array) =>
-    readAt(entry.offset + first * rowBytes, new Uint8Array(out.buffer, out.byteOffset, count * rowBytes));
+  const copy = (first: number, count: number, out: Float32Array) => {
+    if (fd === null) throw new Error(`segment file ${file} is closed`);
+    readFully(vfs, fd, file, entry.offset + first * rowBytes, new Uint8Array(out.buffer, out.byteOffset, count * rowBytes));
+  };
   return {
     rows,
     mappedBytes: 0,
@@ -79,6 +64,15 @@ export function openSegmentOriginals(vfs: Vfs, file: string, entry: SectionEntry
   };
 }
 
-function hex(n: number): string {
-  return `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
+/**
+ * Fills `dest` from `position` of the segment file open as `fd`, with as
+ * many positional reads as it takes. Throws CorruptionError where the file
+ * ends early, or the Vfs's error.
+ */
+export function readFully(vfs: Vfs, fd: number, file: string, position: number, dest: Uint8Array): void {
+  for (let done = 0; done < dest.byteLength; ) {
+    const n = vfs.read(fd, dest, done, dest.byteLength - done, position + done);
+    if (n === 0) throw new CorruptionError(file, position + done, 'segment file ends early');
+    done += n;
+  }
 }

@@ -10,7 +10,7 @@ import {
 } from '../format/segment-file.js';
 import type { Vfs } from '../fs/vfs.js';
 import { originalsFromBytes, type OriginalVectors } from '../index/quantized-originals.js';
-import { openSegmentOriginals } from './segment-originals.js';
+import { openSegmentOriginals, readFully } from './segment-originals.js';
 
 /**
  * The sections of one segment file (docs/format/segment.md), each handed
@@ -59,13 +59,7 @@ export function sectionsInMemory(bytes: Uint8Array, file: string): SegmentSectio
 export function sectionsInFile(vfs: Vfs, fd: number, file: string): SegmentSections {
   const fileBytes = vfs.sizeOf(file);
   if (fileBytes === undefined) throw new CorruptionError(file, 0, 'segment file is missing');
-  const readAt = (position: number, dest: Uint8Array) => {
-    for (let done = 0; done < dest.byteLength; ) {
-      const n = vfs.read(fd, dest, done, dest.byteLength - done, position + done);
-      if (n === 0) throw new CorruptionError(file, position + done, 'segment file ends early');
-      done += n;
-    }
-  };
+  const readAt = (position: number, dest: Uint8Array) => readFully(vfs, fd, file, position, dest);
   const first = new Uint8Array(Math.min(SEGMENT_HEADER_BYTES, fileBytes));
   readAt(0, first);
   // A header too short for its count is reported by decodeSegmentTable, as for a file in memory.
