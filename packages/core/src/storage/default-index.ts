@@ -3,10 +3,10 @@ import type { ManifestState } from '../format/manifest.js';
 import { AdaptiveIndex } from '../index/adaptive-index.js';
 import { HnswIndex } from '../index/hnsw.js';
 import type { HnswParams } from '../index/hnsw-params.js';
+import type { VectorIndex } from '../index/types.js';
 import { buildQuantizedSegment } from '../index/quantized-build.js';
 import { QuantizedHnswIndex } from '../index/quantized-index.js';
 import { loadQuantizer } from '../quantize/train.js';
-import type { Metric } from '../types.js';
 import type { IndexFactory, SealedIndex, SegmentIndexParts } from './index-factory.js';
 
 /**
@@ -23,15 +23,16 @@ export function defaultIndexFactory(manifest: ManifestState): IndexFactory {
   const params: Partial<HnswParams> = { ...manifest.hnsw };
   const quantization = manifest.quantization ?? 'none';
 
-  /** The sealed form of a built graph index: reused as it is, or handed over to be reopened quantized. */
-  const sealed = (hnsw: HnswIndex, graph: Uint8Array, release: () => void): SealedIndex => {
-    if (quantization === 'none') {
-      release();
-      return { index: hnsw, vectors: hnsw.vectors(), graph };
-    }
+  /**
+   * The sealed form of a built graph index: kept to serve its segment
+   * (float32), or, quantized, coded here and released with `owner` once the
+   * segment is written, to be reopened from the file.
+   */
+  const sealed = (hnsw: HnswIndex, graph: Uint8Array, owner: VectorIndex): SealedIndex => {
     const vectors = hnsw.vectors();
+    if (quantization === 'none') return { index: hnsw, vectors, graph };
     const { codes, codebook } = buildQuantizedSegment(quantization, vectors, hnsw.dimension, hnsw.metric, graph);
-    return { vectors, graph, quantization: { codes, codebook }, release };
+    return { vectors, graph, quantization: { codes, codebook }, release: () => owner.dispose() };
   };
 
   return {
@@ -39,16 +40,17 @@ export function defaultIndexFactory(manifest: ManifestState): IndexFactory {
     seal: (index) => {
       const grown = index instanceof AdaptiveIndex ? index.toHnsw() : (index as HnswIndex);
       const graph = grown.serializeGraph();
-      if (quantization !== 'none') return sealed(grown, graph, () => index.dispose());
+      if (quantization !== 'none') return sealed(grown, graph, index);
       // Reload from the serialized graph: an exact-size copy without the memtable's growth slack,
       // and the very bytes the segment will hold.
       const copy = HnswIndex.open({ dimension: grown.dimension, metric: grown.metric, params }, grown.vectors(), graph, { file: '(sealing)', offset: 0 });
-      return sealed(copy, graph, () => index.dispose());
+      index.dispose();
+      return sealed(copy, graph, copy);
     },
     build: async (dimension, metric, vectors) => {
       // Two threads from PARALLEL_BUILD_MIN_ROWS rows (see HnswIndex.build).
       const hnsw = await HnswIndex.build({ dimension, metric, params }, vectors);
-      return sealed(hnsw, hnsw.serializeGraph(), () => (quantization === 'none' ? undefined : hnsw.dispose()));
+      return sealed(hnsw, hnsw.serializeGraph(), hnsw);
     },
     open: (parts) => {
       const { file, graph } = parts;
@@ -59,7 +61,7 @@ export function defaultIndexFactory(manifest: ManifestState): IndexFactory {
         if (stray) throw new CorruptionError(file, stray.offset, 'quantization section in a segment of an unquantized collection');
         return HnswIndex.openWith({ dimension: parts.dimension, metric: parts.metric, params }, parts.rows, parts.fillVectors, graph.bytes, { file, offset: graph.offset });
       }
-      return openQuantized(parts, graph, params, manifest, parts.metric);
+      return openQuantized(parts, graph, params, manifest);
     },
   };
 }
@@ -69,9 +71,8 @@ function openQuantized(
   graph: { bytes: Uint8Array; offset: number },
   params: Partial<HnswParams>,
   manifest: ManifestState,
-  metric: Metric,
 ): QuantizedHnswIndex {
-  const { file, codes, codebook, dimension } = parts;
+  const { file, codes, codebook, dimension, metric } = parts;
   if (!codes || !codebook) throw new CorruptionError(file, 12, `segment of a ${describe(manifest)}-quantized collection has no ${codes ? 'codebook' : 'codes'} section`);
   const quantizer = loadQuantizer(codebook.bytes, { file, offset: codebook.offset }, { dimension, metric });
   const expected = manifest.quantization!;
