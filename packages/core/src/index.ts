@@ -21,4 +21,5 @@ export {
   type ValidationIssue,
 } from './errors.js';
 export type { PqSpec, QuantizationSpec } from './quantize/quantizer.js';
+export { quantizationLabel } from './quantize/spec.js';
 export type { Metadata, MetadataValue, MetadataScalar, Metric, IncludeField, Durability } from './types.js';

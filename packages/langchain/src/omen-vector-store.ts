@@ -9,7 +9,7 @@ import { Document, type DocumentInterface } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { maximalMarginalRelevance } from '@langchain/core/utils/math';
 import { VectorStore, type MaxMarginalRelevanceSearchOptions } from '@langchain/core/vectorstores';
-import { ClosedError, DimensionMismatchError, NotFoundError, ValidationError, type Collection, type QuantizationSpec, type Where } from '@omendb/core';
+import { ClosedError, DimensionMismatchError, NotFoundError, quantizationLabel, ValidationError, type Collection, type Where } from '@omendb/core';
 import { resolveIds, toDocument, toRecords } from './document-records.js';
 import { acquireDatabase, type DatabaseLease } from './shared-database.js';
 import { resolveArgs, type OmenVectorStoreArgs, type ResolvedArgs } from './store-args.js';
@@ -302,15 +302,10 @@ function checkCompatible(collection: Collection, a: ResolvedArgs): void {
     throw new DimensionMismatchError(collection.dimension, a.numDimensions, ['numDimensions']);
   }
   const quantization = collection.stats().quantization;
-  if (a.quantization !== undefined && describeQuantization(a.quantization) !== describeQuantization(quantization)) {
+  if (a.quantization !== undefined && quantizationLabel(a.quantization) !== quantizationLabel(quantization)) {
     throw new ValidationError(
-      `collection ${JSON.stringify(collection.name)} exists with quantization ${describeQuantization(quantization)}, not ${describeQuantization(a.quantization)}`,
-      [{ code: 'quantization_mismatch', path: ['quantization'], message: `the collection uses ${describeQuantization(quantization)}` }],
+      `collection ${JSON.stringify(collection.name)} exists with quantization ${quantizationLabel(quantization)}, not ${quantizationLabel(a.quantization)}`,
+      [{ code: 'quantization_mismatch', path: ['quantization'], message: `the collection uses ${quantizationLabel(quantization)}` }],
     );
   }
-}
-
-/** A spec as one comparable string: its kind, and for PQ its subvectors and bits (default 8). */
-function describeQuantization(q: QuantizationSpec): string {
-  return typeof q === 'string' ? q : `pq/${q.subvectors}/${q.bits ?? 8}`;
 }

@@ -2,7 +2,7 @@
  * `OmenVectorStore`: LlamaIndex TS's `BaseVectorStore` on an OmenDB
  * collection — a durable, embedded store for storage contexts.
  */
-import { ClosedError, OmenDB, ValidationError, type Collection, type QuantizationSpec } from '@omendb/core';
+import { ClosedError, OmenDB, quantizationLabel, ValidationError, type Collection } from '@omendb/core';
 import { BaseVectorStore, type BaseNode, type VectorStoreQuery, type VectorStoreQueryResult } from 'llamaindex';
 import { checkQuery } from './check-query.js';
 import { pushdown } from './filters/pushdown.js';
@@ -155,9 +155,9 @@ async function openCollection(options: CheckedOptions): Promise<Opened> {
       throw new ValidationError(`collection ${JSON.stringify(collectionName)} exists with metric ${JSON.stringify(collection.metric)}, not ${JSON.stringify(metric)}`);
     }
     const stored = collection.stats().quantization;
-    if (quantization !== undefined && describeQuantization(quantization) !== describeQuantization(stored)) {
+    if (quantization !== undefined && quantizationLabel(quantization) !== quantizationLabel(stored)) {
       throw new ValidationError(
-        `collection ${JSON.stringify(collectionName)} exists with quantization ${describeQuantization(stored)}, not ${describeQuantization(quantization)}`,
+        `collection ${JSON.stringify(collectionName)} exists with quantization ${quantizationLabel(stored)}, not ${quantizationLabel(quantization)}`,
       );
     }
     return { db, collection, owned };
@@ -165,9 +165,4 @@ async function openCollection(options: CheckedOptions): Promise<Opened> {
     if (owned) await db.close();
     throw err;
   }
-}
-
-/** A spec as one comparable string: its kind, and for PQ its subvectors and bits (default 8). */
-function describeQuantization(q: QuantizationSpec): string {
-  return typeof q === 'string' ? q : `pq/${q.subvectors}/${q.bits ?? 8}`;
 }

@@ -34,3 +34,12 @@ export function validateQuantizationSpec(
   if (issues.length > 0) throw new ValidationError('invalid quantization', issues);
   return { type: 'pq', subvectors: m, bits: 8 };
 }
+
+/**
+ * A spec as one short comparable string: `'none'`, `'sq8'`, `'binary'`, or
+ * `'pq/<subvectors>/<bits>'` (bits 8 when left out), so two specs written
+ * with other key orders or a default left out compare equal.
+ */
+export function quantizationLabel(spec: QuantizationSpec): string {
+  return typeof spec === 'string' ? spec : `pq/${spec.subvectors}/${spec.bits ?? 8}`;
+}
