@@ -39,7 +39,7 @@ const times = (x: number | null) => (x === null ? '–' : `${x.toFixed(2)}×`);
 
 function summaryTable(set: SetReport): string[] {
   const lines = [
-    `| engine | build (vectors/CPU-s) | recall@10 (ef ${DEFAULT_EF}) | QPS at recall 0.95 (per CPU-s) | p50 / p99 latency (ms) | open + 1st query (ms) | RSS Δ (MB) | bytes/vector (RSS · heap+ext) | vs ${REFERENCE_ENGINE}: build · QPS · open · bytes |`,
+    `| engine | build (vectors/s · /CPU-s) | recall@10 (ef ${DEFAULT_EF}) | QPS at recall 0.95 (per CPU-s) | p50 / p99 latency (ms) | open + 1st query (ms) | RSS Δ (MB) | bytes/vector (RSS · heap+ext) | vs ${REFERENCE_ENGINE}: build (wall · CPU) · QPS · open · bytes |`,
     '|---|--:|--:|--:|--:|--:|--:|--:|--:|',
   ];
   for (const e of set.engines) {
@@ -47,10 +47,10 @@ function summaryTable(set: SetReport): string[] {
     const r = e.ratios;
     const open = e.openSeconds === null ? (e.persistNote ? 'n/a¹' : 'n/a') : `${ms(e.openSeconds * 1000)}`;
     lines.push(
-      `| ${e.engine}${e.kind === 'exact' ? ' (exact)' : ''} | ${int(e.buildRateCpu)} | ${atDefault.recall.toFixed(3)} | ${int(e.qpsAt95Cpu)} | ` +
+      `| ${e.engine}${e.kind === 'exact' ? ' (exact)' : ''} | ${int(e.buildRate)} · ${int(e.buildRateCpu)} | ${atDefault.recall.toFixed(3)} | ${int(e.qpsAt95Cpu)} | ` +
         `${ms(e.p50Ms)} / ${ms(e.p99Ms)} | ${open} | ${(e.rssDeltaBytes / 2 ** 20).toFixed(1)} | ` +
         `${int(e.rssBytesPerVector)} · ${int(e.heapExternalBytesPerVector)} | ` +
-        `${r ? `${times(r.buildRateCpu)} · ${times(r.qpsAt95Cpu)} · ${times(r.openSeconds)} · ${times(r.rssBytesPerVector)}` : '–'} |`,
+        `${r ? `${times(r.buildRate)} · ${times(r.buildRateCpu)} · ${times(r.qpsAt95Cpu)} · ${times(r.openSeconds)} · ${times(r.rssBytesPerVector)}` : '–'} |`,
     );
   }
   const notes = set.engines.filter((e) => e.openSeconds === null && e.persistNote).map((e) => `${e.engine}: ${e.persistNote}`);
@@ -103,8 +103,10 @@ function sweepTable(set: SetReport): string[] {
 export function markdownReport(sets: readonly SetReport[], machine: MachineInfo, plotPrefix = ''): string {
   const out = [
     `Machine: ${machine.cpu}, ${machine.cores} cores shared with other jobs, ${machine.memoryGiB} GiB, Node ${machine.node}. ` +
-      'Rates are per CPU-second of the engine\'s own process (steadier than wall time on a shared machine; wall figures are in the JSON); ' +
-      'latency and open time are wall time. Every engine runs single-threaded with M = 16, efConstruction = 200, k = 10, in its own process, ' +
+      'QPS is per CPU-second of the engine\'s own process (steadier than wall time on a shared machine; wall figures are in the JSON), ' +
+      'queries one at a time on one thread; latency and open time are wall time. Builds are given per wall second and per CPU-second: ' +
+      'omendb (the API) links rows on two threads, both counted in its CPU-seconds; omendb-hnsw (the index alone, sequential add) and ' +
+      'every other engine insert on one thread. M = 16, efConstruction = 200, k = 10, each engine in its own process, ' +
       'engines alternating within each run; figures are medians over runs. Open = reopen the persisted index + first query, page cache warm. ' +
       'Memory = growth of the process over the build, after a full GC: RSS for every engine (the only measure of native memory), ' +
       'heap + external for the JS/WebAssembly ones (hnswlib-node and usearch allocate outside it).',

@@ -38,7 +38,7 @@ export interface EngineSummary {
   /** OmenDB engines: `stats()` after the build (the same in every run for a seeded build). */
   stats?: EngineRun['stats'];
   /** Each figure divided by hnswlib-node's (higher is better for rates, lower for the rest). */
-  ratios: Record<'buildRateCpu' | 'qpsAt95Cpu' | 'p50Ms' | 'p99Ms' | 'openSeconds' | 'rssBytesPerVector', number | null> | null;
+  ratios: Record<'buildRate' | 'buildRateCpu' | 'qpsAt95Cpu' | 'p50Ms' | 'p99Ms' | 'openSeconds' | 'rssBytesPerVector', number | null> | null;
 }
 
 function medianOrNull(values: (number | null)[]): number | null {
@@ -95,6 +95,7 @@ export function summarize(byEngine: Map<string, EngineRun[]>, rows: number): Eng
     ...s,
     ratios: reference
       ? {
+          buildRate: ratio(s.buildRate, reference.buildRate),
           buildRateCpu: ratio(s.buildRateCpu, reference.buildRateCpu),
           qpsAt95Cpu: ratio(s.qpsAt95Cpu, reference.qpsAt95Cpu),
           p50Ms: ratio(s.p50Ms, reference.p50Ms),

@@ -12,7 +12,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { OmenDB, type Durability } from '../src/index.js';
+// The built package, as applications load it (`pnpm bench:ingest` builds it first): the memtable's linking worker starts from dist.
+import { OmenDB, type Durability } from '../dist/index.js';
 import { loadDataset } from '../test/helpers/datasets.js';
 import { median } from './ann-stats.js';
 

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OmenDB } from '../src/index.js';
 import { HnswIndex } from '../src/index/hnsw.js';
+import { LINKER_IDLE_MS } from '../src/index/hnsw-build.js';
 import { SeededRandom } from '../src/index/seeded-random.js';
 import type { Metric } from '../src/types.js';
 import { hasDataset, loadDataset, recallAtK, referenceDistance, type Dataset } from './helpers/datasets.js';
@@ -106,6 +107,153 @@ describe('HnswIndex.build', () => {
     expect(run.status).toBe(0);
     expect(run.stdout.trim()).toBe('3000');
   });
+});
+
+describe('batched linking (HnswIndex with `linking`)', () => {
+  const dim = 16;
+  const random = new SeededRandom(91);
+  // Clustered rows, so the graph search finds what the exact scan does.
+  const centres = Float32Array.from({ length: 40 * dim }, () => random.next() * 10);
+  const rows = 6000;
+  const vectors = new Float32Array(rows * dim);
+  for (let r = 0; r < rows; r++) {
+    const c = Math.floor(random.next() * 40);
+    for (let j = 0; j < dim; j++) vectors[r * dim + j] = centres[c * dim + j] + random.next() - 0.5;
+  }
+  const row = (r: number) => vectors.subarray(r * dim, (r + 1) * dim);
+
+  it.each([1, 2])('grown by add on %i thread(s), gives the batched build graph byte for byte', async (threads) => {
+    const built = await HnswIndex.build({ dimension: dim, metric: 'cosine' }, vectors, { schedule: 'batched', threads: 1 });
+    const grown = new HnswIndex(dim, 'cosine', {}, { linking: { threads } });
+    for (let r = 0; r < rows; r++) grown.add(row(r));
+    expect(grown.pendingRows).toBeGreaterThan(0);
+    grown.finishLinking();
+    expect(grown.pendingRows).toBe(0);
+    expect(Buffer.from(grown.serializeGraph()).equals(Buffer.from(built.serializeGraph()))).toBe(true);
+    // After finishLinking, add inserts at once, as an index without linking does.
+    const next = row(5).map((x) => -x);
+    built.add(next);
+    grown.add(next);
+    expect(grown.pendingRows).toBe(0);
+    expect(Buffer.from(grown.serializeGraph()).equals(Buffer.from(built.serializeGraph()))).toBe(true);
+    grown.dispose();
+    built.dispose();
+  });
+
+  it('searches the rows waiting for their batch exactly, filtered or not', () => {
+    const index = new HnswIndex(dim, 'l2', {}, { linking: { threads: 2 } });
+    for (let r = 0; r < rows; r++) index.add(row(r));
+    const pending = index.pendingRows;
+    expect(pending).toBeGreaterThan(10);
+    const first = rows - pending;
+    for (const r of [first, rows - 1]) {
+      const top = index.search(row(r), 1)[0];
+      expect(top).toEqual({ row: r, distance: 0 });
+    }
+    // Only waiting rows pass the filter: they come back, nearest first, as the exact scan gives them.
+    const accept = (r: number) => r >= first;
+    const got = index.search(row(0), 10, { accept });
+    expect(got).toEqual(index.search(row(0), 10, { accept, exact: true }));
+    expect(got.every((n) => n.row >= first)).toBe(true);
+    // With ef covering the graph, the merged answer is the exact one.
+    let same = 0;
+    for (let q = 0; q < 50; q++) {
+      const query = row(q * 97).map((x) => x + 0.25);
+      const graph = index.search(query, 10, { efSearch: 400 }).map((n) => n.row);
+      const exact = index.search(query, 10, { exact: true }).map((n) => n.row);
+      same += graph.filter((r) => exact.includes(r)).length;
+    }
+    expect(same / 500).toBeGreaterThanOrEqual(0.99);
+    index.dispose();
+  });
+
+  it('stops its worker after LINKER_IDLE_MS without a batch, and starts it again for the next', async () => {
+    const built = await HnswIndex.build({ dimension: dim, metric: 'l2' }, vectors, { schedule: 'batched', threads: 1 });
+    const grown = new HnswIndex(dim, 'l2', {}, { linking: { threads: 2 } });
+    const addUntilTwoThreads = async (from: number, to: number) => {
+      let r = from;
+      for (; r < to && grown.linkingThreads < 2; r++) {
+        grown.add(row(r));
+        if (r % 100 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      return r;
+    };
+    const half = await addUntilTwoThreads(0, rows / 2);
+    expect(grown.linkingThreads).toBe(2);
+    for (let r = half; r < rows / 2; r++) grown.add(row(r));
+    await new Promise((resolve) => setTimeout(resolve, LINKER_IDLE_MS + 500));
+    expect(grown.linkingThreads).toBe(1);
+    const next = await addUntilTwoThreads(rows / 2, rows);
+    expect(grown.linkingThreads).toBe(2);
+    for (let r = next; r < rows; r++) grown.add(row(r));
+    expect(Buffer.from(grown.serializeGraph()).equals(Buffer.from(built.serializeGraph()))).toBe(true);
+    grown.dispose();
+    built.dispose();
+  });
+
+  it('rejects linking options that are not integers ≥ 1', () => {
+    expect(() => new HnswIndex(dim, 'l2', {}, { linking: { threads: 0 } })).toThrow(/invalid linking options/);
+    expect(() => new HnswIndex(dim, 'l2', {}, { linking: { threads: 2, maxBatchRows: 1.5 } })).toThrow(/invalid linking options/);
+  });
+
+  it('leaves no worker behind: a process that grows a linked index and never disposes it exits by itself', () => {
+    const hnsw = fileURLToPath(new URL('../src/index/hnsw.ts', import.meta.url));
+    const script = `
+      import { HnswIndex } from ${JSON.stringify(hnsw)};
+      const index = new HnswIndex(8, 'l2', {}, { linking: { threads: 2 } });
+      const v = new Float32Array(8);
+      const wait = (ms) => new Promise((r) => setTimeout(r, ms));
+      for (let r = 0; r < 4000; r++) {
+        for (let j = 0; j < 8; j++) v[j] = Math.sin(r * 8 + j);
+        index.add(v);
+        if (r % 500 === 0) await wait(20);
+      }
+      console.log(index.size);`;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.stderr).not.toMatch(/Warning/);
+    expect(run.signal, 'killed by the timeout: something kept the process alive').toBeNull();
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe('4000');
+  });
+});
+
+describe('memtable ingest', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'omendb-ingest-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.skipIf(!hasDataset('sift10k'))(
+    'links on two threads: recall@10 ≥ 0.95 before the checkpoint, the same graph whatever the add calls',
+    async () => {
+      const data = loadDataset('sift10k', 'l2');
+      const embeddings = Array.from({ length: data.base.count }, (_, r) => Array.from(data.base.data.subarray(r * data.dim, (r + 1) * data.dim)));
+      const ids = embeddings.map((_, r) => `${r}`);
+      const queries = Array.from({ length: 100 }, (_, q) => Array.from(data.queries.data.subarray(q * data.dim, (q + 1) * data.dim)));
+      const answers: string[][][] = [];
+      for (const [name, batch] of [
+        ['a', 1000],
+        ['b', 333],
+      ] as const) {
+        const db = await OmenDB.open(join(dir, name), { durability: 'none' });
+        const col = await db.createCollection({ name: 'c', dimension: data.dim, metric: 'l2' });
+        for (let s = 0; s < embeddings.length; s += batch) await col.add({ ids: ids.slice(s, s + batch), embeddings: embeddings.slice(s, s + batch) });
+        expect(col.stats().segments).toBe(0);
+        const before = await col.query({ queryEmbeddings: queries, nResults: K, efSearch: EF_SEARCH, include: [] });
+        let sum = 0;
+        for (let q = 0; q < queries.length; q++) {
+          const truth = data.groundTruth.data.subarray(q * data.groundTruth.dim, (q + 1) * data.groundTruth.dim);
+          const query = data.queries.data.subarray(q * data.dim, (q + 1) * data.dim);
+          const base = (r: number) => data.base.data.subarray(r * data.dim, (r + 1) * data.dim);
+          sum += recallAtK(before.ids[q].map(Number), truth, K, (r) => referenceDistance('l2', base(r), query));
+        }
+        expect(sum / queries.length).toBeGreaterThanOrEqual(0.95);
+        await db.checkpoint();
+        answers.push((await col.query({ queryEmbeddings: queries, nResults: K, efSearch: 16, include: [] })).ids);
+        await db.close();
+      }
+      // ef 16 follows the graph closely: equal answers mean equal graphs.
+      expect(answers[1]).toEqual(answers[0]);
+    },
+  );
 });
 
 describe('compaction', () => {

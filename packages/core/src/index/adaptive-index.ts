@@ -1,6 +1,8 @@
+import { availableParallelism } from 'node:os';
 import type { Metric } from '../types.js';
 import { FlatIndex } from './flat.js';
 import { HnswIndex } from './hnsw.js';
+import { batchedBuildSupported } from './hnsw-build.js';
 import type { HnswParams } from './hnsw-params.js';
 import type { IndexSearchOptions, Neighbor, VectorIndex } from './types.js';
 
@@ -13,8 +15,12 @@ export const EXACT_MEMTABLE_ROWS = 2048;
 
 /**
  * The index of a memtable: exact (FlatIndex) while small, then an HNSW graph
- * built over the rows so far and grown by incremental inserts. Sealing reuses
- * the graph, so a checkpoint never rebuilds it.
+ * over the rows so far, grown as rows arrive. Where the runtime has
+ * WebAssembly threads the graph links rows in batches on up to two threads
+ * (HnswIndex's batched `linking`: a batch is 2 % of the graph, ≤ 1,024 rows,
+ * searched exactly until linked), so ingest uses both cores; elsewhere each
+ * row is inserted on arrival. Sealing links what is pending and reuses the
+ * graph, so a checkpoint never rebuilds it.
  */
 export class AdaptiveIndex implements VectorIndex {
   private flat: FlatIndex | null;
@@ -56,9 +62,10 @@ export class AdaptiveIndex implements VectorIndex {
     return (this.hnsw ?? this.flat!).memoryBytes();
   }
 
-  /** The graph index over every row, building it now if the memtable is still exact. */
+  /** The graph index over every row, all linked and its threads stopped, building it now if the memtable is still exact. */
   toHnsw(): HnswIndex {
     if (!this.hnsw) this.promote();
+    this.hnsw!.finishLinking();
     return this.hnsw!;
   }
 
@@ -69,7 +76,8 @@ export class AdaptiveIndex implements VectorIndex {
 
   private promote(): void {
     const flat = this.flat!;
-    const hnsw = new HnswIndex(this.dimension, this.metric, this.params, { initialCapacity: Math.max(flat.size * 2, 64) });
+    const linking = batchedBuildSupported() ? { threads: Math.min(2, availableParallelism()) } : undefined;
+    const hnsw = new HnswIndex(this.dimension, this.metric, this.params, { initialCapacity: Math.max(flat.size * 2, 64), linking });
     const vectors = flat.vectors();
     for (let row = 0; row < flat.size; row++) hnsw.add(vectors.subarray(row * this.dimension, (row + 1) * this.dimension));
     flat.dispose();

@@ -24,7 +24,8 @@ export const EXACT_SCAN_SCRATCH_BYTES = SCAN_CHUNK_ROWS * 4;
  * (a metadata decode per question).
  *
  * `scratch`: byte offset of {@link EXACT_SCAN_SCRATCH_BYTES} free bytes in
- * the rows' memory.
+ * the rows' memory. `from`: only rows from this one on are scanned (in
+ * storage order; an ordered scan needs `from` = 0).
  */
 export function exactScan(
   rows: VectorRows,
@@ -33,14 +34,18 @@ export function exactScan(
   k: number,
   accept?: (row: number) => boolean,
   ordered = false,
+  from = 0,
 ): Neighbor[] {
-  k = Math.min(Math.floor(k), rows.size);
+  k = Math.min(Math.floor(k), rows.size - from);
   if (!(k >= 1)) return [];
-  if (accept !== undefined && ordered) return orderedScan(rows, scratch, query, k, accept);
+  if (accept !== undefined && ordered) {
+    if (from !== 0) throw new RangeError('an ordered exact scan covers every row');
+    return orderedScan(rows, scratch, query, k, accept);
+  }
   const top = new MaxHeap(k + 1);
   rows.setQuery(query);
   const total = rows.size;
-  for (let first = 0; first < total; first += SCAN_CHUNK_ROWS) {
+  for (let first = from; first < total; first += SCAN_CHUNK_ROWS) {
     const count = Math.min(SCAN_CHUNK_ROWS, total - first);
     rows.scan(first, count, scratch);
     const f32 = rows.memory.f32;

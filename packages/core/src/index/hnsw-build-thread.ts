@@ -1,9 +1,9 @@
 import { MaxHeap, MinHeap } from './heap.js';
-import { type BuildLayout, type BuildShared, CTRL } from './hnsw-build-layout.js';
+import { CTRL, type LinkShared, THREAD_WORD, THREAD_WORDS } from './hnsw-build-layout.js';
 import { collectUnvisited, sortByDistance } from './hnsw-steps.js';
 import type { GraphKernels, Kernels } from './kernels/kernels.js';
 import { type MetricCode, METRIC_COSINE } from './kernels/metric-code.js';
-import { wasmApi } from './kernels/wasm-api.js';
+import type { WasmMemory } from './kernels/wasm-api.js';
 
 /**
  * One thread's part of a batch-parallel HNSW build (INSERT of Malkov &
@@ -22,59 +22,93 @@ import { wasmApi } from './kernels/wasm-api.js';
  * So the graph depends on the batch schedule, never on the thread count.
  */
 export class BuildThread {
-  private readonly L: BuildLayout;
+  private readonly dim: number;
+  private readonly M: number;
+  private readonly efConstruction: number;
+  private readonly capacity: number;
+  private readonly stride0: number;
+  private readonly strideUpper: number;
   private readonly code: MetricCode;
-  private readonly k: Kernels & GraphKernels;
-  private readonly f32: Float32Array;
-  private readonly i32: Int32Array;
-  private readonly levels: Uint8Array;
-  private readonly upperAt: Int32Array;
+  private readonly memory: WasmMemory;
+  private f32: Float32Array;
+  private i32: Int32Array;
+  private u8: Uint8Array;
   private readonly upper: Int32Array;
   private readonly edges: Int32Array;
   private readonly edgeAt: Int32Array;
   readonly ctrl: Int32Array;
-  private readonly query: number;
-  private readonly ids: number;
-  private readonly out: number;
-  private readonly candIds: number;
-  private readonly candDists: number;
-  private readonly selected: number;
-  private readonly candHeap: number;
-  private readonly resHeap: number;
-  private readonly visited: number;
+  // Byte offsets, re-read from the control words by bind() before each phase.
+  private vectors = 0;
+  private norms = 0;
+  private links0 = 0;
+  private levels = 0;
+  private upperAt = 0;
+  private query = 0;
+  private ids = 0;
+  private out = 0;
+  private candIds = 0;
+  private candDists = 0;
+  private selected = 0;
+  private candHeap = 0;
+  private resHeap = 0;
+  private visited = 0;
   private readonly candidates = new MinHeap(256);
   private readonly results = new MaxHeap(256);
-  private tag = 0;
   private queryInv = 1;
   private bestDistance = 0;
 
+  /**
+   * @param kernels this thread's kernels, bound to `shared.memory`
+   * @param nextTag a visited tag no node of this thread's visited region carries yet
+   */
   constructor(
-    shared: BuildShared,
+    shared: LinkShared,
     readonly t: number,
+    private readonly k: Kernels & GraphKernels,
+    private readonly nextTag: () => number,
   ) {
-    const { memory, layout } = shared;
-    this.L = layout;
+    this.dim = shared.dim;
+    this.M = shared.M;
+    this.efConstruction = shared.efConstruction;
+    this.capacity = shared.capacity;
+    this.stride0 = 2 * shared.M + 1;
+    this.strideUpper = shared.M + 1;
     this.code = shared.metricCode as MetricCode;
-    this.k = new wasmApi.Instance(shared.module, { env: { memory, accept: () => 1 } }).exports as unknown as Kernels & GraphKernels;
-    this.f32 = new Float32Array(memory.buffer);
-    this.i32 = new Int32Array(memory.buffer);
-    this.levels = new Uint8Array(shared.levels);
-    this.upperAt = new Int32Array(shared.upperAt);
+    this.memory = shared.memory;
+    this.f32 = new Float32Array(0);
+    this.i32 = new Int32Array(0);
+    this.u8 = new Uint8Array(0);
     this.upper = new Int32Array(shared.upperPool);
     this.edges = new Int32Array(shared.edges);
     this.edgeAt = new Int32Array(shared.edgeAt);
     this.ctrl = new Int32Array(shared.ctrl);
-    const base = layout.perThreadBytes * t;
-    const p = layout.perThread;
-    this.query = base + p.query;
-    this.ids = base + p.ids;
-    this.out = base + p.out;
-    this.candIds = base + p.candIds;
-    this.candDists = base + p.candDists;
-    this.selected = base + p.selected;
-    this.candHeap = base + p.candHeap;
-    this.resHeap = base + p.resHeap;
-    this.visited = base + p.visited;
+  }
+
+  /** Re-reads the graph's region offsets and this thread's from the control words, and the memory's views if it grew. */
+  bind(): void {
+    const c = this.ctrl;
+    const buffer = this.memory.buffer;
+    if (this.u8.buffer !== buffer || this.u8.byteLength !== buffer.byteLength) {
+      this.f32 = new Float32Array(buffer);
+      this.i32 = new Int32Array(buffer);
+      this.u8 = new Uint8Array(buffer);
+    }
+    this.vectors = c[CTRL.VECTORS];
+    this.norms = c[CTRL.NORMS];
+    this.links0 = c[CTRL.LINKS0];
+    this.levels = c[CTRL.LEVELS];
+    this.upperAt = c[CTRL.UPPER_AT];
+    const w = CTRL.THREAD + THREAD_WORDS * this.t;
+    const slots = this.capacity * 4;
+    this.query = c[w + THREAD_WORD.QUERY];
+    this.ids = c[w + THREAD_WORD.SCRATCH];
+    this.out = this.ids + slots;
+    this.candIds = this.ids + 2 * slots;
+    this.candDists = this.ids + 3 * slots;
+    this.selected = this.ids + 4 * slots;
+    this.visited = c[w + THREAD_WORD.VISITED];
+    this.candHeap = c[w + THREAD_WORD.CANDIDATES];
+    this.resHeap = c[w + THREAD_WORD.RESULTS];
   }
 
   /** Phase 1 on rows taken from the shared counter until the batch is done. */
@@ -93,10 +127,10 @@ export class BuildThread {
 
   /** Phase 1 for row x of the batch starting at `start`, over the pre-batch graph (entryPoint, maxLevel). */
   phase1(x: number, start: number, entryPoint: number, maxLevel: number): void {
-    const level = this.levels[x];
+    const level = this.levelOf(x);
     const { i32, f32 } = this;
-    const M = this.L.M;
-    const efConstruction = this.L.efConstruction;
+    const M = this.M;
+    const efConstruction = this.efConstruction;
     this.setQueryRow(x);
     let node = entryPoint;
     let distance = this.distanceTo(node);
@@ -131,10 +165,10 @@ export class BuildThread {
 
   /** Phase 2: back links x → y, x ascending, for every target y this thread owns (y % threads = t). */
   phase2(start: number, end: number, threads: number): void {
-    const M = this.L.M;
+    const M = this.M;
     for (let x = start; x < end; x++) {
       const edgeAt = this.edgeAt[x - start];
-      for (let l = 0; l <= this.levels[x]; l++) {
+      for (let l = 0, top = this.levelOf(x); l <= top; l++) {
         const e = edgeAt + l * (2 * M + 1);
         const kept = this.edges[e];
         for (let i = 0; i < kept; i++) {
@@ -150,24 +184,26 @@ export class BuildThread {
   }
 
   private linkIndex(node: number, level: number): number {
-    return level === 0 ? (this.L.links0 >> 2) + node * this.L.stride0 : this.upperAt[node] + (level - 1) * this.L.strideUpper;
+    return level === 0 ? (this.links0 >> 2) + node * this.stride0 : this.i32[(this.upperAt >> 2) + node] + (level - 1) * this.strideUpper;
+  }
+
+  private levelOf(row: number): number {
+    return this.u8[this.levels + row];
   }
 
   private setQueryRow(row: number): void {
-    const dim = this.L.dim;
-    const start = (this.L.vectors >> 2) + row * dim;
+    const dim = this.dim;
+    const start = (this.vectors >> 2) + row * dim;
     this.f32.copyWithin(this.query >> 2, start, start + dim);
-    this.queryInv = this.code === METRIC_COSINE ? this.f32[(this.L.norms >> 2) + row] : 1;
+    this.queryInv = this.code === METRIC_COSINE ? this.f32[(this.norms >> 2) + row] : 1;
   }
 
   private gather(count: number): void {
-    const L = this.L;
-    this.k.gather(this.code, this.query, this.queryInv, L.vectors, L.norms, L.dim, this.ids, count, this.out);
+    this.k.gather(this.code, this.query, this.queryInv, this.vectors, this.norms, this.dim, this.ids, count, this.out);
   }
 
   private distanceTo(node: number): number {
-    const L = this.L;
-    this.k.scan(this.code, this.query, this.queryInv, L.vectors, L.norms, L.dim, node, 1, this.out);
+    this.k.scan(this.code, this.query, this.queryInv, this.vectors, this.norms, this.dim, node, 1, this.out);
     return this.f32[this.out >> 2];
   }
 
@@ -199,11 +235,11 @@ export class BuildThread {
 
   /** SEARCH-LAYER as searchLevel0 / searchLayer; leaves ascending results in candIds/candDists, returns their count. */
   private searchInto(entry: number, entryDistance: number, ef: number, level: number): number {
-    const { i32, f32, L } = this;
+    const { i32, f32 } = this;
     const idsC = this.candIds >> 2;
     const distsC = this.candDists >> 2;
     if (level === 0) {
-      this.k.searchLevel0(this.code, this.query, this.queryInv, L.vectors, L.norms, L.dim, L.links0, L.stride0, this.visited, ++this.tag, entry, entryDistance, ef, 0, 0x7fffffff, this.candHeap, this.resHeap);
+      this.k.searchLevel0(this.code, this.query, this.queryInv, this.vectors, this.norms, this.dim, this.links0, this.stride0, this.visited, this.nextTag(), entry, entryDistance, ef, 0, 0x7fffffff, this.candHeap, this.resHeap);
       const count = this.k.resultCount();
       const from = this.resHeap >> 2;
       for (let i = 0; i < count; i++) {
@@ -215,7 +251,7 @@ export class BuildThread {
     const { candidates, results } = this;
     candidates.clear();
     results.clear();
-    const tag = ++this.tag;
+    const tag = this.nextTag();
     const visitedAt = this.visited >> 2;
     const links = this.upper;
     const idsAt = this.ids >> 2;
@@ -261,7 +297,7 @@ export class BuildThread {
     const idsAt = this.ids >> 2;
     const outAt = this.out >> 2;
     let m = 0;
-    for (let y = start; y < x; y++) if (this.levels[y] >= level) i32[idsAt + m++] = y;
+    for (let y = start; y < x; y++) if (this.levelOf(y) >= level) i32[idsAt + m++] = y;
     if (m === 0) return count;
     this.gather(m);
     const idsC = this.candIds >> 2;
@@ -282,8 +318,7 @@ export class BuildThread {
   }
 
   private select(count: number, maxM: number): number {
-    const L = this.L;
-    return this.k.selectNeighbors(this.code, L.vectors, L.norms, L.dim, this.candIds, this.candDists, count, maxM, this.selected);
+    return this.k.selectNeighbors(this.code, this.vectors, this.norms, this.dim, this.candIds, this.candDists, count, maxM, this.selected);
   }
 
   /** Adds `added` to `node`'s list at `level`, pruning by the heuristic when full (as hnsw-insert's connect). */
@@ -291,7 +326,7 @@ export class BuildThread {
     const links = this.linkArray(level);
     const at = this.linkIndex(node, level);
     const degree = links[at];
-    const cap = level === 0 ? 2 * this.L.M : this.L.M;
+    const cap = level === 0 ? 2 * this.M : this.M;
     if (degree < cap) {
       links[at + 1 + degree] = added;
       links[at] = degree + 1;

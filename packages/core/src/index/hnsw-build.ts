@@ -1,185 +1,330 @@
 import { Worker } from 'node:worker_threads';
-import type { Metric } from '../types.js';
-import { type BuildShared, CMD_PHASE1, CMD_PHASE2, CMD_QUIT, CTRL, CTRL_SLOTS, planLayout } from './hnsw-build-layout.js';
+import {
+  CMD_PHASE1,
+  CMD_PHASE2,
+  CMD_QUIT,
+  CTRL,
+  ctrlSlots,
+  type LinkShared,
+  THREAD_WORD,
+  THREAD_WORDS,
+  threadScratchBytes,
+} from './hnsw-build-layout.js';
 import { BuildThread } from './hnsw-build-thread.js';
-import { MAX_LEVEL } from './hnsw-graph.js';
-import { inverseNormAt, METRIC_COSINE, metricCode } from './kernels/metric-code.js';
-import { WASM_MAX_PAGES, WASM_PAGE_BYTES, wasmApi } from './kernels/wasm-api.js';
+import { growableShared, type GrowableSharedArrayBuffer, type HnswGraph, MAX_LEVEL } from './hnsw-graph.js';
+import type { HnswScratch } from './hnsw-scratch.js';
+import type { GraphKernels, Kernels } from './kernels/kernels.js';
+import { KernelMemory } from './kernels/kernel-memory.js';
 import { wasmSharedKernelModule } from './kernels/wasm-module.js';
-import { SeededRandom } from './seeded-random.js';
 
 /**
  * Batch schedule: each batch is this fraction of the rows already linked
- * (at least 1, at most {@link MAX_BATCH_ROWS}). Rows of one batch do not see
- * each other through the graph, only as exact candidates, so batches stay
- * small against the graph; at 2 % recall@10 was unchanged on sift10k and the
- * 100k generated set (prototype, spike/batch-parallel-build).
+ * (at least 1, at most the linker's largest batch). Rows of one batch do not
+ * see each other through the graph, only as exact candidates, so batches
+ * stay small against the graph; at 2 % recall@10 was unchanged on sift10k
+ * and the 100k generated set (prototype, spike/batch-parallel-build).
  */
 export const BATCH_FRACTION = 0.02;
 export const MAX_BATCH_ROWS = 1024;
-/** Batches smaller than this run on the main thread alone: waking the worker costs more. */
+/**
+ * Float32 values of the largest default batch: 1,024 rows up to 128-d,
+ * fewer above (128 rows at 1024-d). A memtable searches its rows not yet
+ * linked exactly, so this bounds what that scan adds to a query (≈ 20 µs at
+ * 128-d); a row that long costs milliseconds to link, so smaller batches
+ * still keep the threads busy between synchronisations.
+ */
+const MAX_BATCH_VALUES = 131_072;
+/** Batches smaller than this run on the caller's thread alone: waking a worker costs more. */
 const MIN_PARALLEL_BATCH = 8;
+/**
+ * Workers quit after this long without a batch to share and start again
+ * with the next one: an idle worker thread holds ≈ 9 MB of RSS (measured,
+ * Node 20), a start costs ≈ 30 ms of one core.
+ */
+export const LINKER_IDLE_MS = 2000;
 
-/** What {@link buildBatched} needs: `rows × dim` float32 vectors and the graph parameters. */
-export interface BatchedBuildInput {
-  vectors: Float32Array;
-  dim: number;
-  metric: Metric;
-  M: number;
-  efConstruction: number;
-  seed: number;
-  /** Threads including the caller's; 1 runs the same schedule without a worker. */
-  threads: number;
-  /** Largest batch; 1 reproduces sequential inserts (tests). Default {@link MAX_BATCH_ROWS}. */
-  maxBatch?: number;
+/** The default largest batch for `dimension`-d rows: 1,024 rows up to 128-d, ≥ 64 above. */
+export function defaultMaxBatchRows(dimension: number): number {
+  return Math.max(64, Math.min(MAX_BATCH_ROWS, Math.floor(MAX_BATCH_VALUES / dimension)));
 }
 
-/** A built graph in HnswGraph's layout (see hnsw-graph.ts), ready to copy into an index. */
-export interface BuiltGraph {
-  levels: Uint8Array;
-  /** rows × (2·M + 1) int32 level-0 blocks. */
-  links0: Int32Array;
-  /** Upper blocks in row order, as HnswGraph.upperPool after adding the rows in order. */
-  upperPool: Int32Array;
-  entryPoint: number;
-  maxLevel: number;
-  /** Level generator state after one draw per row. */
-  rngState: number;
-  /** Threads that took part, the caller's included (fewer than asked if a worker failed to start). */
-  threadsUsed: number;
+/** End (exclusive) of the batch that starts at `linked` rows: row 0 alone, then {@link BATCH_FRACTION} of the linked rows. */
+export function batchEnd(linked: number, maxBatch: number): number {
+  return linked + Math.max(1, Math.min(maxBatch, Math.floor(linked * BATCH_FRACTION)));
 }
 
-/** Whether this runtime can run {@link buildBatched} (WebAssembly SIMD + threads, SharedArrayBuffer). */
+/** Whether this runtime can link in batches on several threads (WebAssembly SIMD + threads, SharedArrayBuffer). */
 export function batchedBuildSupported(): boolean {
-  return wasmSharedKernelModule() !== null;
+  return KernelMemory.sharedSupported();
+}
+
+/** Scratch bytes a graph linked by `threads` threads needs besides the owner's {@link HnswScratch}. */
+export function linkerScratchBytes(dimension: number, capacity: number, threads: number): number {
+  return (threads - 1) * threadScratchBytes(dimension, capacity);
 }
 
 /**
- * Builds an HNSW graph over all rows batch by batch (see hnsw-build-thread.ts),
- * phase work split between the caller and `threads − 1` worker threads; the
- * caller blocks in Atomics.wait while a worker finishes its share. The graph
- * depends on the input, parameters and batch schedule only, not on `threads`.
- * Workers are gone when the promise settles. Throws RangeError past 4 GiB of
- * shared memory, Error when unsupported (check {@link batchedBuildSupported})
- * or when a worker fails.
+ * Links rows of a shared {@link HnswGraph} in batches, on the caller's
+ * thread and `threads − 1` worker threads (INSERT of Malkov & Yashunin 2018
+ * applied batch by batch; see hnsw-build-thread.ts). Rows must be stored
+ * (levels set, no links) before their batch is linked. The caller's thread
+ * takes part and blocks in Atomics.wait while a worker finishes its share,
+ * so {@link link} is synchronous and nothing else touches the graph
+ * meanwhile. The graph depends on the rows, parameters and batches, never
+ * on the thread count.
+ *
+ * Workers start on the first batch large enough to share ({@link start}),
+ * are unref'd once ready (an idle linker never keeps a process alive), quit
+ * after {@link LINKER_IDLE_MS} without such a batch (and start again with
+ * the next one), and quit on {@link close}.
+ * Until every worker is ready, and for small batches, the caller's thread
+ * links alone. A worker that cannot start (a bundler that dropped the
+ * worker file) is reported with a process warning and never used.
  */
-export async function buildBatched(input: BatchedBuildInput): Promise<BuiltGraph> {
-  const { vectors, dim, M, efConstruction, seed, threads } = input;
-  const maxBatch = input.maxBatch ?? MAX_BATCH_ROWS;
-  const module = wasmSharedKernelModule();
-  if (module === null) throw new Error('WebAssembly SIMD with shared memory is not supported by this runtime');
-  const rows = vectors.length / dim;
-  const code = metricCode(input.metric);
-  const layout = planLayout({ rows, dim, M, efConstruction, threads, maxBatch });
-  const pages = Math.ceil(layout.totalBytes / WASM_PAGE_BYTES);
-  if (pages > WASM_MAX_PAGES) throw new RangeError(`a parallel build of ${rows} rows needs ${layout.totalBytes} bytes; at most 4 GiB`);
-  const memory = new wasmApi.Memory({ initial: pages, maximum: pages, shared: true });
-  const f32 = new Float32Array(memory.buffer);
-  f32.set(vectors, layout.vectors >> 2);
-  if (code === METRIC_COSINE) {
-    for (let r = 0; r < rows; r++) f32[(layout.norms >> 2) + r] = inverseNormAt(vectors, r * dim, dim);
+export class BatchLinker {
+  private readonly shared: LinkShared;
+  private readonly main: BuildThread;
+  private readonly ctrl: Int32Array;
+  private readonly edgeAt: Int32Array;
+  private readonly edges: GrowableSharedArrayBuffer;
+  /** Running workers (starting or ready); null when none run. */
+  private workers: Worker[] | null = null;
+  private readyWorkers: Promise<void> = Promise.resolve();
+  /** Set while workers asked to quit have not all exited; no new ones start meanwhile. */
+  private stopping: Promise<void> | null = null;
+  private idleTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastShared = 0;
+  private gen = 0;
+  private closed = false;
+
+  /**
+   * @param graph a shared graph with `threads − 1` extra threads
+   * @param scratch the owner's scratch, of `capacity` slots (≥ linkCapacity)
+   * @param threadScratch byte offset of the extra threads' scratch areas ({@link linkerScratchBytes})
+   */
+  constructor(
+    private readonly graph: HnswGraph,
+    private readonly scratch: HnswScratch,
+    private readonly threadScratch: number,
+    params: { efConstruction: number; threads: number; maxBatch: number },
+  ) {
+    const memory = graph.rows.memory;
+    const module = wasmSharedKernelModule();
+    const upperPool = graph.sharedUpperPool;
+    if (memory.sharedMemory === null || module === null || upperPool === null) throw new Error('batched HNSW linking needs a shared graph');
+    const { M } = graph;
+    const { threads, maxBatch } = params;
+    const maxEdgeBytes = 4 * maxBatch * (MAX_LEVEL + 1) * (2 * M + 1);
+    this.edges = growableShared(Math.min(4096, maxEdgeBytes), maxEdgeBytes);
+    this.shared = {
+      memory: memory.sharedMemory,
+      module,
+      metricCode: graph.rows.code,
+      dim: graph.rows.dimension,
+      M,
+      efConstruction: params.efConstruction,
+      threads,
+      capacity: scratch.capacity,
+      upperPool,
+      edges: this.edges,
+      edgeAt: new SharedArrayBuffer(4 * maxBatch),
+      ctrl: new SharedArrayBuffer(4 * ctrlSlots(threads)),
+    };
+    this.ctrl = new Int32Array(this.shared.ctrl);
+    this.edgeAt = new Int32Array(this.shared.edgeAt);
+    const kernels = memory.kernels as Kernels & GraphKernels;
+    this.main = new BuildThread(this.shared, 0, kernels, () => graph.nextVisitTag());
   }
-  // Levels drawn as HnswIndex.add draws them, one per row in row order.
-  const random = new SeededRandom(seed);
-  const levelScale = 1 / Math.log(M);
-  const levels = new Uint8Array(new SharedArrayBuffer(Math.max(1, rows)));
-  const upperAt = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, rows)));
-  let upperUsed = 0;
-  for (let r = 0; r < rows; r++) {
-    const level = Math.min(MAX_LEVEL, Math.floor(-Math.log(1 - random.next()) * levelScale));
-    levels[r] = level;
-    upperAt[r] = level > 0 ? upperUsed : -1;
-    upperUsed += level * (M + 1);
+
+  get threads(): number {
+    return this.shared.threads;
   }
-  const batches = schedule(rows, maxBatch);
-  let edgeInts = 0;
-  for (const [start, end] of batches) {
-    let ints = 0;
-    for (let x = start; x < end; x++) ints += (levels[x] + 1) * (2 * M + 1);
-    edgeInts = Math.max(edgeInts, ints);
+
+  /** Threads that would share a batch now: the caller's plus the workers that are ready. */
+  get activeThreads(): number {
+    return this.workers === null ? 1 : 1 + Math.min(this.workers.length, Atomics.load(this.ctrl, CTRL.READY));
   }
-  const shared: BuildShared = {
-    memory,
-    module,
-    metricCode: code,
-    layout,
-    levels: levels.buffer as SharedArrayBuffer,
-    upperAt: upperAt.buffer as SharedArrayBuffer,
-    upperPool: new SharedArrayBuffer(4 * Math.max(1, upperUsed)),
-    edges: new SharedArrayBuffer(4 * Math.max(1, edgeInts)),
-    edgeAt: new SharedArrayBuffer(4 * maxBatch),
-    ctrl: new SharedArrayBuffer(4 * CTRL_SLOTS),
-  };
-  const main = new BuildThread(shared, 0);
-  const workers = await startWorkers(shared, threads);
-  const ctrl = main.ctrl;
-  let entryPoint = rows > 0 ? 0 : -1;
-  let maxLevel = rows > 0 ? levels[0] : -1;
-  let gen = 0;
-  const post = (cmd: number): void => {
-    Atomics.store(ctrl, CTRL.DONE, 0);
-    ctrl[CTRL.CMD] = cmd;
-    Atomics.store(ctrl, CTRL.GEN, ++gen);
-    Atomics.notify(ctrl, CTRL.GEN);
-  };
-  const awaitWorkers = (): void => {
-    for (let spins = 0; Atomics.load(ctrl, CTRL.DONE) < threads - 1 && spins < 2000; spins++);
-    for (let d; (d = Atomics.load(ctrl, CTRL.DONE)) < threads - 1; ) Atomics.wait(ctrl, CTRL.DONE, d);
-    if (Atomics.load(ctrl, CTRL.FAILED) !== 0) throw new Error('a parallel HNSW build worker failed');
-  };
-  try {
-    const edgeAt = new Int32Array(shared.edgeAt);
-    for (const [start, end] of batches) {
-      for (let x = start, e = 0; x < end; x++) {
-        edgeAt[x - start] = e;
-        e += (levels[x] + 1) * (2 * M + 1);
+
+  /**
+   * Starts the workers unless they run, and resolves when each is ready or
+   * has failed to start; {@link link} does not wait for them.
+   */
+  start(): Promise<void> {
+    if (this.workers === null && this.stopping === null && !this.closed && this.threads > 1) {
+      const workers: Worker[] = [];
+      const { script, eval: isEval } = workerScript();
+      const started: Array<Promise<void>> = [];
+      for (let t = 1; t < this.threads; t++) {
+        const worker = new Worker(script, { workerData: { shared: this.shared, t }, eval: isEval });
+        workers.push(worker);
+        started.push(
+          new Promise<void>((resolve) => {
+            // Referenced until ready, so a caller awaiting start() is not cut short by the process exiting.
+            worker.once('message', () => {
+              worker.unref();
+              resolve();
+            });
+            worker.once('error', (error) => {
+              process.emitWarning(`parallel HNSW build: worker thread failed (${error.message}); linking on fewer threads`);
+              resolve();
+            });
+            worker.once('exit', () => resolve());
+          }),
+        );
       }
-      ctrl[CTRL.START] = start;
-      ctrl[CTRL.END] = end;
-      ctrl[CTRL.EP] = entryPoint;
-      ctrl[CTRL.MAXL] = maxLevel;
-      if (workers.length === 0 || end - start < MIN_PARALLEL_BATCH) {
-        for (let x = start; x < end; x++) main.phase1(x, start, entryPoint, maxLevel);
+      this.workers = workers;
+      this.readyWorkers = Promise.all(started).then(() => undefined);
+    }
+    return this.readyWorkers;
+  }
+
+  /**
+   * Links the stored rows [start, end) as one batch: rows ≥ 1 search the
+   * graph of rows < start; row 0 becomes the entry point. Synchronous.
+   * Throws Error if a worker fails mid-batch.
+   */
+  link(start: number, end: number): void {
+    const graph = this.graph;
+    if (start === 0 && end > 0) {
+      graph.entryPoint = 0;
+      graph.maxLevel = graph.level(0);
+      start = 1;
+    }
+    if (end <= start) return;
+    const M = graph.M;
+    let ints = 0;
+    for (let x = start; x < end; x++) {
+      this.edgeAt[x - start] = ints;
+      ints += (graph.level(x) + 1) * (2 * M + 1);
+    }
+    if (4 * ints > this.edges.byteLength) this.edges.grow(Math.min(this.edges.maxByteLength, Math.max(4 * ints, 2 * this.edges.byteLength)));
+    this.publish(start, end);
+    const main = this.main;
+    main.bind();
+    const threads = this.threads;
+    const ctrl = this.ctrl;
+    if (end - start < MIN_PARALLEL_BATCH || threads === 1) {
+      for (let x = start; x < end; x++) main.phase1(x, start, graph.entryPoint, graph.maxLevel);
+      main.phase2(start, end, 1);
+    } else {
+      if (this.workers === null) void this.start();
+      if (this.workers === null || Atomics.load(ctrl, CTRL.READY) < threads - 1) {
+        for (let x = start; x < end; x++) main.phase1(x, start, graph.entryPoint, graph.maxLevel);
         main.phase2(start, end, 1);
       } else {
         Atomics.store(ctrl, CTRL.NEXT, 0);
-        post(CMD_PHASE1);
+        this.post(CMD_PHASE1);
         main.runPhase1();
-        awaitWorkers();
-        post(CMD_PHASE2);
+        this.awaitWorkers();
+        this.post(CMD_PHASE2);
         main.phase2(start, end, threads);
-        awaitWorkers();
-      }
-      for (let x = start; x < end; x++) {
-        if (levels[x] > maxLevel) {
-          maxLevel = levels[x];
-          entryPoint = x;
-        }
+        this.awaitWorkers();
+        this.lastShared = performance.now();
+        this.idleTimer ??= setTimeout(() => this.stopIfIdle(), LINKER_IDLE_MS).unref();
       }
     }
-  } finally {
-    await stopWorkers(workers, post);
+    for (let x = start; x < end; x++) {
+      const level = graph.level(x);
+      if (level > graph.maxLevel) {
+        graph.maxLevel = level;
+        graph.entryPoint = x;
+      }
+    }
   }
-  return {
-    levels: levels.slice(0, rows),
-    links0: new Int32Array(memory.buffer, layout.links0, rows * layout.stride0),
-    upperPool: new Int32Array(shared.upperPool, 0, upperUsed),
-    entryPoint,
-    maxLevel,
-    rngState: random.current,
-    threadsUsed: workers.length + 1,
-  };
-}
 
-/** Batches [start, end) after row 0 (which only becomes the entry point). */
-function schedule(rows: number, maxBatch: number): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  for (let size = 1; size < rows; ) {
-    const end = Math.min(rows, size + Math.max(1, Math.min(maxBatch, Math.floor(size * BATCH_FRACTION))));
-    out.push([size, end]);
-    size = end;
+  /**
+   * Asks the workers to quit; resolves once their threads have exited. The
+   * linker links on the caller's thread alone afterwards.
+   */
+  close(): Promise<void> {
+    this.closed = true;
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    return this.stopWorkers();
   }
-  return out;
+
+  /** Stops the workers when no batch was shared for {@link LINKER_IDLE_MS}; else looks again then. */
+  private stopIfIdle(): void {
+    const idle = performance.now() - this.lastShared;
+    this.idleTimer = null;
+    if (idle >= LINKER_IDLE_MS) void this.stopWorkers();
+    else this.idleTimer = setTimeout(() => this.stopIfIdle(), LINKER_IDLE_MS - idle).unref();
+  }
+
+  /**
+   * Posts QUIT to the running workers; resolves once they have exited.
+   * Until then no worker starts: a worker still starting counts itself
+   * ready before it sees QUIT, so READY and CMD are reset only after every
+   * exit.
+   */
+  private stopWorkers(): Promise<void> {
+    const workers = this.workers;
+    if (workers === null) return this.stopping ?? Promise.resolve();
+    this.workers = null;
+    const exited = workers.map((w) => new Promise<void>((resolve) => (w.threadId < 0 ? resolve() : w.once('exit', () => resolve()))));
+    // Referenced until they exit (promptly: QUIT is their last command), so a caller awaiting this is not cut short.
+    for (const w of workers) w.ref();
+    this.post(CMD_QUIT);
+    const stopping = Promise.all(exited).then(() => {
+      Atomics.store(this.ctrl, CTRL.READY, 0);
+      Atomics.store(this.ctrl, CTRL.CMD, 0);
+      this.stopping = null;
+    });
+    this.stopping = stopping;
+    return stopping;
+  }
+
+  /** Region offsets for this batch: the graph's regions move when it grows. */
+  private publish(start: number, end: number): void {
+    const c = this.ctrl;
+    const graph = this.graph;
+    const rows = graph.rows;
+    c[CTRL.START] = start;
+    c[CTRL.END] = end;
+    c[CTRL.EP] = graph.entryPoint;
+    c[CTRL.MAXL] = graph.maxLevel;
+    c[CTRL.VECTORS] = rows.offset(0);
+    c[CTRL.NORMS] = rows.offset(1);
+    c[CTRL.LINKS0] = graph.links0Offset();
+    c[CTRL.LEVELS] = graph.levelsOffset();
+    c[CTRL.UPPER_AT] = graph.upperAtOffset();
+    const scratchBytes = threadScratchBytes(rows.dimension, this.scratch.capacity);
+    const queryBytes = scratchBytes - 5 * this.scratch.capacity * 4;
+    for (let t = 0; t < this.threads; t++) {
+      const w = CTRL.THREAD + THREAD_WORDS * t;
+      if (t === 0) {
+        c[w + THREAD_WORD.QUERY] = rows.queryPtr;
+        c[w + THREAD_WORD.SCRATCH] = this.scratch.ids;
+        c[w + THREAD_WORD.VISITED] = graph.visitedIndex() << 2;
+        c[w + THREAD_WORD.CANDIDATES] = graph.candidatesOffset();
+        c[w + THREAD_WORD.RESULTS] = graph.resultsOffset();
+      } else {
+        const base = this.threadScratch + (t - 1) * scratchBytes;
+        const regions = graph.threadRegions(t);
+        c[w + THREAD_WORD.QUERY] = base;
+        c[w + THREAD_WORD.SCRATCH] = base + queryBytes;
+        c[w + THREAD_WORD.VISITED] = regions.visited;
+        c[w + THREAD_WORD.CANDIDATES] = regions.candidates;
+        c[w + THREAD_WORD.RESULTS] = regions.results;
+      }
+    }
+  }
+
+  private post(cmd: number): void {
+    const ctrl = this.ctrl;
+    Atomics.store(ctrl, CTRL.DONE, 0);
+    ctrl[CTRL.CMD] = cmd;
+    Atomics.store(ctrl, CTRL.GEN, ++this.gen);
+    Atomics.notify(ctrl, CTRL.GEN);
+  }
+
+  private awaitWorkers(): void {
+    const ctrl = this.ctrl;
+    const workers = this.threads - 1;
+    for (let spins = 0; Atomics.load(ctrl, CTRL.DONE) < workers && spins < 2000; spins++);
+    for (let d; (d = Atomics.load(ctrl, CTRL.DONE)) < workers; ) Atomics.wait(ctrl, CTRL.DONE, d);
+    if (Atomics.load(ctrl, CTRL.FAILED) !== 0) throw new Error('a parallel HNSW build worker failed');
+  }
 }
 
 /**
@@ -193,42 +338,4 @@ function workerScript(): { script: string | URL; eval: boolean } {
   if (!here.endsWith('.ts')) return { script: new URL(here.endsWith('.cjs') ? './hnsw-build-worker.cjs' : './hnsw-build-worker.js', here), eval: false };
   const source = JSON.stringify(new URL('./hnsw-build-worker.ts', here).href);
   return { script: `import('tsx/esm/api').then(({ register }) => { register(); return import(${source}); })`, eval: true };
-}
-
-/**
- * Starts `threads − 1` workers and waits until each has bound its kernels.
- * A worker that cannot start (a bundler that dropped the worker file, a
- * runtime without worker_threads) is reported with a process warning and the
- * build continues on fewer threads: the graph does not depend on it.
- */
-async function startWorkers(shared: BuildShared, threads: number): Promise<Worker[]> {
-  const workers: Worker[] = [];
-  const { script, eval: isEval } = workerScript();
-  try {
-    for (let t = 1; t < threads; t++) {
-      const worker = new Worker(script, { workerData: { shared, t }, eval: isEval });
-      workers.push(worker);
-      await new Promise<void>((resolve, reject) => {
-        worker.once('message', () => resolve());
-        worker.once('error', reject);
-        worker.once('exit', (code) => reject(new Error(`exited with code ${code} before starting`)));
-      });
-      worker.removeAllListeners();
-      // A failure in a phase reaches the caller through CTRL.FAILED; the event must not crash the process.
-      worker.on('error', () => undefined);
-    }
-    return workers;
-  } catch (error) {
-    await Promise.all(workers.map((w) => w.terminate()));
-    process.emitWarning(`parallel HNSW build: worker thread failed to start (${(error as Error).message}); building on one thread`);
-    return [];
-  }
-}
-
-/** Asks the workers to quit and waits until their threads have exited, so no handle outlives the build. */
-async function stopWorkers(workers: Worker[], post: (cmd: number) => void): Promise<void> {
-  if (workers.length === 0) return;
-  const exited = workers.map((w) => new Promise<void>((resolve) => w.once('exit', () => resolve())));
-  post(CMD_QUIT);
-  await Promise.all(exited);
 }

@@ -9,6 +9,28 @@ const LEVELS = 4;
 const UPPER_AT = 5;
 const CANDIDATES = 6;
 const RESULTS = 7;
+/** Per extra linking thread t ≥ 1: its visited tags, candidate heap and result heap, from region 8 + 3·(t − 1). */
+const THREAD_REGIONS = 8;
+
+/**
+ * Most bytes a shared graph's upper pool may grow to (a growable
+ * SharedArrayBuffer reserves this much address space, committing only what
+ * it grows to). A graph fills its 4 GiB of kernel memory long before: even
+ * at 1-d with M = 2 that is ≈ 28 M rows and ≈ 340 MB of upper blocks.
+ */
+const SHARED_UPPER_MAX_BYTES = 1 << 30;
+
+/** A growable SharedArrayBuffer (ES2024; typed here, the project's lib is ES2022). */
+export interface GrowableSharedArrayBuffer extends SharedArrayBuffer {
+  readonly maxByteLength: number;
+  grow(bytes: number): void;
+}
+
+/** A growable SharedArrayBuffer of `bytes` that may grow to `maxBytes`. */
+export function growableShared(bytes: number, maxBytes: number): GrowableSharedArrayBuffer {
+  const Ctor = SharedArrayBuffer as unknown as new (bytes: number, options: { maxByteLength: number }) => GrowableSharedArrayBuffer;
+  return new Ctor(bytes, { maxByteLength: maxBytes });
+}
 
 /** Highest level a node may have; level draws past it are clamped (p < 16⁻³¹ at M = 16). */
 export const MAX_LEVEL = 31;
@@ -34,25 +56,47 @@ export class HnswGraph {
   readonly strideUpper: number;
   entryPoint = -1;
   maxLevel = -1;
+  /**
+   * Upper-level blocks. In a shared graph a length-tracking view of a
+   * growable SharedArrayBuffer ({@link sharedUpperPool}), so threads that
+   * hold a view see it grow.
+   */
   upperPool: Int32Array;
   upperUsed = 0;
+  /** Threads besides the owner's that have regions of their own here (shared graphs). */
+  readonly extraThreads: number;
   private visitTag = 0;
 
+  /**
+   * `shared`: kernel memory and upper pool on SharedArrayBuffers, with
+   * visited tags and heaps for `extraThreads` more threads (see
+   * hnsw-build.ts), which their scratch areas also need in `scratchBytes`.
+   */
   constructor(
     dimension: number,
     metric: Metric,
     readonly M: number,
-    options: { initialRows: number; scratchBytes: number; backend?: KernelBackend },
+    options: { initialRows: number; scratchBytes: number; backend?: KernelBackend; shared?: boolean; extraThreads?: number },
   ) {
     this.stride0 = 2 * M + 1;
     this.strideUpper = M + 1;
+    this.extraThreads = options.shared === true ? (options.extraThreads ?? 0) : 0;
+    const threadStrides = Array.from({ length: this.extraThreads }, () => [4, 8, 8]).flat();
     this.rows = new VectorRows(dimension, metric, {
       initialRows: options.initialRows,
       scratchBytes: options.scratchBytes,
-      extraStrides: [this.stride0 * 4, 4, 1, 4, 8, 8],
+      extraStrides: [this.stride0 * 4, 4, 1, 4, 8, 8, ...threadStrides],
       backend: options.backend,
+      shared: options.shared,
     });
-    this.upperPool = new Int32Array(Math.max(16, Math.ceil(options.initialRows / M) * this.strideUpper));
+    const ints = Math.max(16, Math.ceil(options.initialRows / M) * this.strideUpper);
+    this.upperPool = options.shared === true ? new Int32Array(growableShared(4 * ints, SHARED_UPPER_MAX_BYTES)) : new Int32Array(ints);
+  }
+
+  /** The growable SharedArrayBuffer under a shared graph's upper pool; null otherwise. */
+  get sharedUpperPool(): GrowableSharedArrayBuffer | null {
+    const buffer = this.upperPool.buffer;
+    return typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer ? (buffer as GrowableSharedArrayBuffer) : null;
   }
 
   get size(): number {
@@ -116,12 +160,35 @@ export class HnswGraph {
     memory.i32[(this.rows.offset(UPPER_AT) >> 2) + row] = at;
   }
 
-  /** Grows the upper pool to hold at least `ints` int32. */
+  /** Grows the upper pool to hold at least `ints` int32 (a shared pool in place). */
   reserveUpper(ints: number): void {
     if (ints <= this.upperPool.length) return;
-    const grown = new Int32Array(Math.max(ints, this.upperPool.length * 2));
+    const length = Math.max(ints, this.upperPool.length * 2);
+    const shared = this.sharedUpperPool;
+    if (shared !== null) {
+      const bytes = Math.min(4 * length, shared.maxByteLength);
+      if (bytes < 4 * ints) throw new RangeError(`an HNSW graph's upper levels need ${4 * ints} bytes; at most ${shared.maxByteLength}`);
+      shared.grow(bytes);
+      return;
+    }
+    const grown = new Int32Array(length);
     grown.set(this.upperPool.subarray(0, this.upperUsed));
     this.upperPool = grown;
+  }
+
+  /** Byte offsets of extra thread `t`'s (1 ≤ t ≤ extraThreads) visited tags, candidate heap and result heap. */
+  threadRegions(t: number): { visited: number; candidates: number; results: number } {
+    const first = THREAD_REGIONS + 3 * (t - 1);
+    return { visited: this.rows.offset(first), candidates: this.rows.offset(first + 1), results: this.rows.offset(first + 2) };
+  }
+
+  /** Byte offset of the per-row levels (uint8) and upper-block starts (int32). */
+  levelsOffset(): number {
+    return this.rows.offset(LEVELS);
+  }
+
+  upperAtOffset(): number {
+    return this.rows.offset(UPPER_AT);
   }
 
   /**

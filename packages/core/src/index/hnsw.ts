@@ -2,7 +2,8 @@ import { CorruptionError, DimensionMismatchError, ValidationError } from '../err
 import type { Metric } from '../types.js';
 import { availableParallelism } from 'node:os';
 import { exactScan } from './exact-scan.js';
-import { batchedBuildSupported, buildBatched } from './hnsw-build.js';
+import { linkCapacity } from './hnsw-build-layout.js';
+import { BatchLinker, batchedBuildSupported, batchEnd, defaultMaxBatchRows, linkerScratchBytes } from './hnsw-build.js';
 import { encodeGraph } from './hnsw-format.js';
 import { HnswGraph, MAX_LEVEL } from './hnsw-graph.js';
 import { insertRow } from './hnsw-insert.js';
@@ -42,9 +43,22 @@ export interface HnswBuildOptions {
    */
   threads?: number;
   /**
-   * Largest batch of a batched build (default 1,024; batches are 2 % of the
-   * rows linked so far up to this). 1 gives exactly `add`'s graph, slowly.
+   * Largest batch of a batched build (default {@link defaultMaxBatchRows}:
+   * 1,024 rows up to 128-d, fewer above; batches are 2 % of the rows linked
+   * so far up to this). 1 gives exactly `add`'s graph, slowly.
    */
+  maxBatchRows?: number;
+}
+
+/**
+ * Batched linking of an index that grows by {@link HnswIndex.add} (a
+ * memtable): rows are stored at once and linked into the graph in the
+ * batches {@link HnswIndex.build} uses, on `threads` threads.
+ */
+export interface HnswLinkingOptions {
+  /** Threads including the caller's (≥ 1); changes the speed, never the graph. */
+  threads: number;
+  /** Largest batch; default {@link defaultMaxBatchRows}. */
   maxBatchRows?: number;
 }
 
@@ -54,6 +68,12 @@ export interface HnswIndexOptions {
   initialCapacity?: number;
   /** Kernel backend; default WebAssembly SIMD when supported. */
   backend?: KernelBackend;
+  /**
+   * Link added rows in batches (see {@link HnswIndex.add}); needs
+   * {@link batchedBuildSupported} and the WebAssembly backend. Shapes the
+   * graph: the batches, not the threads, decide it.
+   */
+  linking?: HnswLinkingOptions;
 }
 
 /**
@@ -81,6 +101,10 @@ export class HnswIndex implements VectorIndex {
   private readonly random: SeededRandom;
   private readonly levelScale: number;
   private readonly best = new Float64Array(1);
+  private linker: BatchLinker | null = null;
+  private readonly maxBatch: number;
+  /** Rows [0, linked) are in the graph; the rest wait for their batch (batched linking only). */
+  private linked = 0;
 
   /**
    * @param dimension values per vector (≥ 1)
@@ -94,15 +118,34 @@ export class HnswIndex implements VectorIndex {
     options: HnswIndexOptions = {},
   ) {
     this.params = resolveHnswParams(params);
-    const capacity = HnswScratch.capacityFor(this.params.efConstruction, this.params.M);
-    this.graph = new HnswGraph(dimension, metric, this.params.M, {
+    const { M, efConstruction } = this.params;
+    const linking = options.linking;
+    if (linking !== undefined) {
+      for (const key of ['threads', 'maxBatchRows'] as const) {
+        const value = linking[key];
+        if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {
+          throw new ValidationError('invalid linking options', [{ code: 'out_of_range', path: [key], message: 'an integer ≥ 1' }]);
+        }
+      }
+      if (!batchedBuildSupported() || options.backend === 'js') throw new Error('batched HNSW linking needs WebAssembly SIMD with threads');
+    }
+    this.maxBatch = linking?.maxBatchRows ?? defaultMaxBatchRows(dimension);
+    const threads = linking?.threads ?? 1;
+    const capacity = Math.max(HnswScratch.capacityFor(efConstruction, M), linking ? linkCapacity(efConstruction, M, this.maxBatch) : 0);
+    const ownScratch = HnswScratch.bytes(capacity);
+    this.graph = new HnswGraph(dimension, metric, M, {
       initialRows: options.initialCapacity ?? 64,
-      scratchBytes: HnswScratch.bytes(capacity),
+      scratchBytes: ownScratch + (linking ? linkerScratchBytes(dimension, capacity, threads) : 0),
       backend: options.backend,
+      shared: linking !== undefined,
+      extraThreads: threads - 1,
     });
     this.scratch = new HnswScratch(this.graph.rows.scratchPtr, capacity);
+    if (linking !== undefined) {
+      this.linker = new BatchLinker(this.graph, this.scratch, this.graph.rows.scratchPtr + ownScratch, { efConstruction, threads, maxBatch: this.maxBatch });
+    }
     this.random = new SeededRandom(this.params.seed);
-    this.levelScale = 1 / Math.log(this.params.M);
+    this.levelScale = 1 / Math.log(M);
   }
 
   /**
@@ -158,6 +201,7 @@ export class HnswIndex implements VectorIndex {
     try {
       index.graph.addNodes(storedLevels(graph, rows), fill);
       loadGraphLinks(index.graph, graph, header, source);
+      index.linked = rows;
     } catch (error) {
       index.dispose();
       throw error;
@@ -170,18 +214,19 @@ export class HnswIndex implements VectorIndex {
    * An index over `vectors` (`rows × dimension` float32, row-major; copied),
    * with the parameters of `spec`. Small inputs are inserted with
    * {@link add} in row order (the graph `add` would give, byte for byte).
-   * From {@link PARALLEL_BUILD_MIN_ROWS} rows, rows are inserted in batches
-   * of 2 % of the graph (≤ 1,024 rows) whose searches run on two threads
-   * over one shared WebAssembly memory (see hnsw-build.ts): another graph
-   * than `add`'s, at its recall@10 (within 0.005 on sift10k and glove25), deterministic for the input and
-   * parameters whatever the thread count. Runtimes without WebAssembly
-   * threads or SIMD build with `add`. The worker thread has exited when the
-   * promise resolves; if it cannot start (the worker file missing beside a
-   * re-bundled package), a process warning says so and the same graph is
-   * built on one thread. While it runs, the rows and links exist twice (the
-   * shared build memory and the index). Throws ValidationError for a length
-   * that is not a multiple of `dimension` or a `threads` / `maxBatchRows`
-   * that is not an integer ≥ 1.
+   * From {@link PARALLEL_BUILD_MIN_ROWS} rows, rows are linked in batches of
+   * 2 % of the graph (≤ {@link defaultMaxBatchRows}) whose searches run on
+   * two threads over one shared WebAssembly memory (see hnsw-build.ts):
+   * another graph than sequential `add`'s, at its recall@10 (within 0.005 on
+   * sift10k and glove25), the one an index with batched `linking` grows to
+   * over the same rows, whatever the thread count. Runtimes without
+   * WebAssembly threads or SIMD build with `add`. The worker thread has
+   * exited when the promise resolves; if it cannot start (the worker file
+   * missing beside a re-bundled package), a process warning says so and the
+   * same graph is built on one thread. The result is copied to an exact-size
+   * memory of its own at the end, so the rows and links exist twice for a
+   * moment. Throws ValidationError for a length that is not a multiple of
+   * `dimension` or a `threads` / `maxBatchRows` that is not an integer ≥ 1.
    */
   static async build(
     spec: { dimension: number; metric: Metric; params?: Partial<HnswParams> },
@@ -204,27 +249,24 @@ export class HnswIndex implements VectorIndex {
     const schedule = options.schedule ?? 'auto';
     const batched =
       rows >= 2 && schedule !== 'sequential' && (schedule === 'batched' || rows >= PARALLEL_BUILD_MIN_ROWS) && batchedBuildSupported();
-    const index = new HnswIndex(dimension, metric, params, { initialCapacity: Math.max(1, rows) });
     if (!batched) {
+      const index = new HnswIndex(dimension, metric, params, { initialCapacity: Math.max(1, rows) });
       for (let row = 0; row < rows; row++) index.add(vectors.subarray(row * dimension, (row + 1) * dimension));
       return index;
     }
+    const threads = options.threads ?? Math.min(2, availableParallelism());
+    const index = new HnswIndex(dimension, metric, params, { initialCapacity: rows, linking: { threads, maxBatchRows: options.maxBatchRows } });
     try {
-      const { M, efConstruction, seed } = index.params;
-      const threads = options.threads ?? Math.min(2, availableParallelism());
-      const built = await buildBatched({ vectors, dim: dimension, metric, M, efConstruction, seed, threads, maxBatch: options.maxBatchRows });
-      const graph = index.graph;
-      graph.addNodes(built.levels, (dest) => dest.set(new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength)));
-      if (graph.upperUsed !== built.upperPool.length) throw new Error('batched build: upper-level layout differs from the index');
-      graph.rows.memory.i32.set(built.links0, graph.links0Offset() >> 2);
-      graph.upperPool.set(built.upperPool, 0);
-      graph.entryPoint = built.entryPoint;
-      graph.maxLevel = built.maxLevel;
-      index.random.restore(built.rngState);
-      return index;
-    } catch (error) {
+      const levels = new Uint8Array(rows);
+      for (let row = 0; row < rows; row++) levels[row] = index.drawLevel();
+      index.graph.addNodes(levels, (dest) => dest.set(new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength)));
+      await index.linker!.start();
+      index.linkPending(true);
+      await index.linker!.close();
+      // An exact-size copy on a memory of its own: no linking scratch, no growth slack.
+      return HnswIndex.open({ dimension, metric, params }, index.vectors(), index.serializeGraph(), { file: '(build)', offset: 0 });
+    } finally {
       index.dispose();
-      throw error;
     }
   }
 
@@ -236,13 +278,50 @@ export class HnswIndex implements VectorIndex {
     return true;
   }
 
-  /** Inserts a copy of `vector` (length `dimension`); returns its row. Throws DimensionMismatchError. */
+  /**
+   * Inserts a copy of `vector` (length `dimension`); returns its row. Throws
+   * DimensionMismatchError. With batched linking the row is stored now and
+   * linked with its batch (the rows after the linked ones, 2 % of them up
+   * to the largest batch), which is linked when its last row arrives, on
+   * the linker's threads; until then searches scan it exactly.
+   */
   add(vector: Float32Array): number {
     if (vector.length !== this.dimension) throw new DimensionMismatchError(this.dimension, vector.length);
-    const level = Math.min(MAX_LEVEL, Math.floor(-Math.log(1 - this.random.next()) * this.levelScale));
+    const level = this.drawLevel();
     const row = this.graph.addNode(vector, level);
+    if (this.linker !== null) {
+      if (row + 1 >= batchEnd(this.linked, this.maxBatch)) this.linkPending(false);
+      return row;
+    }
     insertRow(this.graph, this.scratch, row, level, this.params.efConstruction);
+    this.linked = row + 1;
     return row;
+  }
+
+  /**
+   * Links every row still waiting for its batch (one batch) and stops the
+   * linker's threads: later adds link at once, on this thread. Sealing a
+   * memtable calls this; the graph is then the one a build would give over
+   * the same rows, if those rows end where a batch ends.
+   */
+  finishLinking(): void {
+    this.linkPending(true);
+    void this.linker?.close();
+    this.linker = null;
+  }
+
+  /** Rows waiting for their batch. */
+  get pendingRows(): number {
+    return this.graph.size - this.linked;
+  }
+
+  /**
+   * Threads that would link the next batch: 1, or with batched linking the
+   * caller's plus the worker threads running (they start with the first
+   * batch of ≥ 8 rows and quit after LINKER_IDLE_MS without one).
+   */
+  get linkingThreads(): number {
+    return this.linker?.activeThreads ?? 1;
   }
 
   /** A copy of row `row`, bit-identical to what was added; RangeError outside [0, size). */
@@ -273,9 +352,10 @@ export class HnswIndex implements VectorIndex {
     k = Math.min(Math.floor(k), graph.size);
     if (!(k >= 1)) return [];
     const ordered = options.orderedAccept === true;
-    if (options.exact === true) return exactScan(graph.rows, this.scratch.out, query, k, accept, ordered);
+    const linked = this.linked;
+    if (options.exact === true || linked < k) return exactScan(graph.rows, this.scratch.out, query, k, accept, ordered);
     // More candidates than rows buys nothing; the cap also keeps ef an int32 for the kernel.
-    const ef = Math.min(Math.max(efSearch, k), graph.size);
+    const ef = Math.min(Math.max(efSearch, k), linked);
     graph.rows.setQuery(query);
     let node = graph.entryPoint;
     let distance = queryDistance(graph, this.scratch, node);
@@ -283,7 +363,7 @@ export class HnswIndex implements VectorIndex {
       node = greedyClosest(graph, this.scratch, node, distance, level, this.best);
       distance = this.best[0];
     }
-    const maxVisits = accept === undefined ? Infinity : (options.maxVisits ?? graph.size * FILTERED_VISIT_FRACTION);
+    const maxVisits = accept === undefined ? Infinity : (options.maxVisits ?? linked * FILTERED_VISIT_FRACTION);
     const visits = searchLevel0(graph, this.scratch, node, distance, ef, accept, maxVisits);
     const found = this.scratch.found;
     // Fewer than k found means the walk ran out of reachable nodes (a filter
@@ -297,8 +377,11 @@ export class HnswIndex implements VectorIndex {
     const at = graph.resultsOffset() >> 2;
     const out: Neighbor[] = [];
     for (let i = 0; i < k; i++) out.push({ row: i32[at + 2 * i + 1], distance: f32[at + 2 * i] });
+    // Rows not linked yet (at most one batch) are scanned exactly and merged.
+    if (linked < graph.size) out.push(...exactScan(graph.rows, this.scratch.out, query, k, accept, false, linked));
     // Results are ascending by distance; order equal distances by row.
-    return out.sort((a, b) => a.distance - b.distance || a.row - b.row);
+    out.sort((a, b) => a.distance - b.distance || a.row - b.row);
+    return out.length > k ? out.slice(0, k) : out;
   }
 
   /**
@@ -318,12 +401,35 @@ export class HnswIndex implements VectorIndex {
     return this.graph.rows.view();
   }
 
-  /** The graph in the layout of docs/format/graph.md (version 1). */
+  /** The graph in the layout of docs/format/graph.md (version 1), rows waiting for their batch linked first. */
   serializeGraph(): Uint8Array {
+    this.linkPending(true);
     return encodeGraph(this.graph, this.params.efConstruction, this.params.seed, this.random.current);
   }
 
+  /** Drops the memory and stops the linker's threads (if any). */
   dispose(): void {
+    void this.linker?.close();
+    this.linker = null;
     this.graph.release();
+  }
+
+  /** A level from the seeded generator (Malkov & Yashunin's ⌊−ln U · mL⌋, mL = 1 / ln M). */
+  private drawLevel(): number {
+    return Math.min(MAX_LEVEL, Math.floor(-Math.log(1 - this.random.next()) * this.levelScale));
+  }
+
+  /**
+   * Links the rows waiting for their batch: whole batches of the schedule,
+   * and with `rest` the remainder as one last batch.
+   */
+  private linkPending(rest: boolean): void {
+    const size = this.graph.size;
+    while (this.linked < size && this.linker !== null) {
+      const end = batchEnd(this.linked, this.maxBatch);
+      if (end > size && !rest) return;
+      this.linker.link(this.linked, Math.min(end, size));
+      this.linked = Math.min(end, size);
+    }
   }
 }

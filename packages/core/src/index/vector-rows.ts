@@ -18,6 +18,8 @@ export interface VectorRowsOptions {
   extraStrides?: readonly number[];
   /** Kernel backend; default WebAssembly SIMD when supported. */
   backend?: KernelBackend;
+  /** A shared memory worker threads can bind to (see KernelMemory's `shared`). */
+  shared?: boolean;
 }
 
 /**
@@ -47,7 +49,7 @@ export class VectorRows {
     options: VectorRowsOptions = {},
   ) {
     this.code = metricCode(metric);
-    this.memory = KernelMemory.create({ backend: options.backend });
+    this.memory = KernelMemory.create({ backend: options.backend, shared: options.shared });
     this.scratchPtr = Math.ceil((dimension * 4) / 16) * 16;
     const strides = [dimension * 4, this.code === METRIC_COSINE ? 4 : 0, ...(options.extraStrides ?? [])];
     this.arena = new RowArena(this.memory, this.scratchPtr + (options.scratchBytes ?? 0), strides, options.initialRows ?? 64);

@@ -1,7 +1,7 @@
 import { createJsKernels } from './js-kernels.js';
 import type { GraphKernels, KernelBackend, Kernels } from './kernels.js';
 import { WASM_MAX_PAGES, WASM_PAGE_BYTES, wasmApi, type WasmMemory } from './wasm-api.js';
-import { wasmKernelModule } from './wasm-module.js';
+import { wasmKernelModule, wasmSharedKernelModule } from './wasm-module.js';
 
 /** Options for {@link KernelMemory.create}. */
 export interface KernelMemoryOptions {
@@ -10,6 +10,13 @@ export interface KernelMemoryOptions {
    * module, else `js`. Tests force `js` to compare the two.
    */
   backend?: KernelBackend;
+  /**
+   * A shared WebAssembly memory (SharedArrayBuffer) and the kernels compiled
+   * for it, so worker threads can bind their own kernels to the same memory
+   * (see hnsw-build.ts). Needs the `wasm-simd` backend with threads; check
+   * {@link KernelMemory.sharedSupported}.
+   */
+  shared?: boolean;
 }
 
 /**
@@ -30,18 +37,22 @@ export class KernelMemory {
   private jsBuffer: ArrayBuffer;
   private accept: (row: number) => boolean = () => true;
 
-  private constructor(readonly backend: KernelBackend) {
+  private constructor(
+    readonly backend: KernelBackend,
+    readonly shared: boolean,
+  ) {
     this.wasmMemory = null;
     this.jsBuffer = new ArrayBuffer(0);
     this.f32 = new Float32Array(0);
     this.i32 = new Int32Array(0);
     this.u8 = new Uint8Array(0);
-    const module = backend === 'wasm-simd' ? wasmKernelModule() : null;
+    const module = backend !== 'wasm-simd' ? null : shared ? wasmSharedKernelModule() : wasmKernelModule();
     if (module === null) {
       this.kernels = createJsKernels(this);
       return;
     }
-    this.wasmMemory = new wasmApi.Memory({ initial: 0, maximum: WASM_MAX_PAGES });
+    // A shared memory needs a maximum; wasm32 reserves its 4 GiB of address space either way.
+    this.wasmMemory = new wasmApi.Memory({ initial: 0, maximum: WASM_MAX_PAGES, shared });
     // The module calls env.accept(row) during a filtered graph search; the
     // trampoline forwards to the filter set for the current search.
     const instance = new wasmApi.Instance(module, {
@@ -52,13 +63,30 @@ export class KernelMemory {
     this.refreshViews();
   }
 
-  /** A new, empty memory. Throws if `wasm-simd` is forced where SIMD is unsupported. */
+  /**
+   * A new, empty memory. Throws if `wasm-simd` is forced where SIMD is
+   * unsupported, or `shared` is asked where {@link sharedSupported} is false.
+   */
   static create(options: KernelMemoryOptions = {}): KernelMemory {
-    const backend = KernelMemory.resolveBackend(options.backend);
+    const shared = options.shared === true;
+    const backend = shared ? (options.backend ?? 'wasm-simd') : KernelMemory.resolveBackend(options.backend);
+    if (shared && !(backend === 'wasm-simd' && KernelMemory.sharedSupported())) {
+      throw new Error('a shared kernel memory needs WebAssembly SIMD with threads, which this runtime does not support');
+    }
     if (backend === 'wasm-simd' && wasmKernelModule() === null) {
       throw new Error('WebAssembly SIMD is not supported by this runtime');
     }
-    return new KernelMemory(backend);
+    return new KernelMemory(backend, shared);
+  }
+
+  /** Whether this runtime can make a shared memory (WebAssembly SIMD + threads, SharedArrayBuffer). */
+  static sharedSupported(): boolean {
+    return wasmSharedKernelModule() !== null;
+  }
+
+  /** The WebAssembly memory of a shared kernel memory, for worker threads to bind to; null otherwise or once released. */
+  get sharedMemory(): WasmMemory | null {
+    return this.shared ? this.wasmMemory : null;
   }
 
   /** The backend {@link create} picks for `wanted`. */
