@@ -35,7 +35,8 @@ const DEFAULT_EF = 64;
 
 const int = (x: number | null) => (x === null ? 'n/a' : Math.round(x).toLocaleString('en-US'));
 const ms = (x: number | null) => (x === null ? 'n/a' : x < 10 ? x.toFixed(2) : x.toFixed(0));
-const times = (x: number | null) => (x === null ? '–' : `${x.toFixed(2)}×`);
+/** A ratio; '–' when absent (null, or a set in ann.json measured before the ratio existed). */
+const times = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${x.toFixed(2)}×`);
 
 function summaryTable(set: SetReport): string[] {
   const lines = [

@@ -27,6 +27,17 @@ function recall(index: HnswIndex, data: Dataset, metric: Metric): number {
   return sum / data.queries.count;
 }
 
+const HNSW_SOURCE = fileURLToPath(new URL('../src/index/hnsw.ts', import.meta.url));
+
+/** Runs `script` (an ES module) in a new process, which must print `stdout` and exit by itself without a warning. */
+function expectExitsByItself(script: string, stdout: string): void {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  expect(run.stderr).not.toMatch(/Warning/);
+  expect(run.signal, 'killed by the timeout: something kept the process alive').toBeNull();
+  expect(run.status).toBe(0);
+  expect(run.stdout.trim()).toBe(stdout);
+}
+
 /** A worker that fails to start is reported as a process warning; these tests want the worker to run. */
 let warnings: string[] = [];
 const onWarning = (w: Error): void => {
@@ -95,17 +106,12 @@ describe('HnswIndex.build', () => {
   });
 
   it('leaves no worker behind: a process that builds on two threads exits by itself', () => {
-    const hnsw = fileURLToPath(new URL('../src/index/hnsw.ts', import.meta.url));
     const script = `
-      import { HnswIndex } from ${JSON.stringify(hnsw)};
+      import { HnswIndex } from ${JSON.stringify(HNSW_SOURCE)};
       const v = Float32Array.from({ length: 3000 * 8 }, (_, i) => Math.sin(i));
       const index = await HnswIndex.build({ dimension: 8, metric: 'l2' }, v, { schedule: 'batched', threads: 2 });
       console.log(index.size);`;
-    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
-    expect(run.stderr).not.toMatch(/Warning/);
-    expect(run.signal, 'killed by the timeout: something kept the process alive').toBeNull();
-    expect(run.status).toBe(0);
-    expect(run.stdout.trim()).toBe('3000');
+    expectExitsByItself(script, '3000');
   });
 });
 
@@ -197,9 +203,8 @@ describe('batched linking (HnswIndex with `linking`)', () => {
   });
 
   it('leaves no worker behind: a process that grows a linked index and never disposes it exits by itself', () => {
-    const hnsw = fileURLToPath(new URL('../src/index/hnsw.ts', import.meta.url));
     const script = `
-      import { HnswIndex } from ${JSON.stringify(hnsw)};
+      import { HnswIndex } from ${JSON.stringify(HNSW_SOURCE)};
       const index = new HnswIndex(8, 'l2', {}, { linking: { threads: 2 } });
       const v = new Float32Array(8);
       const wait = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -209,11 +214,7 @@ describe('batched linking (HnswIndex with `linking`)', () => {
         if (r % 500 === 0) await wait(20);
       }
       console.log(index.size);`;
-    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
-    expect(run.stderr).not.toMatch(/Warning/);
-    expect(run.signal, 'killed by the timeout: something kept the process alive').toBeNull();
-    expect(run.status).toBe(0);
-    expect(run.stdout.trim()).toBe('4000');
+    expectExitsByItself(script, '4000');
   });
 });
 

@@ -6,10 +6,12 @@ import { type MetricCode, METRIC_COSINE } from './kernels/metric-code.js';
 import type { WasmMemory } from './kernels/wasm-api.js';
 
 /**
- * One thread's part of a batch-parallel HNSW build (INSERT of Malkov &
- * Yashunin 2018, applied batch by batch), the same code on the main thread
- * and in the worker. Each thread owns its query buffer, scratch arrays,
- * visited tags and heaps in the shared memory, and its own kernels instance.
+ * One thread's part of linking a batch of HNSW rows (INSERT of Malkov &
+ * Yashunin 2018, applied batch by batch; see hnsw-build.ts), the same code
+ * on the main thread and in the worker. Each thread owns its query buffer,
+ * scratch arrays, visited tags and heaps in the shared memory, and its own
+ * kernels instance. The graph grows between batches (its regions move), so
+ * {@link bind} re-reads every offset before a phase.
  *
  * Per batch [start, end):
  * - phase 1 (rows taken from a shared counter): row x descends and searches
