@@ -69,9 +69,14 @@ export function ctrlSlots(threads: number): number {
 
 const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
+/** Bytes of an extra thread's query buffer, at the start of its scratch area. */
+export function threadQueryBytes(dim: number): number {
+  return align16(dim * 4);
+}
+
 /** Bytes of one extra thread's scratch area: its query buffer, then five arrays of `capacity` 4-byte slots. */
 export function threadScratchBytes(dim: number, capacity: number): number {
-  return align16(dim * 4) + 5 * capacity * 4;
+  return threadQueryBytes(dim) + 5 * capacity * 4;
 }
 
 /**

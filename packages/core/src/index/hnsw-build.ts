@@ -8,6 +8,7 @@ import {
   type LinkShared,
   THREAD_WORD,
   THREAD_WORDS,
+  threadQueryBytes,
   threadScratchBytes,
 } from './hnsw-build-layout.js';
 import { BuildThread } from './hnsw-build-thread.js';
@@ -203,25 +204,22 @@ export class BatchLinker {
     main.bind();
     const threads = this.threads;
     const ctrl = this.ctrl;
-    if (end - start < MIN_PARALLEL_BATCH || threads === 1) {
+    const shareable = threads > 1 && end - start >= MIN_PARALLEL_BATCH;
+    if (shareable && this.workers === null) void this.start();
+    if (shareable && this.workers !== null && Atomics.load(ctrl, CTRL.READY) >= threads - 1) {
+      Atomics.store(ctrl, CTRL.NEXT, 0);
+      this.post(CMD_PHASE1);
+      main.runPhase1();
+      this.awaitWorkers();
+      this.post(CMD_PHASE2);
+      main.phase2(start, end, threads);
+      this.awaitWorkers();
+      this.lastShared = performance.now();
+      this.idleTimer ??= setTimeout(() => this.stopIfIdle(), LINKER_IDLE_MS).unref();
+    } else {
+      // Alone: a small batch, one thread, or workers not (yet) ready. The same graph either way.
       for (let x = start; x < end; x++) main.phase1(x, start, graph.entryPoint, graph.maxLevel);
       main.phase2(start, end, 1);
-    } else {
-      if (this.workers === null) void this.start();
-      if (this.workers === null || Atomics.load(ctrl, CTRL.READY) < threads - 1) {
-        for (let x = start; x < end; x++) main.phase1(x, start, graph.entryPoint, graph.maxLevel);
-        main.phase2(start, end, 1);
-      } else {
-        Atomics.store(ctrl, CTRL.NEXT, 0);
-        this.post(CMD_PHASE1);
-        main.runPhase1();
-        this.awaitWorkers();
-        this.post(CMD_PHASE2);
-        main.phase2(start, end, threads);
-        this.awaitWorkers();
-        this.lastShared = performance.now();
-        this.idleTimer ??= setTimeout(() => this.stopIfIdle(), LINKER_IDLE_MS).unref();
-      }
     }
     for (let x = start; x < end; x++) {
       const level = graph.level(x);
@@ -289,7 +287,7 @@ export class BatchLinker {
     c[CTRL.LEVELS] = graph.levelsOffset();
     c[CTRL.UPPER_AT] = graph.upperAtOffset();
     const scratchBytes = threadScratchBytes(rows.dimension, this.scratch.capacity);
-    const queryBytes = scratchBytes - 5 * this.scratch.capacity * 4;
+    const queryBytes = threadQueryBytes(rows.dimension);
     for (let t = 0; t < this.threads; t++) {
       const w = CTRL.THREAD + THREAD_WORDS * t;
       if (t === 0) {
