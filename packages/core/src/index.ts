@@ -4,6 +4,7 @@
  */
 export { OmenDB, type OpenOptions, type CreateCollectionArgs } from './api/omendb.js';
 export { Collection, type QueryArgs, type GetArgs, type DeleteArgs } from './api/collection.js';
+export type { UpsertOptions } from './api/keep-metadata.js';
 export type { RecordsInput } from './api/records.js';
 export type { QueryResult, GetResult, Stats, CollectionStats } from './api/results.js';
 export type { Where, WhereDocument } from './search/filter/index.js';

@@ -9,6 +9,7 @@ import type { VectorIndex } from '../index/types.js';
 import type { IncludeField, Metadata, Metric } from '../types.js';
 import { collectionStats } from '../memory/collection-stats.js';
 import { queryVectors, validateIds, validateRecords, type RecordsInput } from './records.js';
+import { keepStoredMetadata, validateKeepKeys, type UpsertOptions } from './keep-metadata.js';
 import { DEFAULT_GET_INCLUDE, DEFAULT_QUERY_INCLUDE, type CollectionStats, type GetResult, type QueryResult } from './results.js';
 import { deleteSchema, getSchema, parse, parseQuery } from './schemas.js';
 
@@ -18,6 +19,8 @@ export interface QueryArgs {
   queryEmbeddings: (number[] | Float32Array)[];
   /** Results per query (k); default 10. */
   nResults?: number;
+  /** Nearest results to skip before the `nResults` returned (paging); default 0. */
+  offset?: number;
   where?: Record<string, unknown>;
   whereDocument?: Record<string, unknown>;
   /** Default `['metadatas', 'documents', 'distances']`. */
@@ -83,9 +86,15 @@ export class Collection {
     return this.mutate(records, WalRecordType.Add, true);
   }
 
-  /** Adds records, or replaces existing ones entirely (vector, metadata, document). */
-  async upsert(records: RecordsInput): Promise<void> {
-    return this.mutate(records, WalRecordType.Upsert, true);
+  /**
+   * Adds records, or replaces existing ones entirely (vector, metadata, document).
+   * `options.keepMetadata`: metadata keys whose stored value an existing record
+   * keeps over the given one (e.g. a creation time), read and written in one
+   * step of the write queue, so concurrent upserts of an id cannot lose it.
+   */
+  async upsert(records: RecordsInput, options: UpsertOptions = {}): Promise<void> {
+    const keep = options.keepMetadata === undefined ? undefined : validateKeepKeys(options.keepMetadata);
+    return this.mutate(records, WalRecordType.Upsert, true, keep);
   }
 
   /**
@@ -127,6 +136,7 @@ export class Collection {
       for (const _ of a.queryEmbeddings) pushRow(result, [], [], [], [], []);
       return result;
     }
+    if (state.dimension === 0) throw new ValidationError('this collection stores records without vectors (dimension 0); it cannot be queried by vector');
     const queries = queryVectors(a.queryEmbeddings, state.dimension, state.metric, 'queryEmbeddings');
     // One search for the call: the filter's per-row answers are shared by every query embedding.
     const search = new CollectionSearch(state, filter);
@@ -134,7 +144,8 @@ export class Collection {
     const withMetadata = include.includes('metadatas');
     const withDocuments = include.includes('documents');
     for (const query of queries) {
-      const hits = search.search(query, a.nResults, options);
+      const skip = a.offset ?? 0;
+      const hits = skip === 0 ? search.search(query, a.nResults, options) : search.search(query, skip + a.nResults, options).slice(skip);
       const ids: string[] = [];
       const distances: number[] = [];
       const metadatas: (Metadata | null)[] = [];
@@ -201,7 +212,12 @@ export class Collection {
     return collectionStats(this.store);
   }
 
-  private mutate(records: RecordsInput, type: WalRecordType.Add | WalRecordType.Upsert | WalRecordType.Update, requireEmbeddings: boolean): Promise<void> {
+  private mutate(
+    records: RecordsInput,
+    type: WalRecordType.Add | WalRecordType.Upsert | WalRecordType.Update,
+    requireEmbeddings: boolean,
+    keepMetadata?: string[],
+  ): Promise<void> {
     this.ensureOpen();
     const state = this.store.state;
     const valid = validateRecords(records, { requireEmbeddings, dimension: state.dimension, metric: state.metric });
@@ -219,7 +235,8 @@ export class Collection {
         const missing = valid.ids.filter((id) => !current.locate(id));
         if (missing.length > 0) throw new NotFoundError(`update of ${missing.length} missing id(s), e.g. ${JSON.stringify(missing[0])}`);
       }
-      return { type, ids: valid.ids, dim: valid.dim, vectors: valid.vectors, metadatas: valid.metadatas, documents: valid.documents };
+      const metadatas = keepMetadata ? keepStoredMetadata(current, valid.ids, valid.metadatas, keepMetadata) : valid.metadatas;
+      return { type, ids: valid.ids, dim: valid.dim, vectors: valid.vectors, metadatas, documents: valid.documents };
     });
   }
 

@@ -41,7 +41,11 @@ export interface OpenOptions {
 export interface CreateCollectionArgs {
   /** 1–128 characters, without `/`, `\`, `..` or NUL. */
   name: string;
-  /** Vector length; when omitted it is fixed by the first add. */
+  /**
+   * Vector length; when omitted it is fixed by the first add. 0: records
+   * without vectors (a key-value collection: add/upsert/get/delete with ids,
+   * metadata, documents and `where`; `query` throws ValidationError).
+   */
   dimension?: number;
   /** Default `'l2'`, or Chroma's `metadata["hnsw:space"]`. */
   metric?: Metric;
@@ -153,6 +157,11 @@ export class OmenDB {
     const a = parse(createCollectionSchema, args, 'createCollection arguments');
     const config = collectionConfig(a);
     const quantization = validateQuantizationSpec(a.quantization, a.dimension ?? null);
+    if (a.dimension === 0 && quantization !== 'none') {
+      throw new ValidationError('invalid createCollection arguments', [
+        { code: 'invalid_combination', path: ['quantization'], message: 'a collection without vectors (dimension 0) has nothing to quantize' },
+      ]);
+    }
     if (a.rescore !== undefined && quantization === 'none') {
       throw new ValidationError('invalid createCollection arguments', [
         { code: 'invalid_combination', path: ['rescore'], message: 'rescore applies only with quantization' },

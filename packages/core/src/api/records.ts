@@ -39,7 +39,12 @@ export function validateRecords(input: unknown, options: { requireEmbeddings: bo
   checkLength(embeddings, n, 'embeddings');
   checkLength(metadatas, n, 'metadatas');
   checkLength(documents, n, 'documents');
-  if (options.requireEmbeddings && embeddings === undefined && n > 0) {
+  if (options.dimension === 0 && embeddings !== undefined) {
+    throw new ValidationError('this collection stores records without vectors (dimension 0): give no embeddings', [
+      { code: 'vectorless_collection', path: ['embeddings'], message: 'a dimension-0 collection takes no embeddings' },
+    ]);
+  }
+  if (options.requireEmbeddings && options.dimension !== 0 && embeddings === undefined && n > 0) {
     throw new ValidationError('embeddings are required: OmenDB stores the vectors you give it and does not embed text');
   }
   const packed = embeddings === undefined ? null : packVectors(embeddings as unknown[], options.dimension, options.metric);

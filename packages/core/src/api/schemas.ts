@@ -41,7 +41,8 @@ export const hnswSchema = z
 export const createCollectionSchema = z
   .object({
     name: collectionNameSchema,
-    dimension: z.number().int().min(1).max(65536).optional(),
+    // 0: records without vectors (a key-value collection; see index/row-index.ts).
+    dimension: z.number().int().min(0).max(65536).optional(),
     metric: metricSchema.optional(),
     metadata: z.record(z.string(), z.unknown()).nullable().optional(),
     hnsw: hnswSchema.optional(),
@@ -66,6 +67,7 @@ export const querySchema = z
   .object({
     queryEmbeddings: z.array(vectorSchema).min(1, 'queryEmbeddings is empty'),
     nResults: z.number().int().min(1).max(MAX_QUERY_INTEGER).default(DEFAULT_N_RESULTS),
+    offset: z.number().int().min(0).max(MAX_QUERY_INTEGER).optional(),
     where: z.unknown().optional(),
     whereDocument: z.unknown().optional(),
     include: includeSchema,
@@ -105,15 +107,17 @@ function plainQuery(input: unknown): QueryInput | null {
   const proto: unknown = Object.getPrototypeOf(input);
   if (proto !== Object.prototype && proto !== null) return null;
   for (const key in input) if (!QUERY_KEYS.has(key)) return null;
-  const { queryEmbeddings, nResults = DEFAULT_N_RESULTS, where, whereDocument, include, efSearch, exact } = input as Record<string, unknown>;
+  const { queryEmbeddings, nResults = DEFAULT_N_RESULTS, offset, where, whereDocument, include, efSearch, exact } = input as Record<string, unknown>;
   if (!Array.isArray(queryEmbeddings) || queryEmbeddings.length === 0 || !everyIndex(queryEmbeddings, isPlainVector)) return null;
   if (!isIntegerIn(nResults, 1, MAX_QUERY_INTEGER)) return null;
+  if (offset !== undefined && !isIntegerIn(offset, 0, MAX_QUERY_INTEGER)) return null;
   if (efSearch !== undefined && !isIntegerIn(efSearch, 1, MAX_QUERY_INTEGER)) return null;
   if (exact !== undefined && typeof exact !== 'boolean') return null;
   if (include !== undefined && !(Array.isArray(include) && everyIndex(include, (field) => INCLUDE_FIELDS.has(field)))) return null;
   return {
     queryEmbeddings: queryEmbeddings as QueryInput['queryEmbeddings'],
     nResults: nResults as number,
+    offset: offset as number | undefined,
     where,
     whereDocument,
     include: (include as IncludeField[] | undefined)?.slice(),

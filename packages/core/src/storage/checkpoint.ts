@@ -87,7 +87,7 @@ export async function compactSegments(store: CollectionStore): Promise<void> {
   const next: ManifestState = { ...store.manifest, segments: [] };
   let segments: Segment[] = [];
   if (live > 0) {
-    const sealed = await state.factory.build(dim, state.metric, vectors);
+    const sealed = await state.factory.build(dim, state.metric, vectors, live);
     const id = next.nextSegmentId++;
     const segment = await writeSegment(store, id, { ...contents, vectors: sealed.vectors, graph: sealed.graph, quantization: sealed.quantization }, sealed);
     next.segments = [{ id, rows: segment.rows }];

@@ -8,6 +8,7 @@ import { buildQuantizedSegment } from '../index/quantized-build.js';
 import { QuantizedHnswIndex } from '../index/quantized-index.js';
 import { loadQuantizer } from '../quantize/train.js';
 import type { IndexFactory, SealedIndex, SegmentIndexParts } from './index-factory.js';
+import { vectorlessIndexFactory } from './vectorless-index.js';
 
 /**
  * HNSW everywhere: an adaptive memtable index (exact while small), a graph per
@@ -20,6 +21,7 @@ import type { IndexFactory, SealedIndex, SegmentIndexParts } from './index-facto
  * builds a new segment and so trains a new quantizer on all the live rows.
  */
 export function defaultIndexFactory(manifest: ManifestState): IndexFactory {
+  if (manifest.dimension === 0) return vectorlessIndexFactory();
   const params: Partial<HnswParams> = { ...manifest.hnsw };
   const quantization = manifest.quantization ?? 'none';
 

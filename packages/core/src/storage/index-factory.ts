@@ -46,8 +46,11 @@ export interface IndexFactory {
   create(dimension: number, metric: Metric): VectorIndex;
   /** Freezes a memtable's index for sealing, reusing what it built. */
   seal(index: VectorIndex): SealedIndex;
-  /** Builds an index over vectors (rows × dimension), for compaction; may use a worker thread. */
-  build(dimension: number, metric: Metric, vectors: Float32Array): Promise<SealedIndex>;
+  /**
+   * Builds an index over vectors (rows × dimension), for compaction; may use a worker thread.
+   * `rows` is given because with dimension 0 (records without vectors) it cannot be read off `vectors`.
+   */
+  build(dimension: number, metric: Metric, vectors: Float32Array, rows?: number): Promise<SealedIndex>;
   /**
    * Reopens a sealed index from its segment's sections without rebuilding
    * it. Throws CorruptionError for a bad or missing section, or what the
