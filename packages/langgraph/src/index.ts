@@ -1,0 +1,1 @@
+export { OmenStore, type OmenStoreOptions } from './omen-store.js';

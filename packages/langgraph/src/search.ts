@@ -1,0 +1,91 @@
+import type { SearchItem, SearchOperation } from '@langchain/langgraph-checkpoint';
+import type { Collection, Metadata } from '@omendb/core';
+import { matchesFilter } from './filter.js';
+import type { Handles } from './handles.js';
+import { decodeItem, prefixWhere, type ItemMeta } from './records.js';
+
+/** Largest number of vector hits one search asks core for (core's nResults bound). */
+const MAX_FETCH = 100_000;
+
+/**
+ * A search without a query (or without an index): the items under the
+ * namespace prefix that pass the filter, in storage order, paged. Without a
+ * filter core pages; with one, items are filtered here (LangGraph's filter
+ * semantics are not core's `where`).
+ */
+export async function listItems(h: Handles, op: SearchOperation): Promise<SearchItem[]> {
+  const offset = op.offset ?? 0;
+  const limit = op.limit ?? 10;
+  const where = prefixWhere(op.namespacePrefix);
+  if (!op.filter || Object.keys(op.filter).length === 0) {
+    return toItems(await h.items.get({ where, offset, limit }));
+  }
+  const all = toItems(await h.items.get({ where })).filter((item) => matchesFilter(item.value, op.filter));
+  return all.slice(offset, offset + limit);
+}
+
+/**
+ * A semantic search: the nearest vectors under the namespace prefix (HNSW,
+ * cosine), grouped by item so each item comes once with its best score
+ * (cosine similarity = 1 − cosine distance, higher = more similar), stale
+ * vectors (another version than the item's) dropped, the filter applied,
+ * then `offset`/`limit`. Vector hits are fetched in growing rounds until the
+ * page is full or no more exist. When fewer than `limit` scored items are
+ * found, items without vectors under the prefix fill the page, unscored, as
+ * InMemoryStore does.
+ */
+export async function semanticSearch(h: Handles, vectors: Collection, op: SearchOperation, query: number[]): Promise<SearchItem[]> {
+  const offset = op.offset ?? 0;
+  const limit = op.limit ?? 10;
+  const want = offset + limit;
+  const where = prefixWhere(op.namespacePrefix);
+  let fetch = Math.min(MAX_FETCH, Math.max(16, want * 4));
+  let ranked: SearchItem[] = [];
+  for (;;) {
+    const res = await vectors.query({ queryEmbeddings: [query], nResults: fetch, where, include: ['metadatas', 'distances'] });
+    ranked = await rankItems(h.items, res.metadatas[0] as Metadata[], res.distances[0], op);
+    if (ranked.length >= want || res.ids[0].length < fetch || fetch === MAX_FETCH) break;
+    fetch = Math.min(MAX_FETCH, fetch * 4);
+  }
+  const kept = ranked.slice(offset, want);
+  if (kept.length < limit) kept.push(...(await unscored(h, op, limit - kept.length, new Set(ranked.map((i) => JSON.stringify([i.namespace, i.key]))))));
+  return kept;
+}
+
+/** Items of the hits in rank order, once each with its best score, current version and passing the filter. */
+async function rankItems(items: Collection, metas: Metadata[], distances: number[], op: SearchOperation): Promise<SearchItem[]> {
+  const best = new Map<string, { score: number; v: string }>();
+  metas.forEach((m, i) => {
+    const id = m.item as string;
+    if (!best.has(id)) best.set(id, { score: 1 - distances[i], v: m.v as string });
+  });
+  // Several hits of one item may carry versions if a crash cut a put short; the item's own version decides.
+  const ids = [...best.keys()];
+  const got = ids.length > 0 ? await items.get({ ids }) : { ids: [], metadatas: [], documents: [] };
+  const byId = new Map(got.ids.map((id, i) => [id, { meta: got.metadatas[i]!, doc: got.documents[i]! }]));
+  const out: SearchItem[] = [];
+  for (const id of ids) {
+    const record = byId.get(id);
+    const hit = best.get(id)!;
+    if (!record || (record.meta as unknown as ItemMeta).v !== hit.v) continue;
+    const item = decodeItem(record.meta, record.doc);
+    if (matchesFilter(item.value, op.filter)) out.push({ ...item, score: hit.score });
+  }
+  return out;
+}
+
+/** Up to `n` items under the prefix with no vector that pass the filter and are not in `seen`. */
+async function unscored(h: Handles, op: SearchOperation, n: number, seen: Set<string>): Promise<SearchItem[]> {
+  const res = await h.items.get({ where: prefixWhere(op.namespacePrefix, [{ vecs: 0 }]) });
+  const out: SearchItem[] = [];
+  for (const item of toItems(res)) {
+    if (out.length >= n) break;
+    if (seen.has(JSON.stringify([item.namespace, item.key])) || !matchesFilter(item.value, op.filter)) continue;
+    out.push({ ...item, score: undefined });
+  }
+  return out;
+}
+
+function toItems(res: { metadatas: (Metadata | null)[]; documents: (string | null)[] }): SearchItem[] {
+  return res.metadatas.map((m, i) => ({ ...decodeItem(m!, res.documents[i]!), score: undefined }));
+}
