@@ -1,18 +1,20 @@
 /**
  * Runs tasks one after another per key and concurrently across keys: a put
  * reads what an item's previous put left (its vector count) only once that
- * put has finished. Different keys still share the database's group commits.
+ * put has finished. A task may hold several keys (one batch of puts); it
+ * starts when the earlier tasks on each of them have finished, so tasks
+ * never wait on each other in a cycle.
  */
 export class KeyLocks {
   private readonly tails = new Map<string, Promise<unknown>>();
 
-  run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
+  run<T>(keys: readonly string[], task: () => Promise<T>): Promise<T> {
+    const previous = Promise.all(keys.map((k) => this.tails.get(k)));
     const result = previous.then(task);
     const tail = result.catch(() => undefined);
-    this.tails.set(key, tail);
+    for (const key of keys) this.tails.set(key, tail);
     void tail.then(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
+      for (const key of keys) if (this.tails.get(key) === tail) this.tails.delete(key);
     });
     return result;
   }

@@ -27,51 +27,72 @@ export interface PutContext {
 }
 
 /**
- * Applies puts (value null deletes). Texts of the indexed fields (the op's
- * `index` paths, else the config's `fields`; none with `index: false`) are
- * embedded in one `embedDocuments` call, then each item is written under its
- * key's lock: the item record by an upsert that keeps the stored `createdAt`
- * (core `keepMetadata`, atomic in the write queue), its vectors replaced.
- * Resolves once every write is as durable as the database promises.
+ * Applies puts (value null deletes), one per key (the caller keeps the last
+ * of a batch). Texts of the indexed fields (the op's `index` paths, else the
+ * config's `fields`; none with `index: false`) are embedded in one
+ * `embedDocuments` call. Then, holding the keys' locks, the batch is written
+ * in at most four core calls: one upsert of the item records that keeps each
+ * stored `createdAt` (core `keepMetadata`, atomic in the write queue), one
+ * delete of deleted items, one upsert of the new vectors and one delete of
+ * the vectors an item no longer has. Resolves once every write is as durable
+ * as the database promises.
  */
 export async function applyPuts(ctx: PutContext, ops: PutOperation[]): Promise<void> {
   const textsOf = ops.map((op) => indexedTexts(op, ctx.index));
   const unique = [...new Set(textsOf.flat())];
   const embedded = unique.length > 0 ? await ctx.index!.embeddings.embedDocuments(unique) : [];
   const vectorOf = new Map(unique.map((t, i) => [t, embedded[i]]));
-  await Promise.all(
-    ops.map((op, i) => {
-      const id = itemId(op.namespace, op.key);
-      const vectors = textsOf[i].map((t) => vectorOf.get(t)!).filter(nonZero);
-      return ctx.locks.run(id, () => writeItem(ctx, op, id, vectors));
-    }),
+  const planned = ops.map((op, i) => ({ op, id: itemId(op.namespace, op.key), vectors: textsOf[i].map((t) => vectorOf.get(t)!).filter(nonZero) }));
+  await ctx.locks.run(
+    planned.map((p) => p.id),
+    () => writeItems(ctx, planned),
   );
 }
 
-async function writeItem(ctx: PutContext, op: PutOperation, id: string, vectors: number[][]): Promise<void> {
-  const { items, vectors: vectorCol } = ctx.handles;
-  const stored = await items.get({ ids: [id], include: ['metadatas'] });
-  const oldCount = (stored.metadatas[0] as ItemMeta | null)?.vecs ?? 0;
-  if (op.value === null) {
-    const writes = [items.delete({ ids: [id] })];
-    if (vectorCol && oldCount > 0) writes.push(vectorCol.delete({ ids: range(id, 0, oldCount) }));
-    await Promise.all(writes);
-    return;
-  }
-  const namespaceDurable = ctx.namespaceReady(op.namespace);
-  const now = Date.now();
-  const labels = labelMetadata(op.namespace);
-  const v = randomUUID();
-  const meta: Metadata = { ...labels, ns: namespaceKey(op.namespace), key: op.key, createdAt: now, updatedAt: now, v, vecs: vectors.length };
-  // Issued together, without an await between them, so the collections' write queues see them in one order.
-  const writes = [items.upsert({ ids: [id], metadatas: [meta], documents: [JSON.stringify(op.value)] }, { keepMetadata: ['createdAt'] })];
-  if (vectorCol && vectors.length > 0) {
-    writes.push(vectorCol.upsert({ ids: range(id, 0, vectors.length), embeddings: vectors, metadatas: vectors.map(() => ({ ...labels, item: id, v })) }));
-  }
-  if (vectorCol && oldCount > vectors.length) writes.push(vectorCol.delete({ ids: range(id, vectors.length, oldCount) }));
-  await Promise.all([...writes, namespaceDurable]);
+interface Planned {
+  op: PutOperation;
+  id: string;
+  vectors: number[][];
 }
 
+async function writeItems(ctx: PutContext, planned: Planned[]): Promise<void> {
+  const { items, vectors: vectorCol } = ctx.handles;
+  const stored = await items.get({ ids: planned.map((p) => p.id), include: ['metadatas'] });
+  const oldCount = new Map(stored.ids.map((id, i) => [id, (stored.metadatas[i] as ItemMeta | null)?.vecs ?? 0]));
+  const now = Date.now();
+  const upsert = { ids: [] as string[], metadatas: [] as Metadata[], documents: [] as string[] };
+  const vectorUpsert = { ids: [] as string[], embeddings: [] as number[][], metadatas: [] as Metadata[] };
+  const deleted: string[] = [];
+  const staleVectors: string[] = [];
+  const namespaces: Promise<void>[] = [];
+  for (const { op, id, vectors } of planned) {
+    const old = oldCount.get(id) ?? 0;
+    if (op.value === null) {
+      deleted.push(id);
+      staleVectors.push(...range(id, 0, old));
+      continue;
+    }
+    namespaces.push(ctx.namespaceReady(op.namespace));
+    const labels = labelMetadata(op.namespace);
+    const v = randomUUID();
+    upsert.ids.push(id);
+    upsert.metadatas.push({ ...labels, ns: namespaceKey(op.namespace), key: op.key, createdAt: now, updatedAt: now, v, vecs: vectors.length });
+    upsert.documents.push(JSON.stringify(op.value));
+    if (vectorCol) {
+      vectorUpsert.ids.push(...range(id, 0, vectors.length));
+      vectorUpsert.embeddings.push(...vectors);
+      for (let i = 0; i < vectors.length; i++) vectorUpsert.metadatas.push({ ...labels, item: id, v });
+      staleVectors.push(...range(id, vectors.length, old));
+    }
+  }
+  // Issued together, without an await between them, so the collections' write queues see them in one order.
+  const writes: Promise<void>[] = [];
+  if (upsert.ids.length > 0) writes.push(items.upsert(upsert, { keepMetadata: ['createdAt'] }));
+  if (deleted.length > 0) writes.push(items.delete({ ids: deleted }));
+  if (vectorCol && vectorUpsert.ids.length > 0) writes.push(vectorCol.upsert(vectorUpsert));
+  if (vectorCol && staleVectors.length > 0) writes.push(vectorCol.delete({ ids: staleVectors }));
+  await Promise.all([...writes, ...namespaces]);
+}
 /** The texts to embed for a put, in field order (empty for a delete or `index: false`). */
 function indexedTexts(op: PutOperation, index: ResolvedIndex | null): string[] {
   if (op.value === null || op.index === false || !index) return [];

@@ -1,4 +1,4 @@
-import { InvalidNamespaceError, type BaseStore } from '@langchain/langgraph-checkpoint';
+import { InvalidNamespaceError, type BaseStore, type Item, type Operation, type SearchItem } from '@langchain/langgraph-checkpoint';
 import { afterEach, describe, expect, it } from 'vitest';
 import { both, storePair, summary, type Pair } from './fixture.js';
 import { WordEmbeddings } from './word-embeddings.js';
@@ -53,7 +53,7 @@ describe('items', () => {
   it('blocks invalid namespaces in put, but not in batch', async () => {
     pair = await storePair();
     const doc = { foo: 'bar' };
-    for (const store of [pair.memory, pair.omen]) {
+    for (const store of [pair.memory, pair.omen] as BaseStore[]) {
       await expect(store.put([], 'foo', doc)).rejects.toThrow(InvalidNamespaceError);
       await expect(store.put(['the', 'thing.about'], 'foo', doc)).rejects.toThrow(InvalidNamespaceError);
       await expect(store.put(['some', 'fun', ''], 'foo', doc)).rejects.toThrow(InvalidNamespaceError);
@@ -70,14 +70,15 @@ describe('items', () => {
 
   it('answers the reads of a batch from the state before its puts; the last put of a key wins', async () => {
     pair = await storePair();
-    for (const store of [pair.memory, pair.omen]) {
+    for (const store of [pair.memory, pair.omen] as BaseStore[]) {
       await store.put(['b'], 'k', { v: 0 });
-      const [got, , , search] = await store.batch([
+      const ops: Operation[] = [
         { namespace: ['b'], key: 'k' },
         { namespace: ['b'], key: 'k', value: { v: 1 } },
         { namespace: ['b'], key: 'k', value: { v: 2 } },
         { namespacePrefix: ['a'], limit: 10, offset: 0 },
-      ]);
+      ];
+      const [got, , , search] = (await store.batch(ops)) as unknown as [Item | null, void, void, SearchItem[]];
       // (InMemoryStore's `got` is its live item, updated in place by the puts; OmenStore's is a snapshot.)
       if (store === pair.omen) expect(got?.value).toEqual({ v: 0 });
       expect(search).toEqual([]);
