@@ -50,6 +50,17 @@ describe('items', () => {
     }
   });
 
+  it('keeps one createdAt under concurrent puts of one key (OmenStore), and the last put wins', async () => {
+    pair = await storePair();
+    await pair.omen.put(['c'], 'k', { n: -1 });
+    const created = (await pair.omen.get(['c'], 'k'))!.createdAt.getTime();
+    await Promise.all(Array.from({ length: 20 }, (_, n) => pair.omen.put(['c'], 'k', { n })));
+    const item = (await pair.omen.get(['c'], 'k'))!;
+    expect(item.createdAt.getTime()).toBe(created);
+    expect(item.value).toEqual({ n: 19 });
+    expect(await pair.omen.search(['c'])).toHaveLength(1);
+  });
+
   it('blocks invalid namespaces in put, but not in batch', async () => {
     pair = await storePair();
     const doc = { foo: 'bar' };
