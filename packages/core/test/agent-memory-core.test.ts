@@ -1,4 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { decodeSegment, SectionKind } from '../src/format/segment-file.js';
 import { OmenDB, ValidationError } from '../src/index.js';
 import { randomVectors, tempDir } from './helpers/tmp.js';
 
@@ -33,6 +36,25 @@ describe('records without vectors (dimension 0)', () => {
     expect((await col.get({ where: { ns: 'x' } })).ids.sort()).toEqual(['b', 'c']);
     expect((await col.get({ ids: ['c'], include: ['embeddings'] })).embeddings).toEqual([[]]);
     await again.close();
+  });
+
+  it('writes segments as docs/format/segment.md says: dimension 0, an empty vectors section, no graph; manifest dimension 0', async () => {
+    const db = await OmenDB.open(dir);
+    const kv = await db.createCollection({ name: 'kv', dimension: 0 });
+    await kv.add({ ids: ['a', 'b'], metadatas: [{ k: 1 }, null], documents: ['A', null] });
+    await db.checkpoint();
+    await db.close();
+    const files = readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && (e.name === 'segment.bin' || e.name.startsWith('MANIFEST-')))
+      .map((e) => join(e.parentPath, e.name));
+    const segment = files.find((f) => f.endsWith('segment.bin'))!;
+    const { header, sections } = decodeSegment(readFileSync(segment), segment);
+    expect(header).toMatchObject({ rows: 2, dimension: 0 });
+    expect(sections.get(SectionKind.Vectors)?.bytes.byteLength).toBe(0);
+    expect(sections.has(SectionKind.Graph)).toBe(false);
+    expect([...sections.keys()].sort()).toEqual([SectionKind.Vectors, SectionKind.Ids, SectionKind.Metadata, SectionKind.Documents].sort());
+    const manifest = readFileSync(files.find((f) => f.includes('MANIFEST-'))!);
+    expect(manifest.toString('latin1')).toContain('"dimension":0');
   });
 
   it('refuses embeddings, vector queries and quantization with a ValidationError', async () => {
