@@ -91,7 +91,7 @@ export class OmenStore extends BaseStore {
       }),
     );
     if (puts.size > 0) {
-      await applyPuts({ handles: h, index: this.index, locks: this.locks, namespaceReady: (ns) => this.namespaceReady(h, ns) }, [...puts.values()]);
+      await applyPuts({ handles: h, index: this.index, locks: this.locks, namespaceReady: (ns, unindexed) => this.namespaceReady(h, ns, unindexed) }, [...puts.values()]);
     }
     return results as OperationResults<Op>;
   }
@@ -123,14 +123,20 @@ export class OmenStore extends BaseStore {
     return selectNamespaces(live, { ...op, matchConditions: undefined });
   }
 
-  /** Writes the namespace's record once per store lifetime; later puts wait for that write. */
-  private namespaceReady(h: Handles, namespace: string[]): Promise<void> {
+  /**
+   * Writes the namespace's record once per store lifetime (and once more the
+   * first time it gets an item without vectors); later puts wait for that
+   * write. The `unindexed` flag, once stored, is kept by every later upsert.
+   */
+  private namespaceReady(h: Handles, namespace: string[], unindexed: boolean): Promise<void> {
     const key = namespaceKey(namespace);
-    let ready = this.namespaceWrites.get(key);
+    const cacheKey = unindexed ? `${key}!unindexed` : key;
+    let ready = this.namespaceWrites.get(cacheKey);
     if (!ready) {
-      ready = h.namespaces.upsert({ ids: [key], metadatas: [labelMetadata(namespace)] });
-      this.namespaceWrites.set(key, ready);
-      ready.catch(() => this.namespaceWrites.delete(key));
+      const metadata = unindexed ? { ...labelMetadata(namespace), unindexed: true } : labelMetadata(namespace);
+      ready = h.namespaces.upsert({ ids: [key], metadatas: [metadata] }, { keepMetadata: ['unindexed'] });
+      this.namespaceWrites.set(cacheKey, ready);
+      ready.catch(() => this.namespaceWrites.delete(cacheKey));
     }
     return ready;
   }

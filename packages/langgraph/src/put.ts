@@ -18,12 +18,16 @@ export function resolveFields(paths: readonly string[]): [string, string[]][] {
   return paths.map((p) => [p, p === '$' ? ['$'] : tokenizePath(p)]);
 }
 
-/** Writes what one put needs; `namespaceReady` makes sure the namespace record is durable. */
+/**
+ * Writes what one put needs. `namespaceReady(namespace, unindexed)` makes sure
+ * the namespace record is durable, flagged when the namespace holds an item
+ * without vectors (so a search looks for unscored items only where some exist).
+ */
 export interface PutContext {
   handles: Handles;
   index: ResolvedIndex | null;
   locks: KeyLocks;
-  namespaceReady: (namespace: string[]) => Promise<void>;
+  namespaceReady: (namespace: string[], unindexed: boolean) => Promise<void>;
 }
 
 /**
@@ -72,7 +76,7 @@ async function writeItems(ctx: PutContext, planned: Planned[]): Promise<void> {
       staleVectors.push(...range(id, 0, old));
       continue;
     }
-    namespaces.push(ctx.namespaceReady(op.namespace));
+    namespaces.push(ctx.namespaceReady(op.namespace, vectors.length === 0));
     const labels = labelMetadata(op.namespace);
     const v = randomUUID();
     upsert.ids.push(id);

@@ -48,30 +48,39 @@ export async function semanticSearch(h: Handles, vectors: Collection, op: Search
     fetch = Math.min(MAX_FETCH, fetch * 4);
   }
   const kept = ranked.slice(offset, want);
-  if (kept.length < limit) kept.push(...(await unscored(h, op, limit - kept.length, new Set(ranked.map((i) => JSON.stringify([i.namespace, i.key]))))));
+  if (kept.length < limit && (await holdsUnindexed(h, op.namespacePrefix))) kept.push(...(await unscored(h, op, limit - kept.length, new Set(ranked.map((i) => JSON.stringify([i.namespace, i.key]))))));
   return kept;
 }
 
 /** Items of the hits in rank order, once each with its best score, current version and passing the filter. */
 async function rankItems(items: Collection, metas: Metadata[], distances: number[], op: SearchOperation): Promise<SearchItem[]> {
-  const best = new Map<string, { score: number; v: string }>();
+  // Hits in rank order per item; a crash that cut a put short may leave vectors of another version.
+  const hits = new Map<string, { score: number; v: string }[]>();
   metas.forEach((m, i) => {
     const id = m.item as string;
-    if (!best.has(id)) best.set(id, { score: 1 - distances[i], v: m.v as string });
+    let list = hits.get(id);
+    if (!list) hits.set(id, (list = []));
+    list.push({ score: 1 - distances[i], v: m.v as string });
   });
-  // Several hits of one item may carry versions if a crash cut a put short; the item's own version decides.
-  const ids = [...best.keys()];
+  const ids = [...hits.keys()];
   const got = ids.length > 0 ? await items.get({ ids }) : { ids: [], metadatas: [], documents: [] };
   const byId = new Map(got.ids.map((id, i) => [id, { meta: got.metadatas[i]!, doc: got.documents[i]! }]));
   const out: SearchItem[] = [];
   for (const id of ids) {
     const record = byId.get(id);
-    const hit = best.get(id)!;
-    if (!record || (record.meta as unknown as ItemMeta).v !== hit.v) continue;
+    const hit = record && hits.get(id)!.find((h) => h.v === (record.meta as unknown as ItemMeta).v);
+    if (!record || !hit) continue;
     const item = decodeItem(record.meta, record.doc);
     if (matchesFilter(item.value, op.filter)) out.push({ ...item, score: hit.score });
   }
-  return out;
+  // Stable: in order of first hit, unless a stale first hit put an item too early.
+  return out.sort((a, b) => b.score! - a.score!);
+}
+
+/** Whether a namespace under the prefix ever got an item without vectors (a scan of namespace records, not items). */
+async function holdsUnindexed(h: Handles, prefix: string[]): Promise<boolean> {
+  const res = await h.namespaces.get({ where: prefixWhere(prefix, [{ unindexed: true }]), limit: 1, include: [] });
+  return res.ids.length > 0;
 }
 
 /** Up to `n` items under the prefix with no vector that pass the filter and are not in `seen`. */

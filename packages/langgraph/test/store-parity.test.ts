@@ -242,6 +242,12 @@ describe('semantic search', () => {
     };
     const res = await sameAnswer(write, async (s) => summary(await s.search(['n'], { query: 'apples and pears' })));
     expect(res.map((r) => [r.at, r.score === undefined])).toEqual([['n/vec', false], ['n/plain', true]]);
+    // A later indexed put into the namespace, from a new store, keeps the namespace marked as holding unscored items.
+    await pair.omen.stop();
+    const { OmenStore } = await import('../src/index.js');
+    pair.omen = new OmenStore({ path: pair.dir, index: { embeddings: new WordEmbeddings(), dims: 64, fields: ['text'] } });
+    await pair.omen.put(['n'], 'more', { text: 'plums' });
+    expect(summary(await pair.omen.search(['n'], { query: 'apples and pears' })).map((r) => r.at)).toEqual(['n/vec', 'n/more', 'n/plain']);
   });
 
   it('embeds the paths given by a put’s index over the config’s fields, and re-embeds on update', async () => {
