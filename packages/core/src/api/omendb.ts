@@ -17,8 +17,11 @@ import type { Durability, Metric } from '../types.js';
 import { resolveHnswParams } from '../index/hnsw-params.js';
 import type { QuantizationSpec } from '../quantize/quantizer.js';
 import { validateQuantizationSpec } from '../quantize/spec.js';
-import { Collection } from './collection.js';
-import { createCollectionSchema, openOptionsSchema, parse } from './schemas.js';
+import { Collection, type ModifyArgs } from './collection.js';
+import { checkFixedMetadata, collectionRef, createArgsSchema, foldConfiguration, listCollectionsSchema, modifySchema, type GetCollectionArgs } from './collection-args.js';
+import { EmbeddingBinding } from './embedding-binding.js';
+import { DEFAULT_EMBEDDING_FUNCTION_NAME, recordOf, type EmbeddingFunction } from './embedding-function.js';
+import { openOptionsSchema, parse } from './schemas.js';
 
 /** Options of `OmenDB.open`. */
 export interface OpenOptions {
@@ -64,6 +67,21 @@ export interface CreateCollectionArgs {
    * min(64, max(8, ⌈4096 / d⌉)). Only with `quantization`.
    */
   rescore?: { oversampling: number };
+  /**
+   * Embeds `documents` given without `embeddings` and `queryTexts` (Chroma's
+   * `EmbeddingFunction` shape). Its `name` and `getConfig()` are stored with
+   * the collection, so a reopened collection rebuilds it through
+   * `registerEmbeddingFunction`. Omitted: the offline default
+   * (`@omendb/default-embed`, imported at the first text call; vector-only
+   * use never imports it). `null`: none (text calls need one passed later).
+   * The metric stays `metric` / `hnsw:space` (default `'l2'`), as in Chroma's JS client.
+   */
+  embeddingFunction?: EmbeddingFunction | null;
+  /** Chroma's `configuration`: `hnsw.space`, `max_neighbors` (M), `ef_construction`, `ef_search`, `embeddingFunction`. */
+  configuration?: {
+    hnsw?: { space?: Metric; ef_construction?: number; ef_search?: number; max_neighbors?: number };
+    embeddingFunction?: EmbeddingFunction;
+  };
 }
 
 /**
@@ -73,7 +91,7 @@ export interface CreateCollectionArgs {
  */
 export class OmenDB {
   private open = true;
-  private readonly collections = new Map<string, { store: CollectionStore; handle: Collection; live: { open: boolean } }>();
+  private readonly collections = new Map<string, { store: CollectionStore; handle: Collection; live: { open: boolean }; embedder: EmbeddingBinding }>();
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -147,10 +165,17 @@ export class OmenDB {
     }
   }
 
-  /** Creates a collection; throws AlreadyExistsError when the name is taken. */
+  /**
+   * Creates a collection; throws AlreadyExistsError when the name is taken,
+   * ValidationError for bad arguments (see `CreateCollectionArgs`).
+   */
   async createCollection(args: CreateCollectionArgs): Promise<Collection> {
     this.ensureOpen();
-    const a = parse(createCollectionSchema, args, 'createCollection arguments');
+    const a = foldConfiguration(parse(createArgsSchema, args, 'createCollection arguments'));
+    const ef = a.embeddingFunction ?? undefined;
+    // As Chroma: the default is recorded by name (its package is imported only when text needs it).
+    const embeddingFunction =
+      a.embeddingFunction === null ? undefined : ef ? recordOf(ef) : ({ type: 'known', name: DEFAULT_EMBEDDING_FUNCTION_NAME, config: {} } as const);
     const config = collectionConfig(a);
     const quantization = validateQuantizationSpec(a.quantization, a.dimension ?? null);
     if (a.rescore !== undefined && quantization === 'none') {
@@ -171,46 +196,77 @@ export class OmenDB {
         hnsw: config.hnsw,
         ...(quantization === 'none' ? {} : { quantization }),
         ...(a.rescore === undefined ? {} : { rescore: a.rescore }),
+        ...(embeddingFunction === undefined ? {} : { embeddingFunction }),
         checkpointLsn: 0,
         nextSegmentId: 1,
         segments: [],
       };
       const path = await CollectionStore.create(this.vfs, layout.collections(this.dir), state);
       const store = await CollectionStore.open(this.vfs, path, this.options, this.health, defaultIndexFactory);
-      return this.register(store);
+      const handle = this.register(store);
+      if (ef) this.collections.get(a.name)!.embedder.bind(ef);
+      return handle;
     });
   }
 
-  /** The collection named `name`; throws NotFoundError. */
-  async getCollection(name: string): Promise<Collection> {
+  /**
+   * The collection named `name` (or Chroma's `{ name, embeddingFunction }`);
+   * throws NotFoundError, and EmbeddingFunctionError when `embeddingFunction`
+   * is not the one the collection was created with (other name or config).
+   */
+  async getCollection(ref: string | GetCollectionArgs): Promise<Collection> {
     this.ensureOpen();
+    const { name, embeddingFunction } = collectionRef(ref, 'getCollection');
     const entry = this.collections.get(name);
     if (!entry) throw new NotFoundError(`collection ${JSON.stringify(name)} does not exist`);
+    if (embeddingFunction) entry.embedder.bind(embeddingFunction);
     return entry.handle;
   }
 
-  /** The collection named `args.name`, created with `args` when missing. */
+  /**
+   * The collection named `args.name`, created with `args` when missing; an
+   * existing one is returned as is (its settings are not compared), with
+   * `embeddingFunction` checked as `getCollection` checks it.
+   */
   async getOrCreateCollection(args: CreateCollectionArgs): Promise<Collection> {
     this.ensureOpen();
     const existing = this.collections.get(args?.name);
-    if (existing) return existing.handle;
+    const ef = args?.embeddingFunction ?? args?.configuration?.embeddingFunction ?? undefined;
+    if (existing) return this.getCollection({ name: args.name, ...(ef ? { embeddingFunction: ef } : {}) });
     try {
       return await this.createCollection(args);
     } catch (err) {
-      if (err instanceof AlreadyExistsError) return this.getCollection(args.name);
+      if (err instanceof AlreadyExistsError) return this.getCollection({ name: args.name, ...(ef ? { embeddingFunction: ef } : {}) });
       throw err;
     }
   }
 
-  /** All collections, by name. */
-  async listCollections(): Promise<Collection[]> {
+  /** Collections by name, `offset` skipped, at most `limit` (default 100, as Chroma). */
+  async listCollections(args?: { limit?: number; offset?: number }): Promise<Collection[]> {
     this.ensureOpen();
-    return [...this.collections.keys()].sort().map((name) => this.collections.get(name)!.handle);
+    const { limit, offset } = parse(listCollectionsSchema, args, 'listCollections arguments');
+    return [...this.collections.keys()]
+      .sort()
+      .slice(offset, offset + limit)
+      .map((name) => this.collections.get(name)!.handle);
   }
 
-  /** Deletes a collection and its files; its handles throw ClosedError afterwards. */
-  async deleteCollection(name: string): Promise<void> {
+  /** Number of collections. */
+  async countCollections(): Promise<number> {
     this.ensureOpen();
+    return this.collections.size;
+  }
+
+  /** Chroma's liveness check: the current time in nanoseconds; ClosedError once closed. */
+  async heartbeat(): Promise<number> {
+    this.ensureOpen();
+    return Date.now() * 1_000_000;
+  }
+
+  /** Deletes a collection (`name` or Chroma's `{ name }`) and its files; its handles throw ClosedError afterwards. */
+  async deleteCollection(ref: string | { name: string }): Promise<void> {
+    this.ensureOpen();
+    const { name } = collectionRef(ref, 'deleteCollection');
     return this.exclusive(async () => {
       const entry = this.collections.get(name);
       if (!entry) throw new NotFoundError(`collection ${JSON.stringify(name)} does not exist`);
@@ -257,9 +313,35 @@ export class OmenDB {
 
   private register(store: CollectionStore): Collection {
     const live = { open: true };
-    const handle = new Collection(store, () => this.open && live.open);
-    this.collections.set(store.name, { store, handle, live });
+    const embedder = new EmbeddingBinding(
+      () => store.name,
+      () => store.manifest.embeddingFunction,
+    );
+    const context = { isOpen: () => this.open && live.open, modify: (s: CollectionStore, args: ModifyArgs) => this.modify(s, args) };
+    const handle = new Collection(store, context, embedder);
+    this.collections.set(store.name, { store, handle, live, embedder });
     return handle;
+  }
+
+  /** `collection.modify`: a rename and/or new metadata, one manifest publish, in the database's queue (names stay unique). */
+  private modify(store: CollectionStore, args: ModifyArgs): Promise<void> {
+    const a = parse(modifySchema, args, 'modify arguments');
+    return this.exclusive(async () => {
+      this.ensureOpen();
+      this.health.check();
+      const entry = this.collections.get(store.name);
+      if (entry?.store !== store) throw new ClosedError(`collection ${JSON.stringify(store.name)} was deleted`);
+      const renamed = a.name !== undefined && a.name !== store.name;
+      if (renamed && this.collections.has(a.name!)) throw new AlreadyExistsError(`collection ${JSON.stringify(a.name)} exists`);
+      if (a.metadata !== undefined) checkFixedMetadata(store.manifest, a.metadata);
+      if (!renamed && a.metadata === undefined) return;
+      const before = store.name;
+      await store.reconfigure({ ...(renamed ? { name: a.name } : {}), ...(a.metadata === undefined ? {} : { metadata: a.metadata }) });
+      if (renamed) {
+        this.collections.delete(before);
+        this.collections.set(store.name, entry);
+      }
+    });
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {

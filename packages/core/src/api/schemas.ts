@@ -64,7 +64,8 @@ const DEFAULT_N_RESULTS = 10;
 
 export const querySchema = z
   .object({
-    queryEmbeddings: z.array(vectorSchema).min(1, 'queryEmbeddings is empty'),
+    queryEmbeddings: z.array(vectorSchema).min(1, 'queryEmbeddings is empty').optional(),
+    queryTexts: z.array(z.string()).min(1, 'queryTexts is empty').optional(),
     nResults: z.number().int().min(1).max(MAX_QUERY_INTEGER).default(DEFAULT_N_RESULTS),
     where: z.unknown().optional(),
     whereDocument: z.unknown().optional(),
@@ -72,7 +73,11 @@ export const querySchema = z
     efSearch: z.number().int().min(1).max(MAX_QUERY_INTEGER).optional(),
     exact: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .refine((q) => (q.queryEmbeddings === undefined) !== (q.queryTexts === undefined), {
+    message: 'give exactly one of queryEmbeddings and queryTexts',
+    path: ['queryEmbeddings'],
+  });
 
 /** Query arguments as {@link querySchema} gives them. */
 export type QueryInput = z.output<typeof querySchema>;
@@ -105,7 +110,9 @@ function plainQuery(input: unknown): QueryInput | null {
   const proto: unknown = Object.getPrototypeOf(input);
   if (proto !== Object.prototype && proto !== null) return null;
   for (const key in input) if (!QUERY_KEYS.has(key)) return null;
-  const { queryEmbeddings, nResults = DEFAULT_N_RESULTS, where, whereDocument, include, efSearch, exact } = input as Record<string, unknown>;
+  const { queryEmbeddings, queryTexts, nResults = DEFAULT_N_RESULTS, where, whereDocument, include, efSearch, exact } = input as Record<string, unknown>;
+  // Text queries are rare enough on the hot path to go through the schema.
+  if (queryTexts !== undefined) return null;
   if (!Array.isArray(queryEmbeddings) || queryEmbeddings.length === 0 || !everyIndex(queryEmbeddings, isPlainVector)) return null;
   if (!isIntegerIn(nResults, 1, MAX_QUERY_INTEGER)) return null;
   if (efSearch !== undefined && !isIntegerIn(efSearch, 1, MAX_QUERY_INTEGER)) return null;
