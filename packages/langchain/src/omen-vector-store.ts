@@ -283,6 +283,8 @@ export class OmenVectorStore extends VectorStore {
           metadata: a.collectionMetadata,
           dimension: a.numDimensions,
           quantization: a.quantization,
+          // The store embeds with its LangChain Embeddings: the collection has no embedding function of its own.
+          embeddingFunction: null,
         });
       }
       checkCompatible(collection, a);

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import type { ManifestState } from '../format/manifest.js';
+import { resolveHnswParams } from '../index/hnsw-params.js';
+import type { Metric } from '../types.js';
 import type { EmbeddingFunction } from './embedding-function.js';
 import { collectionNameSchema, createCollectionSchema, parse } from './schemas.js';
 
@@ -40,11 +42,15 @@ export function collectionRef(arg: unknown, what: string): GetCollectionArgs {
   return parse(getCollectionSchema, arg, `${what} arguments`);
 }
 
-/** Chroma's `listCollections({ limit, offset })`; the default limit is Chroma's 100. */
+/**
+ * Chroma's `listCollections({ limit, offset })`. Without `limit` every
+ * collection is listed (Chroma's client defaults to 100: a local directory
+ * has no page to fill, and a silent cut would hide collections).
+ */
 export const listCollectionsSchema = z
-  .object({ limit: z.number().int().min(0).default(100), offset: z.number().int().min(0).default(0) })
+  .object({ limit: z.number().int().min(0).default(Number.MAX_SAFE_INTEGER), offset: z.number().int().min(0).default(0) })
   .strict()
-  .default({ limit: 100, offset: 0 });
+  .default({ limit: Number.MAX_SAFE_INTEGER, offset: 0 });
 
 export const modifySchema = z
   .object({ name: collectionNameSchema.optional(), metadata: z.record(z.string(), z.unknown()).nullable().optional() })
@@ -106,4 +112,34 @@ export function foldConfiguration(a: CreateArgs): Omit<CreateArgs, 'configuratio
     hnsw: Object.keys(hnsw).length > 0 ? hnsw : undefined,
     embeddingFunction: configuration.embeddingFunction ?? a.embeddingFunction,
   };
+}
+
+/** Metric and HNSW settings from explicit options and Chroma's `hnsw:*` metadata keys. */
+export function collectionConfig(a: { metric?: Metric; metadata?: Record<string, unknown> | null; hnsw?: { M?: number; efConstruction?: number; efSearch?: number } }) {
+  const meta = a.metadata ?? {};
+  const space = meta['hnsw:space'];
+  if (space !== undefined && space !== 'l2' && space !== 'cosine' && space !== 'ip') {
+    throw new ValidationError('invalid collection metadata', [{ code: 'invalid_value', path: ['metadata', 'hnsw:space'], message: 'expected "l2", "cosine" or "ip"' }]);
+  }
+  if (space !== undefined && a.metric !== undefined && space !== a.metric) {
+    throw new ValidationError(`metric ${JSON.stringify(a.metric)} contradicts metadata["hnsw:space"] = ${JSON.stringify(space)}`);
+  }
+  const fromMeta = (key: string) => {
+    const v = meta[key];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 4096) {
+      throw new ValidationError('invalid collection metadata', [{ code: 'invalid_value', path: ['metadata', key], message: 'expected an integer from 1 to 4096' }]);
+    }
+    return v;
+  };
+  // The index's own check, so a collection is never created with parameters a checkpoint would refuse.
+  const given = {
+    M: a.hnsw?.M ?? fromMeta('hnsw:M'),
+    efConstruction: a.hnsw?.efConstruction ?? fromMeta('hnsw:construction_ef'),
+    efSearch: a.hnsw?.efSearch ?? fromMeta('hnsw:search_ef'),
+  };
+  const { M, efConstruction, efSearch } = resolveHnswParams(
+    Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
+  );
+  return { metric: (a.metric ?? space ?? 'l2') as Metric, hnsw: { M, efConstruction, efSearch } };
 }

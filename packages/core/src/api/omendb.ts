@@ -14,11 +14,10 @@ import { Health } from '../storage/health.js';
 import { defaultIndexFactory } from '../storage/default-index.js';
 import { layout } from '../storage/layout.js';
 import type { Durability, Metric } from '../types.js';
-import { resolveHnswParams } from '../index/hnsw-params.js';
 import type { QuantizationSpec } from '../quantize/quantizer.js';
 import { validateQuantizationSpec } from '../quantize/spec.js';
 import { Collection, type ModifyArgs } from './collection.js';
-import { checkFixedMetadata, collectionRef, createArgsSchema, foldConfiguration, listCollectionsSchema, modifySchema, type GetCollectionArgs } from './collection-args.js';
+import { checkFixedMetadata, collectionConfig, collectionRef, createArgsSchema, foldConfiguration, listCollectionsSchema, modifySchema, type GetCollectionArgs } from './collection-args.js';
 import { EmbeddingBinding } from './embedding-binding.js';
 import { DEFAULT_EMBEDDING_FUNCTION_NAME, recordOf, type EmbeddingFunction } from './embedding-function.js';
 import { openOptionsSchema, parse } from './schemas.js';
@@ -241,7 +240,7 @@ export class OmenDB {
     }
   }
 
-  /** Collections by name, `offset` skipped, at most `limit` (default 100, as Chroma). */
+  /** Collections by name, `offset` skipped, at most `limit` (default: all). */
   async listCollections(args?: { limit?: number; offset?: number }): Promise<Collection[]> {
     this.ensureOpen();
     const { limit, offset } = parse(listCollectionsSchema, args, 'listCollections arguments');
@@ -353,34 +352,4 @@ export class OmenDB {
   private ensureOpen(): void {
     if (!this.open) throw new ClosedError(`database ${this.dir} is closed`);
   }
-}
-
-/** Metric and HNSW settings from explicit options and Chroma's `hnsw:*` metadata keys. */
-function collectionConfig(a: { metric?: Metric; metadata?: Record<string, unknown> | null; hnsw?: { M?: number; efConstruction?: number; efSearch?: number } }) {
-  const meta = a.metadata ?? {};
-  const space = meta['hnsw:space'];
-  if (space !== undefined && space !== 'l2' && space !== 'cosine' && space !== 'ip') {
-    throw new ValidationError('invalid collection metadata', [{ code: 'invalid_value', path: ['metadata', 'hnsw:space'], message: 'expected "l2", "cosine" or "ip"' }]);
-  }
-  if (space !== undefined && a.metric !== undefined && space !== a.metric) {
-    throw new ValidationError(`metric ${JSON.stringify(a.metric)} contradicts metadata["hnsw:space"] = ${JSON.stringify(space)}`);
-  }
-  const fromMeta = (key: string) => {
-    const v = meta[key];
-    if (v === undefined) return undefined;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 4096) {
-      throw new ValidationError('invalid collection metadata', [{ code: 'invalid_value', path: ['metadata', key], message: 'expected an integer from 1 to 4096' }]);
-    }
-    return v;
-  };
-  // The index's own check, so a collection is never created with parameters a checkpoint would refuse.
-  const given = {
-    M: a.hnsw?.M ?? fromMeta('hnsw:M'),
-    efConstruction: a.hnsw?.efConstruction ?? fromMeta('hnsw:construction_ef'),
-    efSearch: a.hnsw?.efSearch ?? fromMeta('hnsw:search_ef'),
-  };
-  const { M, efConstruction, efSearch } = resolveHnswParams(
-    Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
-  );
-  return { metric: (a.metric ?? space ?? 'l2') as Metric, hnsw: { M, efConstruction, efSearch } };
 }
