@@ -2,8 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { EmbeddingFunctionError, OmenDB, registerEmbeddingFunction, ValidationError } from '../src/index.js';
+import { CorruptionError, EmbeddingFunctionError, OmenDB, registerEmbeddingFunction, ValidationError } from '../src/index.js';
 import { setDefaultEmbeddingLoader } from '../src/api/default-embedding.js';
+import { decodeManifest, encodeManifest } from '../src/format/manifest.js';
 import { tempDir } from './helpers/tmp.js';
 import { ToyEmbedding } from './helpers/toy-embedding.js';
 
@@ -182,5 +183,30 @@ describe('the default embedding function', () => {
     expect(r.ids).toEqual([['id2']]);
     await expect(again.getCollection({ name: 'my_collection', embeddingFunction: new ToyEmbedding() })).rejects.toThrow(/created with embedding function "omendb-default"/);
     await again.close();
+  });
+});
+
+describe('the manifest field', () => {
+  const state = {
+    id: 'x',
+    name: 'c',
+    dimension: null,
+    metric: 'l2' as const,
+    metadata: null,
+    hnsw: { M: 16, efConstruction: 200, efSearch: 64 },
+    checkpointLsn: 0,
+    nextSegmentId: 1,
+    segments: [],
+  };
+
+  it('is optional (manifests written before it decode as none recorded) and round-trips', () => {
+    expect(decodeManifest(encodeManifest({ state, tombstones: [] }), 'M').state.embeddingFunction).toBeUndefined();
+    const known = { type: 'known' as const, name: 'toy-trigram', config: { dim: 8 } };
+    expect(decodeManifest(encodeManifest({ state: { ...state, embeddingFunction: known }, tombstones: [] }), 'M').state.embeddingFunction).toEqual(known);
+  });
+
+  it('a malformed record is a CorruptionError', () => {
+    const bad = { ...state, embeddingFunction: { type: 'known', name: 3 } } as never;
+    expect(() => decodeManifest(encodeManifest({ state: bad, tombstones: [] }), 'M')).toThrow(CorruptionError);
   });
 });
