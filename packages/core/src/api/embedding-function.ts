@@ -57,10 +57,14 @@ export function registeredEmbeddingFunction(name: string): EmbeddingFunctionClas
 export function recordOf(ef: EmbeddingFunction): EmbeddingFunctionRecord {
   const cls = (ef as { constructor?: { buildFromConfig?: unknown } }).constructor;
   if (typeof ef.name !== 'string' || typeof ef.getConfig !== 'function' || typeof cls?.buildFromConfig !== 'function') return { type: 'legacy' };
-  const config = ef.getConfig();
-  ef.validateConfig?.(config);
-  // Through JSON now, so what is compared later is what the manifest holds.
-  return { type: 'known', name: ef.name, config: JSON.parse(JSON.stringify(config ?? {})) as Record<string, unknown> };
+  try {
+    const config = ef.getConfig();
+    ef.validateConfig?.(config);
+    // Through JSON now, so what is compared later is what the manifest holds.
+    return { type: 'known', name: ef.name, config: JSON.parse(JSON.stringify(config ?? {})) as Record<string, unknown> };
+  } catch (err) {
+    throw new EmbeddingFunctionError(`embedding function ${JSON.stringify(ef.name)}: its config cannot be stored as JSON or is invalid: ${(err as Error).message}`, { cause: err });
+  }
 }
 
 /**
