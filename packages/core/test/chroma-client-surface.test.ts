@@ -35,6 +35,7 @@ describe("Chroma's client surface", () => {
     const db = await OmenDB.open(freshDir());
     const col = await db.createCollection({ name: 'c', configuration: { hnsw: { space: 'cosine', max_neighbors: 8, ef_construction: 50, ef_search: 20 } } });
     expect(col.metric).toBe('cosine');
+    expect(col.configuration).toEqual({ hnsw: { space: 'cosine', max_neighbors: 8, ef_construction: 50, ef_search: 20 } });
     await expect(db.createCollection({ name: 'd', metric: 'l2', configuration: { hnsw: { space: 'ip' } } })).rejects.toBeInstanceOf(ValidationError);
     await db.close();
   });

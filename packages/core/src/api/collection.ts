@@ -103,7 +103,15 @@ export class Collection {
     return this.store.state.dimension;
   }
 
-  /** The user metadata given at creation. */
+  /** Chroma's `configuration` view of the index settings and the function in use (read-only). */
+  get configuration(): { hnsw: { space: Metric; max_neighbors: number; ef_construction: number; ef_search: number }; embeddingFunction?: EmbeddingFunction } {
+    const { metric, hnsw } = this.store.manifest;
+    const hnswView = { space: metric, max_neighbors: hnsw.M, ef_construction: hnsw.efConstruction, ef_search: hnsw.efSearch };
+    const ef = this.embedder.current;
+    return ef ? { hnsw: hnswView, embeddingFunction: ef } : { hnsw: hnswView };
+  }
+
+  /** The user metadata given at creation or by `modify`. */
   get metadata(): Record<string, unknown> | null {
     return this.store.manifest.metadata;
   }
