@@ -93,6 +93,17 @@ export class IOError extends OmenError {
   readonly code = 'IO';
 }
 
+/**
+ * A text call could not get its embeddings: the collection has no usable
+ * embedding function (none given, none rebuildable from the manifest, the
+ * default package not installed), the function threw or returned vectors of
+ * the wrong shape, or a different function was passed than the collection
+ * was created with. Nothing was written.
+ */
+export class EmbeddingFunctionError extends OmenError {
+  readonly code = 'EMBEDDING_FUNCTION';
+}
+
 function formatIssues(issues: ValidationIssue[]): string {
   return issues
     .slice(0, 5)

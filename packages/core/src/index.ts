@@ -3,10 +3,12 @@
  * Chroma-shaped API. See the README for the durability contract.
  */
 export { OmenDB, type OpenOptions, type CreateCollectionArgs } from './api/omendb.js';
-export { Collection, type QueryArgs, type GetArgs, type DeleteArgs } from './api/collection.js';
+export { Collection, type QueryArgs, type GetArgs, type DeleteArgs, type ModifyArgs } from './api/collection.js';
+export type { GetCollectionArgs } from './api/collection-args.js';
+export { registerEmbeddingFunction, type EmbeddingFunction, type EmbeddingFunctionClass } from './api/embedding-function.js';
 export type { UpsertOptions } from './api/keep-metadata.js';
 export type { RecordsInput } from './api/records.js';
-export type { QueryResult, GetResult, Stats, CollectionStats } from './api/results.js';
+export { QueryResult, GetResult, type GetRow, type QueryRow, type Stats, type CollectionStats } from './api/results.js';
 export type { Where, WhereDocument } from './search/filter/index.js';
 export {
   OmenError,
@@ -19,6 +21,7 @@ export {
   LockError,
   ClosedError,
   IOError,
+  EmbeddingFunctionError,
   type ValidationIssue,
 } from './errors.js';
 export type { PqSpec, QuantizationSpec } from './quantize/quantizer.js';

@@ -64,7 +64,8 @@ describe('collections', () => {
 describe('records', () => {
   it('adds, gets, queries, upserts, updates and deletes', async () => {
     const db = await OmenDB.open(dir);
-    const col = await db.createCollection({ name: 'docs', dimension: 2 });
+    // No embedding function: a documents-only update keeps the vector (with one, it re-embeds, as in Chroma).
+    const col = await db.createCollection({ name: 'docs', dimension: 2, embeddingFunction: null });
     await col.add({
       ids: ['a', 'b', 'c'],
       embeddings: [[0, 0], [1, 0], [5, 5]],

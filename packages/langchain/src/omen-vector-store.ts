@@ -21,7 +21,7 @@ export interface OmenAddOptions {
   ids?: string[];
 }
 
-/** Arguments of `delete`; at least one is required, and both must match when both are given. */
+/** Arguments of `delete`: exactly one of `ids` and `filter`. */
 export interface OmenDeleteParams {
   /** Ids to delete; ids that do not exist are ignored. */
   ids?: string[];
@@ -169,15 +169,21 @@ export class OmenVectorStore extends VectorStore {
   }
 
   /**
-   * Deletes by ids and/or filter (records matching both when both are given;
-   * Chroma's store ignores the filter when ids are given). Missing ids are
-   * ignored. The store's default `filter` does not apply, as in Chroma.
-   * @throws ValidationError when neither `ids` nor a non-empty `filter` is given.
+   * Deletes by ids or by filter. Missing ids are ignored. The store's default
+   * `filter` does not apply, as in Chroma.
+   * @throws ValidationError when neither `ids` nor a non-empty `filter` is
+   * given, or when both are: Chroma's store then deletes the ids and ignores
+   * the filter, so the same call would delete different records here and there.
    */
   override async delete(params: OmenDeleteParams = {}): Promise<void> {
     const where = combineWhere(undefined, params.filter);
     if (params.ids === undefined && where === undefined) {
       throw new ValidationError('delete needs { ids } or { filter }; to drop the whole collection use db.deleteCollection(name)');
+    }
+    if (params.ids !== undefined && where !== undefined) {
+      throw new ValidationError(
+        "delete takes { ids } or { filter }, not both (Chroma's store deletes the ids and ignores the filter): to delete those of the ids that match, call get with both first",
+      );
     }
     const { collection } = await this.open(false);
     await collection.delete({ ids: params.ids, where });
@@ -277,6 +283,8 @@ export class OmenVectorStore extends VectorStore {
           metadata: a.collectionMetadata,
           dimension: a.numDimensions,
           quantization: a.quantization,
+          // The store embeds with its LangChain Embeddings: the collection has no embedding function of its own.
+          embeddingFunction: null,
         });
       }
       checkCompatible(collection, a);

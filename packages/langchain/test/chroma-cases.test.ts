@@ -70,7 +70,7 @@ describe('LangChain JS Chroma cases', () => {
     expect(left.map((d) => d.id)).toEqual([ids[0]]);
   });
 
-  it('delete with both ids and filter removes only records matching both', async () => {
+  it('delete with both ids and filter is refused (Chroma would ignore the filter)', async () => {
     const store = t.store();
     await store.addDocuments(
       [
@@ -80,8 +80,9 @@ describe('LangChain JS Chroma cases', () => {
       ],
       { ids: ['a', 'b', 'c'] },
     );
-    await store.delete({ ids: ['a', 'b'], filter: { keep: false } });
-    expect((await store.getByIds(['a', 'b', 'c'])).map((d) => d.id)).toEqual(['a', 'c']);
+    // Chroma's store would delete a and b (it ignores the filter): refused rather than answered differently.
+    await expect(store.delete({ ids: ['a', 'b'], filter: { keep: false } })).rejects.toThrow(/not both/);
+    expect((await store.getByIds(['a', 'b', 'c'])).map((d) => d.id)).toEqual(['a', 'b', 'c']);
   });
 
   it('delete without ids or filter is rejected', async () => {

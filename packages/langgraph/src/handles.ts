@@ -36,7 +36,7 @@ export async function openHandles(args: OpenArgs): Promise<Handles> {
     const namespaces = await db.getOrCreateCollection({ name: `${args.name}-namespaces`, dimension: 0 });
     let vectors: Collection | null = null;
     if (args.dims !== undefined) {
-      vectors = await db.getOrCreateCollection({ name: `${args.name}-vectors`, dimension: args.dims, metric: 'cosine' });
+      vectors = await db.getOrCreateCollection({ name: `${args.name}-vectors`, dimension: args.dims, metric: 'cosine', embeddingFunction: null });
       if (vectors.dimension !== args.dims) {
         throw new ValidationError(`the store's vectors have dimension ${vectors.dimension}; the index config says dims ${args.dims}`);
       }

@@ -150,7 +150,13 @@ async function openCollection(options: CheckedOptions): Promise<Opened> {
   const owned = source.kind === 'path';
   const db = source.kind === 'path' ? await OmenDB.open(source.path) : source.db;
   try {
-    const collection = await db.getOrCreateCollection({ name: collectionName, metric: metric ?? DEFAULT_METRIC, quantization });
+    const collection = await db.getOrCreateCollection({
+      name: collectionName,
+      metric: metric ?? DEFAULT_METRIC,
+      quantization,
+      // LlamaIndex embeds the nodes: the collection has no embedding function of its own.
+      embeddingFunction: null,
+    });
     if (metric !== undefined && collection.metric !== metric) {
       throw new ValidationError(`collection ${JSON.stringify(collectionName)} exists with metric ${JSON.stringify(collection.metric)}, not ${JSON.stringify(metric)}`);
     }

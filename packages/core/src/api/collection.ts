@@ -8,15 +8,20 @@ import type { CollectionStore } from '../storage/collection-store.js';
 import type { VectorIndex } from '../index/types.js';
 import type { IncludeField, Metadata, Metric } from '../types.js';
 import { collectionStats } from '../memory/collection-stats.js';
-import { queryVectors, validateIds, validateRecords, type RecordsInput } from './records.js';
+import { embedTexts, textsOf } from './embed.js';
+import type { EmbeddingBinding } from './embedding-binding.js';
+import type { EmbeddingFunction } from './embedding-function.js';
+import { packVectors, queryVectors, validateIds, validateRecords, type RecordsInput, type ValidRecords } from './records.js';
+import { DEFAULT_GET_INCLUDE, DEFAULT_QUERY_INCLUDE, GetResult, QueryResult, type CollectionStats } from './results.js';
 import { keepStoredMetadata, validateKeepKeys, type UpsertOptions } from './keep-metadata.js';
-import { DEFAULT_GET_INCLUDE, DEFAULT_QUERY_INCLUDE, type CollectionStats, type GetResult, type QueryResult } from './results.js';
 import { deleteSchema, getSchema, parse, parseQuery } from './schemas.js';
 
-/** Arguments of `Collection.query`. */
+/** Arguments of `Collection.query`: exactly one of `queryEmbeddings` and `queryTexts`. */
 export interface QueryArgs {
   /** `number[][]` or `Float32Array[]`, q × dimension. */
-  queryEmbeddings: (number[] | Float32Array)[];
+  queryEmbeddings?: (number[] | Float32Array)[];
+  /** q texts, embedded with the collection's embedding function (one `generate` call). */
+  queryTexts?: string[];
   /** Results per query (k); default 10. */
   nResults?: number;
   /** Nearest results to skip before the `nResults` returned (paging); default 0. */
@@ -47,6 +52,20 @@ export interface DeleteArgs {
   whereDocument?: Record<string, unknown>;
 }
 
+/** Arguments of `Collection.modify`. */
+export interface ModifyArgs {
+  /** A new name (durable: the next manifest carries it); AlreadyExistsError when taken. */
+  name?: string;
+  /** Replaces the collection's metadata; `hnsw:*` keys may not change the index's settings. */
+  metadata?: Record<string, unknown> | null;
+}
+
+/** @internal What a collection needs from its database. */
+export interface CollectionContext {
+  isOpen(): boolean;
+  modify(store: CollectionStore, args: ModifyArgs): Promise<void>;
+}
+
 /**
  * A named set of records (id, vector, metadata, document) with one dimension
  * and metric. Obtained from `OmenDB.createCollection` / `getCollection`.
@@ -56,11 +75,26 @@ export class Collection {
   /** @internal */
   constructor(
     private readonly store: CollectionStore,
-    private readonly isOpen: () => boolean,
+    private readonly context: CollectionContext,
+    private readonly embedder: EmbeddingBinding,
   ) {}
+
+  /** Stable id, kept across renames (32 hex digits). */
+  get id(): string {
+    return this.store.manifest.id;
+  }
 
   get name(): string {
     return this.store.name;
+  }
+
+  /**
+   * The embedding function of text calls: the one passed to
+   * create/getCollection in this process, or the one rebuilt from the
+   * manifest by the first text call; undefined before either.
+   */
+  get embeddingFunction(): EmbeddingFunction | undefined {
+    return this.embedder.current;
   }
 
   get metric(): Metric {
@@ -72,25 +106,37 @@ export class Collection {
     return this.store.state.dimension;
   }
 
-  /** The user metadata given at creation. */
+  /** Chroma's `configuration` view of the index settings and the function in use (read-only). */
+  get configuration(): { hnsw: { space: Metric; max_neighbors: number; ef_construction: number; ef_search: number }; embeddingFunction?: EmbeddingFunction } {
+    const { metric, hnsw } = this.store.manifest;
+    const hnswView = { space: metric, max_neighbors: hnsw.M, ef_construction: hnsw.efConstruction, ef_search: hnsw.efSearch };
+    const ef = this.embedder.current;
+    return ef ? { hnsw: hnswView, embeddingFunction: ef } : { hnsw: hnswView };
+  }
+
+  /** The user metadata given at creation or by `modify`. */
   get metadata(): Record<string, unknown> | null {
     return this.store.manifest.metadata;
   }
 
   /**
-   * Adds new records. `ids`: distinct non-empty strings; `embeddings`: n × dimension
-   * (required); `metadatas`, `documents`: n entries each (optional).
-   * Throws DuplicateIdError when an id exists, DimensionMismatchError, ValidationError.
+   * Adds new records. `ids`: distinct non-empty strings; `embeddings`: n × dimension,
+   * or omitted with `documents` (n strings) to embed them with the collection's
+   * embedding function, once per call and before anything is logged;
+   * `metadatas`, `documents`: n entries each (optional).
+   * Throws DuplicateIdError when an id exists, DimensionMismatchError,
+   * ValidationError, EmbeddingFunctionError (nothing written).
    */
   async add(records: RecordsInput): Promise<void> {
     return this.mutate(records, WalRecordType.Add, true);
   }
 
   /**
-   * Adds records, or replaces existing ones entirely (vector, metadata, document).
-   * `options.keepMetadata`: metadata keys whose stored value an existing record
-   * keeps over the given one (e.g. a creation time), read and written in one
-   * step of the write queue, so concurrent upserts of an id cannot lose it.
+   * Adds records, or replaces existing ones entirely (vector, metadata, document);
+   * embeds `documents` as `add` does. `options.keepMetadata`: metadata keys whose
+   * stored value an existing record keeps over the given one (e.g. a creation
+   * time), read and written in one step of the write queue, so concurrent
+   * upserts of an id cannot lose it.
    */
   async upsert(records: RecordsInput, options: UpsertOptions = {}): Promise<void> {
     const keep = options.keepMetadata === undefined ? undefined : validateKeepKeys(options.keepMetadata);
@@ -100,6 +146,7 @@ export class Collection {
   /**
    * Changes existing records: given embeddings and documents replace; given
    * metadata merges key by key (a null value removes the key), as in Chroma.
+   * `documents` without `embeddings` are re-embedded, as in Chroma.
    * Throws NotFoundError (nothing written) when an id does not exist.
    */
   async update(records: RecordsInput): Promise<void> {
@@ -122,22 +169,27 @@ export class Collection {
     return this.store.write((state) => ({ type: WalRecordType.Delete, ids: this.select(state, ids, filter) }));
   }
 
-  /** The k nearest records to each query embedding, ascending by distance. */
+  /**
+   * The `nResults` nearest records to each query, ascending by distance
+   * (Chroma's distances: see `Metric`). `queryTexts` are embedded with the
+   * collection's embedding function. Throws ValidationError,
+   * DimensionMismatchError, EmbeddingFunctionError.
+   */
   async query(args: QueryArgs): Promise<QueryResult> {
     this.ensureOpen();
     const a = parseQuery(args);
     const include = a.include ?? DEFAULT_QUERY_INCLUDE;
     const filter = compileFilter(a.where, a.whereDocument);
+    if (this.store.state.dimension === 0) throw new ValidationError('this collection stores records without vectors (dimension 0); it cannot be queried by vector');
+    const queryEmbeddings = a.queryEmbeddings ?? (await embedTexts(await this.embedder.resolve(), a.queryTexts!, this.store.state.dimension));
     const state = this.store.state;
-    const result: QueryResult = { ids: [], distances: [], metadatas: [], documents: [], include };
+    const result = new QueryResult(include);
     const withEmbeddings = include.includes('embeddings');
-    if (withEmbeddings) result.embeddings = [];
     if (state.dimension === null) {
-      for (const _ of a.queryEmbeddings) pushRow(result, [], [], [], [], []);
+      for (const _ of queryEmbeddings) pushRow(result, [], [], [], [], []);
       return result;
     }
-    if (state.dimension === 0) throw new ValidationError('this collection stores records without vectors (dimension 0); it cannot be queried by vector');
-    const queries = queryVectors(a.queryEmbeddings, state.dimension, state.metric, 'queryEmbeddings');
+    const queries = queryVectors(queryEmbeddings, state.dimension, state.metric, 'queryEmbeddings');
     // One search for the call: the filter's per-row answers are shared by every query embedding.
     const search = new CollectionSearch(state, filter);
     const options = { efSearch: a.efSearch ?? this.store.manifest.hnsw.efSearch, exact: a.exact };
@@ -176,19 +228,28 @@ export class Collection {
     const state = this.store.state;
     const locations = this.locations(state, ids, filter, a.offset ?? 0, a.limit ?? Infinity);
     const records = locations.map((loc) => state.read(loc));
-    const result: GetResult = {
-      ids: records.map((r) => r.id),
-      metadatas: records.map((r) => (include.includes('metadatas') ? r.metadata : null)),
-      documents: records.map((r) => (include.includes('documents') ? r.document : null)),
+    return new GetResult(
+      records.map((r) => r.id),
+      records.map((r) => (include.includes('metadatas') ? r.metadata : null)),
+      records.map((r) => (include.includes('documents') ? r.document : null)),
       include,
-    };
-    if (include.includes('embeddings')) result.embeddings = records.map((r) => Array.from(r.vector));
-    return result;
+      include.includes('embeddings') ? records.map((r) => Array.from(r.vector)) : undefined,
+    );
   }
 
-  /** The first `limit` records (default 10) in storage order. */
+  /** The first `limit` records (default 10) in storage order, with their embeddings, as Chroma's `peek`. */
   async peek(args: { limit?: number } = {}): Promise<GetResult> {
-    return this.get({ limit: args.limit ?? 10 });
+    return this.get({ limit: args.limit ?? 10, include: ['embeddings', 'metadatas', 'documents'] });
+  }
+
+  /**
+   * Renames the collection and/or replaces its metadata, durably: one
+   * manifest publish, so a crash leaves the old or the new name, never
+   * neither. Throws AlreadyExistsError (name taken), ValidationError.
+   */
+  async modify(args: ModifyArgs): Promise<void> {
+    this.ensureOpen();
+    await this.context.modify(this.store, args);
   }
 
   /** Number of live records. */
@@ -212,7 +273,7 @@ export class Collection {
     return collectionStats(this.store);
   }
 
-  private mutate(
+  private async mutate(
     records: RecordsInput,
     type: WalRecordType.Add | WalRecordType.Upsert | WalRecordType.Update,
     requireEmbeddings: boolean,
@@ -220,7 +281,11 @@ export class Collection {
   ): Promise<void> {
     this.ensureOpen();
     const state = this.store.state;
-    const valid = validateRecords(records, { requireEmbeddings, dimension: state.dimension, metric: state.metric });
+    // Chroma re-embeds the documents of an update; a collection without any function keeps its vectors, as before functions existed.
+    const embed = state.dimension !== 0 && needsEmbedding(records) && (type !== WalRecordType.Update || this.embedder.exists);
+    const valid = embed
+      ? await this.embedRecords(records, type)
+      : validateRecords(records, { requireEmbeddings, dimension: state.dimension, metric: state.metric });
     return this.store.write((current) => {
       // The dimension may have been fixed by an earlier write queued before this one.
       if (valid.vectors && current.dimension !== null && valid.dim !== current.dimension) {
@@ -231,13 +296,25 @@ export class Collection {
       if (type === WalRecordType.Add) {
         for (const id of valid.ids) if (current.locate(id)) throw new DuplicateIdError(id, 'a record with this id exists; use upsert to replace it');
       }
-      if (type === WalRecordType.Update) {
-        const missing = valid.ids.filter((id) => !current.locate(id));
-        if (missing.length > 0) throw new NotFoundError(`update of ${missing.length} missing id(s), e.g. ${JSON.stringify(missing[0])}`);
-      }
+      if (type === WalRecordType.Update) checkAllExist(current, valid.ids);
       const metadatas = keepMetadata ? keepStoredMetadata(current, valid.ids, valid.metadatas, keepMetadata) : valid.metadatas;
       return { type, ids: valid.ids, dim: valid.dim, vectors: valid.vectors, metadatas, documents: valid.documents };
     });
+  }
+
+  /**
+   * Records whose `documents` are to be embedded: everything else is checked
+   * first, so a bad id or metadata costs no embedding call.
+   */
+  private async embedRecords(records: RecordsInput, type: WalRecordType): Promise<ValidRecords> {
+    const { dimension, metric } = this.store.state;
+    const valid = validateRecords(records, { requireEmbeddings: false, dimension, metric });
+    if (type === WalRecordType.Update) checkAllExist(this.store.state, valid.ids);
+    const texts = textsOf(records.documents!, 'documents');
+    const rows = await embedTexts(await this.embedder.resolve(), texts, dimension);
+    this.ensureOpen();
+    const packed = packVectors(rows, dimension, metric);
+    return { ...valid, dim: packed.dim, vectors: packed.vectors };
   }
 
   /** Matching locations from the `offset`-th on, at most `limit`; the scan stops once it has them. */
@@ -262,8 +339,21 @@ export class Collection {
   }
 
   private ensureOpen(): void {
-    if (!this.isOpen()) throw new ClosedError(`collection ${JSON.stringify(this.store.name)} is closed or was deleted`);
+    if (!this.context.isOpen()) throw new ClosedError(`collection ${JSON.stringify(this.store.name)} is closed or was deleted`);
   }
+}
+
+/** Throws NotFoundError (update of ids that do not exist). */
+function checkAllExist(state: CollectionState, ids: string[]): void {
+  const missing = ids.filter((id) => !state.locate(id));
+  if (missing.length > 0) throw new NotFoundError(`update of ${missing.length} missing id(s), e.g. ${JSON.stringify(missing[0])}`);
+}
+
+/** Documents without embeddings: the embedding function supplies the vectors (Chroma's text-first calls). */
+function needsEmbedding(records: unknown): records is RecordsInput {
+  if (typeof records !== 'object' || records === null) return false;
+  const { embeddings, documents } = records as Record<string, unknown>;
+  return embeddings === undefined && Array.isArray(documents) && documents.length > 0;
 }
 
 function* locateAll(state: CollectionState, ids: string[], filter: RowFilter): Generator<RecordLocation> {

@@ -14,11 +14,13 @@ import { Health } from '../storage/health.js';
 import { defaultIndexFactory } from '../storage/default-index.js';
 import { layout } from '../storage/layout.js';
 import type { Durability, Metric } from '../types.js';
-import { resolveHnswParams } from '../index/hnsw-params.js';
 import type { QuantizationSpec } from '../quantize/quantizer.js';
 import { validateQuantizationSpec } from '../quantize/spec.js';
-import { Collection } from './collection.js';
-import { createCollectionSchema, openOptionsSchema, parse } from './schemas.js';
+import { Collection, type ModifyArgs } from './collection.js';
+import { checkFixedMetadata, collectionConfig, collectionRef, createArgsSchema, foldConfiguration, listCollectionsSchema, modifySchema, type GetCollectionArgs } from './collection-args.js';
+import { EmbeddingBinding } from './embedding-binding.js';
+import { DEFAULT_EMBEDDING_FUNCTION_NAME, recordOf, type EmbeddingFunction } from './embedding-function.js';
+import { openOptionsSchema, parse } from './schemas.js';
 
 /** Options of `OmenDB.open`. */
 export interface OpenOptions {
@@ -68,6 +70,21 @@ export interface CreateCollectionArgs {
    * min(64, max(8, ⌈4096 / d⌉)). Only with `quantization`.
    */
   rescore?: { oversampling: number };
+  /**
+   * Embeds `documents` given without `embeddings` and `queryTexts` (Chroma's
+   * `EmbeddingFunction` shape). Its `name` and `getConfig()` are stored with
+   * the collection, so a reopened collection rebuilds it through
+   * `registerEmbeddingFunction`. Omitted: the offline default
+   * (`@omendb/default-embed`, imported at the first text call; vector-only
+   * use never imports it). `null`: none (text calls need one passed later).
+   * The metric stays `metric` / `hnsw:space` (default `'l2'`), as in Chroma's JS client.
+   */
+  embeddingFunction?: EmbeddingFunction | null;
+  /** Chroma's `configuration`: `hnsw.space`, `max_neighbors` (M), `ef_construction`, `ef_search`, `embeddingFunction`. */
+  configuration?: {
+    hnsw?: { space?: Metric; ef_construction?: number; ef_search?: number; max_neighbors?: number };
+    embeddingFunction?: EmbeddingFunction;
+  };
 }
 
 /**
@@ -77,7 +94,7 @@ export interface CreateCollectionArgs {
  */
 export class OmenDB {
   private open = true;
-  private readonly collections = new Map<string, { store: CollectionStore; handle: Collection; live: { open: boolean } }>();
+  private readonly collections = new Map<string, { store: CollectionStore; handle: Collection; live: { open: boolean }; embedder: EmbeddingBinding }>();
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -151,17 +168,34 @@ export class OmenDB {
     }
   }
 
-  /** Creates a collection; throws AlreadyExistsError when the name is taken. */
+  /**
+   * Creates a collection; throws AlreadyExistsError when the name is taken,
+   * ValidationError for bad arguments (see `CreateCollectionArgs`).
+   */
   async createCollection(args: CreateCollectionArgs): Promise<Collection> {
     this.ensureOpen();
-    const a = parse(createCollectionSchema, args, 'createCollection arguments');
-    const config = collectionConfig(a);
+    const a = foldConfiguration(parse(createArgsSchema, args, 'createCollection arguments'));
+    const ef = a.embeddingFunction ?? undefined;
+    // As Chroma: the default is recorded by name (its package is imported only when text needs it).
     const quantization = validateQuantizationSpec(a.quantization, a.dimension ?? null);
     if (a.dimension === 0 && quantization !== 'none') {
       throw new ValidationError('invalid createCollection arguments', [
         { code: 'invalid_combination', path: ['quantization'], message: 'a collection without vectors (dimension 0) has nothing to quantize' },
       ]);
     }
+    if (a.dimension === 0 && ef) {
+      throw new ValidationError('invalid createCollection arguments', [
+        { code: 'invalid_combination', path: ['embeddingFunction'], message: 'a collection without vectors (dimension 0) embeds nothing' },
+      ]);
+    }
+    // A collection without vectors records no function: its documents are stored, never embedded.
+    const embeddingFunction =
+      a.embeddingFunction === null || a.dimension === 0
+        ? undefined
+        : ef
+          ? recordOf(ef)
+          : ({ type: 'known', name: DEFAULT_EMBEDDING_FUNCTION_NAME, config: {} } as const);
+    const config = collectionConfig(a);
     if (a.rescore !== undefined && quantization === 'none') {
       throw new ValidationError('invalid createCollection arguments', [
         { code: 'invalid_combination', path: ['rescore'], message: 'rescore applies only with quantization' },
@@ -180,46 +214,77 @@ export class OmenDB {
         hnsw: config.hnsw,
         ...(quantization === 'none' ? {} : { quantization }),
         ...(a.rescore === undefined ? {} : { rescore: a.rescore }),
+        ...(embeddingFunction === undefined ? {} : { embeddingFunction }),
         checkpointLsn: 0,
         nextSegmentId: 1,
         segments: [],
       };
       const path = await CollectionStore.create(this.vfs, layout.collections(this.dir), state);
       const store = await CollectionStore.open(this.vfs, path, this.options, this.health, defaultIndexFactory);
-      return this.register(store);
+      const handle = this.register(store);
+      if (ef) this.collections.get(a.name)!.embedder.bind(ef);
+      return handle;
     });
   }
 
-  /** The collection named `name`; throws NotFoundError. */
-  async getCollection(name: string): Promise<Collection> {
+  /**
+   * The collection named `name` (or Chroma's `{ name, embeddingFunction }`);
+   * throws NotFoundError, and EmbeddingFunctionError when `embeddingFunction`
+   * is not the one the collection was created with (other name or config).
+   */
+  async getCollection(ref: string | GetCollectionArgs): Promise<Collection> {
     this.ensureOpen();
+    const { name, embeddingFunction } = collectionRef(ref, 'getCollection');
     const entry = this.collections.get(name);
     if (!entry) throw new NotFoundError(`collection ${JSON.stringify(name)} does not exist`);
+    if (embeddingFunction) entry.embedder.bind(embeddingFunction);
     return entry.handle;
   }
 
-  /** The collection named `args.name`, created with `args` when missing. */
+  /**
+   * The collection named `args.name`, created with `args` when missing; an
+   * existing one is returned as is (its settings are not compared), with
+   * `embeddingFunction` checked as `getCollection` checks it.
+   */
   async getOrCreateCollection(args: CreateCollectionArgs): Promise<Collection> {
     this.ensureOpen();
     const existing = this.collections.get(args?.name);
-    if (existing) return existing.handle;
+    const ef = args?.embeddingFunction ?? args?.configuration?.embeddingFunction ?? undefined;
+    if (existing) return this.getCollection({ name: args.name, ...(ef ? { embeddingFunction: ef } : {}) });
     try {
       return await this.createCollection(args);
     } catch (err) {
-      if (err instanceof AlreadyExistsError) return this.getCollection(args.name);
+      if (err instanceof AlreadyExistsError) return this.getCollection({ name: args.name, ...(ef ? { embeddingFunction: ef } : {}) });
       throw err;
     }
   }
 
-  /** All collections, by name. */
-  async listCollections(): Promise<Collection[]> {
+  /** Collections by name, `offset` skipped, at most `limit` (default: all). */
+  async listCollections(args?: { limit?: number; offset?: number }): Promise<Collection[]> {
     this.ensureOpen();
-    return [...this.collections.keys()].sort().map((name) => this.collections.get(name)!.handle);
+    const { limit, offset } = parse(listCollectionsSchema, args, 'listCollections arguments');
+    return [...this.collections.keys()]
+      .sort()
+      .slice(offset, offset + limit)
+      .map((name) => this.collections.get(name)!.handle);
   }
 
-  /** Deletes a collection and its files; its handles throw ClosedError afterwards. */
-  async deleteCollection(name: string): Promise<void> {
+  /** Number of collections. */
+  async countCollections(): Promise<number> {
     this.ensureOpen();
+    return this.collections.size;
+  }
+
+  /** Chroma's liveness check: the current time in nanoseconds; ClosedError once closed. */
+  async heartbeat(): Promise<number> {
+    this.ensureOpen();
+    return Date.now() * 1_000_000;
+  }
+
+  /** Deletes a collection (`name` or Chroma's `{ name }`) and its files; its handles throw ClosedError afterwards. */
+  async deleteCollection(ref: string | { name: string }): Promise<void> {
+    this.ensureOpen();
+    const { name } = collectionRef(ref, 'deleteCollection');
     return this.exclusive(async () => {
       const entry = this.collections.get(name);
       if (!entry) throw new NotFoundError(`collection ${JSON.stringify(name)} does not exist`);
@@ -266,9 +331,35 @@ export class OmenDB {
 
   private register(store: CollectionStore): Collection {
     const live = { open: true };
-    const handle = new Collection(store, () => this.open && live.open);
-    this.collections.set(store.name, { store, handle, live });
+    const embedder = new EmbeddingBinding(
+      () => store.name,
+      () => store.manifest.embeddingFunction,
+    );
+    const context = { isOpen: () => this.open && live.open, modify: (s: CollectionStore, args: ModifyArgs) => this.modify(s, args) };
+    const handle = new Collection(store, context, embedder);
+    this.collections.set(store.name, { store, handle, live, embedder });
     return handle;
+  }
+
+  /** `collection.modify`: a rename and/or new metadata, one manifest publish, in the database's queue (names stay unique). */
+  private modify(store: CollectionStore, args: ModifyArgs): Promise<void> {
+    const a = parse(modifySchema, args, 'modify arguments');
+    return this.exclusive(async () => {
+      this.ensureOpen();
+      this.health.check();
+      const entry = this.collections.get(store.name);
+      if (entry?.store !== store) throw new ClosedError(`collection ${JSON.stringify(store.name)} was deleted`);
+      const renamed = a.name !== undefined && a.name !== store.name;
+      if (renamed && this.collections.has(a.name!)) throw new AlreadyExistsError(`collection ${JSON.stringify(a.name)} exists`);
+      if (a.metadata !== undefined) checkFixedMetadata(store.manifest, a.metadata);
+      if (!renamed && a.metadata === undefined) return;
+      const before = store.name;
+      await store.reconfigure({ ...(renamed ? { name: a.name } : {}), ...(a.metadata === undefined ? {} : { metadata: a.metadata }) });
+      if (renamed) {
+        this.collections.delete(before);
+        this.collections.set(store.name, entry);
+      }
+    });
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -280,34 +371,4 @@ export class OmenDB {
   private ensureOpen(): void {
     if (!this.open) throw new ClosedError(`database ${this.dir} is closed`);
   }
-}
-
-/** Metric and HNSW settings from explicit options and Chroma's `hnsw:*` metadata keys. */
-function collectionConfig(a: { metric?: Metric; metadata?: Record<string, unknown> | null; hnsw?: { M?: number; efConstruction?: number; efSearch?: number } }) {
-  const meta = a.metadata ?? {};
-  const space = meta['hnsw:space'];
-  if (space !== undefined && space !== 'l2' && space !== 'cosine' && space !== 'ip') {
-    throw new ValidationError('invalid collection metadata', [{ code: 'invalid_value', path: ['metadata', 'hnsw:space'], message: 'expected "l2", "cosine" or "ip"' }]);
-  }
-  if (space !== undefined && a.metric !== undefined && space !== a.metric) {
-    throw new ValidationError(`metric ${JSON.stringify(a.metric)} contradicts metadata["hnsw:space"] = ${JSON.stringify(space)}`);
-  }
-  const fromMeta = (key: string) => {
-    const v = meta[key];
-    if (v === undefined) return undefined;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 4096) {
-      throw new ValidationError('invalid collection metadata', [{ code: 'invalid_value', path: ['metadata', key], message: 'expected an integer from 1 to 4096' }]);
-    }
-    return v;
-  };
-  // The index's own check, so a collection is never created with parameters a checkpoint would refuse.
-  const given = {
-    M: a.hnsw?.M ?? fromMeta('hnsw:M'),
-    efConstruction: a.hnsw?.efConstruction ?? fromMeta('hnsw:construction_ef'),
-    efSearch: a.hnsw?.efSearch ?? fromMeta('hnsw:search_ef'),
-  };
-  const { M, efConstruction, efSearch } = resolveHnswParams(
-    Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
-  );
-  return { metric: (a.metric ?? space ?? 'l2') as Metric, hnsw: { M, efConstruction, efSearch } };
 }

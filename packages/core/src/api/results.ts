@@ -1,26 +1,73 @@
 import type { IncludeField, Metadata } from '../types.js';
 
-/**
- * Result of `Collection.query`: one inner array per query embedding, ordered by
- * ascending distance. `metadatas` / `documents` hold nulls when not included;
- * `embeddings` is present only when included.
- */
-export interface QueryResult {
-  ids: string[][];
-  distances: number[][];
-  metadatas: (Metadata | null)[][];
-  documents: (string | null)[][];
-  embeddings?: number[][][];
-  include: IncludeField[];
+/** One record of a `get` result as `rows()` gives it; fields not in `include` are undefined (Chroma's shape). */
+export interface GetRow {
+  id: string;
+  document: string | null | undefined;
+  embedding: number[] | undefined;
+  metadata: Metadata | null | undefined;
 }
 
-/** Result of `Collection.get` and `Collection.peek`. */
-export interface GetResult {
-  ids: string[];
-  metadatas: (Metadata | null)[];
-  documents: (string | null)[];
-  embeddings?: number[][];
-  include: IncludeField[];
+/** One hit of a `query` result as `rows()` gives it; fields not in `include` are undefined. */
+export interface QueryRow extends GetRow {
+  distance: number | null | undefined;
+}
+
+/**
+ * Result of `Collection.query`: one inner array per query, ordered by
+ * ascending distance (Chroma's `QueryResult`). `metadatas` / `documents` hold
+ * nulls when not included; `embeddings` is present only when included.
+ */
+export class QueryResult {
+  ids: string[][] = [];
+  distances: number[][] = [];
+  metadatas: (Metadata | null)[][] = [];
+  documents: (string | null)[][] = [];
+  // Declared, not defined: the field is absent unless embeddings are included.
+  declare embeddings?: number[][][];
+
+  constructor(readonly include: IncludeField[]) {
+    if (include.includes('embeddings')) this.embeddings = [];
+  }
+
+  /** The hits of each query as objects `{ id, document, embedding, metadata, distance }`, as Chroma's `rows()`. */
+  rows(): QueryRow[][] {
+    const has = (f: IncludeField) => this.include.includes(f);
+    return this.ids.map((ids, q) =>
+      ids.map((id, i) => ({
+        id,
+        document: has('documents') ? this.documents[q][i] : undefined,
+        embedding: has('embeddings') ? this.embeddings?.[q][i] : undefined,
+        metadata: has('metadatas') ? this.metadatas[q][i] : undefined,
+        distance: has('distances') ? this.distances[q][i] : undefined,
+      })),
+    );
+  }
+}
+
+/** Result of `Collection.get` and `Collection.peek` (Chroma's `GetResult`). */
+export class GetResult {
+  constructor(
+    readonly ids: string[],
+    readonly metadatas: (Metadata | null)[],
+    readonly documents: (string | null)[],
+    readonly include: IncludeField[],
+    readonly embeddings?: number[][],
+  ) {
+    // Absent rather than undefined when not included, as before results became classes.
+    if (embeddings === undefined) delete (this as { embeddings?: unknown }).embeddings;
+  }
+
+  /** The records as objects `{ id, document, embedding, metadata }`, as Chroma's `rows()`. */
+  rows(): GetRow[] {
+    const has = (f: IncludeField) => this.include.includes(f);
+    return this.ids.map((id, i) => ({
+      id,
+      document: has('documents') ? this.documents[i] : undefined,
+      embedding: has('embeddings') ? this.embeddings?.[i] : undefined,
+      metadata: has('metadatas') ? this.metadatas[i] : undefined,
+    }));
+  }
 }
 
 export type { CollectionStats, Stats } from '../memory/collection-stats.js';

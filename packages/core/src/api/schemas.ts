@@ -65,7 +65,8 @@ const DEFAULT_N_RESULTS = 10;
 
 export const querySchema = z
   .object({
-    queryEmbeddings: z.array(vectorSchema).min(1, 'queryEmbeddings is empty'),
+    queryEmbeddings: z.array(vectorSchema).min(1, 'queryEmbeddings is empty').optional(),
+    queryTexts: z.array(z.string()).min(1, 'queryTexts is empty').optional(),
     nResults: z.number().int().min(1).max(MAX_QUERY_INTEGER).default(DEFAULT_N_RESULTS),
     offset: z.number().int().min(0).max(MAX_QUERY_INTEGER).optional(),
     where: z.unknown().optional(),
@@ -74,7 +75,11 @@ export const querySchema = z
     efSearch: z.number().int().min(1).max(MAX_QUERY_INTEGER).optional(),
     exact: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .refine((q) => (q.queryEmbeddings === undefined) !== (q.queryTexts === undefined), {
+    message: 'give exactly one of queryEmbeddings and queryTexts',
+    path: ['queryEmbeddings'],
+  });
 
 /** Query arguments as {@link querySchema} gives them. */
 export type QueryInput = z.output<typeof querySchema>;
@@ -107,7 +112,9 @@ function plainQuery(input: unknown): QueryInput | null {
   const proto: unknown = Object.getPrototypeOf(input);
   if (proto !== Object.prototype && proto !== null) return null;
   for (const key in input) if (!QUERY_KEYS.has(key)) return null;
-  const { queryEmbeddings, nResults = DEFAULT_N_RESULTS, offset, where, whereDocument, include, efSearch, exact } = input as Record<string, unknown>;
+  const { queryEmbeddings, queryTexts, nResults = DEFAULT_N_RESULTS, offset, where, whereDocument, include, efSearch, exact } = input as Record<string, unknown>;
+  // Text queries are rare enough on the hot path to go through the schema.
+  if (queryTexts !== undefined) return null;
   if (!Array.isArray(queryEmbeddings) || queryEmbeddings.length === 0 || !everyIndex(queryEmbeddings, isPlainVector)) return null;
   if (!isIntegerIn(nResults, 1, MAX_QUERY_INTEGER)) return null;
   if (offset !== undefined && !isIntegerIn(offset, 0, MAX_QUERY_INTEGER)) return null;

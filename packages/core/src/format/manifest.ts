@@ -14,6 +14,13 @@ export interface HnswConfig {
   efSearch: number;
 }
 
+/**
+ * The embedding function a collection was created with, as Chroma persists it:
+ * `known` (name + JSON config, rebuildable through the registry) or `legacy`
+ * (a function without name or config: it must be passed again on reopen).
+ */
+export type EmbeddingFunctionRecord = { type: 'known'; name: string; config: Record<string, unknown> } | { type: 'legacy' };
+
 export interface ManifestState {
   id: string;
   name: string;
@@ -25,6 +32,8 @@ export interface ManifestState {
   quantization?: QuantizationSpec;
   /** Candidates rescored with float32 = k × oversampling; absent means the quantizer's measured default. */
   rescore?: { oversampling: number };
+  /** Absent (manifests written before it existed, or created with `embeddingFunction: null`) means none recorded. */
+  embeddingFunction?: EmbeddingFunctionRecord;
   checkpointLsn: number;
   nextSegmentId: number;
   segments: { id: number; rows: number }[];
@@ -91,6 +100,9 @@ export function decodeManifest(bytes: Uint8Array, file: string): Manifest {
   if (!state || !Array.isArray(state.segments) || typeof state.checkpointLsn !== 'number') {
     throw new CorruptionError(file, bodies[0].offset, 'state lacks segments or checkpointLsn');
   }
+  if (!isEmbeddingFunctionRecord(state.embeddingFunction)) {
+    throw new CorruptionError(file, bodies[0].offset, 'state has a malformed embeddingFunction');
+  }
   const tombstones: Uint32Array[] = [];
   const tomb = bodies[1].body;
   const tview = viewOf(tomb);
@@ -109,6 +121,14 @@ export function decodeManifest(bytes: Uint8Array, file: string): Manifest {
   }
   if (at !== tomb.byteLength) throw new CorruptionError(file, bodies[1].offset + at, 'trailing tombstone bytes');
   return { state, tombstones };
+}
+
+function isEmbeddingFunctionRecord(r: unknown): boolean {
+  if (r === undefined) return true;
+  if (typeof r !== 'object' || r === null) return false;
+  const { type, name, config } = r as Record<string, unknown>;
+  if (type === 'legacy') return true;
+  return type === 'known' && typeof name === 'string' && typeof config === 'object' && config !== null && !Array.isArray(config);
 }
 
 export function manifestFileName(n: number): string {

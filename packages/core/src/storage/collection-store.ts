@@ -144,6 +144,23 @@ export class CollectionStore {
     });
   }
 
+  /**
+   * Publishes the next manifest with a new name and/or metadata. The memtable
+   * is sealed first, so the tombstones published are the segments' own; the
+   * change is then one atomic manifest publish (crash before its rename ⇒ the
+   * old name and metadata stay, with every record).
+   */
+  reconfigure(patch: Pick<Partial<ManifestState>, 'name' | 'metadata'>): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.closed) throw new ClosedError(`collection ${JSON.stringify(this.name)} is closed`);
+      this.health.check();
+      await this.runDurably(async () => {
+        await sealMemtable(this);
+        await this.publishManifest({ ...this.manifest, ...patch }, this.state.segments.map((s) => s.tombstones()));
+      });
+    });
+  }
+
   /** Closes without a checkpoint (the collection is being deleted). */
   async discard(): Promise<void> {
     await this.enqueue(async () => this.shutDown());

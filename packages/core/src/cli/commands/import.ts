@@ -50,7 +50,7 @@ export async function importCommand(io: CliIO, dir: string, file: string, option
       return EXIT.ok;
     }
     db ??= await OmenDB.open(dir, { vfs });
-    const col = existing ?? (await db.createCollection({ name: options.collection, metric: ctx.metric, dimension: ctx.dimension! }));
+    const col = existing ?? (await db.createCollection({ name: options.collection, metric: ctx.metric, dimension: ctx.dimension!, embeddingFunction: null }));
     const started = io.now();
     await writeRecords(io, file, fileBytes, { ...ctx, dimension: col.dimension }, col, options.batchSize);
     const elapsed = io.now() - started;

@@ -97,7 +97,8 @@ async function pairsFromChroma(client: ChromaClient, db: OmenDB, names: string[]
     const metric = chromaMetric(source);
     const metadata = source.metadata ? { ...source.metadata } : null;
     if (metadata && 'hnsw:space' in metadata) metadata['hnsw:space'] = metric;
-    const target = await db.createCollection({ name: source.name, metric, metadata });
+    // The vectors come from Chroma: no function recorded, so the user's own can be passed on getCollection.
+    const target = await db.createCollection({ name: source.name, metric, metadata, embeddingFunction: null });
     return {
       source: chromaSide(source),
       target: omenSide(target),

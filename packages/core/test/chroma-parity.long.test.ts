@@ -1,0 +1,85 @@
+/**
+ * Long tier: the text-first script of fixtures/chroma-text-script.ts, with the
+ * same deterministic embedding function, against a real Chroma server (the
+ * one `pnpm parity:chroma` starts, scripts/chroma/server.ts) and against
+ * OmenDB. Both must answer the same ids and distances at every step. Needs
+ * the linux-x64 glibc Chroma binary; skipped elsewhere.
+ */
+import { fileURLToPath } from 'node:url';
+import { ChromaClient } from 'chromadb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OmenDB } from '../src/index.js';
+import { textFirstScript, type Step } from './fixtures/chroma-text-script.js';
+import { tempDir } from './helpers/tmp.js';
+import { ToyEmbedding } from './helpers/toy-embedding.js';
+
+interface ChromaServer {
+  url: string;
+  stop(): Promise<void>;
+}
+// Imported by path: the helper lies outside this package's TypeScript project.
+const serverModule = fileURLToPath(new URL('../../../scripts/chroma/server.ts', import.meta.url));
+const RUNNABLE = process.platform === 'linux' && process.arch === 'x64';
+const TOLERANCE = 1e-5;
+
+const tmp = tempDir('omendb-chroma-parity-');
+let server: ChromaServer | undefined;
+let chroma: ChromaClient;
+
+beforeAll(async () => {
+  if (!RUNNABLE) return;
+  const { startChromaServer } = (await import(/* @vite-ignore */ serverModule)) as { startChromaServer: () => Promise<ChromaServer> };
+  server = await startChromaServer();
+  const url = new URL(server.url);
+  chroma = new ChromaClient({ host: url.hostname, port: Number(url.port), ssl: false });
+});
+afterAll(async () => {
+  await server?.stop();
+  tmp.cleanup();
+});
+
+/**
+ * Same ids and distances, hit by hit. Hits whose distances tie (within the
+ * tolerance) may come in either order, so ids are compared as sets within
+ * each run of equal distances.
+ */
+function expectSameAnswers(omen: Step[], ref: Step[]): void {
+  expect(omen.map((s) => s.step)).toEqual(ref.map((s) => s.step));
+  omen.forEach((step, i) => {
+    const other = ref[i];
+    expect(step.ids.map((ids) => ids.length), step.step).toEqual(other.ids.map((ids) => ids.length));
+    if (!step.distances) {
+      expect(step.ids, step.step).toEqual(other.ids);
+      return;
+    }
+    step.ids.forEach((ids, q) => {
+      const d = step.distances![q];
+      const e = other.distances![q];
+      d.forEach((x, j) => expect(Math.abs(x - e[j]), `${step.step}, query ${q}, hit ${j}: ${x} vs ${e[j]}`).toBeLessThanOrEqual(TOLERANCE));
+      let start = 0;
+      for (let j = 1; j <= ids.length; j++) {
+        if (j === ids.length || Math.abs(d[j] - d[start]) > TOLERANCE) {
+          expect(new Set(ids.slice(start, j)), `${step.step}, query ${q}, hits ${start}..${j - 1}`).toEqual(new Set(other.ids[q].slice(start, j)));
+          start = j;
+        }
+      }
+    });
+  });
+}
+
+describe.skipIf(!RUNNABLE)('the text-first script against a real Chroma server and OmenDB', () => {
+  for (const space of ['l2', 'cosine', 'ip'] as const) {
+    it(`${space}: same ids and distances at every step`, async () => {
+      const reference = await textFirstScript(chroma, new ToyEmbedding(), space);
+      expect(reference.find((s) => s.step === 'count')!.ids).toEqual([['54']]);
+      expect(reference[0].ids.map((ids) => ids.length)).toEqual([5, 5, 5]);
+      const db = await OmenDB.open(tmp.dir);
+      try {
+        const ours = await textFirstScript(db, new ToyEmbedding(), space);
+        expectSameAnswers(ours, reference);
+      } finally {
+        await db.close();
+      }
+    });
+  }
+});
