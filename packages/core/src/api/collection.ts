@@ -11,6 +11,8 @@ import { collectionStats } from '../memory/collection-stats.js';
 import { queryVectors, validateIds, validateRecords, type RecordsInput } from './records.js';
 import { DEFAULT_GET_INCLUDE, DEFAULT_QUERY_INCLUDE, type CollectionStats, type GetResult, type QueryResult } from './results.js';
 import { deleteSchema, getSchema, parse, parseQuery } from './schemas.js';
+import { requireDeleteSelector } from './delete-selector.js';
+import { idAt as idOf, readGetResult } from './get-result.js';
 
 /** Arguments of `Collection.query`. */
 export interface QueryArgs {
@@ -100,16 +102,16 @@ export class Collection {
   /**
    * Deletes the records matching `ids` and/or the filters (all of them must
    * match when several are given). Missing ids are ignored. Throws
-   * ValidationError when no selector is given.
+   * ValidationError when nothing restricts the selection: no ids and no
+   * filter, or only empty filters (`{ where: {} }`), as Chroma does (see
+   * delete-selector.ts).
    */
   async delete(args: DeleteArgs = {}): Promise<void> {
     this.ensureOpen();
     const a = parse(deleteSchema, args, 'delete arguments');
-    if (a.ids === undefined && a.where === undefined && a.whereDocument === undefined) {
-      throw new ValidationError('delete needs ids, where or whereDocument');
-    }
     const ids = a.ids === undefined ? undefined : validateIds(a.ids);
     const filter = compileFilter(a.where, a.whereDocument);
+    requireDeleteSelector(ids, a.where, a.whereDocument);
     return this.store.write((state) => ({ type: WalRecordType.Delete, ids: this.select(state, ids, filter) }));
   }
 
@@ -164,15 +166,7 @@ export class Collection {
     const filter = compileFilter(a.where, a.whereDocument);
     const state = this.store.state;
     const locations = this.locations(state, ids, filter, a.offset ?? 0, a.limit ?? Infinity);
-    const records = locations.map((loc) => state.read(loc));
-    const result: GetResult = {
-      ids: records.map((r) => r.id),
-      metadatas: records.map((r) => (include.includes('metadatas') ? r.metadata : null)),
-      documents: records.map((r) => (include.includes('documents') ? r.document : null)),
-      include,
-    };
-    if (include.includes('embeddings')) result.embeddings = records.map((r) => Array.from(r.vector));
-    return result;
+    return readGetResult(state, locations, include);
   }
 
   /** The first `limit` records (default 10) in storage order. */
@@ -204,7 +198,7 @@ export class Collection {
   private mutate(records: RecordsInput, type: WalRecordType.Add | WalRecordType.Upsert | WalRecordType.Update, requireEmbeddings: boolean): Promise<void> {
     this.ensureOpen();
     const state = this.store.state;
-    const valid = validateRecords(records, { requireEmbeddings, dimension: state.dimension, metric: state.metric });
+    const valid = validateRecords(records, { requireEmbeddings, dimension: state.dimension, metric: state.metric, maxDocumentBytes: this.store.options.maxDocumentBytes });
     return this.store.write((current) => {
       // The dimension may have been fixed by an earlier write queued before this one.
       if (valid.vectors && current.dimension !== null && valid.dim !== current.dimension) {
@@ -241,7 +235,7 @@ export class Collection {
   }
 
   private select(state: CollectionState, ids: string[] | undefined, filter: RowFilter): string[] {
-    return this.locations(state, ids, filter).map((loc) => state.read(loc).id);
+    return this.locations(state, ids, filter).map((loc) => idOf(state, loc));
   }
 
   private ensureOpen(): void {

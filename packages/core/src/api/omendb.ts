@@ -33,6 +33,13 @@ export interface OpenOptions {
   memtableLimitBytes?: number;
   /** Segments per collection above which a checkpoint also compacts; default 8. */
   maxSegments?: number;
+  /**
+   * Largest document a write accepts, in UTF-8 bytes; default 1 MiB, at most
+   * 256 MiB. A larger one is a ValidationError (code `too_large`). Results
+   * decode only the documents they return, so one result holds at most
+   * nResults × this.
+   */
+  maxDocumentBytes?: number;
   /** @internal File-system implementation (tests inject faults through it). */
   vfs?: Vfs;
 }
@@ -41,7 +48,7 @@ export interface OpenOptions {
 export interface CreateCollectionArgs {
   /** 1–128 characters, without `/`, `\`, `..` or NUL. */
   name: string;
-  /** Vector length; when omitted it is fixed by the first add. */
+  /** Vector length, 1–65,536; when omitted it is fixed by the first add (same cap). */
   dimension?: number;
   /** Default `'l2'`, or Chroma's `metadata["hnsw:space"]`. */
   metric?: Metric;
