@@ -78,8 +78,12 @@ export class Collection {
 
   /**
    * Adds new records. `ids`: distinct non-empty strings; `embeddings`: n × dimension
-   * (required); `metadatas`, `documents`: n entries each (optional).
-   * Throws DuplicateIdError when an id exists, DimensionMismatchError, ValidationError.
+   * (required; the first vectors fix an unset dimension, at most 65,536);
+   * `metadatas`, `documents`: n entries each (optional; a document is at most
+   * `maxDocumentBytes` UTF-8 bytes, 1 MiB by default). Arrays may not have
+   * holes and strings must be well-formed UTF-16. Arguments are copied when
+   * the call is made. Throws DuplicateIdError when an id exists,
+   * DimensionMismatchError, ValidationError (see README, "What a call may store").
    */
   async add(records: RecordsInput): Promise<void> {
     return this.mutate(records, WalRecordType.Add, true);

@@ -52,7 +52,12 @@ export interface CreateCollectionArgs {
   dimension?: number;
   /** Default `'l2'`, or Chroma's `metadata["hnsw:space"]`. */
   metric?: Metric;
-  /** User metadata stored with the collection; Chroma's `hnsw:*` keys configure the index. */
+  /**
+   * User metadata stored with the collection: plain data, checked as record
+   * metadata is (no cycles, BigInts, Proxies or throwing getters; ≤ 1 MiB), with
+   * any keys but `__proto__`, `constructor`, `prototype`. Chroma's `hnsw:*` keys
+   * configure the index.
+   */
   metadata?: Record<string, unknown> | null;
   /** HNSW parameters (see the index docs); `hnsw:M`, `hnsw:construction_ef`, `hnsw:search_ef` metadata keys also work. */
   hnsw?: { M?: number; efConstruction?: number; efSearch?: number };
