@@ -6,7 +6,7 @@
  * dimension cap in a collection created without a dimension.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_DIMENSION } from '../src/api/limits.js';
+import { DEFAULT_MAX_DOCUMENT_BYTES, MAX_DIMENSION, MAX_WRITE_BYTES } from '../src/api/limits.js';
 import { OmenDB, ValidationError, type Collection } from '../src/index.js';
 import { tempDir } from './helpers/tmp.js';
 
@@ -211,5 +211,25 @@ describe(`one dimension cap (${MAX_DIMENSION}) for createCollection and the firs
     const wide = await db.createCollection({ name: 'wide', dimension: MAX_DIMENSION });
     expect(wide.dimension).toBe(MAX_DIMENSION);
     await db.deleteCollection('wide');
+  });
+});
+
+describe(`one call writes at most ${MAX_WRITE_BYTES} bytes (its WAL record frames its length in 32 bits)`, () => {
+  // Inputs repeat one vector or one string by reference, so the test itself stays small.
+  it('vectors: refused before the packed copy is allocated', async () => {
+    const free = await db.createCollection({ name: 'bulk' });
+    const rows = MAX_WRITE_BYTES / (MAX_DIMENSION * 4) + 1;
+    const vector = new Float32Array(MAX_DIMENSION).fill(0.5);
+    const err = await rejection(() => free.add({ ids: Array.from({ length: rows }, (_, i) => `v${i}`), embeddings: new Array(rows).fill(vector) }));
+    expect(err.issues[0]).toMatchObject({ code: 'too_large', path: [] });
+    expect(free.dimension).toBeNull();
+    await db.deleteCollection('bulk');
+  });
+
+  it('documents: each under the cap, together over the call limit', async () => {
+    const doc = 'd'.repeat(DEFAULT_MAX_DOCUMENT_BYTES);
+    const n = MAX_WRITE_BYTES / DEFAULT_MAX_DOCUMENT_BYTES + 1;
+    const ids = Array.from({ length: n }, (_, i) => `d${i}`);
+    await refused(() => col.add({ ids, embeddings: new Array(n).fill(v), documents: new Array(n).fill(doc) }), 'too_large', []);
   });
 });

@@ -22,3 +22,12 @@ export const DEFAULT_MAX_DOCUMENT_BYTES = 1024 * 1024;
 
 /** Largest `maxDocumentBytes` the open option takes (256 MiB). */
 export const MAX_DOCUMENT_BYTES_LIMIT = 256 * 1024 * 1024;
+
+/**
+ * Largest estimated size of one write call (add / upsert / update): vectors
+ * at 4 bytes per value, plus the UTF-16 length of ids and documents, plus
+ * the estimated encoding of metadata (1 GiB). One call is one WAL record,
+ * whose length is framed in 32 bits; at most 3 UTF-8 bytes per UTF-16 code
+ * unit keep the real record under 4 GiB. Larger loads are split into calls.
+ */
+export const MAX_WRITE_BYTES = 1024 * 1024 * 1024;

@@ -40,6 +40,8 @@ export interface MetadataRead {
   /** A copy made of plain objects, arrays and scalars; null for none or when `issues` is not empty. */
   metadata: Metadata | null;
   issues: ValidationIssue[];
+  /** Estimated encoded size in bytes (an upper bound on MessagePack's), as the 1 MiB cap counts it. */
+  bytes: number;
 }
 
 /**
@@ -83,13 +85,13 @@ export function validateMetadata(value: unknown, path: Path): ValidationIssue[] 
  * throws.
  */
 export function readMetadata(value: unknown, path: Path, keys: MetadataKeys = 'record'): MetadataRead {
-  if (value === null || value === undefined) return { metadata: null, issues: [] };
+  if (value === null || value === undefined) return { metadata: null, issues: [], bytes: 0 };
   if (types.isProxy(value) || !isPlainObject(value)) {
-    return { metadata: null, issues: [{ code: 'invalid_type', path, message: `expected a plain object or null, got ${describeValue(value)}` }] };
+    return { metadata: null, issues: [{ code: 'invalid_type', path, message: `expected a plain object or null, got ${describeValue(value)}` }], bytes: 0 };
   }
   const walk = new MetadataWalk(path, keys);
   const metadata = walk.object(value, path, 1);
-  return walk.issues.length === 0 ? { metadata, issues: [] } : { metadata: null, issues: walk.issues };
+  return { metadata: walk.issues.length === 0 ? metadata : null, issues: walk.issues, bytes: walk.bytes };
 }
 
 /** {@link describe}, which names a Proxy as what it wraps: a Proxy is named as such. */
@@ -99,7 +101,7 @@ function describeValue(value: unknown): string {
 
 class MetadataWalk {
   readonly issues: ValidationIssue[] = [];
-  private bytes = 0;
+  bytes = 0;
   private stopped = false;
   private readonly ancestors = new Set<object>();
 

@@ -1,6 +1,6 @@
 import { DimensionMismatchError, DuplicateIdError, OmenError, ValidationError, type ValidationIssue } from '../errors.js';
 import type { Metadata, Metric } from '../types.js';
-import { DEFAULT_MAX_DOCUMENT_BYTES, MAX_DIMENSION } from './limits.js';
+import { DEFAULT_MAX_DOCUMENT_BYTES, MAX_DIMENSION, MAX_WRITE_BYTES } from './limits.js';
 import { readMetadata } from './metadata.js';
 import { ILL_FORMED_MESSAGE, fitsUtf8, isWellFormed } from './text.js';
 
@@ -70,20 +70,23 @@ function readRecords(input: unknown, options: RecordsOptions): ValidRecords {
   }
   const packed = embeddings === undefined ? null : packVectors(embeddings as unknown[], options.dimension, options.metric);
   const issues: ValidationIssue[] = [];
-  const metas = metadatas === undefined ? null : readMetadatas(metadatas as unknown[], issues);
-  const docs = documents === undefined ? null : readDocuments(documents as unknown[], options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES, issues);
+  const size = { bytes: (packed?.vectors.byteLength ?? 0) + validIds.reduce((sum, id) => sum + id.length, 0) };
+  const metas = metadatas === undefined ? null : readMetadatas(metadatas as unknown[], issues, size);
+  const docs = documents === undefined ? null : readDocuments(documents as unknown[], options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES, issues, size);
   if (issues.length > 0) throw new ValidationError('invalid records', issues);
+  if (size.bytes > MAX_WRITE_BYTES) throw writeTooLarge(size.bytes);
   return { ids: validIds, dim: packed?.dim ?? options.dimension ?? 0, vectors: packed?.vectors ?? null, metadatas: metas, documents: docs };
 }
 
 /** Each entry read once into a copy ({@link readMetadata}); a hole is an issue, `undefined` is no metadata. */
-function readMetadatas(metadatas: unknown[], issues: ValidationIssue[]): (Metadata | null)[] {
+function readMetadatas(metadatas: unknown[], issues: ValidationIssue[], size: { bytes: number }): (Metadata | null)[] {
   const out = new Array<Metadata | null>(metadatas.length);
   for (let i = 0; i < metadatas.length; i++) {
     const m = metadatas[i];
     if (m === undefined && !(i in metadatas)) issues.push(holeIssue('metadatas', i));
     const read = readMetadata(m, ['metadatas', i]);
     for (const issue of read.issues) issues.push(issue);
+    size.bytes += read.bytes;
     out[i] = read.metadata;
   }
   return out;
@@ -93,7 +96,7 @@ function readMetadatas(metadatas: unknown[], issues: ValidationIssue[]): (Metada
  * Documents: strings (or null / undefined for none) of well-formed UTF-16, at
  * most `maxBytes` UTF-8 bytes each.
  */
-function readDocuments(documents: unknown[], maxBytes: number, issues: ValidationIssue[]): (string | null)[] {
+function readDocuments(documents: unknown[], maxBytes: number, issues: ValidationIssue[], size: { bytes: number }): (string | null)[] {
   const out = new Array<string | null>(documents.length);
   for (let i = 0; i < documents.length; i++) {
     const d = documents[i];
@@ -107,9 +110,18 @@ function readDocuments(documents: unknown[], maxBytes: number, issues: Validatio
       issues.push({ code: 'ill_formed_string', path: ['documents', i], message: ILL_FORMED_MESSAGE });
     } else if (!fitsUtf8(d, maxBytes)) {
       issues.push({ code: 'too_large', path: ['documents', i], message: `a document is at most ${maxBytes} UTF-8 bytes (the maxDocumentBytes option of OmenDB.open)` });
-    } else out[i] = d;
+    } else {
+      out[i] = d;
+      size.bytes += d.length;
+    }
   }
   return out;
+}
+
+function writeTooLarge(bytes: number): ValidationError {
+  return new ValidationError('invalid records', [
+    { code: 'too_large', path: [], message: `one call writes at most ${MAX_WRITE_BYTES} bytes (estimated ${bytes}); split the records into several calls` },
+  ]);
 }
 
 /** The issue of a hole in a sparse array (`[, 'b']`): the entry at `path` was never set. */
@@ -160,6 +172,8 @@ export function packVectors(rows: unknown[], dimension: number | null, metric: M
   if (dim > MAX_DIMENSION) {
     throw new ValidationError('invalid vector', [{ code: 'too_big', path: [field, 0], message: `a vector has at most ${MAX_DIMENSION} dimensions, got ${dim}` }]);
   }
+  // Checked before the allocation, which would otherwise fail (or take gigabytes) first.
+  if (n * dim * 4 > MAX_WRITE_BYTES) throw writeTooLarge(n * dim * 4);
   const out = new Float32Array(n * dim);
   for (let i = 0; i < n; i++) {
     if (rows[i] === undefined) checkNotHole(rows, i, field);
