@@ -15,11 +15,13 @@ const { dir, cleanup } = tempDir('omendb-bad-');
 let db: OmenDB;
 let l2: Collection;
 let cos: Collection;
+let free: Collection;
 
 beforeAll(async () => {
   db = await OmenDB.open(dir);
   l2 = await db.createCollection({ name: 'l2', dimension: 3 });
   cos = await db.createCollection({ name: 'cos', dimension: 3, metric: 'cosine' });
+  free = await db.createCollection({ name: 'free' });
   await l2.add({ ids: ['keep'], embeddings: [[1, 2, 3]], metadatas: [{ a: 1 }], documents: ['kept'] });
   await cos.add({ ids: ['keep'], embeddings: [[1, 2, 3]] });
 });
@@ -112,7 +114,45 @@ const cases: Case[] = [
   ['unknown createCollection field', () => db.createCollection({ name: 'u', dimensions: 3 } as never), ValidationError],
   ['hnsw M out of range', () => db.createCollection({ name: 'm', hnsw: { M: 1 } }), ValidationError],
   ['unknown open option', () => OmenDB.open(`${dir}-other`, { durability: 'fast' as never }), ValidationError],
+  // Holes (sparse arrays) in any input array.
+  ['a hole in ids', () => l2.add({ ids: [, 'b'] as string[], embeddings: [v, v] }), ValidationError],
+  ['a hole in embeddings', () => l2.add({ ids: ['x', 'y'], embeddings: [v, ,] as number[][] }), ValidationError],
+  ['a hole in metadatas', () => l2.upsert({ ids: ['keep', 'y'], embeddings: [v, v], metadatas: [, {}] }), ValidationError],
+  ['a hole in documents', () => l2.update({ ids: ['keep'], documents: [,] }), ValidationError],
+  ['a hole in get ids', () => l2.get({ ids: [, 'keep'] as string[] }), ValidationError],
+  ['a hole in delete ids', () => l2.delete({ ids: ['keep', ,] as string[] }), ValidationError],
+  ['a hole in queryEmbeddings', () => l2.query({ queryEmbeddings: [, v] as number[][] }), ValidationError],
+  // Lone UTF-16 surrogates.
+  ['a lone surrogate id', () => l2.add({ ids: ['\uD800'], embeddings: [v] }), ValidationError],
+  ['a lone surrogate metadata key', () => l2.update({ ids: ['keep'], metadatas: [{ '\uDFFF': 1 }] }), ValidationError],
+  ['a lone surrogate metadata value', () => l2.add({ ids: ['x'], embeddings: [v], metadatas: [{ s: '\uDBFF' }] }), ValidationError],
+  ['a lone surrogate document', () => l2.upsert({ ids: ['keep'], embeddings: [v], documents: ['\uD800'] }), ValidationError],
+  ['a lone surrogate collection name', () => db.createCollection({ name: 'n\uDC00' }), ValidationError],
+  // Collection and record metadata that is not plain data.
+  ['cyclic collection metadata', () => db.createCollection({ name: 'cyc', metadata: circular() }), ValidationError],
+  ['BigInt collection metadata', () => db.createCollection({ name: 'big', metadata: { n: 1n } as never }), ValidationError],
+  ['collection metadata with a throwing getter', () => db.createCollection({ name: 'get', metadata: throwingGetter() }), ValidationError],
+  ['a Proxy as collection metadata', () => db.createCollection({ name: 'px', metadata: new Proxy({}, { ownKeys: () => { throw new Error('trap'); } }) }), ValidationError],
+  ['record metadata with a throwing getter', () => l2.add({ ids: ['x'], embeddings: [v], metadatas: [throwingGetter() as never] }), ValidationError],
+  ['a Proxy as record metadata', () => l2.update({ ids: ['keep'], metadatas: [new Proxy({ a: 1 }, {})] }), ValidationError],
+  // Deletes that select everything through empty filters.
+  ['delete where {}', () => l2.delete({ where: {} }), ValidationError],
+  ['delete whereDocument {}', () => l2.delete({ whereDocument: {} }), ValidationError],
+  ['delete where {} and whereDocument {}', () => l2.delete({ where: {}, whereDocument: {} }), ValidationError],
+  ['delete where $and of {}', () => l2.delete({ where: { $and: [{}] } }), ValidationError],
+  // Size caps.
+  ['a document over 1 MiB', () => l2.add({ ids: ['x'], embeddings: [v], documents: ['d'.repeat(1024 * 1024 + 1)] }), ValidationError],
+  ['a 1,000,000-d vector with no dimension set', () => free.add({ ids: ['x'], embeddings: [new Array(1_000_000).fill(0.5)] }), ValidationError],
+  ['a 65,537-d vector with no dimension set', () => free.add({ ids: ['x'], embeddings: [new Float32Array(65_537).fill(0.5)] }), ValidationError],
 ];
+
+function throwingGetter(): Record<string, unknown> {
+  return {
+    get bad(): unknown {
+      throw new TypeError('getter');
+    },
+  };
+}
 
 function circular(): Record<string, unknown> {
   const m: Record<string, unknown> = { a: 1 };
@@ -137,7 +177,8 @@ async function snapshot() {
     names: (await db.listCollections()).map((c) => c.name),
     l2: await l2.get({ include: ['embeddings', 'metadatas', 'documents'] }),
     cos: await cos.get({ include: ['embeddings'] }),
-    lsn: [l2.stats().lastLsn, cos.stats().lastLsn],
+    free: { dimension: free.dimension, count: await free.count() },
+    lsn: [l2.stats().lastLsn, cos.stats().lastLsn, free.stats().lastLsn],
   };
 }
 

@@ -4,7 +4,7 @@
  * inputs (cycles, deep chains, 10 MB values) fail fast without a stack overflow.
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_METADATA_BYTES, MAX_METADATA_DEPTH, validateMetadata } from '../src/api/metadata.js';
+import { MAX_METADATA_BYTES, MAX_METADATA_DEPTH, readMetadata, validateMetadata } from '../src/api/metadata.js';
 
 const PREFIX = ['metadatas', 3];
 const check = (value: unknown) => validateMetadata(value, PREFIX).map(({ code, path }) => ({ code, path }));
@@ -56,7 +56,7 @@ describe('rejected metadata', () => {
     ['a nested array', { m: [[1, 2]] }, [{ code: 'invalid_type', path: [...PREFIX, 'm', 0] }]],
     ['an object inside an array', { m: ['a', { b: 1 }] }, [{ code: 'invalid_type', path: [...PREFIX, 'm', 1] }]],
     ['undefined inside an array', { m: [1, undefined] }, [{ code: 'invalid_type', path: [...PREFIX, 'm', 1] }]],
-    ['a hole in an array', { m: [1, , 3] }, [{ code: 'invalid_type', path: [...PREFIX, 'm', 1] }]],
+    ['a hole in an array', { m: [1, , 3] }, [{ code: 'hole', path: [...PREFIX, 'm', 1] }]],
     ['an empty key', { '': 1 }, [{ code: 'invalid_key', path: [...PREFIX, ''] }]],
     ['a dotted key', { 'loc.lines': 1 }, [{ code: 'invalid_key', path: [...PREFIX, 'loc.lines'] }]],
     ['a dotted nested key', { loc: { 'a.b': 1 } }, [{ code: 'invalid_key', path: [...PREFIX, 'loc', 'a.b'] }]],
@@ -65,6 +65,16 @@ describe('rejected metadata', () => {
     ['a constructor key', { constructor: 'x' }, [{ code: 'reserved_key', path: [...PREFIX, 'constructor'] }]],
     ['a nested prototype key', { a: { prototype: 1 } }, [{ code: 'reserved_key', path: [...PREFIX, 'a', 'prototype'] }]],
     [`${MAX_METADATA_DEPTH + 1} levels of nesting`, nested(MAX_METADATA_DEPTH + 1), [{ code: 'too_deep', path: [...PREFIX, ...Array(MAX_METADATA_DEPTH).fill('n')] }]],
+    ['a lone high surrogate in a value', { s: 'a\uD800b' }, [{ code: 'ill_formed_string', path: [...PREFIX, 's'] }]],
+    ['a lone low surrogate in a key', { 'k\uDC00': 1 }, [{ code: 'ill_formed_string', path: [...PREFIX, 'k\uDC00'] }]],
+    ['a lone surrogate in an array', { tags: ['ok', '\uDBFF'] }, [{ code: 'ill_formed_string', path: [...PREFIX, 'tags', 1] }]],
+    ['a lone surrogate nested', { a: { b: '\uDFFF' } }, [{ code: 'ill_formed_string', path: [...PREFIX, 'a', 'b'] }]],
+    ['a Proxy as the metadata', new Proxy({ a: 1 }, {}), [{ code: 'invalid_type', path: PREFIX }]],
+    ['a Proxy as a nested value', { a: new Proxy({ b: 1 }, {}) }, [{ code: 'invalid_type', path: [...PREFIX, 'a'] }]],
+    ['a Proxy of an array', { a: new Proxy([1, 2], {}) }, [{ code: 'invalid_type', path: [...PREFIX, 'a'] }]],
+    ['a revoked Proxy', { a: Proxy.revocable({}, {}).proxy }, [{ code: 'invalid_type', path: [...PREFIX, 'a'] }]],
+    ['a getter that throws', { ok: 1, get bad(): number { throw new Error('boom'); } }, [{ code: 'unreadable', path: [...PREFIX, 'bad'] }]],
+    ['a BigInt', { n: 10n }, [{ code: 'invalid_type', path: [...PREFIX, 'n'] }]],
   ];
 
   it.each(rejected)('%s', (_name, value, expected) => {
@@ -130,6 +140,26 @@ describe('cycles, depth and size', () => {
     const wide = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`key${i}`, 'v'.repeat(50)]));
     expect(check(wide)).toEqual([{ code: 'too_large', path: PREFIX }]);
     expect(check({ xs: new Array(200_000).fill(1.5) })).toEqual([{ code: 'too_large', path: PREFIX }]);
+  });
+
+  it('reads every value once into a plain copy, which later changes to the input do not reach', () => {
+    let reads = 0;
+    const input: Record<string, unknown> = { tags: ['a'], nested: { n: 1 }, get counted() { reads++; return reads; } };
+    const { metadata, issues } = readMetadata(input, PREFIX);
+    expect(issues).toEqual([]);
+    expect(reads).toBe(1);
+    expect(metadata).toEqual({ tags: ['a'], nested: { n: 1 }, counted: 1 });
+    (input.tags as string[]).push('b');
+    (input.nested as Record<string, number>).n = NaN;
+    expect(metadata).toEqual({ tags: ['a'], nested: { n: 1 }, counted: 1 });
+    expect(Object.getOwnPropertyDescriptor(metadata, 'counted')?.get).toBeUndefined();
+  });
+
+  it('collection metadata allows any key but the prototype ones, under the same value rules', () => {
+    const collection = (value: unknown) => readMetadata(value, [], 'collection').issues.map(({ code, path }) => ({ code, path }));
+    expect(collection({ 'hnsw:space': 'cosine', 'a.b': 1, $x: 2, '': 3 })).toEqual([]);
+    expect(collection(JSON.parse('{"__proto__": 1}'))).toEqual([{ code: 'reserved_key', path: ['__proto__'] }]);
+    expect(collection({ big: 1n })).toEqual([{ code: 'invalid_type', path: ['big'] }]);
   });
 
   it('a huge sparse array fails on size before its holes are visited', () => {

@@ -1,4 +1,4 @@
-import { ClosedError, DimensionMismatchError, DuplicateIdError, NotFoundError, ValidationError } from '../errors.js';
+import { ClosedError, DimensionMismatchError, DuplicateIdError, NotFoundError } from '../errors.js';
 import { WalRecordType } from '../format/wal-record.js';
 import { validateQuantizationSpec } from '../quantize/spec.js';
 import { compileWhere, compileWhereDocument } from '../search/filter/index.js';
@@ -15,6 +15,8 @@ import { packVectors, queryVectors, validateIds, validateRecords, type RecordsIn
 import { DEFAULT_GET_INCLUDE, DEFAULT_QUERY_INCLUDE, GetResult, QueryResult, type CollectionStats } from './results.js';
 import { keepStoredMetadata, validateKeepKeys, type UpsertOptions } from './keep-metadata.js';
 import { deleteSchema, getSchema, parse, parseQuery } from './schemas.js';
+import { requireDeleteSelector } from './delete-selector.js';
+import { idAt as idOf, readGetResult } from './get-result.js';
 
 /** Arguments of `Collection.query`: exactly one of `queryEmbeddings` and `queryTexts`. */
 export interface QueryArgs {
@@ -120,12 +122,16 @@ export class Collection {
   }
 
   /**
-   * Adds new records. `ids`: distinct non-empty strings; `embeddings`: n × dimension,
-   * or omitted with `documents` (n strings) to embed them with the collection's
-   * embedding function, once per call and before anything is logged;
-   * `metadatas`, `documents`: n entries each (optional).
-   * Throws DuplicateIdError when an id exists, DimensionMismatchError,
-   * ValidationError, EmbeddingFunctionError (nothing written).
+   * Adds new records. `ids`: distinct non-empty strings; `embeddings`: n × dimension
+   * (the first vectors fix an unset dimension, at most 65,536), or omitted with
+   * `documents` (n strings) to embed them with the collection's embedding
+   * function, once per call and before anything is logged; `metadatas`,
+   * `documents`: n entries each (optional; a document is at most
+   * `maxDocumentBytes` UTF-8 bytes, 1 MiB by default). Arrays may not have
+   * holes and strings must be well-formed UTF-16. Arguments are copied when
+   * the call is made. Throws DuplicateIdError when an id exists,
+   * DimensionMismatchError, ValidationError, EmbeddingFunctionError (nothing
+   * written; see README, "What a call may store").
    */
   async add(records: RecordsInput): Promise<void> {
     return this.mutate(records, WalRecordType.Add, true);
@@ -156,16 +162,16 @@ export class Collection {
   /**
    * Deletes the records matching `ids` and/or the filters (all of them must
    * match when several are given). Missing ids are ignored. Throws
-   * ValidationError when no selector is given.
+   * ValidationError when nothing restricts the selection: no ids and no
+   * filter, or only empty filters (`{ where: {} }`), as Chroma does (see
+   * delete-selector.ts).
    */
   async delete(args: DeleteArgs = {}): Promise<void> {
     this.ensureOpen();
     const a = parse(deleteSchema, args, 'delete arguments');
-    if (a.ids === undefined && a.where === undefined && a.whereDocument === undefined) {
-      throw new ValidationError('delete needs ids, where or whereDocument');
-    }
     const ids = a.ids === undefined ? undefined : validateIds(a.ids);
     const filter = compileFilter(a.where, a.whereDocument);
+    requireDeleteSelector(ids, a.where, a.whereDocument);
     return this.store.write((state) => ({ type: WalRecordType.Delete, ids: this.select(state, ids, filter) }));
   }
 
@@ -227,14 +233,7 @@ export class Collection {
     const filter = compileFilter(a.where, a.whereDocument);
     const state = this.store.state;
     const locations = this.locations(state, ids, filter, a.offset ?? 0, a.limit ?? Infinity);
-    const records = locations.map((loc) => state.read(loc));
-    return new GetResult(
-      records.map((r) => r.id),
-      records.map((r) => (include.includes('metadatas') ? r.metadata : null)),
-      records.map((r) => (include.includes('documents') ? r.document : null)),
-      include,
-      include.includes('embeddings') ? records.map((r) => Array.from(r.vector)) : undefined,
-    );
+    return readGetResult(state, locations, include);
   }
 
   /** The first `limit` records (default 10) in storage order, with their embeddings, as Chroma's `peek`. */
@@ -285,7 +284,7 @@ export class Collection {
     const embed = state.dimension !== 0 && needsEmbedding(records) && (type !== WalRecordType.Update || this.embedder.exists);
     const valid = embed
       ? await this.embedRecords(records, type)
-      : validateRecords(records, { requireEmbeddings, dimension: state.dimension, metric: state.metric });
+      : validateRecords(records, { requireEmbeddings, dimension: state.dimension, metric: state.metric, maxDocumentBytes: this.store.options.maxDocumentBytes });
     return this.store.write((current) => {
       // The dimension may have been fixed by an earlier write queued before this one.
       if (valid.vectors && current.dimension !== null && valid.dim !== current.dimension) {
@@ -308,7 +307,7 @@ export class Collection {
    */
   private async embedRecords(records: RecordsInput, type: WalRecordType): Promise<ValidRecords> {
     const { dimension, metric } = this.store.state;
-    const valid = validateRecords(records, { requireEmbeddings: false, dimension, metric });
+    const valid = validateRecords(records, { requireEmbeddings: false, dimension, metric, maxDocumentBytes: this.store.options.maxDocumentBytes });
     if (type === WalRecordType.Update) checkAllExist(this.store.state, valid.ids);
     const texts = textsOf(records.documents!, 'documents');
     const rows = await embedTexts(await this.embedder.resolve(), texts, dimension);
@@ -335,7 +334,7 @@ export class Collection {
   }
 
   private select(state: CollectionState, ids: string[] | undefined, filter: RowFilter): string[] {
-    return this.locations(state, ids, filter).map((loc) => state.read(loc).id);
+    return this.locations(state, ids, filter).map((loc) => idOf(state, loc));
   }
 
   private ensureOpen(): void {

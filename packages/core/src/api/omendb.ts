@@ -35,6 +35,13 @@ export interface OpenOptions {
   memtableLimitBytes?: number;
   /** Segments per collection above which a checkpoint also compacts; default 8. */
   maxSegments?: number;
+  /**
+   * Largest document a write accepts, in UTF-8 bytes; default 1 MiB, at most
+   * 256 MiB. A larger one is a ValidationError (code `too_large`). Results
+   * decode only the documents they return, so one result holds at most
+   * nResults × this.
+   */
+  maxDocumentBytes?: number;
   /** @internal File-system implementation (tests inject faults through it). */
   vfs?: Vfs;
 }
@@ -44,14 +51,19 @@ export interface CreateCollectionArgs {
   /** 1–128 characters, without `/`, `\`, `..` or NUL. */
   name: string;
   /**
-   * Vector length; when omitted it is fixed by the first add. 0: records
-   * without vectors (a key-value collection: add/upsert/get/delete with ids,
-   * metadata, documents and `where`; `query` throws ValidationError).
+   * Vector length, 0–65,536; when omitted it is fixed by the first add (same
+   * cap). 0: records without vectors (a key-value collection: add/upsert/get/
+   * delete with ids, metadata, documents and `where`; `query` throws ValidationError).
    */
   dimension?: number;
   /** Default `'l2'`, or Chroma's `metadata["hnsw:space"]`. */
   metric?: Metric;
-  /** User metadata stored with the collection; Chroma's `hnsw:*` keys configure the index. */
+  /**
+   * User metadata stored with the collection: plain data, checked as record
+   * metadata is (no cycles, BigInts, Proxies or throwing getters; ≤ 1 MiB), with
+   * any keys but `__proto__`, `constructor`, `prototype`. Chroma's `hnsw:*` keys
+   * configure the index.
+   */
   metadata?: Record<string, unknown> | null;
   /** HNSW parameters (see the index docs); `hnsw:M`, `hnsw:construction_ef`, `hnsw:search_ef` metadata keys also work. */
   hnsw?: { M?: number; efConstruction?: number; efSearch?: number };

@@ -1,6 +1,8 @@
-import { DimensionMismatchError, DuplicateIdError, ValidationError, type ValidationIssue } from '../errors.js';
+import { DimensionMismatchError, DuplicateIdError, OmenError, ValidationError, type ValidationIssue } from '../errors.js';
 import type { Metadata, Metric } from '../types.js';
-import { validateMetadata } from './metadata.js';
+import { DEFAULT_MAX_DOCUMENT_BYTES, MAX_DIMENSION, MAX_WRITE_BYTES } from './limits.js';
+import { readMetadata } from './metadata.js';
+import { ILL_FORMED_MESSAGE, fitsUtf8, isWellFormed } from './text.js';
 
 /** Longest external id, in UTF-16 code units. */
 export const MAX_ID_LENGTH = 2048;
@@ -22,12 +24,36 @@ export interface ValidRecords {
   documents: (string | null)[] | null;
 }
 
+export interface RecordsOptions {
+  requireEmbeddings: boolean;
+  /** The collection's dimension; null while unset (the first vectors set it, up to MAX_DIMENSION). */
+  dimension: number | null;
+  metric: Metric;
+  /** Largest document in UTF-8 bytes; default DEFAULT_MAX_DOCUMENT_BYTES. */
+  maxDocumentBytes?: number;
+}
+
 /**
- * Validates records once, at the edge: ids, lengths, vector shape and values,
- * metadata and documents. Throws ValidationError, DimensionMismatchError or
- * DuplicateIdError; nothing is written when it throws.
+ * Validates records once, at the edge: ids, lengths, holes, vector shape and
+ * values, metadata and documents. What it returns is a copy (ids, metadata,
+ * documents, packed vectors): the caller's arrays may change after the call
+ * without reaching what is logged. Throws ValidationError,
+ * DimensionMismatchError or DuplicateIdError, and a ValidationError (code
+ * `unreadable`) when reading the input throws (a getter or Proxy trap);
+ * nothing is written when it throws.
  */
-export function validateRecords(input: unknown, options: { requireEmbeddings: boolean; dimension: number | null; metric: Metric }): ValidRecords {
+export function validateRecords(input: unknown, options: RecordsOptions): ValidRecords {
+  try {
+    return readRecords(input, options);
+  } catch (err) {
+    if (err instanceof OmenError) throw err;
+    throw new ValidationError('invalid records', [
+      { code: 'unreadable', path: [], message: `reading the arguments threw: ${err instanceof Error ? err.message : String(err)}` },
+    ]);
+  }
+}
+
+function readRecords(input: unknown, options: RecordsOptions): ValidRecords {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new ValidationError('expected an object { ids, embeddings?, metadatas?, documents? }');
   }
@@ -49,34 +75,90 @@ export function validateRecords(input: unknown, options: { requireEmbeddings: bo
   }
   const packed = embeddings === undefined ? null : packVectors(embeddings as unknown[], options.dimension, options.metric);
   const issues: ValidationIssue[] = [];
-  const metas = metadatas === undefined ? null : (metadatas as unknown[]).map((m, i) => {
-    issues.push(...validateMetadata(m, ['metadatas', i]));
-    return (m ?? null) as Metadata | null;
-  });
-  const docs = documents === undefined ? null : (documents as unknown[]).map((d, i) => {
-    if (d !== null && d !== undefined && typeof d !== 'string') {
-      issues.push({ code: 'invalid_type', path: ['documents', i], message: 'a document must be a string or null' });
-    }
-    return (d ?? null) as string | null;
-  });
+  const size = { bytes: (packed?.vectors.byteLength ?? 0) + validIds.reduce((sum, id) => sum + id.length, 0) };
+  const metas = metadatas === undefined ? null : readMetadatas(metadatas as unknown[], issues, size);
+  const docs = documents === undefined ? null : readDocuments(documents as unknown[], options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES, issues, size);
   if (issues.length > 0) throw new ValidationError('invalid records', issues);
+  if (size.bytes > MAX_WRITE_BYTES) throw writeTooLarge(size.bytes);
   return { ids: validIds, dim: packed?.dim ?? options.dimension ?? 0, vectors: packed?.vectors ?? null, metadatas: metas, documents: docs };
 }
 
-/** Ids: an array of distinct non-empty strings of at most MAX_ID_LENGTH characters. */
+/** Each entry read once into a copy ({@link readMetadata}); a hole is an issue, `undefined` is no metadata. */
+function readMetadatas(metadatas: unknown[], issues: ValidationIssue[], size: { bytes: number }): (Metadata | null)[] {
+  const out = new Array<Metadata | null>(metadatas.length);
+  for (let i = 0; i < metadatas.length; i++) {
+    const m = metadatas[i];
+    if (m === undefined && !(i in metadatas)) issues.push(holeIssue('metadatas', i));
+    const read = readMetadata(m, ['metadatas', i]);
+    for (const issue of read.issues) issues.push(issue);
+    size.bytes += read.bytes;
+    out[i] = read.metadata;
+  }
+  return out;
+}
+
+/**
+ * Documents: strings (or null / undefined for none) of well-formed UTF-16, at
+ * most `maxBytes` UTF-8 bytes each.
+ */
+function readDocuments(documents: unknown[], maxBytes: number, issues: ValidationIssue[], size: { bytes: number }): (string | null)[] {
+  const out = new Array<string | null>(documents.length);
+  for (let i = 0; i < documents.length; i++) {
+    const d = documents[i];
+    out[i] = null;
+    if (d === null) continue;
+    if (d === undefined) {
+      if (!(i in documents)) issues.push(holeIssue('documents', i));
+    } else if (typeof d !== 'string') {
+      issues.push({ code: 'invalid_type', path: ['documents', i], message: 'a document must be a string or null' });
+    } else if (!isWellFormed(d)) {
+      issues.push({ code: 'ill_formed_string', path: ['documents', i], message: ILL_FORMED_MESSAGE });
+    } else if (!fitsUtf8(d, maxBytes)) {
+      issues.push({ code: 'too_large', path: ['documents', i], message: `a document is at most ${maxBytes} UTF-8 bytes (the maxDocumentBytes option of OmenDB.open)` });
+    } else {
+      out[i] = d;
+      size.bytes += d.length;
+    }
+  }
+  return out;
+}
+
+function writeTooLarge(bytes: number): ValidationError {
+  return new ValidationError('invalid records', [
+    { code: 'too_large', path: [], message: `one call writes at most ${MAX_WRITE_BYTES} bytes (estimated ${bytes}); split the records into several calls` },
+  ]);
+}
+
+/** The issue of a hole in a sparse array (`[, 'b']`): the entry at `path` was never set. */
+export function holeIssue(...path: (string | number)[]): ValidationIssue {
+  const [field, ...indexes] = path;
+  return { code: 'hole', path, message: `${field}${indexes.map((i) => `[${i}]`).join('')} is a hole (a sparse array); every entry must be given` };
+}
+
+/**
+ * Ids: an array of distinct, non-empty, well-formed strings of at most
+ * MAX_ID_LENGTH characters, without holes. Returns a copy.
+ */
 export function validateIds(ids: unknown, field = 'ids'): string[] {
   if (!Array.isArray(ids)) throw new ValidationError(`${field} must be an array of strings`, [{ code: 'invalid_type', path: [field], message: 'expected an array' }]);
   const seen = new Set<string>();
-  ids.forEach((id, i) => {
-    if (typeof id !== 'string') throw new ValidationError('invalid id', [{ code: 'invalid_type', path: [field, i], message: 'an id must be a string' }]);
+  const out = new Array<string>(ids.length);
+  for (let i = 0; i < ids.length; i++) {
+    const id: unknown = ids[i];
+    if (typeof id !== 'string') {
+      if (id === undefined && !(i in ids)) throw new ValidationError('invalid id', [holeIssue(field, i)]);
+      throw new ValidationError('invalid id', [{ code: 'invalid_type', path: [field, i], message: 'an id must be a string' }]);
+    }
     if (id.length === 0) throw new ValidationError('invalid id', [{ code: 'empty_id', path: [field, i], message: 'an id must not be empty' }]);
     if (id.length > MAX_ID_LENGTH) {
       throw new ValidationError('invalid id', [{ code: 'too_long', path: [field, i], message: `an id is at most ${MAX_ID_LENGTH} characters` }]);
     }
+    if (!isWellFormed(id)) throw new ValidationError('invalid id', [{ code: 'ill_formed_string', path: [field, i], message: ILL_FORMED_MESSAGE }]);
     if (seen.has(id)) throw new DuplicateIdError(id, `given twice in one call (at ${field}[${i}])`);
     seen.add(id);
-  });
-  return ids as string[];
+    out[i] = id;
+  }
+  return out;
 }
 
 /**
@@ -88,10 +170,20 @@ export function packVectors(rows: unknown[], dimension: number | null, metric: M
   const n = rows.length;
   if (n === 0) return { dim: dimension ?? 0, vectors: new Float32Array(0) };
   const first = rows[0];
+  if (first === undefined) checkNotHole(rows, 0, field);
   const dim = dimension ?? (isVectorLike(first) ? first.length : 0);
   if (dim === 0) throw new ValidationError('invalid vector', [{ code: 'invalid_type', path: [field, 0], message: 'a vector must be a non-empty array of numbers or a Float32Array' }]);
+  // The first vectors set the dimension of a collection created without one: the same cap as createCollection's.
+  if (dim > MAX_DIMENSION) {
+    throw new ValidationError('invalid vector', [{ code: 'too_big', path: [field, 0], message: `a vector has at most ${MAX_DIMENSION} dimensions, got ${dim}` }]);
+  }
+  // Checked before the allocation, which would otherwise fail (or take gigabytes) first.
+  if (n * dim * 4 > MAX_WRITE_BYTES) throw writeTooLarge(n * dim * 4);
   const out = new Float32Array(n * dim);
-  for (let i = 0; i < n; i++) packRow(rows[i], dim, metric, out, i * dim, field, i);
+  for (let i = 0; i < n; i++) {
+    if (rows[i] === undefined) checkNotHole(rows, i, field);
+    packRow(rows[i], dim, metric, out, i * dim, field, i);
+  }
   return { dim, vectors: out };
 }
 
@@ -105,6 +197,7 @@ export function queryVectors(rows: unknown[], dimension: number, metric: Metric,
   const out: Float32Array[] = [];
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
+    if (row === undefined) checkNotHole(rows, i, field);
     if (row instanceof Float32Array && row.length === dimension) {
       checkFloat32Row(row, metric, field, i);
       out.push(row);
@@ -124,7 +217,10 @@ function packRow(row: unknown, dim: number, metric: Metric, out: Float32Array, b
   let norm = 0;
   for (let j = 0; j < dim; j++) {
     const v = row[j];
-    if (typeof v !== 'number') throw new ValidationError('invalid vector', [{ code: 'invalid_type', path: [field, i, j], message: 'expected a number' }]);
+    if (typeof v !== 'number') {
+      const hole = v === undefined && Array.isArray(row) && !(j in row);
+      throw new ValidationError('invalid vector', [hole ? holeIssue(field, i, j) : { code: 'invalid_type', path: [field, i, j], message: 'expected a number' }]);
+    }
     out[base + j] = v;
     const f = out[base + j];
     if (!Number.isFinite(f)) {
@@ -150,6 +246,11 @@ function checkFloat32Row(row: Float32Array, metric: Metric, field: string, i: nu
   if (metric === 'cosine' && norm === 0) {
     throw new ValidationError('invalid vector', [{ code: 'zero_vector', path: [field, i], message: 'a zero vector has no cosine distance' }]);
   }
+}
+
+/** Throws the hole issue when index `i` of `array` was never set. */
+function checkNotHole(array: unknown[], i: number, field: string): void {
+  if (!(i in array)) throw new ValidationError('invalid vector', [holeIssue(field, i)]);
 }
 
 function isVectorLike(v: unknown): v is ArrayLike<unknown> {

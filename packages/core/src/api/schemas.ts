@@ -1,15 +1,73 @@
 import { z } from 'zod';
-import { ValidationError } from '../errors.js';
+import { OmenError, ValidationError } from '../errors.js';
 import type { IncludeField } from '../types.js';
+import { DEFAULT_MAX_DOCUMENT_BYTES, MAX_DIMENSION, MAX_DOCUMENT_BYTES_LIMIT } from './limits.js';
+import { readMetadata } from './metadata.js';
+import { holeIssue } from './records.js';
+import { isWellFormed } from './text.js';
 
-/** Parses `input` with `schema`, turning zod's issues into a ValidationError. */
+/**
+ * Parses `input` with `schema`, turning zod's issues into a ValidationError.
+ * An issue may carry its own stable code as `params.code` (see
+ * {@link collectionMetadataSchema}). Reading the input may run a caller's
+ * getter or Proxy trap; when one throws, that is a ValidationError too
+ * (code `unreadable`), never the caller's error passed through.
+ */
 export function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
-  const result = schema.safeParse(input);
+  let result: ReturnType<typeof schema.safeParse>;
+  try {
+    result = schema.safeParse(input);
+  } catch (err) {
+    if (err instanceof OmenError) throw err;
+    throw new ValidationError(`invalid ${what}`, [
+      { code: 'unreadable', path: [], message: `reading the arguments threw: ${err instanceof Error ? err.message : String(err)}` },
+    ]);
+  }
   if (result.success) return result.data;
   throw new ValidationError(
     `invalid ${what}`,
-    result.error.issues.map((i) => ({ code: i.code, path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message })),
+    result.error.issues.map((i) => {
+      const path = i.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+      // Zod reads a hole as undefined; say what it is, as validateRecords does.
+      const hole = holeIn(input, path, i);
+      return hole ? holeIssue(...hole) : { code: issueCode(i), path, message: i.message };
+    }),
   );
+}
+
+/**
+ * The path of the hole (an index an array never had, `[, 'b']`) an issue is
+ * about, if any: the issue's own path, or for a union (a vector is a number[]
+ * or a Float32Array), the path of a branch's issue below it.
+ */
+function holeIn(input: unknown, path: (string | number)[], issue: z.core.$ZodIssue): (string | number)[] | null {
+  if (isHole(input, path)) return path;
+  if (issue.code !== 'invalid_union') return null;
+  for (const branch of issue.errors) {
+    for (const inner of branch) {
+      const innerPath = [...path, ...inner.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
+      if (isHole(input, innerPath)) return innerPath;
+    }
+  }
+  return null;
+}
+
+/** Whether `path` in `input` ends at an index an array never had (`[, 'b']`). */
+function isHole(input: unknown, path: (string | number)[]): boolean {
+  const last = path.at(-1);
+  if (typeof last !== 'number') return false;
+  try {
+    let container: unknown = input;
+    for (const key of path.slice(0, -1)) container = (container as Record<string | number, unknown> | undefined)?.[key];
+    return Array.isArray(container) && last < container.length && !(last in container);
+  } catch {
+    return false;
+  }
+}
+
+function issueCode(issue: z.core.$ZodIssue): string {
+  const own = issue.code === 'custom' ? (issue.params as { code?: unknown } | undefined)?.code : undefined;
+  return typeof own === 'string' ? own : issue.code;
 }
 
 export const durabilitySchema = z.enum(['sync', 'os', 'none']);
@@ -20,6 +78,7 @@ export const openOptionsSchema = z
     durability: durabilitySchema.default('sync'),
     memtableLimitBytes: z.number().int().min(1 << 16).default(64 << 20),
     maxSegments: z.number().int().min(1).max(1024).default(8),
+    maxDocumentBytes: z.number().int().min(1).max(MAX_DOCUMENT_BYTES_LIMIT).default(DEFAULT_MAX_DOCUMENT_BYTES),
   })
   .strict();
 
@@ -27,7 +86,20 @@ export const collectionNameSchema = z
   .string()
   .min(1, 'collection name is empty')
   .max(128, 'collection name is longer than 128 characters')
-  .refine((n) => !/[/\\\0]/.test(n) && !n.includes('..'), 'collection name contains "/", "\\", ".." or NUL');
+  .refine((n) => !/[/\\\0]/.test(n) && !n.includes('..'), 'collection name contains "/", "\\", ".." or NUL')
+  .refine(isWellFormed, 'collection name contains a lone UTF-16 surrogate');
+
+/**
+ * Collection metadata: checked and copied as record metadata is (see
+ * readMetadata in metadata.ts: cycles, BigInts, Proxies, throwing getters and
+ * ill-formed strings are issues), with any keys but the prototype ones, as
+ * it is never filtered. Gives null for none.
+ */
+const collectionMetadataSchema = z.unknown().transform((value, ctx) => {
+  const { metadata, issues } = readMetadata(value, [], 'collection');
+  for (const issue of issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, params: { code: issue.code } });
+  return metadata;
+});
 
 /** Ranges as the index takes them (see index/hnsw-params.ts); efConstruction ≥ M is checked once both are known. */
 export const hnswSchema = z
@@ -42,9 +114,9 @@ export const createCollectionSchema = z
   .object({
     name: collectionNameSchema,
     // 0: records without vectors (a key-value collection; see index/row-index.ts).
-    dimension: z.number().int().min(0).max(65536).optional(),
+    dimension: z.number().int().min(0).max(MAX_DIMENSION).optional(),
     metric: metricSchema.optional(),
-    metadata: z.record(z.string(), z.unknown()).nullable().optional(),
+    metadata: collectionMetadataSchema.optional(),
     hnsw: hnswSchema.optional(),
     // Checked by validateQuantizationSpec (quantize/spec.ts), which knows the dimension.
     quantization: z.unknown().optional(),

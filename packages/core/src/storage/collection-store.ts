@@ -21,6 +21,8 @@ export interface StoreOptions {
   memtableLimitBytes: number;
   /** Segment count above which a checkpoint also compacts. */
   maxSegments: number;
+  /** Largest document a write accepts, in UTF-8 bytes (checked by the API before a write reaches the store). */
+  maxDocumentBytes: number;
 }
 
 /**
