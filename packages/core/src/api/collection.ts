@@ -1,4 +1,4 @@
-import { ClosedError, DimensionMismatchError, DuplicateIdError, NotFoundError } from '../errors.js';
+import { ClosedError, DimensionMismatchError, DuplicateIdError, NotFoundError, ValidationError } from '../errors.js';
 import { WalRecordType } from '../format/wal-record.js';
 import { validateQuantizationSpec } from '../quantize/spec.js';
 import { compileWhere, compileWhereDocument } from '../search/filter/index.js';
