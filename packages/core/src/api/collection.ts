@@ -2,10 +2,9 @@ import { ClosedError, DimensionMismatchError, DuplicateIdError, NotFoundError, V
 import { WalRecordType } from '../format/wal-record.js';
 import { validateQuantizationSpec } from '../quantize/spec.js';
 import { compileWhere, compileWhereDocument } from '../search/filter/index.js';
-import { CollectionSearch, documentAt, metadataAt, passes, scanCollection, type Hit, type RowFilter } from '../search/fanout.js';
+import { CollectionSearch, metadataAt, passes, scanCollection, type RowFilter } from '../search/fanout.js';
 import type { CollectionState, RecordLocation } from '../storage/collection-state.js';
 import type { CollectionStore } from '../storage/collection-store.js';
-import type { VectorIndex } from '../index/types.js';
 import type { IncludeField, Metadata, Metric } from '../types.js';
 import { collectionStats } from '../memory/collection-stats.js';
 import { queryVectors, validateIds, validateRecords, type RecordsInput } from './records.js';
@@ -141,12 +140,12 @@ export class Collection {
       const documents: (string | null)[] = [];
       // Only the fields asked for are read: a vector copy or a metadata decode per hit is not free.
       for (const hit of hits) {
-        ids.push(idAt(state, hit));
+        ids.push(hit.part.externalId(hit.row));
         distances.push(hit.distance);
-        metadatas.push(withMetadata ? metadataAt(state, hit.segment, hit.row) : null);
-        documents.push(withDocuments ? documentAt(state, hit.segment, hit.row) : null);
+        metadatas.push(withMetadata ? metadataAt(hit.part, hit.row) : null);
+        documents.push(withDocuments ? hit.part.document(hit.row) : null);
       }
-      const embeddings = withEmbeddings ? hits.map((h) => Array.from(indexOf(state, h).vector(h.row))) : undefined;
+      const embeddings = withEmbeddings ? hits.map((h) => Array.from(h.part.index.vector(h.row))) : undefined;
       pushRow(result, ids, distances, metadatas, documents, embeddings);
     }
     return result;
@@ -252,16 +251,8 @@ export class Collection {
 function* locateAll(state: CollectionState, ids: string[], filter: RowFilter): Generator<RecordLocation> {
   for (const id of ids) {
     const loc = state.locate(id);
-    if (loc && passes(state, loc.segment, loc.row, filter)) yield loc;
+    if (loc && passes(loc.part, loc.row, filter)) yield loc;
   }
-}
-
-function idAt(state: CollectionState, hit: Hit): string {
-  return (hit.segment ?? state.memtable!).externalId(hit.row);
-}
-
-function indexOf(state: CollectionState, hit: Hit): VectorIndex {
-  return hit.segment ? hit.segment.index : state.memtable!.index;
 }
 
 function compileFilter(where: unknown, whereDocument: unknown): RowFilter {
