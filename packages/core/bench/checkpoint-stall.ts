@@ -11,7 +11,10 @@
  * each copy moved by seeded noise of ±2 per value (a mixture around real vectors).
  *
  * Run: pnpm --filter @omendb/core bench:checkpoint-stall
- *   (SECONDS=20 CONCURRENCY=16,64 MEMTABLE_MIB=16 ADD_BATCH=1 RUNS=3 by default)
+ *   (SECONDS=15 CONCURRENCY=16,64 MEMTABLE_MIB=4 ADD_BATCH=10 RUNS=3 by default: a
+ *   memtable limit small enough that checkpoints run every few seconds on a
+ *   busy 2-core machine, few enough that no compaction runs; raise them to
+ *   reproduce the default 64 MiB limit on a faster machine)
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,10 +26,10 @@ import { loadDataset } from '../test/helpers/datasets.js';
 import { seededRandom } from '../test/helpers/tmp.js';
 import { median } from './ann-stats.js';
 
-const SECONDS = Number(process.env.SECONDS ?? 20);
+const SECONDS = Number(process.env.SECONDS ?? 15);
 const CONCURRENCY = (process.env.CONCURRENCY ?? '16,64').split(',').map(Number);
-const MEMTABLE_MIB = Number(process.env.MEMTABLE_MIB ?? 16);
-const ADD_BATCH = Number(process.env.ADD_BATCH ?? 1);
+const MEMTABLE_MIB = Number(process.env.MEMTABLE_MIB ?? 4);
+const ADD_BATCH = Number(process.env.ADD_BATCH ?? 10);
 const RUNS = Number(process.env.RUNS ?? 3);
 
 const data = loadDataset('sift10k', 'l2');
