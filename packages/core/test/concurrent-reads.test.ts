@@ -1,10 +1,10 @@
 /**
  * Reads under concurrent writers, checkpoints and compactions, checked
- * against a model of the acknowledged state (fixtures/concurrent-model.ts).
+ * against a model of the acknowledged state (fixtures/reliability-concurrent.ts).
  * Bounded form; the long form is concurrent-reads.long.test.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { runConcurrent } from './fixtures/concurrent-model.js';
+import { runConcurrent } from './fixtures/reliability-concurrent.js';
 import { BASE_SEED } from './fixtures/reliability-report.js';
 import { tempDir } from './helpers/tmp.js';
 
