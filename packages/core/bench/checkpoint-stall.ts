@@ -1,6 +1,6 @@
 /**
  * Writer stalls behind automatic checkpoints: CONCURRENCY loops each adding
- * ADD_BATCH records per call under 'sync' (group commit), and 2 read loops
+ * ADD_BATCH records per call under 'sync' (group commit), and READERS (2) read loops
  * (a query with nResults 10, then a get of an acknowledged id), for SECONDS,
  * with the memtable limit at MEMTABLE_MIB so automatic checkpoints run
  * several times. Reports add latency p50 / p99 / max, adds per second, and
@@ -11,10 +11,11 @@
  * each copy moved by seeded noise of ±2 per value (a mixture around real vectors).
  *
  * Run: pnpm --filter @omendb/core bench:checkpoint-stall
- *   (SECONDS=15 CONCURRENCY=16,64 MEMTABLE_MIB=4 ADD_BATCH=10 RUNS=3 by default: a
- *   memtable limit small enough that checkpoints run every few seconds on a
- *   busy 2-core machine, few enough that no compaction runs; raise them to
- *   reproduce the default 64 MiB limit on a faster machine)
+ *   (SECONDS=30 CONCURRENCY=16,64 MEMTABLE_MIB=8 ADD_BATCH=10 READERS=2 RUNS=3 by
+ *   default: a memtable limit small enough that checkpoints run every several
+ *   seconds on a busy 2-core machine, few enough that no compaction runs, and
+ *   above the ≈ 4 MiB a memtable index accounts the moment its graph starts,
+ *   or every memtable would be sealed right then; raise it on a faster machine)
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,11 +27,13 @@ import { loadDataset } from '../test/helpers/datasets.js';
 import { seededRandom } from '../test/helpers/tmp.js';
 import { median } from './ann-stats.js';
 
-const SECONDS = Number(process.env.SECONDS ?? 15);
+const SECONDS = Number(process.env.SECONDS ?? 30);
 const CONCURRENCY = (process.env.CONCURRENCY ?? '16,64').split(',').map(Number);
-const MEMTABLE_MIB = Number(process.env.MEMTABLE_MIB ?? 4);
+const MEMTABLE_MIB = Number(process.env.MEMTABLE_MIB ?? 8);
 const ADD_BATCH = Number(process.env.ADD_BATCH ?? 10);
 const RUNS = Number(process.env.RUNS ?? 3);
+/** Read loops beside the writers; 0 isolates what the writers wait for. */
+const READERS = Number(process.env.READERS ?? 2);
 
 const data = loadDataset('sift10k', 'l2');
 const { dim } = data;
@@ -94,7 +97,7 @@ async function run(concurrency: number): Promise<RunResult> {
     }
   };
   const t = performance.now();
-  await Promise.all([...Array.from({ length: concurrency }, writer), reader(0), reader(1)]);
+  await Promise.all([...Array.from({ length: concurrency }, writer), ...Array.from({ length: READERS }, (_, r) => reader(r))]);
   const seconds = (performance.now() - t) / 1000;
   const segments = col.stats().segments;
   await db.close();
@@ -121,7 +124,7 @@ for (const concurrency of CONCURRENCY) {
   results[concurrency] = { runs, median: Object.fromEntries(keys.map((k) => [k, median(runs.map((x) => x[k]))])) as Record<keyof RunResult, number> };
 }
 
-console.log(`generated (sift10k base + seeded noise), 128-d, ${SECONDS} s per run, memtable limit ${MEMTABLE_MIB} MiB, ${ADD_BATCH} record(s) per add, 2 read loops; medians of ${RUNS} runs`);
+console.log(`generated (sift10k base + seeded noise), 128-d, ${SECONDS} s per run, memtable limit ${MEMTABLE_MIB} MiB, ${ADD_BATCH} record(s) per add, ${READERS} read loops; medians of ${RUNS} runs`);
 console.log('concurrent adds | add p50 ms | add p99 ms | add max ms | adds/s | records | segments | reads | wrong reads');
 for (const [c, { median: m }] of Object.entries(results)) {
   console.log(
@@ -130,4 +133,4 @@ for (const [c, { median: m }] of Object.entries(results)) {
 }
 const out = join(dirname(fileURLToPath(import.meta.url)), 'results');
 mkdirSync(out, { recursive: true });
-writeFileSync(join(out, 'checkpoint-stall.json'), JSON.stringify({ seconds: SECONDS, memtableMiB: MEMTABLE_MIB, addBatch: ADD_BATCH, runs: RUNS, date: new Date().toISOString(), results }, null, 2));
+writeFileSync(join(out, 'checkpoint-stall.json'), JSON.stringify({ seconds: SECONDS, memtableMiB: MEMTABLE_MIB, addBatch: ADD_BATCH, readers: READERS, runs: RUNS, date: new Date().toISOString(), results }, null, 2));
