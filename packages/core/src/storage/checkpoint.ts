@@ -82,6 +82,16 @@ export interface Published {
  * switched. Throws what the Vfs throws.
  */
 export async function sealFrozen(store: CollectionStore, frozen: Frozen): Promise<Published> {
+  try {
+    return await seal(store, frozen);
+  } catch (err) {
+    // The previous WAL file was made durable at the freeze; only its descriptor is left to release.
+    await frozen.previousWal?.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function seal(store: CollectionStore, frozen: Frozen): Promise<Published> {
   const { state } = store;
   if (!frozen.changed) return { segments: frozen.segments, tombstones: frozen.tombstones };
   const next: ManifestState = { ...store.manifest, dimension: state.dimension, checkpointLsn: frozen.lsn, segments: [...store.manifest.segments] };
