@@ -49,7 +49,7 @@ const EF = 64;
 function searchBefore(state: CollectionState, query: Float32Array, filter: RowFilter): { key: string; distance: number }[] {
   const hits: { key: string; distance: number }[] = [];
   for (const segment of state.segments) {
-    const accept = (row: number) => segment.isLive(row) && passes(state, segment, row, filter);
+    const accept = (row: number) => segment.isLive(row) && passes(segment, row, filter);
     for (const n of segment.index.search(query, K, { efSearch: EF, accept })) hits.push({ key: segment.externalId(n.row), distance: n.distance });
   }
   hits.sort((a, b) => a.distance - b.distance);
@@ -101,7 +101,7 @@ async function runSet(name: string) {
       timings.beforeCpu.push(cpuMs(cpu) / nq);
       wall = performance.now();
       cpu = process.cpuUsage();
-      const direct = queries.map((q) => new CollectionSearch(state, filter).search(q, K, { efSearch: EF }).map((h) => (h.segment ?? state.memtable!).externalId(h.row)));
+      const direct = queries.map((q) => new CollectionSearch(state, filter).search(q, K, { efSearch: EF }).map((h) => h.part.externalId(h.row)));
       timings.direct.push((performance.now() - wall) / nq);
       timings.directCpu.push(cpuMs(cpu) / nq);
       wall = performance.now();

@@ -2,10 +2,9 @@ import { ClosedError, DimensionMismatchError, DuplicateIdError, NotFoundError, V
 import { WalRecordType } from '../format/wal-record.js';
 import { validateQuantizationSpec } from '../quantize/spec.js';
 import { compileWhere, compileWhereDocument } from '../search/filter/index.js';
-import { CollectionSearch, documentAt, metadataAt, passes, scanCollection, type Hit, type RowFilter } from '../search/fanout.js';
+import { CollectionSearch, metadataAt, passes, scanCollection, type RowFilter } from '../search/fanout.js';
 import type { CollectionState, RecordLocation } from '../storage/collection-state.js';
 import type { CollectionStore } from '../storage/collection-store.js';
-import type { VectorIndex } from '../index/types.js';
 import type { IncludeField, Metadata, Metric } from '../types.js';
 import { collectionStats } from '../memory/collection-stats.js';
 import { embedTexts, textsOf } from './embed.js';
@@ -16,7 +15,7 @@ import { DEFAULT_GET_INCLUDE, DEFAULT_QUERY_INCLUDE, GetResult, QueryResult, typ
 import { keepStoredMetadata, validateKeepKeys, type UpsertOptions } from './keep-metadata.js';
 import { deleteSchema, getSchema, parse, parseQuery } from './schemas.js';
 import { requireDeleteSelector } from './delete-selector.js';
-import { idAt as idOf, readGetResult } from './get-result.js';
+import { idAt, readGetResult } from './get-result.js';
 
 /** Arguments of `Collection.query`: exactly one of `queryEmbeddings` and `queryTexts`. */
 export interface QueryArgs {
@@ -210,12 +209,12 @@ export class Collection {
       const documents: (string | null)[] = [];
       // Only the fields asked for are read: a vector copy or a metadata decode per hit is not free.
       for (const hit of hits) {
-        ids.push(idAt(state, hit));
+        ids.push(hit.part.externalId(hit.row));
         distances.push(hit.distance);
-        metadatas.push(withMetadata ? metadataAt(state, hit.segment, hit.row) : null);
-        documents.push(withDocuments ? documentAt(state, hit.segment, hit.row) : null);
+        metadatas.push(withMetadata ? metadataAt(hit.part, hit.row) : null);
+        documents.push(withDocuments ? hit.part.document(hit.row) : null);
       }
-      const embeddings = withEmbeddings ? hits.map((h) => Array.from(indexOf(state, h).vector(h.row))) : undefined;
+      const embeddings = withEmbeddings ? hits.map((h) => Array.from(h.part.index.vector(h.row))) : undefined;
       pushRow(result, ids, distances, metadatas, documents, embeddings);
     }
     return result;
@@ -233,7 +232,7 @@ export class Collection {
     const filter = compileFilter(a.where, a.whereDocument);
     const state = this.store.state;
     const locations = this.locations(state, ids, filter, a.offset ?? 0, a.limit ?? Infinity);
-    return readGetResult(state, locations, include);
+    return readGetResult(locations, include);
   }
 
   /** The first `limit` records (default 10) in storage order, with their embeddings, as Chroma's `peek`. */
@@ -334,7 +333,7 @@ export class Collection {
   }
 
   private select(state: CollectionState, ids: string[] | undefined, filter: RowFilter): string[] {
-    return this.locations(state, ids, filter).map((loc) => idOf(state, loc));
+    return this.locations(state, ids, filter).map(idAt);
   }
 
   private ensureOpen(): void {
@@ -358,16 +357,8 @@ function needsEmbedding(records: unknown): records is RecordsInput {
 function* locateAll(state: CollectionState, ids: string[], filter: RowFilter): Generator<RecordLocation> {
   for (const id of ids) {
     const loc = state.locate(id);
-    if (loc && passes(state, loc.segment, loc.row, filter)) yield loc;
+    if (loc && passes(loc.part, loc.row, filter)) yield loc;
   }
-}
-
-function idAt(state: CollectionState, hit: Hit): string {
-  return (hit.segment ?? state.memtable!).externalId(hit.row);
-}
-
-function indexOf(state: CollectionState, hit: Hit): VectorIndex {
-  return hit.segment ? hit.segment.index : state.memtable!.index;
 }
 
 function compileFilter(where: unknown, whereDocument: unknown): RowFilter {

@@ -5,25 +5,25 @@
  * be large (up to `maxDocumentBytes`), so a read that does not return it
  * never decodes it.
  */
-import type { CollectionState, RecordLocation } from '../storage/collection-state.js';
-import { documentAt, metadataAt } from '../search/fanout.js';
+import type { RecordLocation } from '../storage/collection-state.js';
+import { metadataAt } from '../search/fanout.js';
 import type { IncludeField } from '../types.js';
 import { GetResult } from './results.js';
 
 /** The result of `get` for these locations, in their order. */
-export function readGetResult(state: CollectionState, locations: RecordLocation[], include: IncludeField[]): GetResult {
+export function readGetResult(locations: RecordLocation[], include: IncludeField[]): GetResult {
   const withMetadata = include.includes('metadatas');
   const withDocuments = include.includes('documents');
   return new GetResult(
-    locations.map((loc) => idAt(state, loc)),
-    locations.map((loc) => (withMetadata ? metadataAt(state, loc.segment, loc.row) : null)),
-    locations.map((loc) => (withDocuments ? documentAt(state, loc.segment, loc.row) : null)),
+    locations.map(idAt),
+    locations.map((loc) => (withMetadata ? metadataAt(loc.part, loc.row) : null)),
+    locations.map((loc) => (withDocuments ? loc.part.document(loc.row) : null)),
     include,
-    include.includes('embeddings') ? locations.map((loc) => Array.from((loc.segment ?? state.memtable!).index.vector(loc.row))) : undefined,
+    include.includes('embeddings') ? locations.map((loc) => Array.from(loc.part.index.vector(loc.row))) : undefined,
   );
 }
 
 /** The external id at a location, decoding nothing else. */
-export function idAt(state: CollectionState, loc: RecordLocation): string {
-  return (loc.segment ?? state.memtable!).externalId(loc.row);
+export function idAt(loc: RecordLocation): string {
+  return loc.part.externalId(loc.row);
 }

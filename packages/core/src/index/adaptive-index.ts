@@ -14,6 +14,16 @@ import type { IndexSearchOptions, Neighbor, VectorIndex } from './types.js';
 export const EXACT_MEMTABLE_ROWS = 2048;
 
 /**
+ * Rows moved from the exact index into the graph per `add` while a memtable
+ * is promoted: the graph catches up after ≈ exactRows / 15 adds, and no add
+ * links more than this many rows (plus its batch), where moving all
+ * {@link EXACT_MEMTABLE_ROWS} at once stalled the writer that crossed the
+ * limit for the time of a whole graph build (measured by
+ * bench/checkpoint-stall.ts: each automatic checkpoint starts a new memtable).
+ */
+export const PROMOTE_ROWS_PER_ADD = 16;
+
+/**
  * The index of a memtable: exact (FlatIndex) while small, then an HNSW graph
  * over the rows so far, grown as rows arrive. Where the runtime has
  * WebAssembly threads the graph links rows in batches on up to two threads
@@ -21,9 +31,16 @@ export const EXACT_MEMTABLE_ROWS = 2048;
  * searched exactly until linked), so ingest uses both cores; elsewhere each
  * row is inserted on arrival. Sealing links what is pending and reuses the
  * graph, so a checkpoint never rebuilds it.
+ *
+ * Promotion is gradual: from the limit on, each add moves
+ * {@link PROMOTE_ROWS_PER_ADD} rows into the graph, in row order, so graph
+ * row r is exact row r; a search meanwhile merges the graph's answer over
+ * the rows moved with an exact scan of the rest.
  */
 export class AdaptiveIndex implements VectorIndex {
+  /** Every row while exact or promoting; null once the graph holds them all. */
   private flat: FlatIndex | null;
+  /** Rows [0, hnsw.size) once promotion started. */
   private hnsw: HnswIndex | null = null;
 
   constructor(
@@ -36,7 +53,7 @@ export class AdaptiveIndex implements VectorIndex {
   }
 
   get size(): number {
-    return (this.hnsw ?? this.flat!).size;
+    return (this.flat ?? this.hnsw!).size;
   }
 
   get approximate(): boolean {
@@ -44,27 +61,38 @@ export class AdaptiveIndex implements VectorIndex {
   }
 
   add(vector: Float32Array): number {
-    if (this.hnsw) return this.hnsw.add(vector);
-    const row = this.flat!.add(vector);
-    if (this.flat!.size >= this.exactRows) this.promote();
+    if (!this.flat) return this.hnsw!.add(vector);
+    const row = this.flat.add(vector);
+    if (this.hnsw || this.flat.size >= this.exactRows) this.promote(PROMOTE_ROWS_PER_ADD);
     return row;
   }
 
   vector(row: number): Float32Array {
-    return (this.hnsw ?? this.flat!).vector(row);
+    return (this.flat ?? this.hnsw!).vector(row);
   }
 
-  search(query: Float32Array, k: number, options?: IndexSearchOptions): Neighbor[] {
-    return (this.hnsw ?? this.flat!).search(query, k, options);
+  search(query: Float32Array, k: number, options: IndexSearchOptions = {}): Neighbor[] {
+    const { flat, hnsw } = this;
+    if (!flat) return hnsw!.search(query, k, options);
+    if (!hnsw || options.exact) return flat.search(query, k, options);
+    // Promoting: the graph over the rows moved, an exact scan over the others.
+    const moved = hnsw.size;
+    const accept = options.accept;
+    const rest = flat.search(query, k, { accept: (row) => row >= moved && (accept === undefined || accept(row)), orderedAccept: options.orderedAccept });
+    const hits = [...hnsw.search(query, k, options), ...rest];
+    hits.sort((a, b) => a.distance - b.distance || a.row - b.row);
+    return hits.slice(0, k);
   }
 
   memoryBytes(): { vectors: number; graph: number } {
-    return (this.hnsw ?? this.flat!).memoryBytes();
+    const f = this.flat?.memoryBytes() ?? { vectors: 0, graph: 0 };
+    const g = this.hnsw?.memoryBytes() ?? { vectors: 0, graph: 0 };
+    return { vectors: f.vectors + g.vectors, graph: f.graph + g.graph };
   }
 
-  /** The graph index over every row, all linked and its threads stopped, building it now if the memtable is still exact. */
+  /** The graph index over every row, all linked and its threads stopped, finishing the promotion now if needed. */
   toHnsw(): HnswIndex {
-    if (!this.hnsw) this.promote();
+    if (this.flat) this.promote(Infinity);
     this.hnsw!.finishLinking();
     return this.hnsw!;
   }
@@ -74,14 +102,19 @@ export class AdaptiveIndex implements VectorIndex {
     this.hnsw?.dispose();
   }
 
-  private promote(): void {
+  /** Moves up to `limit` rows into the graph (starting it if needed); drops the exact index once all are moved. */
+  private promote(limit: number): void {
     const flat = this.flat!;
-    const linking = batchedBuildSupported() ? { threads: Math.min(2, availableParallelism()) } : undefined;
-    const hnsw = new HnswIndex(this.dimension, this.metric, this.params, { initialCapacity: Math.max(flat.size * 2, 64), linking });
-    const vectors = flat.vectors();
-    for (let row = 0; row < flat.size; row++) hnsw.add(vectors.subarray(row * this.dimension, (row + 1) * this.dimension));
-    flat.dispose();
-    this.flat = null;
-    this.hnsw = hnsw;
+    if (!this.hnsw) {
+      const linking = batchedBuildSupported() ? { threads: Math.min(2, availableParallelism()) } : undefined;
+      this.hnsw = new HnswIndex(this.dimension, this.metric, this.params, { initialCapacity: Math.max(flat.size * 2, 64), linking });
+    }
+    const hnsw = this.hnsw;
+    const end = Math.min(flat.size, hnsw.size + limit);
+    for (let row = hnsw.size; row < end; row++) hnsw.add(flat.vector(row));
+    if (hnsw.size === flat.size) {
+      flat.dispose();
+      this.flat = null;
+    }
   }
 }

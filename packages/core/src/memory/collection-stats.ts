@@ -72,8 +72,11 @@ export function collectionStats(store: CollectionStore): CollectionStats {
     for (const [key, bytes] of Object.entries(segment.memoryBytes())) components[key] += bytes;
   }
   const mappedBytes = state.segments.reduce((n, s) => n + s.mappedBytes, 0);
-  const m = state.memtable?.memoryBytes();
-  if (m) components.memtable = m.vectors + m.graph + m.content;
+  // The memtable being sealed is counted with the memtable until its segment replaces it.
+  for (const memtable of [state.sealing, state.memtable]) {
+    const m = memtable?.memoryBytes();
+    if (m) components.memtable += m.vectors + m.graph + m.content;
+  }
 
   const diskComponents: Record<string, number> = { vectors: 0, graph: 0, ids: 0, metadata: 0, documents: 0, header: 0, wal: 0, manifest: 0 };
   for (const s of state.segments) {

@@ -1,8 +1,7 @@
 import { decode } from '@msgpack/msgpack';
 import type { VectorIndex } from '../index/types.js';
 import type { CollectionState } from '../storage/collection-state.js';
-import type { Memtable } from '../storage/memtable.js';
-import type { Segment } from '../storage/segment.js';
+import type { Part } from '../storage/part.js';
 import type { Metadata } from '../types.js';
 import type { DocumentPredicate, MetadataPredicate } from './filter/index.js';
 import { estimateSelectivity, planFilteredSearch } from './planner.js';
@@ -10,8 +9,8 @@ import { memoizeRows } from './row-memo.js';
 
 /** A result row of a collection-wide search. */
 export interface Hit {
-  /** The segment holding the row, or null for the memtable. */
-  segment: Segment | null;
+  /** The part (segment or memtable) holding the row. */
+  part: Part;
   row: number;
   distance: number;
 }
@@ -30,7 +29,7 @@ export interface SearchOptions {
 
 /** One searchable part of a collection: its index and which rows count. */
 interface Source {
-  segment: Segment | null;
+  part: Part;
   index: VectorIndex;
   /** Undefined when every row counts (no filter, no dead row). */
   accept: ((row: number) => boolean) | undefined;
@@ -41,8 +40,8 @@ interface Source {
 }
 
 /**
- * Searches over a collection for one query call: the memtable and every
- * segment, each with its own index, merged into the top k by distance.
+ * Searches over a collection for one query call: every part of the state's
+ * view (segments, the memtable being sealed, the memtable), each with its own index, merged into the top k by distance.
  * Tombstoned and filtered-out rows never appear. Built once per call, so the
  * filter's answers per row (memoized) and its estimated selectivity per
  * source are shared by every query embedding of the call; the state must not
@@ -70,7 +69,7 @@ export class CollectionSearch {
     const hits: Hit[] = [];
     for (const source of this.sources) {
       for (const n of this.searchSource(source, query, k, options)) {
-        hits.push({ segment: source.segment, row: n.row, distance: n.distance });
+        hits.push({ part: source.part, row: n.row, distance: n.distance });
       }
     }
     // One source's hits are already its index's top k in order; the merge (a stable sort) would keep them so.
@@ -101,48 +100,38 @@ export function searchCollection(state: CollectionState, query: Float32Array, k:
   return new CollectionSearch(state, filter).search(query, k, options);
 }
 
-/** Every live row that passes the filter, in storage order (oldest segment first, memtable last). */
-export function* scanCollection(state: CollectionState, filter: RowFilter): Generator<{ segment: Segment | null; row: number }> {
+/** Every live row that passes the filter, in storage order (oldest part first, the memtable last). */
+export function* scanCollection(state: CollectionState, filter: RowFilter): Generator<{ part: Part; row: number }> {
   for (const source of sources(state, filter)) {
     const accept = source.accept;
-    for (let row = 0; row < source.index.size; row++) if (accept === undefined || accept(row)) yield { segment: source.segment, row };
+    for (let row = 0; row < source.index.size; row++) if (accept === undefined || accept(row)) yield { part: source.part, row };
   }
 }
 
 /** Whether the record at a location passes the filter. */
-export function passes(state: CollectionState, segment: Segment | null, row: number, filter: RowFilter): boolean {
+export function passes(part: Part, row: number, filter: RowFilter): boolean {
   const { where, whereDocument } = filter;
-  if (where && !where(metadataAt(state, segment, row))) return false;
-  if (whereDocument && !whereDocument(documentAt(state, segment, row))) return false;
+  if (where && !where(metadataAt(part, row))) return false;
+  if (whereDocument && !whereDocument(part.document(row))) return false;
   return true;
 }
 
 function sources(state: CollectionState, filter: RowFilter): Source[] {
-  const out: Source[] = [];
-  for (const segment of state.segments) out.push(source(state, filter, segment, segment, segment.deletedCount > 0));
-  const memtable = state.memtable;
-  if (memtable) out.push(source(state, filter, null, memtable, memtable.liveCount < memtable.rows));
-  return out;
+  return state.parts.map((part) => source(filter, part));
 }
 
-/** The source over `part`: a segment, or the memtable (`segment` null). */
-function source(state: CollectionState, filter: RowFilter, segment: Segment | null, part: Segment | Memtable, anyDead: boolean): Source {
+function source(filter: RowFilter, part: Part): Source {
   const { index } = part;
   const filtered = filter.where !== undefined || filter.whereDocument !== undefined;
   // Without a filter or a dead row, the index searches unfiltered: no per-row callback, none made.
   let accept: ((row: number) => boolean) | undefined;
-  if (filtered) accept = memoizeRows(index.size, (row) => part.isLive(row) && passes(state, segment, row, filter));
-  else if (anyDead) accept = (row) => part.isLive(row);
-  return { segment, index, accept, filtered, selectivity: null };
+  if (filtered) accept = memoizeRows(index.size, (row) => part.isLive(row) && passes(part, row, filter));
+  else if (part.liveCount < part.rows) accept = (row) => part.isLive(row);
+  return { part, index, accept, filtered, selectivity: null };
 }
 
 /** Decoded metadata of a row (null for none). */
-export function metadataAt(state: CollectionState, segment: Segment | null, row: number): Metadata | null {
-  const bytes = (segment ?? state.memtable!).metadataBytes(row);
+export function metadataAt(part: Part, row: number): Metadata | null {
+  const bytes = part.metadataBytes(row);
   return bytes ? (decode(bytes) as Metadata) : null;
-}
-
-/** Document of a row (null for none). */
-export function documentAt(state: CollectionState, segment: Segment | null, row: number): string | null {
-  return (segment ?? state.memtable!).document(row);
 }

@@ -1,33 +1,104 @@
-import { join } from 'node:path';
-import type { Vfs } from '../fs/vfs.js';
 import type { ManifestState } from '../format/manifest.js';
-import { parseWalFileName } from '../format/wal-record.js';
-import { layout } from './layout.js';
-import { Segment, type SegmentContents } from './segment.js';
+import type { WalWriter } from '../wal/writer.js';
 import type { CollectionStore } from './collection-store.js';
+import { layout } from './layout.js';
+import type { Memtable } from './memtable.js';
+import type { Segment } from './segment.js';
+import { dropCoveredWal, writeSegment } from './segment-writer.js';
 import { createWalFile } from './wal-files.js';
-import type { SealedIndex } from './index-factory.js';
 
 /**
- * Checkpoint: seals the memtable into a new segment, starts a new WAL file,
- * publishes the next manifest, then drops what it covers. Each step is safe to
- * crash after (see the comments at each durable step).
+ * The state a checkpoint publishes, as of one LSN: which segments there were
+ * and their tombstones then, and the memtable to seal with its dead rows then.
+ * Writes after `lsn` go on meanwhile (into a new memtable and a new WAL file);
+ * they reach disk through that WAL, never through this checkpoint's manifest,
+ * so replaying the WAL after `lsn` on top of the manifest is exactly right.
  */
-export async function sealMemtable(store: CollectionStore): Promise<void> {
-  const { state, vfs, dir } = store;
-  const memtable = state.memtable;
-  const hasRows = memtable !== null && memtable.rows > 0;
-  if (!hasRows && !state.tombstonesDirty && store.manifest.checkpointLsn === store.lastLsn) return;
-  await store.flushWal();
+export interface Frozen {
+  /** The manifest's checkpoint LSN: every record up to it is in the segments. */
+  lsn: number;
+  /** Whether anything changed since the last manifest (else nothing is written). */
+  changed: boolean;
+  segments: Segment[];
+  /** Tombstones per segment as of `lsn`. */
+  tombstones: Uint32Array[];
+  /** The memtable being sealed (held in `state.sealing`), or null when it had no row. */
+  memtable: Memtable | null;
+  /** Its dead rows as of `lsn`. */
+  memtableTombstones: Uint32Array;
+  /** The WAL file the new one replaced: closed, then unlinked, once the manifest is published. */
+  previousWal: WalWriter | null;
+}
 
-  const next: ManifestState = {
-    ...store.manifest,
-    dimension: state.dimension,
-    checkpointLsn: store.lastLsn,
-    segments: [...store.manifest.segments],
+/**
+ * First step of a checkpoint, in the write queue (writers wait only for this):
+ * makes the WAL durable, starts a new WAL file at the next LSN, moves the
+ * memtable to `state.sealing` (still readable; writes go to a new memtable)
+ * and notes the tombstones as of now. Costs two fdatasyncs and a directory
+ * fsync; the segment is written afterwards by {@link sealFrozen}.
+ */
+export async function freezeCheckpoint(store: CollectionStore): Promise<Frozen> {
+  const { state } = store;
+  const memtable = state.memtable !== null && state.memtable.rows > 0 ? state.memtable : null;
+  const changed = memtable !== null || state.tombstonesDirty || store.manifest.checkpointLsn !== store.lastLsn;
+  let previousWal: WalWriter | null = null;
+  if (changed) {
+    // The old file must be durable before any record of the new one is acknowledged: recovery
+    // replays both, and a gap between them would lose writes acknowledged before later ones.
+    await store.flushWal();
+    const next = await createWalFile(store.vfs, layout.wal(store.dir), store.lastLsn + 1, store.options.durability);
+    previousWal = store.replaceWal(next);
+  }
+  // From here to the return nothing awaits: the snapshot and the move are one step for readers and writers.
+  const frozen: Frozen = {
+    lsn: store.lastLsn,
+    changed,
+    segments: state.segments,
+    tombstones: state.segments.map((s) => s.tombstones()),
+    memtable,
+    memtableTombstones: memtable ? deadRows(memtable) : new Uint32Array(0),
+    previousWal,
   };
-  let segments = state.segments;
-  if (hasRows) {
+  if (memtable) {
+    state.sealing = memtable;
+    state.memtable = null;
+  }
+  state.tombstonesDirty = false;
+  state.version++;
+  return frozen;
+}
+
+/** The segments a published manifest names, with their tombstones as of its checkpoint LSN. */
+export interface Published {
+  segments: Segment[];
+  tombstones: Uint32Array[];
+}
+
+/**
+ * Second step, outside the write queue: seals the frozen memtable into a
+ * segment, publishes the manifest, then switches readers from the memtable to
+ * the segment in one synchronous step, and drops the WAL the manifest covers.
+ * On failure the memtable stays in `state.sealing`, readable, and nothing is
+ * switched. Throws what the Vfs throws.
+ */
+export async function sealFrozen(store: CollectionStore, frozen: Frozen): Promise<Published> {
+  try {
+    return await seal(store, frozen);
+  } catch (err) {
+    // The previous WAL file was made durable at the freeze; only its descriptor is left to release.
+    await frozen.previousWal?.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function seal(store: CollectionStore, frozen: Frozen): Promise<Published> {
+  const { state } = store;
+  if (!frozen.changed) return { segments: frozen.segments, tombstones: frozen.tombstones };
+  const next: ManifestState = { ...store.manifest, dimension: state.dimension, checkpointLsn: frozen.lsn, segments: [...store.manifest.segments] };
+  const memtable = frozen.memtable;
+  let segment: Segment | null = null;
+  let release: (() => void) | undefined;
+  if (memtable) {
     const id = next.nextSegmentId++;
     const sealed = state.factory.seal(memtable.index);
     const rows = Array.from({ length: memtable.rows }, (_, row) => row);
@@ -39,101 +110,39 @@ export async function sealMemtable(store: CollectionStore): Promise<void> {
       graph: sealed.graph,
       quantization: sealed.quantization,
     };
-    const segment = await writeSegment(store, id, contents, sealed);
-    // Rows overwritten or deleted while in the memtable become the new segment's tombstones.
-    for (let row = 0; row < memtable.rows; row++) if (!memtable.isLive(row)) segment.kill(row);
+    segment = await writeSegment(store, id, contents, sealed);
+    release = sealed.release;
+    // Rows overwritten or deleted in the memtable up to the checkpoint LSN are the segment's tombstones.
+    for (const row of frozen.memtableTombstones) segment.kill(row);
     next.segments.push({ id, rows: segment.rows });
-    segments = [...segments, segment];
   }
-
-  const walDir = layout.wal(dir);
-  const previousWal = store.replaceWal(await createWalFile(vfs, walDir, store.lastLsn + 1, store.options.durability));
-  await store.publishManifest(next, segments.map((s) => s.tombstones()));
-  state.segments = segments;
-  state.memtable = null;
-  state.tombstonesDirty = false;
-  state.version++;
-  await previousWal.close();
-  // Crash before these unlinks ⇒ covered WAL files remain; recovery skips and deletes them.
-  dropCoveredWal(vfs, walDir, store.lastLsn + 1);
-}
-
-/** Merges every segment into one, dropping tombstoned rows; rebuilds the index. */
-export async function compactSegments(store: CollectionStore): Promise<void> {
-  const { state } = store;
-  const old = state.segments;
-  if (old.length === 0 || (old.length === 1 && old[0].deletedCount === 0)) return;
-  const dim = state.dimension!;
-  const contents: SegmentContents & { ids: string[]; metadata: (Uint8Array | null)[]; documents: (string | null)[] } = {
-    ids: [],
-    metadata: [],
-    documents: [],
-    vectors: new Float32Array(0),
-    graph: null,
+  const published: Published = {
+    segments: segment ? [...frozen.segments, segment] : frozen.segments,
+    tombstones: segment ? [...frozen.tombstones, segment.tombstones()] : frozen.tombstones,
   };
-  const live = old.reduce((n, s) => n + s.liveCount, 0);
-  const vectors = new Float32Array(live * dim);
-  let at = 0;
-  for (const s of old) {
-    for (let row = 0; row < s.rows; row++) {
-      if (!s.isLive(row)) continue;
-      contents.ids.push(s.externalId(row));
-      contents.metadata.push(s.metadataBytes(row)?.slice() ?? null);
-      contents.documents.push(s.document(row));
-      vectors.set(s.index.vector(row), at * dim);
-      at++;
-    }
-  }
-  const next: ManifestState = { ...store.manifest, segments: [] };
-  let segments: Segment[] = [];
-  if (live > 0) {
-    const sealed = await state.factory.build(dim, state.metric, vectors, live);
-    const id = next.nextSegmentId++;
-    const segment = await writeSegment(store, id, { ...contents, vectors: sealed.vectors, graph: sealed.graph, quantization: sealed.quantization }, sealed);
-    next.segments = [{ id, rows: segment.rows }];
-    segments = [segment];
-  }
-  // Crash before the manifest is published ⇒ the new segment is unreferenced and removed on open.
-  await store.publishManifest(next, segments.map((s) => s.tombstones()));
-  state.segments = segments;
-  state.version++;
-  for (const s of old) {
-    s.dispose();
-    // Crash before this ⇒ an unreferenced segment directory, removed on open.
-    store.vfs.removeTree(layout.segmentDir(store.dir, s.id));
-  }
-}
-
-async function writeSegment(store: CollectionStore, id: number, contents: SegmentContents, sealed: SealedIndex): Promise<Segment> {
-  const { vfs, dir, state } = store;
-  const bytes = Segment.encode(contents, state.dimension!, state.metric);
-  const finalDir = layout.segmentDir(dir, id);
-  const tmpDir = `${finalDir}.tmp`;
-  vfs.removeTree(tmpDir);
-  vfs.mkdir(tmpDir);
-  const fd = vfs.open(join(tmpDir, 'segment.bin'), 'wx');
   try {
-    vfs.write(fd, bytes, 0);
-    // Crash before this fsync ⇒ a partial file in a *.tmp directory, removed on open.
-    await vfs.fdatasync(fd);
-  } finally {
-    vfs.close(fd);
+    await store.publishManifest(next, published.tombstones);
+  } catch (err) {
+    segment?.dispose();
+    throw err;
   }
-  await vfs.fsyncDirectory(tmpDir);
-  vfs.rename(tmpDir, finalDir);
-  // Crash before this fsync ⇒ the rename may be lost; no manifest names the segment yet.
-  await vfs.fsyncDirectory(layout.segments(dir));
-  const file = layout.segmentFile(dir, id);
-  const expected = { rows: contents.ids.length, dimension: state.dimension!, metric: state.metric };
-  if (sealed.index) return Segment.load(id, file, bytes, expected, state.factory, sealed.index);
-  // A quantized index reads its originals from the file just written, as it will after a reopen.
-  sealed.release?.();
-  return Segment.open(vfs, id, file, expected, state.factory);
+  if (segment && memtable) {
+    // The switch. Rows killed since the freeze die in the segment too (their WAL records replay after this LSN).
+    for (let row = 0; row < memtable.rows; row++) if (!memtable.isLive(row)) segment.kill(row);
+    state.segments = [...state.segments, segment];
+    state.sealing = null;
+    state.version++;
+    release?.();
+  }
+  await frozen.previousWal?.close();
+  // Crash before these unlinks ⇒ covered WAL files remain; recovery skips and deletes them.
+  dropCoveredWal(store.vfs, layout.wal(store.dir), frozen.lsn + 1);
+  return published;
 }
 
-function dropCoveredWal(vfs: Vfs, walDir: string, keepFromLsn: number): void {
-  for (const name of vfs.list(walDir)) {
-    const firstLsn = parseWalFileName(name);
-    if (firstLsn !== undefined && firstLsn < keepFromLsn) vfs.unlink(join(walDir, name));
-  }
+function deadRows(memtable: Memtable): Uint32Array {
+  const out = new Uint32Array(memtable.rows - memtable.liveCount);
+  let n = 0;
+  for (let row = 0; row < memtable.rows; row++) if (!memtable.isLive(row)) out[n++] = row;
+  return out;
 }

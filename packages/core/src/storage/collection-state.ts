@@ -4,11 +4,12 @@ import { WalRecordType } from '../format/wal-record.js';
 import type { Metadata, Metric } from '../types.js';
 import type { IndexFactory } from './index-factory.js';
 import { Memtable } from './memtable.js';
+import type { Part } from './part.js';
 import type { Segment } from './segment.js';
 
-/** Where a live record is: in a segment or (segment null) in the memtable. */
+/** Where a live record is: a part (segment or memtable) and its row there. */
 export interface RecordLocation {
-  segment: Segment | null;
+  part: Part;
   row: number;
 }
 
@@ -21,13 +22,21 @@ export interface StoredRecord {
 }
 
 /**
- * The in-memory state of one collection: sealed segments (oldest first) and
- * the memtable. `apply` is the single place where an operation changes state;
- * live writes and WAL replay both go through it, so replay reproduces exactly
- * what was acknowledged.
+ * The in-memory state of one collection: sealed segments (oldest first), the
+ * memtable being sealed by a checkpoint (immutable, still readable, killed
+ * rows aside) and the memtable taking writes. `apply` is the single place
+ * where an operation changes state; live writes and WAL replay both go
+ * through it, so replay reproduces exactly what was acknowledged.
+ *
+ * Readers see one view: the parts listed by `parts`. A checkpoint or a
+ * compaction replaces parts only in one synchronous step (`CheckpointJob`'s
+ * switch), and a read runs synchronously, so every read sees either the parts
+ * before a switch or after it, never a mix and never a part being torn down.
  */
 export class CollectionState {
   memtable: Memtable | null = null;
+  /** The memtable a checkpoint is sealing into a segment; readable until the segment is published. */
+  sealing: Memtable | null = null;
   /** Bumped on every change, so callers can cache derived data. */
   version = 0;
   /** Whether tombstones changed in some segment since the last checkpoint. */
@@ -40,32 +49,33 @@ export class CollectionState {
     public segments: Segment[] = [],
   ) {}
 
-  /** The live location of `id`, newest first: memtable, then segments from newest to oldest. */
+  /** The parts a read fans out over, oldest first: segments, the memtable being sealed, the memtable. */
+  get parts(): Part[] {
+    const out: Part[] = [...this.segments];
+    if (this.sealing) out.push(this.sealing);
+    if (this.memtable) out.push(this.memtable);
+    return out;
+  }
+
+  /** The live location of `id`, newest part first (an id is live in one part at most). */
   locate(id: string): RecordLocation | undefined {
-    if (this.memtable) {
-      const row = this.memtable.find(id);
-      if (row >= 0) return { segment: null, row };
-    }
-    for (let i = this.segments.length - 1; i >= 0; i--) {
-      const row = this.segments[i].find(id);
-      if (row >= 0) return { segment: this.segments[i], row };
+    const parts = this.parts;
+    for (let i = parts.length - 1; i >= 0; i--) {
+      const row = parts[i].find(id);
+      if (row >= 0) return { part: parts[i], row };
     }
     return undefined;
   }
 
   read(loc: RecordLocation): StoredRecord {
-    if (loc.segment) {
-      const s = loc.segment;
-      return { id: s.externalId(loc.row), vector: s.index.vector(loc.row), metadata: s.metadataOf(loc.row), document: s.document(loc.row) };
-    }
-    const m = this.memtable!;
-    const meta = m.metadataBytes(loc.row);
-    return { id: m.externalId(loc.row), vector: m.index.vector(loc.row), metadata: meta ? (decode(meta) as Metadata) : null, document: m.document(loc.row) };
+    const { part, row } = loc;
+    const meta = part.metadataBytes(row);
+    return { id: part.externalId(row), vector: part.index.vector(row), metadata: meta ? (decode(meta) as Metadata) : null, document: part.document(row) };
   }
 
   get count(): number {
-    let n = this.memtable?.liveCount ?? 0;
-    for (const s of this.segments) n += s.liveCount;
+    let n = 0;
+    for (const part of this.parts) n += part.liveCount;
     return n;
   }
 
@@ -108,12 +118,10 @@ export class CollectionState {
   }
 
   private kill(loc: RecordLocation): void {
-    if (loc.segment) {
-      loc.segment.kill(loc.row);
-      this.tombstonesDirty = true;
-    } else {
-      this.memtable!.kill(loc.row);
-    }
+    loc.part.kill(loc.row);
+    // A row of the active memtable dies with it at the next seal; any other kill is a tombstone to persist
+    // (the memtable being sealed persists its dead rows as of the checkpoint's LSN, later ones at the next).
+    if (loc.part !== this.memtable) this.tombstonesDirty = true;
   }
 }
 

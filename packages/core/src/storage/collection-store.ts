@@ -12,7 +12,8 @@ import type { Health } from './health.js';
 import type { IndexFactory } from './index-factory.js';
 import { layout } from './layout.js';
 import { recoverCollection } from './recovery.js';
-import { sealMemtable, compactSegments } from './checkpoint.js';
+import { freezeCheckpoint, sealFrozen } from './checkpoint.js';
+import { compactSegments } from './compaction.js';
 
 /** Options of a collection's engine. */
 export interface StoreOptions {
@@ -28,11 +29,21 @@ export interface StoreOptions {
 /**
  * The durable engine of one collection: WAL, memtable, segments, manifest.
  * Every mutation goes through `write`, in call order: validated by the caller,
- * checked against the state, logged, applied. Checkpoints and compactions run
- * in the same queue, so they never interleave with a write.
+ * checked against the state, logged, applied.
+ *
+ * A checkpoint (and a compaction, which follows one) freezes the memtable in
+ * the write queue, a step of a few fsyncs, then writes its segment outside
+ * the queue while writes go on into a new memtable and WAL file; readers see
+ * the frozen memtable until the segment's manifest is published, then switch
+ * in one synchronous step (see checkpoint.ts, compaction.ts). One such job
+ * runs at a time.
  */
 export class CollectionStore {
   private queue: Promise<unknown> = Promise.resolve();
+  /** The checkpoint job running outside the queue (settled when none). */
+  private job: Promise<void> = Promise.resolve();
+  /** Checkpoint jobs asked for and not yet settled. */
+  private jobsPending = 0;
   private closed = false;
 
   private constructor(
@@ -115,7 +126,8 @@ export class CollectionStore {
       const durable = this.appendToWal(op, lsn);
       this.lastLsn = lsn;
       this.state.apply(op);
-      if (this.memtableBytes() >= this.options.memtableLimitBytes) {
+      // One automatic checkpoint at a time: the memtable keeps growing while one is being sealed.
+      if (this.memtableBytes() >= this.options.memtableLimitBytes && this.jobsPending === 0) {
         void this.checkpoint().catch((err) => this.health.fail(err as Error));
       }
       // Wrapped so the queue does not wait for the fsync: later writes join the same group commit.
@@ -124,26 +136,37 @@ export class CollectionStore {
     return step.then((r) => r.durable);
   }
 
-  /** Seals the memtable into a segment and publishes a manifest; compacts when segments pile up. */
+  /**
+   * Seals the memtable into a segment and publishes a manifest; compacts when
+   * segments pile up. Resolves once published; writers wait only for the freeze.
+   */
   checkpoint(): Promise<void> {
-    return this.enqueue(async () => {
-      this.health.check();
-      await this.runDurably(async () => {
-        await sealMemtable(this);
-        if (this.state.segments.length > this.options.maxSegments) await compactSegments(this);
-      });
-    });
+    return this.startJob(false);
   }
 
   /** Merges all segments into one without tombstones (after a checkpoint). */
   compact(): Promise<void> {
-    return this.enqueue(async () => {
+    return this.startJob(true);
+  }
+
+  private startJob(compact: boolean): Promise<void> {
+    this.jobsPending++;
+    const started = this.enqueue(async () => {
+      // A job still running is waited for here, in the queue, so freezes never overlap.
+      await this.job;
       this.health.check();
-      await this.runDurably(async () => {
-        await sealMemtable(this);
-        await compactSegments(this);
+      const frozen = await this.runDurably(() => freezeCheckpoint(this));
+      const done = this.runDurably(async () => {
+        const published = await sealFrozen(this, frozen);
+        if (compact || published.segments.length > this.options.maxSegments) await compactSegments(this, published);
       });
+      this.job = done.catch(() => undefined);
+      // Wrapped so the queue does not wait for the segment to be written.
+      return { done };
     });
+    const done = started.then((r) => r.done);
+    void done.catch(() => undefined).finally(() => this.jobsPending--);
+    return done;
   }
 
   /**
@@ -156,8 +179,10 @@ export class CollectionStore {
     return this.enqueue(async () => {
       if (this.closed) throw new ClosedError(`collection ${JSON.stringify(this.name)} is closed`);
       this.health.check();
+      // A checkpoint still writing its segment finishes first; this one seals inside the queue (a rename is rare).
+      await this.job;
       await this.runDurably(async () => {
-        await sealMemtable(this);
+        await sealFrozen(this, await freezeCheckpoint(this));
         await this.publishManifest({ ...this.manifest, ...patch }, this.state.segments.map((s) => s.tombstones()));
       });
     });
@@ -165,14 +190,20 @@ export class CollectionStore {
 
   /** Closes without a checkpoint (the collection is being deleted). */
   async discard(): Promise<void> {
-    await this.enqueue(async () => this.shutDown());
+    await this.enqueue(async () => {
+      await this.job;
+      await this.shutDown();
+    });
   }
 
   /** Checkpoints (unless the database failed), then closes the WAL. */
   async close(): Promise<void> {
     if (this.closed) return;
     if (!this.health.failed) await this.checkpoint();
-    await this.enqueue(async () => this.shutDown());
+    await this.enqueue(async () => {
+      await this.job;
+      await this.shutDown();
+    });
   }
 
   private async shutDown(): Promise<void> {
@@ -180,6 +211,7 @@ export class CollectionStore {
     this.closed = true;
     await this.wal.close();
     for (const s of this.state.segments) s.dispose();
+    this.state.sealing?.index.dispose();
     this.state.memtable?.index.dispose();
   }
 
@@ -234,9 +266,9 @@ export class CollectionStore {
     });
   }
 
-  private async runDurably(fn: () => Promise<void>): Promise<void> {
+  private async runDurably<T>(fn: () => Promise<T>): Promise<T> {
     try {
-      await fn();
+      return await fn();
     } catch (err) {
       if (err instanceof CorruptionError) throw err;
       this.health.fail(err as Error);

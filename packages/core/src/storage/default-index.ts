@@ -40,14 +40,15 @@ export function defaultIndexFactory(manifest: ManifestState): IndexFactory {
   return {
     create: (dimension, metric) => new AdaptiveIndex(dimension, metric, params),
     seal: (index) => {
+      // The memtable's index stays searchable (readers use it until the segment is published);
+      // `release` frees it after the switch.
       const grown = index instanceof AdaptiveIndex ? index.toHnsw() : (index as HnswIndex);
       const graph = grown.serializeGraph();
       if (quantization !== 'none') return sealed(grown, graph, index);
       // Reload from the serialized graph: an exact-size copy without the memtable's growth slack,
       // and the very bytes the segment will hold.
       const copy = HnswIndex.open({ dimension: grown.dimension, metric: grown.metric, params }, grown.vectors(), graph, { file: '(sealing)', offset: 0 });
-      index.dispose();
-      return sealed(copy, graph, copy);
+      return { ...sealed(copy, graph, copy), release: () => index.dispose() };
     },
     build: async (dimension, metric, vectors) => {
       // Two threads from PARALLEL_BUILD_MIN_ROWS rows (see HnswIndex.build).

@@ -20,7 +20,11 @@ export interface SealedIndex extends SealedSections {
    * reads its originals from the file, not from `vectors`).
    */
   index?: VectorIndex;
-  /** Frees what holds `vectors` when `index` does not; called once the segment is written. */
+  /**
+   * Frees what the segment does not use (the memtable's index, or what holds
+   * `vectors` when `index` does not); called once readers switched to the
+   * published segment, never before: until then the memtable serves reads.
+   */
   release?(): void;
 }
 
@@ -44,7 +48,7 @@ export interface SegmentIndexParts {
 export interface IndexFactory {
   /** An empty index for a memtable. */
   create(dimension: number, metric: Metric): VectorIndex;
-  /** Freezes a memtable's index for sealing, reusing what it built. */
+  /** A memtable's index made ready for sealing, reusing what it built; `index` stays searchable until `release`. */
   seal(index: VectorIndex): SealedIndex;
   /**
    * Builds an index over vectors (rows × dimension), for compaction; may use a worker thread.

@@ -1,0 +1,86 @@
+import type { ManifestState } from '../format/manifest.js';
+import type { Published } from './checkpoint.js';
+import type { CollectionStore } from './collection-store.js';
+import { layout } from './layout.js';
+import type { Segment } from './segment.js';
+import { writeSegment } from './segment-writer.js';
+
+/**
+ * Merges the segments of the manifest just published into one, dropping the
+ * rows dead as of its checkpoint LSN, and rebuilds the index. Runs outside
+ * the write queue, after a checkpoint: writes go on meanwhile. A row killed
+ * after that LSN stays in the merged segment (its delete or overwrite is in
+ * the WAL after the LSN, and replay must find the row) and is killed there
+ * at the switch, in memory, to be persisted by the next checkpoint.
+ *
+ * Readers switch from the old segments to the merged one in one synchronous
+ * step once its manifest is published; the old segments are disposed after.
+ * Throws what the Vfs throws; then nothing is switched.
+ */
+export async function compactSegments(store: CollectionStore, published: Published): Promise<void> {
+  const { state } = store;
+  const { segments: old, tombstones } = published;
+  if (old.length === 0 || (old.length === 1 && tombstones[0].length === 0)) return;
+  const dim = state.dimension!;
+  const deadAtLsn = old.map((s, i) => {
+    const dead = new Uint8Array(s.rows);
+    for (const row of tombstones[i]) dead[row] = 1;
+    return dead;
+  });
+  const live = old.reduce((n, s, i) => n + s.rows - tombstones[i].length, 0);
+  const ids: string[] = [];
+  const metadata: (Uint8Array | null)[] = [];
+  const documents: (string | null)[] = [];
+  // origin[k]: the old segment and row of merged row k, to carry later kills over at the switch.
+  const origin: { part: number; row: number }[] = [];
+  const vectors = new Float32Array(live * dim);
+  old.forEach((s, part) => {
+    for (let row = 0; row < s.rows; row++) {
+      if (deadAtLsn[part][row] === 1) continue;
+      vectors.set(s.index.vector(row), ids.length * dim);
+      ids.push(s.externalId(row));
+      metadata.push(s.metadataBytes(row)?.slice() ?? null);
+      documents.push(s.document(row));
+      origin.push({ part, row });
+    }
+  });
+  const next: ManifestState = { ...store.manifest, segments: [] };
+  let merged: Segment | null = null;
+  let release: (() => void) | undefined;
+  if (live > 0) {
+    const sealed = await state.factory.build(dim, state.metric, vectors, live);
+    const id = next.nextSegmentId++;
+    merged = await writeSegment(store, id, { ids, metadata, documents, vectors: sealed.vectors, graph: sealed.graph, quantization: sealed.quantization }, sealed);
+    release = sealed.release;
+    next.segments = [{ id, rows: merged.rows }];
+  }
+  try {
+    // Crash before the manifest is published ⇒ the new segment is unreferenced and removed on open.
+    await store.publishManifest(next, merged ? [merged.tombstones()] : []);
+  } catch (err) {
+    merged?.dispose();
+    release?.();
+    throw err;
+  }
+  switchSegments(store, old, merged, origin);
+  release?.();
+  for (const s of old) {
+    s.dispose();
+    // Crash before this ⇒ an unreferenced segment directory, removed on open.
+    store.vfs.removeTree(layout.segmentDir(store.dir, s.id));
+  }
+}
+
+/** Replaces `old` (the oldest segments of the state) by `merged` for readers, in one synchronous step. */
+function switchSegments(store: CollectionStore, old: Segment[], merged: Segment | null, origin: { part: number; row: number }[]): void {
+  const { state } = store;
+  if (old.some((s, i) => state.segments[i] !== s)) throw new Error('segments changed under a compaction');
+  origin.forEach(({ part, row }, k) => {
+    if (!old[part].isLive(row)) {
+      merged!.kill(k);
+      state.tombstonesDirty = true;
+    }
+  });
+  state.segments = [...(merged ? [merged] : []), ...state.segments.slice(old.length)];
+  state.version++;
+}
