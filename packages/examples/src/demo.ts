@@ -16,7 +16,7 @@ import { createProgress } from './cli/progress.js';
 import { type Corpus, loadDefaultCorpus, loadDirectory, loadJsonl } from './corpus/load.js';
 import { type Passage, passageBody, textForEmbedding } from './corpus/passage.js';
 import { PROGRAMMING_QUESTIONS, PROJECT_DOCS_QUESTIONS } from './demo-questions.js';
-import { createTextEmbedder, EMBED_CHUNK, EMBEDDER_NAMES, type EmbedderName, type TextEmbedder } from './embedder/text-embedder.js';
+import { createTextEmbedder, EMBED_CHUNK, type TextEmbedder } from './embedder/text-embedder.js';
 
 /** Passages per `add` call: one WAL record and one fsync each under `durability: 'sync'`. */
 const BATCH_SIZE = 256;
@@ -27,7 +27,6 @@ const SNIPPET_CHARS = 160;
 
 interface DemoOptions extends CommonOptions {
   jsonl?: string;
-  embedder: EmbedderName;
 }
 
 /** Parsed command line; paths stay as typed and are resolved against the user's directory later. */
@@ -37,13 +36,7 @@ function parseArguments(argv: string[]): DemoOptions {
     'Index Markdown or JSONL passages into OmenDB with a local embedder, then ask questions.',
     'passages to show per question',
     3,
-  )
-    .addOption(new Option('--jsonl <file>', 'index passages from a JSONL file: {"text", "id"?, "file"?, "headings"?} per line').conflicts('dir'))
-    .addOption(
-      new Option('--embedder <name>', 'default: the offline semantic model; hashing: the lexical feature-hashing embedder')
-        .choices(EMBEDDER_NAMES)
-        .default('default'),
-    );
+  ).addOption(new Option('--jsonl <file>', 'index passages from a JSONL file: {"text", "id"?, "file"?, "headings"?} per line').conflicts('dir'));
   return parseExampleArgs<DemoOptions>(program, argv);
 }
 
