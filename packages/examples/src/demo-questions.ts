@@ -1,7 +1,8 @@
 /**
  * The questions the demo asks when the user gives none. Each set is written for
- * one corpus and checked to retrieve the passages that answer it with the
- * lexical `HashingEmbedder`, so they use the corpus's own words.
+ * one corpus and was checked to retrieve the passages that answer it with the
+ * lexical `HashingEmbedder`, so they use the corpus's own words; the semantic
+ * default (`--embedder default`) does not need that.
  */
 
 /** For the default corpus: the project's README and `packages/*\/docs`. */

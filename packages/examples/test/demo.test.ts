@@ -1,10 +1,11 @@
 /**
  * The demo end to end, as CI runs it: a child process with a pipe for stdout
  * (no TTY), on a small folder of Markdown written here. Needs `@omendb/core`
- * built (`pnpm build`).
+ * and `@omendb/default-embed` built (`pnpm build`). The plumbing tests run
+ * with `--embedder hashing` (instant); one runs the semantic default.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,7 +48,7 @@ afterAll(() => {
 
 describe('pnpm demo', () => {
   it('indexes a folder, answers questions and removes its temporary database', async () => {
-    const { code, stdout, stderr } = await demo('--', '--dir', join(work, 'notes'), '--query', 'how often should I water tomatoes', '-q', 'oiling a bicycle chain', '--k', '2');
+    const { code, stdout, stderr } = await demo('--', '--embedder', 'hashing', '--dir', join(work, 'notes'), '--query', 'how often should I water tomatoes', '-q', 'oiling a bicycle chain', '--k', '2');
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const lines = stdout.split('\n');
@@ -68,13 +69,30 @@ describe('pnpm demo', () => {
 
   it('keeps a --db directory and reuses its records on the next run', async () => {
     const dbDir = join(work, 'kept-db');
-    const first = await demo('--dir', join(work, 'notes'), '--db', dbDir, '-q', 'bread dough');
+    const first = await demo('--embedder', 'hashing', '--dir', join(work, 'notes'), '--db', dbDir, '-q', 'bread dough');
     expect(first.code).toBe(0);
     expect(existsSync(dbDir)).toBe(true);
-    const second = await demo('--dir', join(work, 'notes'), '--db', dbDir, '-q', 'bread dough');
+    const second = await demo('--embedder', 'hashing', '--dir', join(work, 'notes'), '--db', dbDir, '-q', 'bread dough');
     expect(second.code).toBe(0);
     expect(second.stdout).toContain("Reusing 3 records already in collection 'passages'");
     expect(second.stdout).toMatch(/^ {2}1\. 0\.\d{4} {2}bread\.md › Bread$/m);
+  });
+
+  it('answers by meaning with the default embedder, not by shared words', async () => {
+    // The notes plus a decoy that shares the questions' words but not their meaning:
+    // the hashing embedder ranks the decoy first for both questions.
+    const dir = join(work, 'decoy');
+    cpSync(join(work, 'notes'), dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'office.md'),
+      '# Office\n\nThe plants in the lobby are plastic; how frequently the building gets maintenance is on the notice board, and there is no bike parking.\n',
+    );
+    const { code, stdout, stderr } = await demo('--dir', dir, '-q', 'how frequently to irrigate the plants', '-q', 'maintenance for my bike', '--k', '1');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout.split('\n')[0]).toMatch(/^Embedder: @omendb\/default-embed \(omendb-default\): Universal Sentence Encoder lite, 512-d, semantic, offline/);
+    expect(stdout.slice(stdout.indexOf('Q1:'))).toMatch(/^ {2}1\. 0\.\d{4} {2}garden\/tomatoes\.md › Garden › Tomatoes$/m);
+    expect(stdout.slice(stdout.indexOf('Q2:'))).toMatch(/^ {2}1\. 0\.\d{4} {2}bikes\.txt$/m);
   });
 
   it('rejects bad arguments with a message and a non-zero exit', async () => {
@@ -84,6 +102,9 @@ describe('pnpm demo', () => {
     const badK = await demo('--k', '0');
     expect(badK.code).not.toBe(0);
     expect(badK.stderr).toMatch(/expected an integer >= 1/);
+    const badEmbedder = await demo('--embedder', 'openai');
+    expect(badEmbedder.code).not.toBe(0);
+    expect(badEmbedder.stderr).toMatch(/Allowed choices are default, hashing/);
     const missing = await demo('--dir', join(work, 'missing'));
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^demo failed: Error: not a directory/);

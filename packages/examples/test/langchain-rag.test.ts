@@ -138,7 +138,7 @@ describe('the command', () => {
     const env = { ...process.env, INIT_CWD: '', OPENAI_API_KEY: '' };
     const { stdout, stderr } = await run(
       process.execPath,
-      ['--import', 'tsx', 'src/langchain/main.ts', '--', '--dir', notes, '-q', 'knead the dough', '--k', '1'],
+      ['--import', 'tsx', 'src/langchain/main.ts', '--', '--embedder', 'hashing', '--dir', notes, '-q', 'knead the dough', '--k', '1'],
       { cwd: packageDir, env },
     );
     expect(stderr).toBe('');

@@ -95,7 +95,7 @@ describe('pnpm llamaindex', () => {
     mkdirSync(tmp);
     const { stdout, stderr } = await run(
       process.execPath,
-      ['--import', 'tsx', 'src/llamaindex/main.ts', '--', '--dir', join(work, 'notes'), '-q', 'knead the dough', '--k', '1'],
+      ['--import', 'tsx', 'src/llamaindex/main.ts', '--', '--embedder', 'hashing', '--dir', join(work, 'notes'), '-q', 'knead the dough', '--k', '1'],
       { cwd: packageDir, env: { ...process.env, INIT_CWD: '', TMPDIR: tmp } },
     );
     // tsx keeps its own cache (tsx-<uid>) in the temp directory; nothing of OmenDB's may remain.

@@ -7,7 +7,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { EMBEDDER_NAMES, type EmbedderName } from '../embedder/text-embedder.js';
 
 /** The options every example takes. */
 export interface CommonOptions {
@@ -15,6 +16,7 @@ export interface CommonOptions {
   query: string[];
   db?: string;
   k: number;
+  embedder: EmbedderName;
 }
 
 /** A commander program with the common options; `kHelp`/`kDefault` describe `--k`. */
@@ -26,6 +28,11 @@ export function exampleProgram(name: string, description: string, kHelp: string,
     .option('-q, --query <text>', 'a question to ask (repeatable); replaces the built-in questions', collect, [])
     .option('--db <dir>', 'database directory to create or reuse (default: a temporary directory, removed afterwards)')
     .option('-k, --k <n>', kHelp, positiveInteger, kDefault)
+    .addOption(
+      new Option('--embedder <name>', 'default: the offline semantic model; hashing: the lexical feature-hashing embedder')
+        .choices(EMBEDDER_NAMES)
+        .default('default'),
+    )
     .showHelpAfterError();
 }
 

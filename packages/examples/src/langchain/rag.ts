@@ -38,7 +38,7 @@ export interface RagOptions {
   questions: readonly string[];
   /** Chunks retrieved per question, ≥ 1. */
   k: number;
-  /** Any LangChain embeddings; default the local {@link HashingEmbeddings}. */
+  /** Any LangChain embeddings; default the lexical {@link HashingEmbeddings} (`main.ts` passes the semantic default). */
   embeddings?: EmbeddingsInterface;
   /** A chat model to answer with; without one the prompt is printed instead. */
   llm?: BaseChatModel;

@@ -1,7 +1,7 @@
 /**
  * LlamaIndex retrieval over real Markdown, stored in OmenDB: the corpus's
  * passages become LlamaIndex documents, `VectorStoreIndex.fromDocuments`
- * embeds them with the local {@link HashingEmbedding} into an
+ * embeds them with the given local embedding model into an
  * {@link OmenVectorStore}, a retriever answers each question with scored
  * nodes, a metadata filter asks one question again outside its best file, and the
  * index is reopened from disk with `VectorStoreIndex.fromVectorStore`.
@@ -10,6 +10,7 @@ import { OmenVectorStore } from '@omendb/llamaindex';
 import { MetadataMode, Settings, VectorStoreIndex, storageContextFromDefaults, type MetadataFilters, type NodeWithScore } from 'llamaindex';
 import { snippet } from '../cli/format.js';
 import type { Corpus } from '../corpus/load.js';
+import type { DefaultEmbedding } from './default-embedding.js';
 import { HashingEmbedding } from './hashing-embedding.js';
 import { passageDocuments } from './passage-documents.js';
 
@@ -20,6 +21,8 @@ export interface RetrievalOptions {
   questions: readonly string[];
   /** Nodes retrieved per question, ≥ 1. */
   k: number;
+  /** Embeds nodes and questions; default the lexical {@link HashingEmbedding} (`main.ts` passes the semantic default). */
+  embedModel?: DefaultEmbedding | HashingEmbedding;
   /** Receives each output line, without a newline. */
   out: (line: string) => void;
 }
@@ -45,10 +48,14 @@ export async function runRetrieval(options: RetrievalOptions): Promise<Retrieval
   const { corpus, dbDir, questions, k, out } = options;
   if (corpus.passages.length === 0) throw new Error(`no passages in ${corpus.source}`);
   if (questions.length === 0) throw new Error('no questions to ask');
-  const embedModel = new HashingEmbedding();
+  const embedModel = options.embedModel ?? new HashingEmbedding();
   // VectorStoreIndex embeds questions with Settings.embedModel (and requires it set); the store embeds nodes with its own.
   Settings.embedModel = embedModel;
-  out(`Embedder: HashingEmbedding (the examples' HashingEmbedder, ${embedModel.dimension}-d, lexical, not semantic; no network, model or API key)`);
+  out(
+    embedModel instanceof HashingEmbedding
+      ? `Embedder: HashingEmbedding (the examples' HashingEmbedder, ${embedModel.dimension}-d, lexical, not semantic; no network, model or API key)`
+      : `Embedder: DefaultEmbedding (@omendb/default-embed, Universal Sentence Encoder lite, ${embedModel.dimension}-d, semantic; no network or API key)`,
+  );
   out(`Corpus: ${corpus.passages.length} passages from ${corpus.fileCount} files in ${corpus.source}`);
 
   const started = performance.now();

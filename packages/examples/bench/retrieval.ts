@@ -1,0 +1,155 @@
+/**
+ * `pnpm bench:retrieval`: retrieval quality of the embedders on real labelled
+ * data. BEIR SciFact (Wadden et al. 2020; Thakur et al. 2021): 5,183
+ * abstracts and the 300 test claims with relevance labels. Each embedder's
+ * vectors go into an OmenDB collection (cosine); each claim is searched
+ * exactly (`exact: true`) and through the HNSW index of the checkpointed
+ * segment (default options); nDCG@10 and recall@100 are averaged over the
+ * claims. scifact-bge embeds only 138 of the test claims, so every embedder
+ * is also scored on those 138, where the three rows compare directly.
+ *
+ * Prints a table and, last, one JSON object. A script, not a test: embedding
+ * the abstracts with the default model takes minutes on one core.
+ *
+ * `EMBEDDERS=default,hashing,bge` (default all three) picks the rows.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OmenDB } from '@omendb/core';
+import { createProgress } from '../src/cli/progress.js';
+import { EMBEDDERS, type BenchEmbedder } from './retrieval/embedders.js';
+import { mean, ndcgAtK, recallAtK } from './retrieval/metrics.js';
+import { loadBgeVectors, loadCorpus, loadTestQueries, requireScifact, type ScifactDoc, type ScifactQuery } from './retrieval/scifact.js';
+
+const ADD_BATCH = 256;
+const K = 100;
+
+interface Scores {
+  queries: number;
+  ndcg10: number;
+  recall100: number;
+}
+
+interface Row {
+  embedder: string;
+  describe: string;
+  dimension: number;
+  docs: number;
+  embedDocsSeconds: number;
+  docsPerSecond: number;
+  embedQueriesSeconds: number;
+  /** Keyed by query set, then by search mode. */
+  scores: Record<string, { exact: Scores; hnsw: Scores }>;
+}
+
+type PerQuery = Map<string, { ndcg10: number; recall100: number }>;
+
+async function search(db: OmenDB, name: string, vectors: Array<number[] | Float32Array | undefined>, queries: ScifactQuery[], exact: boolean): Promise<PerQuery> {
+  const col = await db.getCollection(name);
+  const out: PerQuery = new Map();
+  for (const [i, q] of queries.entries()) {
+    const v = vectors[i];
+    if (v === undefined) continue;
+    const r = await col.query({ queryEmbeddings: [v], nResults: K, include: ['distances'], exact });
+    out.set(q.id, { ndcg10: ndcgAtK(r.ids[0], q.relevant, 10), recall100: recallAtK(r.ids[0], q.relevant, K) });
+  }
+  return out;
+}
+
+/** Averages over the queries of `set` that were searched; null when not all of them were. */
+function average(perQuery: PerQuery, set: readonly string[]): Scores | null {
+  const hits = set.map((id) => perQuery.get(id));
+  if (hits.some((h) => h === undefined)) return null;
+  const got = hits as Array<{ ndcg10: number; recall100: number }>;
+  return { queries: got.length, ndcg10: round(mean(got.map((h) => h.ndcg10)), 4), recall100: round(mean(got.map((h) => h.recall100)), 4) };
+}
+
+async function measure(e: BenchEmbedder, docs: ScifactDoc[], queries: ScifactQuery[], sets: Record<string, string[]>): Promise<Row> {
+  const progress = createProgress(`Embedding abstracts (${e.name})`, docs.length, { unit: 'docs', stream: process.stderr, plainLines: 10 });
+  let t = performance.now();
+  const docVectors = await e.embedDocs(docs, (n) => progress.increment(n));
+  progress.stop();
+  const embedDocsSeconds = (performance.now() - t) / 1000;
+  t = performance.now();
+  const queryVectors = await e.embedQueries(queries);
+  const embedQueriesSeconds = (performance.now() - t) / 1000;
+
+  const dir = mkdtempSync(join(tmpdir(), 'omendb-retrieval-'));
+  const db = await OmenDB.open(dir, { durability: 'none' });
+  try {
+    const col = await db.createCollection({ name: e.name, metric: 'cosine' });
+    for (let i = 0; i < docs.length; i += ADD_BATCH) {
+      await col.add({ ids: docs.slice(i, i + ADD_BATCH).map((d) => d.id), embeddings: docVectors.slice(i, i + ADD_BATCH) });
+    }
+    // Seal the memtable into a segment, so the non-exact search goes through its HNSW graph.
+    await db.checkpoint();
+    const exact = await search(db, e.name, queryVectors, queries, true);
+    const hnsw = await search(db, e.name, queryVectors, queries, false);
+    const scores: Row['scores'] = {};
+    for (const [set, ids] of Object.entries(sets)) {
+      const x = average(exact, ids);
+      const h = average(hnsw, ids);
+      if (x !== null && h !== null) scores[set] = { exact: x, hnsw: h };
+    }
+    return {
+      embedder: e.name,
+      describe: e.describe,
+      dimension: docVectors[0].length,
+      docs: docs.length,
+      embedDocsSeconds: round(embedDocsSeconds, 2),
+      docsPerSecond: round(docs.length / embedDocsSeconds, 1),
+      embedQueriesSeconds: round(embedQueriesSeconds, 2),
+      scores,
+    };
+  } finally {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function round(x: number, digits: number): number {
+  return Number(x.toFixed(digits));
+}
+
+function table(rows: Row[], sets: Record<string, string[]>): string {
+  const lines = [
+    '| embedder | dim | claims | nDCG@10 exact | nDCG@10 HNSW | recall@100 exact | recall@100 HNSW | embed 5,183 abstracts |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const set of Object.keys(sets)) {
+    for (const r of rows) {
+      const s = r.scores[set];
+      if (s === undefined) continue;
+      lines.push(
+        `| ${r.embedder} | ${r.dimension} | ${set} (${s.exact.queries}) | ${s.exact.ndcg10.toFixed(3)} | ${s.hnsw.ndcg10.toFixed(3)} | ` +
+          `${s.exact.recall100.toFixed(3)} | ${s.hnsw.recall100.toFixed(3)} | ${r.embedDocsSeconds.toFixed(1)} s (${r.docsPerSecond}/s) |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  requireScifact();
+  const names = (process.env.EMBEDDERS ?? 'default,hashing,bge').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const n of names) if (!(n in EMBEDDERS)) throw new Error(`unknown embedder '${n}' in EMBEDDERS; known: ${Object.keys(EMBEDDERS).join(', ')}`);
+  const docs = loadCorpus();
+  const queries = loadTestQueries();
+  const bgeQueries = loadBgeVectors().queries;
+  const sets = { test: queries.map((q) => q.id), 'test∩bge': queries.filter((q) => bgeQueries.has(q.id)).map((q) => q.id) };
+  process.stderr.write(`SciFact: ${docs.length} abstracts, ${queries.length} judged test claims (${sets['test∩bge'].length} of them in scifact-bge)\n`);
+  const rows: Row[] = [];
+  for (const n of names) {
+    const row = await measure(EMBEDDERS[n](), docs, queries, sets);
+    rows.push(row);
+    process.stderr.write(`${n}: ${JSON.stringify(row.scores)}\n`);
+  }
+  process.stdout.write(`${table(rows, sets)}\n\n`);
+  process.stdout.write(`${JSON.stringify({ data: 'BEIR SciFact, qrels/test.tsv', metric: 'cosine', k: K, rows }, null, 2)}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
