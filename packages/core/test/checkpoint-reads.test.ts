@@ -7,6 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { IOError, OmenDB, type Collection } from '../src/index.js';
 import { FaultVfs, SPACE_CALLS } from '../src/fs/fault-vfs.js';
 import { NodeVfs } from '../src/fs/node-vfs.js';
+import type { CollectionStore } from '../src/storage/collection-store.js';
+import { compactSegments } from '../src/storage/compaction.js';
 import { seededRandom, tempDir } from './helpers/tmp.js';
 
 const SEED = 1906;
@@ -111,5 +113,35 @@ describe('reads after a failed checkpoint', () => {
     for (const id of ['r0', 'r999']) expect((await col.get({ ids: [id] })).ids).toEqual([id]);
     await expect(col.add({ ids: ['new'], embeddings: [data.embeddings[0]] })).rejects.toBeInstanceOf(IOError);
     await db.close().catch(() => undefined);
+  });
+});
+
+describe('merging a run of segments (the switch a background merge uses)', () => {
+  it('merges the first two of three segments; the third keeps its place; all survives a reopen', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    let db = await OmenDB.open(dir);
+    let col = await db.createCollection({ name: 'c', dimension: DIM, hnsw: HNSW });
+    const data = clustered(900, SEED);
+    for (let s = 0; s < 3; s++) {
+      await col.add({ ids: data.ids.slice(s * 300, (s + 1) * 300), embeddings: data.embeddings.slice(s * 300, (s + 1) * 300) });
+      await db.checkpoint();
+    }
+    await col.delete({ ids: ['r1', 'r301', 'r601'] });
+    await db.checkpoint();
+    const store = (col as unknown as { store: CollectionStore }).store;
+    const third = store.state.segments[2];
+    await compactSegments(store, { segments: store.state.segments, tombstones: store.state.segments.map((s) => s.tombstones()) }, 0, 2);
+    expect(store.state.segments.length, `seed ${SEED}`).toBe(2);
+    expect(store.state.segments[1]).toBe(third);
+    expect(store.state.segments[0].rows).toBe(598);
+    const live = data.ids.filter((id) => !['r1', 'r301', 'r601'].includes(id));
+    expect(await checkReads(col, live, data.embeddings[7])).toEqual([]);
+    await db.close();
+    db = await OmenDB.open(dir);
+    col = await db.getCollection('c');
+    expect(await checkReads(col, live, data.embeddings[7]), `seed ${SEED}, after reopen`).toEqual([]);
+    expect((await col.get({ ids: ['r1', 'r301', 'r601'] })).ids).toEqual([]);
+    await db.close();
   });
 });

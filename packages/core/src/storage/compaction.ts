@@ -6,8 +6,10 @@ import type { Segment } from './segment.js';
 import { writeSegment } from './segment-writer.js';
 
 /**
- * Merges the segments of the manifest just published into one, dropping the
- * rows dead as of its checkpoint LSN, and rebuilds the index. Runs outside
+ * Merges segments of the manifest just published into one, dropping the
+ * rows dead as of its checkpoint LSN, and rebuilds the index: segments
+ * [`from`, `to`) of `published` (all of them for `compact()`; a background
+ * merge of a few small ones passes their range, the rest keep their place). Runs outside
  * the write queue, after a checkpoint: writes go on meanwhile. A row killed
  * after that LSN stays in the merged segment (its delete or overwrite is in
  * the WAL after the LSN, and replay must find the row) and is killed there
@@ -17,9 +19,10 @@ import { writeSegment } from './segment-writer.js';
  * step once its manifest is published; the old segments are disposed after.
  * Throws what the Vfs throws; then nothing is switched.
  */
-export async function compactSegments(store: CollectionStore, published: Published): Promise<void> {
+export async function compactSegments(store: CollectionStore, published: Published, from = 0, to = published.segments.length): Promise<void> {
   const { state } = store;
-  const { segments: old, tombstones } = published;
+  const old = published.segments.slice(from, to);
+  const tombstones = published.tombstones.slice(from, to);
   if (old.length === 0 || (old.length === 1 && tombstones[0].length === 0)) return;
   const dim = state.dimension!;
   const deadAtLsn = old.map((s, i) => {
@@ -44,7 +47,7 @@ export async function compactSegments(store: CollectionStore, published: Publish
       origin.push({ part, row });
     }
   });
-  const next: ManifestState = { ...store.manifest, segments: [] };
+  const next: ManifestState = { ...store.manifest };
   let merged: Segment | null = null;
   let release: (() => void) | undefined;
   if (live > 0) {
@@ -52,11 +55,14 @@ export async function compactSegments(store: CollectionStore, published: Publish
     const id = next.nextSegmentId++;
     merged = await writeSegment(store, id, { ids, metadata, documents, vectors: sealed.vectors, graph: sealed.graph, quantization: sealed.quantization }, sealed);
     release = sealed.release;
-    next.segments = [{ id, rows: merged.rows }];
   }
+  // The manifest's other segments keep their place and their tombstones as of its LSN.
+  const refs = store.manifest.segments;
+  next.segments = [...refs.slice(0, from), ...(merged ? [{ id: merged.id, rows: merged.rows }] : []), ...refs.slice(to)];
+  const tombstonesAtLsn = [...published.tombstones.slice(0, from), ...(merged ? [new Uint32Array(0)] : []), ...published.tombstones.slice(to)];
   try {
     // Crash before the manifest is published ⇒ the new segment is unreferenced and removed on open.
-    await store.publishManifest(next, merged ? [merged.tombstones()] : []);
+    await store.publishManifest(next, tombstonesAtLsn);
   } catch (err) {
     merged?.dispose();
     release?.();
@@ -71,16 +77,17 @@ export async function compactSegments(store: CollectionStore, published: Publish
   }
 }
 
-/** Replaces `old` (the oldest segments of the state) by `merged` for readers, in one synchronous step. */
+/** Replaces `old` (a consecutive run of the state's segments) by `merged` for readers, in one synchronous step. */
 function switchSegments(store: CollectionStore, old: Segment[], merged: Segment | null, origin: { part: number; row: number }[]): void {
   const { state } = store;
-  if (old.some((s, i) => state.segments[i] !== s)) throw new Error('segments changed under a compaction');
+  const at = state.segments.indexOf(old[0]);
+  if (at < 0 || old.some((s, i) => state.segments[at + i] !== s)) throw new Error('segments changed under a compaction');
   origin.forEach(({ part, row }, k) => {
     if (!old[part].isLive(row)) {
       merged!.kill(k);
       state.tombstonesDirty = true;
     }
   });
-  state.segments = [...(merged ? [merged] : []), ...state.segments.slice(old.length)];
+  state.segments = [...state.segments.slice(0, at), ...(merged ? [merged] : []), ...state.segments.slice(at + old.length)];
   state.version++;
 }
