@@ -84,6 +84,7 @@ export function readWal(vfs: Vfs, walDir: string, options: WalReadOptions): WalS
     const firstLsn = parseWalFileName(name)!;
     const isLast = index === names.length - 1;
     const bytes = vfs.readFile(path);
+    if (previous) checkContinuity(previous, firstLsn, checkpointLsn);
     if (legacy && isLast && bytes.byteLength <= WAL_FILE_HEADER_BYTES && !isWholeHeader(bytes, path)) {
       // Format 1 created WAL files in place: a crash before the header's fdatasync left it short or
       // torn, with no record in it (records follow that fdatasync).
@@ -93,7 +94,6 @@ export function readWal(vfs: Vfs, walDir: string, options: WalReadOptions): WalS
       return;
     }
     checkWalFileHeader(bytes, path);
-    if (previous) checkContinuity(previous, firstLsn, checkpointLsn);
     let offset = WAL_FILE_HEADER_BYTES;
     let lsn = firstLsn - 1;
     for (;;) {
