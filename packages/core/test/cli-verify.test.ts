@@ -60,7 +60,7 @@ describe.skipIf(!hasDataset('sift10k'))('omendb verify on sift10k', () => {
     const r = await omendb('verify', clean);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/collection "sift10k" \([0-9a-f]+\): 10,000 records, 1 segment, 0 WAL records to replay/);
-    expect(r.stdout).toMatch(/Checked 4 files \(.*\) in .*: 0 errors, 0 warnings — no problems found/);
+    expect(r.stdout).toMatch(/Checked 5 files \(.*\) in .*: 0 errors, 0 warnings — no problems found/);
     expect(snapshot(clean)).toEqual(before);
   });
 

@@ -1,6 +1,6 @@
 /**
  * Corruption sweeps: for every file kind — WAL, manifest, each segment
- * section, FORMAT, LOCK — flip bits, truncate, zero a sector, append, delete,
+ * section, FORMAT, CATALOG, LOCK — flip bits, truncate, zero a sector, append, delete,
  * at many offsets, and open. Each outcome must be a CorruptionError naming the
  * file, or an open database holding exactly a state the damage permits (see
  * fixtures/reliability-damage.ts): never a crash, a hang or a silent wrong answer.
@@ -54,7 +54,7 @@ describe(`corruption sweeps (seed ${BASE_SEED})`, () => {
   let ref: Reference;
   const lock = JSON.stringify({ pid: Number(deadPid()), host: hostname(), token: 'stale-lock-of-a-killed-writer' });
 
-  it.each(['FORMAT', 'LOCK', 'MANIFEST', 'segment', 'WAL'] as const)('%s: every damage opens correctly or raises a typed error', async (kind) => {
+  it.each(['FORMAT', 'CATALOG', 'LOCK', 'MANIFEST', 'segment', 'WAL'] as const)('%s: every damage opens correctly or raises a typed error', async (kind) => {
     ref ??= await buildReference(BASE_SEED, lock);
     const file = ref.files.find((f) => f.kind === kind)!;
     const rand = seededRandom(BASE_SEED + kind.length);

@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { AlreadyExistsError, ClosedError, CorruptionError, NotFoundError, ValidationError } from '../errors.js';
-import { writeFileAtomic } from '../fs/atomic-write.js';
+import { basename } from 'node:path';
+import { AlreadyExistsError, ClosedError, NotFoundError, ValidationError } from '../errors.js';
 import { asIOError } from '../fs/io-error.js';
 import { DirectoryLock } from '../fs/lock.js';
 import { NodeVfs } from '../fs/node-vfs.js';
 import type { Vfs } from '../fs/vfs.js';
-import { decodeDatabaseFile, encodeDatabaseFile } from '../format/database-file.js';
 import type { ManifestState } from '../format/manifest.js';
 import { totalStats, type Stats } from '../memory/collection-stats.js';
 import { CollectionStore, type StoreOptions } from '../storage/collection-store.js';
+import { openDatabaseFiles, publishCatalog, upgradeDatabase } from '../storage/database-files.js';
 import { Health } from '../storage/health.js';
 import { defaultIndexFactory } from '../storage/default-index.js';
 import { layout } from '../storage/layout.js';
@@ -146,38 +145,17 @@ export class OmenDB {
   }
 
   /**
-   * Creates the FORMAT file and `collections/` of a new database, in that
-   * order, or checks them. FORMAT goes first so that a crash or an I/O error
-   * part way leaves FORMAT without `collections/` (completed on the next
-   * open), never `collections/` without FORMAT, which reads as a damaged
-   * database; an empty `collections/` without FORMAT is such a partial
-   * creation by an earlier version and is completed too. Then every
-   * collection is recovered.
+   * Opens the database files (creating them for a new database; see
+   * storage/database-files.ts), then recovers every collection the CATALOG
+   * names. A format-1 database is upgraded once all its collections recovered.
    */
   private async recover(): Promise<void> {
-    const formatPath = layout.formatFile(this.dir);
-    const collectionsDir = layout.collections(this.dir);
-    if (this.vfs.exists(formatPath)) {
-      decodeDatabaseFile(this.vfs.readFile(formatPath), formatPath);
-    } else if (this.vfs.exists(collectionsDir) && this.vfs.list(collectionsDir).length > 0) {
-      throw new CorruptionError(formatPath, 0, 'the FORMAT file is missing from a database directory');
-    } else {
-      await writeFileAtomic(this.vfs, formatPath, encodeDatabaseFile());
-    }
-    if (!this.vfs.exists(collectionsDir)) {
-      // mkdir makes the new directory durable (it fsyncs the parent).
-      this.vfs.mkdir(collectionsDir);
-    }
-    for (const entry of this.vfs.list(collectionsDir)) {
-      const path = join(collectionsDir, entry);
-      // Crash leftovers: *.tmp (never published) and *.deleted (deletion committed).
-      if (entry.endsWith('.tmp') || entry.endsWith('.deleted')) {
-        this.vfs.removeTree(path);
-        continue;
-      }
-      const store = await CollectionStore.open(this.vfs, path, this.options, this.health, defaultIndexFactory);
+    const files = await openDatabaseFiles(this.vfs, this.dir);
+    for (const id of files.ids) {
+      const store = await CollectionStore.open(this.vfs, layout.collection(this.dir, id), this.options, this.health, defaultIndexFactory, files.legacy);
       this.register(store);
     }
+    if (files.legacy) await upgradeDatabase(this.vfs, this.dir, files.ids);
   }
 
   /**
@@ -232,6 +210,10 @@ export class OmenDB {
         segments: [],
       };
       const path = await CollectionStore.create(this.vfs, layout.collections(this.dir), state);
+      // The collection exists once the CATALOG naming it is durable (catalog.md).
+      await publishCatalog(this.vfs, this.dir, [...this.collectionIds(), state.id]).catch((err: unknown) => {
+        throw asIOError(err, `creating collection ${JSON.stringify(a.name)}`);
+      });
       const store = await CollectionStore.open(this.vfs, path, this.options, this.health, defaultIndexFactory);
       const handle = this.register(store);
       if (ef) this.collections.get(a.name)!.embedder.bind(ef);
@@ -303,11 +285,14 @@ export class OmenDB {
       entry.live.open = false;
       this.collections.delete(name);
       await entry.store.discard();
-      const deleted = `${entry.store.dir}.deleted`;
-      this.vfs.rename(entry.store.dir, deleted);
-      // Crash before this fsync ⇒ the rename may be undone and the collection reappears intact.
-      await this.vfs.fsyncDirectory(layout.collections(this.dir));
-      this.vfs.removeTree(deleted);
+      try {
+        // Crash before this CATALOG is durable ⇒ the collection reappears intact on the next open.
+        await publishCatalog(this.vfs, this.dir, this.collectionIds());
+        // Crash while removing ⇒ a directory the CATALOG does not name, removed on the next open.
+        this.vfs.removeTree(entry.store.dir);
+      } catch (err) {
+        throw asIOError(err, `deleting collection ${JSON.stringify(name)}`);
+      }
     });
   }
 
@@ -339,6 +324,11 @@ export class OmenDB {
     } finally {
       this.lock.release();
     }
+  }
+
+  /** Directory names of the open collections, in the order they were registered. */
+  private collectionIds(): string[] {
+    return [...this.collections.values()].map(({ store }) => basename(store.dir));
   }
 
   private register(store: CollectionStore): Collection {

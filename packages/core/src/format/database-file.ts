@@ -1,26 +1,33 @@
-import { checkCrc, checkMagic, checkVersion, viewOf, writeMagic } from './header.js';
+import { checkCrc, checkMagic, viewOf, writeMagic } from './header.js';
 import { crc32 } from './checksum.js';
 import { CorruptionError } from '../errors.js';
 
 /** Layout in docs/format/database.md. */
 export const DATABASE_MAGIC = 'OMENDB';
-export const DATABASE_FORMAT_VERSION = 1;
-const LENGTH_BYTES = 16;
+/** Version 2: the database has a CATALOG naming its collections (catalog.md). */
+export const DATABASE_FORMAT_VERSION = 2;
+/** Version 1 (no CATALOG) is still read, and upgraded to 2 by the first open that may write. */
+export const LEGACY_DATABASE_FORMAT_VERSION = 1;
+export const DATABASE_FILE_BYTES = 16;
 
-export function encodeDatabaseFile(): Uint8Array {
-  const bytes = new Uint8Array(LENGTH_BYTES);
+export function encodeDatabaseFile(version: number = DATABASE_FORMAT_VERSION): Uint8Array {
+  const bytes = new Uint8Array(DATABASE_FILE_BYTES);
   const view = viewOf(bytes);
   writeMagic(view, 0, DATABASE_MAGIC);
-  view.setUint32(8, DATABASE_FORMAT_VERSION, true);
+  view.setUint32(8, version, true);
   view.setUint32(12, crc32(bytes.subarray(0, 12)), true);
   return bytes;
 }
 
-/** Validates a FORMAT file; throws CorruptionError naming `file`. */
-export function decodeDatabaseFile(bytes: Uint8Array, file: string): void {
+/** Validates a FORMAT file and returns its format version (1 or 2); throws CorruptionError naming `file`. */
+export function decodeDatabaseFile(bytes: Uint8Array, file: string): number {
   checkMagic(bytes, DATABASE_MAGIC, file);
-  if (bytes.byteLength !== LENGTH_BYTES) throw new CorruptionError(file, bytes.byteLength, `expected ${LENGTH_BYTES} bytes`);
+  if (bytes.byteLength !== DATABASE_FILE_BYTES) throw new CorruptionError(file, bytes.byteLength, `expected ${DATABASE_FILE_BYTES} bytes`);
   const view = viewOf(bytes);
   checkCrc(bytes.subarray(0, 12), view.getUint32(12, true), file, 12, 'header');
-  checkVersion(view.getUint32(8, true), DATABASE_FORMAT_VERSION, file, 8);
+  const version = view.getUint32(8, true);
+  if (version !== DATABASE_FORMAT_VERSION && version !== LEGACY_DATABASE_FORMAT_VERSION) {
+    throw new CorruptionError(file, 8, `format version ${version} is not supported (this build reads ${LEGACY_DATABASE_FORMAT_VERSION} and ${DATABASE_FORMAT_VERSION})`);
+  }
+  return version;
 }

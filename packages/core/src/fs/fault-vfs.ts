@@ -98,8 +98,8 @@ export class FaultVfs implements Vfs {
     return this.flush('fsyncDirectory', path, () => this.inner.fsyncDirectory(path));
   }
 
-  readFile(path: string): Uint8Array {
-    return this.run('readFile', path, () => this.inner.readFile(path));
+  readFile(path: string, maxBytes?: number): Uint8Array {
+    return this.run('readFile', path, () => this.inner.readFile(path, maxBytes));
   }
 
   sizeOf(path: string): number | undefined {

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
+import { openRegularFile } from './regular-file.js';
 
 /**
  * Largest mapping the binding makes: `@riaskov/mmap-io` maps regions under
@@ -35,7 +36,8 @@ function mmapBinding(): MmapBinding | null {
  * when the returned buffer is garbage-collected. The file must not change
  * while mapped. Returns null when the binding is unavailable, or the file is
  * empty or too large for one mapping ({@link MAX_MAPPING_BYTES}); throws
- * the file system's error when the file cannot be opened.
+ * the file system's error when the file cannot be opened, CorruptionError
+ * when it is not a regular file.
  *
  * Node counts a mapping in `process.memoryUsage().external` at its full
  * length, though only touched pages are resident and the kernel may drop
@@ -44,7 +46,7 @@ function mmapBinding(): MmapBinding | null {
 export function mapFileReadOnly(path: string): Uint8Array | null {
   const mmap = mmapBinding();
   if (mmap === null) return null;
-  const fd = fs.openSync(path, 'r');
+  const fd = openRegularFile(path, 'r');
   try {
     const size = fs.fstatSync(fd).size;
     if (size === 0 || size > MAX_MAPPING_BYTES) return null;

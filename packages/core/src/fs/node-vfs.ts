@@ -1,12 +1,13 @@
 import * as fs from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { mapFileReadOnly } from './mmap.js';
+import { openRegularFile, readRegularFile } from './regular-file.js';
 import type { Vfs } from './vfs.js';
 
 /** {@link Vfs} on the real file system through `node:fs`. */
 export class NodeVfs implements Vfs {
   open(path: string, flags: 'r' | 'a' | 'wx' | 'r+'): number {
-    return fs.openSync(path, flags);
+    return openRegularFile(path, flags);
   }
 
   close(fd: number): void {
@@ -38,8 +39,8 @@ export class NodeVfs implements Vfs {
     }
   }
 
-  readFile(path: string): Uint8Array {
-    return fs.readFileSync(path);
+  readFile(path: string, maxBytes?: number): Uint8Array {
+    return readRegularFile(path, maxBytes);
   }
 
   sizeOf(path: string): number | undefined {

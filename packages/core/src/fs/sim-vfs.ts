@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { CorruptionError } from '../errors.js';
 import { errnoError } from './errno.js';
 import { SimDir, SimFile, type SimDisk, type SimNode } from './sim-disk.js';
 import type { Vfs } from './vfs.js';
@@ -90,9 +91,11 @@ export class SimVfs implements Vfs {
     node.sync(upto);
   }
 
-  readFile(path: string): Uint8Array {
+  readFile(path: string, maxBytes?: number): Uint8Array {
     this.alive('open', path);
-    return Buffer.from(this.file(path, 'open').content());
+    const content = this.file(path, 'open').content();
+    if (maxBytes !== undefined && content.byteLength > maxBytes) throw new CorruptionError(path, maxBytes, `${content.byteLength} bytes, more than the ${maxBytes} such a file can hold`);
+    return Buffer.from(content);
   }
 
   sizeOf(path: string): number | undefined {
@@ -202,6 +205,8 @@ export class SimVfs implements Vfs {
   private file(path: string, syscall: string): SimFile {
     const node = this.lookup(path, syscall);
     if (!node) throw errnoError('ENOENT', syscall, path, 'no such file or directory');
+    // As NodeVfs (regular-file.ts): opening a directory in a file's place is damage, not an I/O failure.
+    if (node.kind === 'dir' && syscall === 'open') throw new CorruptionError(path, 0, 'a directory where a regular file belongs');
     if (node.kind === 'dir') throw errnoError('EISDIR', syscall, path, 'illegal operation on a directory');
     return node;
   }

@@ -10,7 +10,11 @@
  * concurrent writers can share one fdatasync (group commit).
  */
 export interface Vfs {
-  /** Opens `path`: 'r' read, 'a' append (created if missing), 'wx' create exclusively. Returns a descriptor. */
+  /**
+   * Opens `path`: 'r' read, 'a' append (created if missing), 'wx' create exclusively. Returns a descriptor.
+   * Only a regular file opens: a symlink, FIFO, device or directory in its place is CorruptionError
+   * (file, offset 0), so a FIFO cannot block the open and a link to /dev/zero cannot be read without end.
+   */
   open(path: string, flags: 'r' | 'a' | 'wx' | 'r+'): number;
   close(fd: number): void;
   /** Writes all of `data` at `position` (or the current end for append descriptors). */
@@ -21,7 +25,11 @@ export interface Vfs {
   fdatasync(fd: number): Promise<void>;
   /** Flushes a directory's entries (creations, renames, unlinks) to stable storage. */
   fsyncDirectory(path: string): Promise<void>;
-  readFile(path: string): Uint8Array;
+  /**
+   * The whole regular file at `path` (as {@link open}: anything else is CorruptionError). With
+   * `maxBytes`, a file longer than that is CorruptionError at offset `maxBytes`, unread.
+   */
+  readFile(path: string, maxBytes?: number): Uint8Array;
   /** Byte size of a file, or undefined when it does not exist. */
   sizeOf(path: string): number | undefined;
   truncate(path: string, lengthBytes: number): void;

@@ -5,6 +5,7 @@ import { writeFileAtomic } from '../fs/atomic-write.js';
 import { asIOError } from '../fs/io-error.js';
 import { encodeManifest, manifestFileName, type ManifestState } from '../format/manifest.js';
 import { encodeOperation, type Operation } from '../format/operation.js';
+import { encodeWalFileHeader, walFileName } from '../format/wal-record.js';
 import type { Durability } from '../types.js';
 import type { WalWriter } from '../wal/writer.js';
 import { CollectionState } from './collection-state.js';
@@ -74,22 +75,27 @@ export class CollectionStore {
     vfs.mkdir(layout.wal(tmp));
     vfs.mkdir(layout.segments(tmp));
     await writeFileAtomic(vfs, join(tmp, manifestFileName(1)), encodeManifest({ state, tombstones: [] }));
+    // The first WAL file is part of the collection from the start, so a missing log is always damage.
+    await writeFileAtomic(vfs, join(layout.wal(tmp), walFileName(state.checkpointLsn + 1)), encodeWalFileHeader());
     await vfs.fsyncDirectory(tmp);
     // Crash before this rename ⇒ a *.tmp directory, removed on open: the collection was never created.
     vfs.rename(tmp, dir);
+    // Crash after this fsync but before the caller publishes the CATALOG ⇒ a directory the catalog
+    // does not name, removed on open: the collection was never created (catalog.md).
     await vfs.fsyncDirectory(collectionsDir);
     return dir;
   }
 
-  /** Opens a collection directory: loads the manifest and segments, replays the WAL. */
+  /** Opens a collection directory: loads the manifest and segments, replays the WAL (`legacy`: of a format-1 database). */
   static async open(
     vfs: Vfs,
     dir: string,
     options: StoreOptions,
     health: Health,
     makeFactory: (manifest: ManifestState) => IndexFactory,
+    legacy = false,
   ): Promise<CollectionStore> {
-    const r = await recoverCollection(vfs, dir, options.durability, makeFactory).catch((err: unknown) => {
+    const r = await recoverCollection(vfs, dir, options.durability, makeFactory, { legacy }).catch((err: unknown) => {
       throw asIOError(err, `recovering ${dir}`);
     });
     return new CollectionStore(vfs, dir, r.manifest, r.manifestNumber, r.state, r.wal, r.lastLsn, options, health);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 export const layout = {
   lock: (dir: string) => join(dir, 'LOCK'),
   formatFile: (dir: string) => join(dir, 'FORMAT'),
+  catalog: (dir: string) => join(dir, 'CATALOG'),
   collections: (dir: string) => join(dir, 'collections'),
   collection: (dir: string, id: string) => join(dir, 'collections', id),
   wal: (collectionDir: string) => join(collectionDir, 'wal'),

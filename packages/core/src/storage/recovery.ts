@@ -2,16 +2,15 @@ import { join } from 'node:path';
 import { CorruptionError } from '../errors.js';
 import type { Vfs } from '../fs/vfs.js';
 import { decodeManifest, parseManifestFileName, type ManifestState } from '../format/manifest.js';
-import { decodeOperation } from '../format/operation.js';
 import { WAL_FILE_HEADER_BYTES } from '../format/wal-record.js';
 import type { Durability } from '../types.js';
-import { scanWal } from '../wal/reader.js';
+import { readWal } from '../wal/reader.js';
 import type { WalWriter } from '../wal/writer.js';
 import { CollectionState } from './collection-state.js';
 import type { IndexFactory } from './index-factory.js';
 import { layout } from './layout.js';
 import { Segment } from './segment.js';
-import { createWalFile, openWalFile } from './wal-files.js';
+import { createWalFile, openWalFile, syncWalFile } from './wal-files.js';
 
 export interface Recovered {
   manifest: ManifestState;
@@ -26,12 +25,15 @@ export interface Recovered {
  * its segments with their tombstones, then the WAL records after the
  * manifest's checkpoint LSN. Leftovers of an interrupted checkpoint (temp
  * files, unreferenced segments, covered WAL files, older manifests) are removed.
+ * `legacy`: the collection belongs to a format-1 database (see readWal).
+ * Throws CorruptionError (file, offset) for damaged or missing files.
  */
 export async function recoverCollection(
   vfs: Vfs,
   dir: string,
   durability: Durability,
   makeFactory: (manifest: ManifestState) => IndexFactory,
+  options: { legacy: boolean } = { legacy: false },
 ): Promise<Recovered> {
   const names = vfs.list(dir);
   for (const name of names) if (name.endsWith('.tmp')) vfs.removeTree(join(dir, name));
@@ -62,36 +64,32 @@ export async function recoverCollection(
 
   const state = new CollectionState(manifest.dimension, manifest.metric, factory, segments);
   const walDir = layout.wal(dir);
-  const scan = scanWal(vfs, walDir, manifest.checkpointLsn);
-  // A checkpoint makes the WAL file that continues after it durable before publishing its
-  // manifest, so some file reaches checkpointLsn. None means WAL files were lost, and with them
-  // acknowledged writes that would otherwise vanish silently (found by the corruption sweep).
-  const reaches = (f: { firstLsn: number; lastLsn: number }) => f.firstLsn <= manifest.checkpointLsn + 1 && f.lastLsn >= manifest.checkpointLsn;
-  if (manifest.checkpointLsn > 0 && !scan.files.some(reaches)) {
-    throw new CorruptionError(walDir, 0, `no WAL file continues after the checkpoint at LSN ${manifest.checkpointLsn}`);
-  }
-  if (scan.records.length > 0 && scan.records[0].lsn !== manifest.checkpointLsn + 1) {
-    throw new CorruptionError(walDir, 0, `WAL resumes at LSN ${scan.records[0].lsn}, checkpoint covers up to ${manifest.checkpointLsn}`);
-  }
-  for (const record of scan.records) {
-    let op;
-    try {
-      op = decodeOperation(record.type, record.payload);
-    } catch (err) {
-      throw new CorruptionError(walDir, 0, `WAL record ${record.lsn} does not decode: ${(err as Error).message}`);
-    }
-    state.apply(op);
-  }
+  const scan = readWal(vfs, walDir, { checkpointLsn: manifest.checkpointLsn, dimension: manifest.dimension, mode: 'repair', legacy: options.legacy });
+  for (const leftover of scan.leftovers) vfs.removeTree(join(walDir, leftover));
+  for (const { op } of scan.operations) state.apply(op);
 
   const last = scan.files[scan.files.length - 1];
   const lastLsn = Math.max(manifest.checkpointLsn, last?.lastLsn ?? 0);
-  const reuse = last && last.validBytes >= WAL_FILE_HEADER_BYTES && last.lastLsn === lastLsn;
-  // Files wholly covered by the checkpoint are dropped; files with later records stay until the next one.
-  for (const f of scan.files) {
-    if (f === last && reuse) continue;
-    if (f.lastLsn <= manifest.checkpointLsn) vfs.unlink(f.path);
+  // Appends go on only in a last file that holds no record yet. Otherwise open starts a new file at
+  // lastLsn + 1, whose name records where the log had reached: cutting the older file at a record
+  // boundary then leaves a gap the next open reports, instead of silently dropping the records
+  // replayed here (wal.md, "What OmenDB detects"). One file creation per open that found records.
+  const reuse = last !== undefined && last.validBytes >= WAL_FILE_HEADER_BYTES && last.lastLsn === last.firstLsn - 1 && last.firstLsn === lastLsn + 1;
+  let wal: WalWriter;
+  if (reuse) {
+    wal = openWalFile(vfs, last.path, durability, last.validBytes);
+  } else {
+    // The records just replayed may sit only in the page cache (durability 'os' or 'none', a killed
+    // writer). Crash before this fdatasync ⇒ nothing was recorded yet; the next open reads what survived.
+    if (last && last.lastLsn >= last.firstLsn) await syncWalFile(vfs, last.path);
+    // Crash before this file is durable ⇒ the older files are all still there, as before this open.
+    wal = await createWalFile(vfs, walDir, lastLsn + 1, durability);
   }
-  const wal = reuse ? openWalFile(vfs, last.path, durability, last.validBytes) : await createWalFile(vfs, walDir, lastLsn + 1, durability);
+  // Files wholly covered by the checkpoint are dropped; files with later records stay until the next one.
+  // Crash before these unlinks ⇒ they are covered still, and dropped by the next open.
+  for (const f of scan.files) {
+    if (f.path !== wal.path && f.lastLsn <= manifest.checkpointLsn) vfs.unlink(f.path);
+  }
   state.tombstonesDirty = false;
   return { manifest, manifestNumber, state, wal, lastLsn };
 }

@@ -1,14 +1,26 @@
 import { join } from 'node:path';
 import { CorruptionError } from '../errors.js';
 import type { Vfs } from '../fs/vfs.js';
-import {
-  checkWalFileHeader,
-  findRecordAfter,
-  parseWalFileName,
-  readWalRecord,
-  WAL_FILE_HEADER_BYTES,
-  type WalRecord,
-} from '../format/wal-record.js';
+import { decodeOperation, type Operation } from '../format/operation.js';
+import { checkWalFileHeader, findRecordAfter, parseWalFileName, readWalRecord, WAL_FILE_HEADER_BYTES } from '../format/wal-record.js';
+
+/** How to read a collection's WAL. */
+export interface WalReadOptions {
+  /** The manifest's checkpointLsn: records up to it are in segments and are only checked, not returned. */
+  checkpointLsn: number;
+  /** The manifest's dimension (null until the first vector): every logged vector must have it. */
+  dimension: number | null;
+  /**
+   * 'repair' (open): a torn tail is cut off the file, as recovery must before appending after it.
+   * 'report' (`omendb verify`): nothing is written; the same tail is returned for the report.
+   */
+  mode: 'repair' | 'report';
+  /**
+   * A format-1 database (docs/format/database.md): its WAL files were created in place, so a crash
+   * could leave the last one shorter than its header, or a new collection with no WAL file yet.
+   */
+  legacy: boolean;
+}
 
 export interface WalFileInfo {
   name: string;
@@ -16,50 +28,72 @@ export interface WalFileInfo {
   firstLsn: number;
   /** LSN of the last whole record, or firstLsn − 1 when empty. */
   lastLsn: number;
-  /** Bytes of whole records plus header (the length after any torn-tail cut). */
+  /** Bytes of the header and whole records (the length after any torn-tail cut; 0 for a reset file). */
   validBytes: number;
+}
+
+/** A torn tail: bytes after the last whole record of the last file (cut off in 'repair' mode). */
+export interface WalTornTail {
+  file: string;
+  /** Offset of the first byte cut off: the end of the last whole record (0 for a header never made durable). */
+  offset: number;
+  lengthBytes: number;
 }
 
 export interface WalScan {
   files: WalFileInfo[];
-  /** Records with lsn > afterLsn, in LSN order. */
-  records: WalRecord[];
-  /** Whether a torn tail was cut from the last file. */
-  truncatedTail: boolean;
+  /** Decoded records with lsn > checkpointLsn, in LSN order: what open replays. */
+  operations: { lsn: number; op: Operation }[];
+  tornTail: WalTornTail | null;
+  /** `*.tmp` entries: WAL files whose atomic creation was interrupted (never part of the log). */
+  leftovers: string[];
+  /** Entries that are neither WAL files nor leftovers; OmenDB ignores them. */
+  foreign: string[];
 }
 
 /**
- * Reads every WAL file of a collection (wal.md, "Reading and recovery"),
- * cutting a torn tail off the last file and raising CorruptionError for any
- * other damage. Returns the records after `afterLsn`.
+ * The one reader of a collection's WAL (docs/format/wal.md, "Reading and
+ * recovery"), used by open (mode 'repair') and by `omendb verify` (mode
+ * 'report'), so the two always agree. Checks every file header, every record's
+ * checksum, type and LSN, LSN continuity within and across files, that the log
+ * reaches the checkpoint and resumes right after it, and that every record
+ * after the checkpoint decodes with the collection's dimension. The first
+ * damage found raises CorruptionError naming the file and the byte offset of
+ * the bad header, record or file end; a torn tail of the last file is not
+ * damage (it was never acknowledged) and is returned instead.
  */
-export function scanWal(vfs: Vfs, walDir: string, afterLsn: number): WalScan {
-  const names = vfs
-    .list(walDir)
-    .filter((n) => parseWalFileName(n) !== undefined)
-    .sort();
+export function readWal(vfs: Vfs, walDir: string, options: WalReadOptions): WalScan {
+  const { checkpointLsn, mode, legacy } = options;
+  if (!vfs.isDirectory(walDir)) throw new CorruptionError(walDir, 0, 'the WAL directory is missing');
+  const entries = vfs.list(walDir).sort();
+  const names = entries.filter((n) => parseWalFileName(n) !== undefined);
+  const leftovers = entries.filter((n) => n.endsWith('.tmp'));
+  const foreign = entries.filter((n) => parseWalFileName(n) === undefined && !n.endsWith('.tmp'));
+  if (names.length === 0 && (checkpointLsn > 0 || !legacy)) {
+    // Every collection is created with its first WAL file, and every checkpoint makes the next one
+    // durable before it publishes its manifest: an empty wal/ means log files were deleted.
+    throw new CorruptionError(walDir, 0, checkpointLsn > 0 ? `no WAL file continues after the checkpoint at LSN ${checkpointLsn}` : 'the WAL directory holds no log file');
+  }
   const files: WalFileInfo[] = [];
-  const records: WalRecord[] = [];
-  let truncatedTail = false;
-  let expectedLsn: number | undefined;
+  const operations: WalScan['operations'] = [];
+  let tornTail: WalTornTail | null = null;
+  let dim = options.dimension;
+  let previous: WalFileInfo | undefined;
   names.forEach((name, index) => {
     const path = join(walDir, name);
     const firstLsn = parseWalFileName(name)!;
     const isLast = index === names.length - 1;
     const bytes = vfs.readFile(path);
-    if (isLast && bytes.byteLength <= WAL_FILE_HEADER_BYTES && !isWholeHeader(bytes, path)) {
-      // Crash while creating the file: its header was never made durable (it may be short, or
-      // full length but torn), and no record was written, since records follow the header's fdatasync.
-      vfs.truncate(path, 0);
+    if (previous) checkContinuity(previous, firstLsn, checkpointLsn);
+    if (legacy && isLast && bytes.byteLength <= WAL_FILE_HEADER_BYTES && !isWholeHeader(bytes, path)) {
+      // Format 1 created WAL files in place: a crash before the header's fdatasync left it short or
+      // torn, with no record in it (records follow that fdatasync).
+      if (mode === 'repair') vfs.truncate(path, 0);
+      if (bytes.byteLength > 0) tornTail = { file: path, offset: 0, lengthBytes: bytes.byteLength };
       files.push({ name, path, firstLsn, lastLsn: firstLsn - 1, validBytes: 0 });
-      truncatedTail = bytes.byteLength > 0;
       return;
     }
     checkWalFileHeader(bytes, path);
-    // A gap is harmless when everything before it is covered by the checkpoint.
-    if (expectedLsn !== undefined && (firstLsn < expectedLsn || (firstLsn > expectedLsn && expectedLsn > afterLsn))) {
-      throw new CorruptionError(path, 0, `file starts at LSN ${firstLsn}, expected ${expectedLsn}`);
-    }
     let offset = WAL_FILE_HEADER_BYTES;
     let lsn = firstLsn - 1;
     for (;;) {
@@ -73,22 +107,56 @@ export function scanWal(vfs: Vfs, walDir: string, afterLsn: number): WalScan {
         if (later) {
           throw new CorruptionError(path, offset, `damaged record: a whole record (LSN ${later.lsn}) follows at offset ${later.offset}, so it is not a torn tail`);
         }
-        vfs.truncate(path, offset);
-        truncatedTail = true;
+        if (mode === 'repair') vfs.truncate(path, offset);
+        tornTail = { file: path, offset, lengthBytes: bytes.byteLength - offset };
         break;
       }
       if (result.kind === 'corrupt') throw new CorruptionError(path, offset, result.detail);
-      if (result.record.lsn !== lsn + 1) {
-        throw new CorruptionError(path, offset, `LSN ${result.record.lsn} follows ${lsn}`);
+      const record = result.record;
+      if (record.lsn !== lsn + 1) throw new CorruptionError(path, offset, `record has LSN ${record.lsn}, expected ${lsn + 1}`);
+      lsn = record.lsn;
+      if (lsn > checkpointLsn) {
+        if (operations.length === 0 && lsn !== checkpointLsn + 1) {
+          throw new CorruptionError(path, offset, `the WAL resumes at LSN ${lsn}, the checkpoint covers up to ${checkpointLsn}: records are missing`);
+        }
+        let op: Operation;
+        try {
+          op = decodeOperation(record.type, record.payload);
+        } catch (err) {
+          throw new CorruptionError(path, offset, `record LSN ${lsn} does not decode: ${(err as Error).message}`);
+        }
+        if ('dim' in op && op.vectors) {
+          if (dim !== null && op.dim !== dim) throw new CorruptionError(path, offset, `record LSN ${lsn} holds ${op.dim}-d vectors, the collection is ${dim}-d`);
+          dim = op.dim;
+        }
+        operations.push({ lsn, op });
       }
-      lsn = result.record.lsn;
-      if (lsn > afterLsn) records.push({ ...result.record, payload: result.record.payload.slice() });
       offset = result.nextOffset;
     }
-    files.push({ name, path, firstLsn, lastLsn: lsn, validBytes: offset });
-    expectedLsn = lsn + 1;
+    previous = { name, path, firstLsn, lastLsn: lsn, validBytes: offset };
+    files.push(previous);
   });
-  return { files, records, truncatedTail };
+  // A checkpoint makes the WAL file that continues after it durable before publishing its
+  // manifest, so some file reaches checkpointLsn. None means WAL files were lost, and with them
+  // acknowledged writes that would otherwise vanish silently (found by the corruption sweep).
+  const reaches = (f: WalFileInfo) => f.firstLsn <= checkpointLsn + 1 && f.lastLsn >= checkpointLsn;
+  if (files.length > 0 && checkpointLsn > 0 && !files.some(reaches)) {
+    throw new CorruptionError(walDir, 0, `no WAL file continues after the checkpoint at LSN ${checkpointLsn}`);
+  }
+  return { files, operations, tornTail, leftovers, foreign };
+}
+
+/**
+ * Each file after the first starts where the one before it ends. A gap is
+ * harmless only when everything before it is covered by the checkpoint.
+ * Named at the end of the earlier file: a gap is what a file cut at a record
+ * boundary (or a deleted file) leaves, once a later file records where the log went on.
+ */
+function checkContinuity(previous: WalFileInfo, firstLsn: number, checkpointLsn: number): void {
+  const expected = previous.lastLsn + 1;
+  if (firstLsn < expected || (firstLsn > expected && expected > checkpointLsn)) {
+    throw new CorruptionError(previous.path, previous.validBytes, `the log ends at LSN ${previous.lastLsn} here, the next file starts at LSN ${firstLsn}`);
+  }
 }
 
 function isWholeHeader(bytes: Uint8Array, path: string): boolean {

@@ -58,9 +58,14 @@ export class Findings {
 
   /** Counts a file read in full. */
   read(bytes: Uint8Array): Uint8Array {
-    this.filesChecked++;
-    this.bytesChecked += bytes.byteLength;
+    this.count(bytes.byteLength);
     return bytes;
+  }
+
+  /** Counts a file of `lengthBytes` read in full elsewhere. */
+  count(lengthBytes: number): void {
+    this.filesChecked++;
+    this.bytesChecked += lengthBytes;
   }
 
   get errors(): number {

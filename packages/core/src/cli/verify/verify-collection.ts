@@ -5,7 +5,7 @@ import { WalRecordType } from '../../format/wal-record.js';
 import { layout } from '../../storage/layout.js';
 import { attempt, type CollectionSummary, type Findings } from './report.js';
 import { verifySegment } from './verify-segment.js';
-import { verifyWal } from './verify-wal.js';
+import { verifyWal } from './wal-findings.js';
 
 const METRICS = new Set(['l2', 'cosine', 'ip']);
 /** Duplicate live ids reported one by one up to this many; the rest are counted. */
@@ -15,9 +15,10 @@ const MAX_DUPLICATES_LISTED = 5;
  * Checks one collection directory: its current manifest, every segment it
  * names, the tombstones, the WAL, and that each id is live in at most one
  * segment. Counts the records the next open would find. Returns null when the
- * manifest cannot be read (nothing else can be checked then).
+ * manifest cannot be read (nothing else can be checked then). `legacy`: the
+ * database is format 1 (no CATALOG).
  */
-export function verifyCollection(vfs: Vfs, dir: string, findings: Findings): CollectionSummary | null {
+export function verifyCollection(vfs: Vfs, dir: string, findings: Findings, legacy = false): CollectionSummary | null {
   const names = vfs.list(dir).sort();
   const manifests = names.filter((n) => parseManifestFileName(n) !== undefined);
   for (const name of names) {
@@ -34,11 +35,11 @@ export function verifyCollection(vfs: Vfs, dir: string, findings: Findings): Col
     findings.warning(join(dir, old), 'older manifest left by an interrupted checkpoint; the next open removes it');
   }
   const manifestFile = join(dir, manifests[manifests.length - 1]);
-  const bytes = findings.read(vfs.readFile(manifestFile));
-  const manifest = attempt(findings, () => decodeManifest(bytes, manifestFile));
+  const bytes = attempt(findings, () => findings.read(vfs.readFile(manifestFile)));
+  const manifest = bytes && attempt(findings, () => decodeManifest(bytes, manifestFile));
   if (!manifest || !checkState(manifest.state, manifestFile, findings)) return null;
   const { state } = manifest;
-  checkTombstones(manifest, bytes, manifestFile, findings);
+  checkTombstones(manifest, bytes!, manifestFile, findings);
 
   const segmentsDir = layout.segments(dir);
   const referenced = new Set(state.segments.map((s) => String(s.id)));
@@ -56,7 +57,8 @@ export function verifyCollection(vfs: Vfs, dir: string, findings: Findings): Col
       countKnown = false;
       return;
     }
-    const ids = verifySegment(findings.read(vfs.readFile(file)), file, { rows: ref.rows, dimension: state.dimension!, metric: state.metric, hnsw: state.hnsw }, findings);
+    const segmentBytes = attempt(findings, () => findings.read(vfs.readFile(file)));
+    const ids = segmentBytes && verifySegment(segmentBytes, file, { rows: ref.rows, dimension: state.dimension!, metric: state.metric, hnsw: state.hnsw }, findings);
     if (!ids) {
       countKnown = false;
       return;
@@ -73,7 +75,7 @@ export function verifyCollection(vfs: Vfs, dir: string, findings: Findings): Col
   });
   if (duplicates > MAX_DUPLICATES_LISTED) findings.error(dir, `${duplicates - MAX_DUPLICATES_LISTED} more ids are live in two segments`);
 
-  const wal = verifyWal(vfs, layout.wal(dir), state.checkpointLsn, state.dimension, findings);
+  const wal = verifyWal(vfs, layout.wal(dir), { checkpointLsn: state.checkpointLsn, dimension: state.dimension, legacy }, findings);
   for (const op of wal.operations) {
     if (op.type === WalRecordType.Delete) for (const id of op.ids) live.delete(id);
     else if (op.type !== WalRecordType.Update) for (const id of op.ids) live.set(id, 0);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Vfs } from '../../fs/vfs.js';
-import { decodeDatabaseFile } from '../../format/database-file.js';
+import { decodeCatalog, MAX_CATALOG_BYTES } from '../../format/catalog.js';
+import { DATABASE_FILE_BYTES, decodeDatabaseFile, LEGACY_DATABASE_FORMAT_VERSION } from '../../format/database-file.js';
 import { layout } from '../../storage/layout.js';
 import { attempt, Findings, type CollectionSummary, type VerifyReport } from './report.js';
 import { verifyCollection } from './verify-collection.js';
@@ -15,12 +16,18 @@ export function verifyDatabase(vfs: Vfs, dir: string): VerifyReport {
   const findings = new Findings();
   const collections: CollectionSummary[] = [];
   const formatFile = layout.formatFile(dir);
+  let version: number | undefined;
   if (!vfs.exists(formatFile)) findings.error(formatFile, 'the FORMAT file is missing: this is not an OmenDB database, or its marker was deleted');
-  else {
-    const bytes = findings.read(vfs.readFile(formatFile));
-    attempt(findings, () => decodeDatabaseFile(bytes, formatFile));
-  }
+  else version = attempt(findings, () => decodeDatabaseFile(findings.read(vfs.readFile(formatFile, DATABASE_FILE_BYTES)), formatFile));
+  const legacy = version === LEGACY_DATABASE_FORMAT_VERSION;
+  const catalog = legacy ? undefined : readCatalog(vfs, dir, findings);
+  const listed = new Set(catalog ?? []);
   const collectionsDir = layout.collections(dir);
+  if (catalog && catalog.length > 0 && !vfs.isDirectory(collectionsDir)) findings.error(collectionsDir, `the collections directory is missing (the CATALOG names ${catalog.length})`);
+  for (const id of catalog ?? []) {
+    const path = layout.collection(dir, id);
+    if (vfs.exists(collectionsDir) && !vfs.isDirectory(path)) findings.error(path, 'the directory of a collection the CATALOG names is missing');
+  }
   const byName = new Map<string, string>();
   for (const entry of vfs.list(collectionsDir).sort()) {
     const path = join(collectionsDir, entry);
@@ -36,7 +43,11 @@ export function verifyDatabase(vfs: Vfs, dir: string): VerifyReport {
       findings.warning(path, 'unexpected file in the collections directory; OmenDB ignores it');
       continue;
     }
-    const summary = verifyCollection(vfs, path, findings);
+    if (catalog && !listed.has(entry)) {
+      findings.warning(path, 'collection directory the CATALOG does not name (a creation not yet published or a deletion not yet finished); the next open removes it');
+      continue;
+    }
+    const summary = verifyCollection(vfs, path, findings, legacy);
     if (!summary) continue;
     const other = byName.get(summary.name);
     if (other !== undefined) findings.error(path, `collection name ${JSON.stringify(summary.name)} is also used by ${other}`);
@@ -44,4 +55,14 @@ export function verifyDatabase(vfs: Vfs, dir: string): VerifyReport {
     collections.push(summary);
   }
   return { dir, problems: findings.problems, collections, filesChecked: findings.filesChecked, bytesChecked: findings.bytesChecked };
+}
+
+/** The CATALOG's ids, or undefined (with an error) when it is missing or damaged. */
+function readCatalog(vfs: Vfs, dir: string, findings: Findings): string[] | undefined {
+  const path = layout.catalog(dir);
+  if (!vfs.exists(path)) {
+    findings.error(path, 'the CATALOG file is missing: the set of collections is unknown');
+    return undefined;
+  }
+  return attempt(findings, () => decodeCatalog(findings.read(vfs.readFile(path, MAX_CATALOG_BYTES)), path));
 }
