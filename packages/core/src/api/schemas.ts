@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
+import type { Vfs } from '../fs/vfs.js';
 import type { IncludeField } from '../types.js';
 
 /** Parses `input` with `schema`, turning zod's issues into a ValidationError. */
@@ -20,6 +21,9 @@ export const openOptionsSchema = z
     durability: durabilitySchema.default('sync'),
     memtableLimitBytes: z.number().int().min(1 << 16).default(64 << 20),
     maxSegments: z.number().int().min(1).max(1024).default(8),
+    lockTimeoutMs: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    // The test file system (OpenOptions.vfs): checked by identity, not shape.
+    vfs: z.custom<Vfs>((v) => typeof v === 'object' && v !== null).optional(),
   })
   .strict();
 
