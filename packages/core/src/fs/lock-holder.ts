@@ -1,5 +1,5 @@
 import type { LockRecord } from './lock-record.js';
-import { liveness } from './process-identity.js';
+import { currentProcess, liveness } from './process-identity.js';
 import type { Vfs } from './vfs.js';
 
 /** What a probe of the kernel lock on a LOCK file found. */
@@ -11,17 +11,19 @@ type Probe = 'locked' | 'free' | 'missing' | 'unavailable';
  * (docs/format/lock.md):
  * 1. A kernel lock on the file means a live holder, whatever the file says.
  * 2. A record that does not decode is stale: damage never locks a database forever.
- * 3. A holder on another host cannot be checked: held.
- * 4. A holder that declared a kernel lock which is no longer there is gone: stale.
- * 5. Otherwise its recorded identity decides (process-identity.ts).
+ * 3. A holder on another host cannot be checked: held (a network file
+ *    system may not carry kernel locks between hosts).
+ * 4. A holder on this host that declared a kernel lock which is no longer
+ *    there is gone, whatever its PID and PID namespace: stale.
+ * 5. Otherwise its recorded identity decides (process-identity.ts); a holder
+ *    in another PID namespace cannot be checked that way and stays held.
  */
 export function holderState(vfs: Vfs, path: string, record: LockRecord | undefined): 'held' | 'stale' {
   if (probeKernelLock(vfs, path) === 'locked') return 'held';
   if (record === undefined) return 'stale';
-  const life = liveness(record);
-  if (life === 'unverifiable') return 'held';
+  if (record.host !== currentProcess().host) return 'held';
   if (record.kernelLock && vfs.tryLock !== undefined) return 'stale';
-  return life === 'gone' ? 'stale' : 'held';
+  return liveness(record) === 'gone' ? 'stale' : 'held';
 }
 
 /**

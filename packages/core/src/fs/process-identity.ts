@@ -37,17 +37,19 @@ export function currentProcess(): ProcessIdentity {
 }
 
 /**
- * Whether `who` still runs. Another host cannot be checked (`unverifiable`).
- * On this host the process is gone when the machine rebooted since (boot id),
- * when it ran in another PID namespace (its PID means nothing here: a
- * restarted container is a new namespace), when no process has its PID, or
- * when the process with its PID started at another time (the PID was
- * reused). A field either side lacks is not compared.
+ * Whether `who` still runs. On this host the process is gone when the
+ * machine rebooted since (boot id), when no process has its PID, or when the
+ * process with its PID started at another time (the PID was reused, as PID 1
+ * of a container is after a restart in the same namespace). A process on
+ * another host, or in another PID namespace, cannot be checked
+ * (`unverifiable`): its PID means nothing here, and a sibling container
+ * sharing the directory may be alive. A field either side lacks is not compared.
  */
 export function liveness(who: ProcessIdentity): Liveness {
   const me = currentProcess();
   if (who.host !== me.host) return 'unverifiable';
-  if (differs(who.bootId, me.bootId) || differs(who.pidNamespace, me.pidNamespace)) return 'gone';
+  if (differs(who.bootId, me.bootId)) return 'gone';
+  if (differs(who.pidNamespace, me.pidNamespace)) return 'unverifiable';
   if (who.pid === me.pid) return differs(who.startTicks, me.startTicks) ? 'gone' : 'alive';
   if (!pidExists(who.pid)) return 'gone';
   return differs(who.startTicks, startTicksOf(String(who.pid))) ? 'gone' : 'alive';
