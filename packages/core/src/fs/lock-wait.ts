@@ -10,11 +10,10 @@ const MAX_PAUSE_MS = 200;
 /**
  * Takes the lock of `dir`, retrying while another process holds it for up
  * to `timeoutMs` (0: one attempt), pausing 5 ms, then twice as long each
- * time up to 200 ms. Polling, because neither link(2) nor the kernel lock
- * (which only a holder that closes cleanly would release in time for a
- * blocking wait: a dead one leaves LOCK behind for the takeover) can be
- * waited on across both cases. Throws LockError naming the holder, with what
- * to do, when the time runs out.
+ * time up to 200 ms. Polling rather than a blocking kernel-lock wait: the
+ * winner is decided by link(2), which cannot be waited on, and a dead
+ * holder's LOCK must still be taken over. Throws LockError naming the
+ * holder, with what to do, when the time runs out.
  */
 export async function acquireLock(vfs: Vfs, dir: string, timeoutMs: number): Promise<DirectoryLock> {
   const deadline = Date.now() + timeoutMs;
