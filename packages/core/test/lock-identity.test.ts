@@ -103,6 +103,17 @@ describe('without kernel locks, the recorded identity tells a live holder from a
   });
 });
 
+describe('a LOCK held by this very process outside the shared registry', () => {
+  it('is refused with a LockError that says so (another copy of the package that does not share)', () => {
+    const held = DirectoryLock.acquire(new NodeVfs(), dir);
+    symlinkSync(dir, `${dir}-again`);
+    expect(() => DirectoryLock.acquire(new NodeVfs(), `${dir}-again`)).toThrow(
+      new RegExp(`locked by process ${process.pid} on .* \\(this process, through another copy of @omendb/core`),
+    );
+    held.release();
+  });
+});
+
 describe('the LOCK record', () => {
   it('names the holder with its start time, boot id and PID namespace (docs/format/lock.md)', () => {
     const lock = DirectoryLock.acquire(new NodeVfs(), dir);

@@ -66,7 +66,11 @@ export class DirectoryLock {
         }
         const holder = readLockRecord(vfs, path);
         if (holderState(vfs, path, holder) === 'held') {
-          throw new LockError(`${dir} is locked by process ${holder?.pid ?? '?'} on ${holder?.host ?? '?'}`, {
+          const me = currentProcess();
+          const self = holder?.pid === me.pid && holder.host === me.host && holder.startTicks === me.startTicks;
+          // This process, yet not through the shared registry: a copy of OmenDB that does not share it.
+          const note = self ? ' (this process, through another copy of @omendb/core that does not share open databases with this one)' : '';
+          throw new LockError(`${dir} is locked by process ${holder?.pid ?? '?'} on ${holder?.host ?? '?'}${note}`, {
             holder: holder && { pid: holder.pid, host: holder.host },
           });
         }
