@@ -78,6 +78,12 @@ export class CorruptionError extends OmenError {
 /** The directory is held by another open database (this or another process). */
 export class LockError extends OmenError {
   readonly code = 'LOCKED';
+  /** The process holding the lock, when it could be read from the LOCK file. */
+  readonly holder: { pid: number; host: string } | undefined;
+  constructor(message: string, options?: { cause?: unknown; holder?: { pid: number; host: string } }) {
+    super(message, options);
+    this.holder = options?.holder;
+  }
 }
 
 /** Use of a database or collection after `close()` or `deleteCollection()`. */

@@ -19,12 +19,15 @@ afterEach(() => cleanup());
 const script = (body: string) => `import { OmenDB } from ${JSON.stringify(new URL('../src/index.ts', import.meta.url).pathname)};\n${body}`;
 
 describe('single writer', () => {
-  it('refuses a second open in the same process, and allows it after close', async () => {
+  it('a second open in the same process shares the database; the lock is released by the last close', async () => {
     const db = await OmenDB.open(dir);
-    await expect(OmenDB.open(dir)).rejects.toBeInstanceOf(LockError);
-    await db.close();
     const again = await OmenDB.open(dir);
+    await (await db.createCollection({ name: 'c', dimension: 2 })).add({ ids: ['a'], embeddings: [[1, 2]] });
+    expect(await (await again.getCollection('c')).count()).toBe(1);
+    await db.close();
+    expect(existsSync(join(dir, 'LOCK')), 'one handle is still open').toBe(true);
     await again.close();
+    expect(existsSync(join(dir, 'LOCK'))).toBe(false);
   });
 
   it('refuses an open from another process while held', async () => {

@@ -2,14 +2,15 @@
  * One open OmenDB per database directory per process, shared by every
  * `OmenVectorStore` given that directory as `path`.
  *
- * Why: a directory can be opened by one OmenDB at a time (a second opener gets
- * `LockError`), but LangChain code written for a Chroma server routinely builds
- * two stores on the same data in one process (`fromDocuments` to ingest, then
- * `fromExistingCollection` to query). Sharing the handle makes that work; the
- * last store to `close()` closes the database.
+ * Why: LangChain code written for a Chroma server routinely builds two
+ * stores on the same data in one process (`fromDocuments` to ingest, then
+ * `fromExistingCollection` to query). Core shares an open directory between
+ * handles too; keeping one handle per path here makes the first store's
+ * `durability` apply to every store on the path. The last store to
+ * `close()` closes its handle.
  */
 import { resolve } from 'node:path';
-import { LockError, OmenDB, type Durability } from '@omendb/core';
+import { OmenDB, type Durability } from '@omendb/core';
 
 /** A use of a shared database; `release()` once, when the store closes. */
 export interface DatabaseLease {
@@ -29,9 +30,9 @@ const closing = new Map<string, Promise<void>>();
 /**
  * Opens the database at `path` (resolved against the cwd), or joins the open
  * one. The first opener's `durability` applies to every sharer.
- * @throws LockError when another process (or an OmenDB this process opened
- * directly) holds the directory, with a hint to pass `{ db }`; the other
- * errors of `OmenDB.open`.
+ * @throws the errors of `OmenDB.open`: LockError when another process holds
+ * the directory, ValidationError when this process opened it directly with
+ * another `durability`.
  */
 export async function acquireDatabase(path: string, durability: Durability): Promise<DatabaseLease> {
   const key = resolve(path);
@@ -70,17 +71,6 @@ export async function acquireDatabase(path: string, durability: Durability): Pro
   };
 }
 
-async function openDatabase(dir: string, durability: Durability): Promise<OmenDB> {
-  try {
-    return await OmenDB.open(dir, { durability });
-  } catch (error) {
-    if (error instanceof LockError) {
-      throw new LockError(
-        `${error.message}. Stores in one process share a database automatically when given the same path; ` +
-          'if this process opened it with OmenDB.open, pass that database as { db } instead of { path }.',
-        { cause: error },
-      );
-    }
-    throw error;
-  }
+function openDatabase(dir: string, durability: Durability): Promise<OmenDB> {
+  return OmenDB.open(dir, { durability });
 }

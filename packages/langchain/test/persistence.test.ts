@@ -3,8 +3,10 @@
  * same path after `close()`; stores in one process share a directory; the
  * lock is released when the last one closes; `db` is never closed by a store.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Document } from '@langchain/core/documents';
-import { ClosedError, DimensionMismatchError, LockError, NotFoundError, OmenDB, ValidationError } from '@omendb/core';
+import { ClosedError, DimensionMismatchError, NotFoundError, OmenDB, ValidationError } from '@omendb/core';
 import { describe, expect, it } from 'vitest';
 import { OmenVectorStore } from '../src/index.js';
 import { DeterministicFakeEmbeddings } from './fake-embeddings.js';
@@ -68,20 +70,24 @@ describe('persistence', () => {
     await expect(writer.similaritySearch('alpha', 1)).rejects.toBeInstanceOf(ClosedError);
     expect((await reader.similaritySearch('alpha', 1))[0].id).toBe(ids[0]);
 
-    // The database stays locked while a store holds it, and is released by the last close.
-    await expect(OmenDB.open(path)).rejects.toBeInstanceOf(LockError);
+    // A direct open in this process shares the database the store holds; the last close releases it.
+    const direct = await OmenDB.open(path);
+    expect(await (await direct.getCollection('shared')).count()).toBe(3);
+    await direct.close();
+    expect((await reader.similaritySearch('alpha', 1))[0].id).toBe(ids[0]);
     await reader.close();
+    expect(existsSync(join(path, 'LOCK'))).toBe(false);
     const db = await OmenDB.open(path);
     expect(await (await db.getCollection('shared')).count()).toBe(3);
     await db.close();
   });
 
-  it('a path this process opened directly gives a LockError that says to pass { db }', async () => {
+  it('a store on a path this process opened directly shares that database', async () => {
     const path = t.dir();
-    t.track(await OmenDB.open(path));
-    const store = t.store({ path });
-    await expect(store.addDocuments(threeDocs())).rejects.toBeInstanceOf(LockError);
-    await expect(store.addDocuments(threeDocs())).rejects.toThrow('{ db }');
+    const db = t.track(await OmenDB.open(path));
+    const store = t.store({ path, collectionName: 'direct' });
+    await store.addDocuments(threeDocs());
+    expect(await (await db.getCollection('direct')).count()).toBe(3);
   });
 
   it('a store never closes a database passed as db', async () => {

@@ -7,9 +7,10 @@ import type { VectorStoreBaseParams } from 'llamaindex';
 export interface OmenVectorStoreOptions extends VectorStoreBaseParams {
   /**
    * Database directory. The store opens it (creating it if missing) on first
-   * use with `durability: 'sync'`, holds its lock, and releases it in
-   * `close()`; a second opener of the directory gets core's LockError. Give
-   * either `path` or `db`.
+   * use with `durability: 'sync'`, holds a handle on it, and releases that in
+   * `close()`. Other opens of the directory in this process share the
+   * database (with the same options); another process gets core's LockError.
+   * Give either `path` or `db`.
    */
   path?: string;
   /**

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import { AlreadyExistsError, ClosedError, NotFoundError, ValidationError } from '../errors.js';
 import { asIOError } from '../fs/io-error.js';
-import { DirectoryLock } from '../fs/lock.js';
+import type { DirectoryLock } from '../fs/lock.js';
+import { acquireLock } from '../fs/lock-wait.js';
 import { NodeVfs } from '../fs/node-vfs.js';
 import type { Vfs } from '../fs/vfs.js';
 import type { ManifestState } from '../format/manifest.js';
@@ -20,6 +21,7 @@ import { checkFixedMetadata, collectionConfig, collectionRef, createArgsSchema, 
 import { EmbeddingBinding } from './embedding-binding.js';
 import { DEFAULT_EMBEDDING_FUNCTION_NAME, recordOf, type EmbeddingFunction } from './embedding-function.js';
 import { openOptionsSchema, parse } from './schemas.js';
+import { databaseKey, openShared } from './shared-databases.js';
 
 /** Options of `OmenDB.open`. */
 export interface OpenOptions {
@@ -41,6 +43,13 @@ export interface OpenOptions {
    * nResults × this.
    */
   maxDocumentBytes?: number;
+  /**
+   * How long to wait for the write lock when another process holds it, in
+   * milliseconds (default 0: fail at once with LockError). The wait polls,
+   * so it ends within ~200 ms of the holder's close. Not part of the options
+   * a shared open must repeat.
+   */
+  lockTimeoutMs?: number;
   /** @internal File-system implementation (tests inject faults through it). */
   vfs?: Vfs;
 }
@@ -99,9 +108,10 @@ export interface CreateCollectionArgs {
 }
 
 /**
- * An open database directory. One process holds it at a time (LockError for
- * any second opener); every acknowledged write survives a crash (see
- * `OpenOptions.durability`). Close it to checkpoint and release the lock.
+ * An open database directory. One process writes it at a time (a second
+ * process gets LockError, or waits `lockTimeoutMs`); in one process, every
+ * open of the directory shares one database. Every acknowledged write survives
+ * a crash (see `OpenOptions.durability`). Close it to checkpoint and release the lock.
  */
 export class OmenDB {
   private open = true;
@@ -119,29 +129,37 @@ export class OmenDB {
   /**
    * Opens (creating if missing) the database at `dir` and recovers every
    * collection: manifest, segments, then the WAL after the last checkpoint.
-   * Throws LockError when another opener holds `dir`, CorruptionError (file,
-   * offset) for damaged files, ValidationError for bad options.
+   * When this process already has `dir` open (through any copy of the
+   * package), returns another handle on that database instead: each handle's
+   * `close()` releases one reference, and the last one checkpoints and closes.
+   * Collections got through a closed handle work while the database is open.
+   * Throws LockError when another process holds `dir` (after waiting
+   * `lockTimeoutMs`) or another version of the package has it open in this
+   * one, ValidationError for bad options or options that differ from those
+   * of the open database, CorruptionError (file, offset) for damaged files.
    */
   static async open(dir: string, options: OpenOptions = {}): Promise<OmenDB> {
     if (typeof dir !== 'string' || dir.length === 0) throw new ValidationError('dir must be a non-empty path');
-    const { vfs = new NodeVfs(), ...rest } = options;
-    const opts = parse(openOptionsSchema, rest, 'open options');
+    const { vfs, lockTimeoutMs, ...rest } = parse(openOptionsSchema, options, 'open options');
+    const fs = vfs ?? new NodeVfs();
     try {
-      vfs.mkdir(dir);
+      fs.mkdir(dir);
     } catch (err) {
       throw asIOError(err, `creating the database directory ${dir}`);
     }
-    const lock = DirectoryLock.acquire(vfs, dir);
-    try {
-      const db = new OmenDB(dir, vfs, lock, opts, new Health());
-      await db.recover().catch((err: unknown) => {
-        throw asIOError(err, `opening ${dir}`);
-      });
-      return db;
-    } catch (err) {
-      lock.release();
-      throw err;
-    }
+    return openShared(databaseKey(dir, vfs), rest, async () => {
+      const lock = await acquireLock(fs, dir, lockTimeoutMs);
+      try {
+        const db = new OmenDB(dir, fs, lock, rest, new Health());
+        await db.recover().catch((err: unknown) => {
+          throw asIOError(err, `opening ${dir}`);
+        });
+        return db;
+      } catch (err) {
+        lock.release();
+        throw err;
+      }
+    });
   }
 
   /**

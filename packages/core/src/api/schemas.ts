@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OmenError, ValidationError } from '../errors.js';
+import type { Vfs } from '../fs/vfs.js';
 import type { IncludeField } from '../types.js';
 import { DEFAULT_MAX_DOCUMENT_BYTES, MAX_DIMENSION, MAX_DOCUMENT_BYTES_LIMIT } from './limits.js';
 import { readMetadata } from './metadata.js';
@@ -79,6 +80,9 @@ export const openOptionsSchema = z
     memtableLimitBytes: z.number().int().min(1 << 16).default(64 << 20),
     maxSegments: z.number().int().min(1).max(1024).default(8),
     maxDocumentBytes: z.number().int().min(1).max(MAX_DOCUMENT_BYTES_LIMIT).default(DEFAULT_MAX_DOCUMENT_BYTES),
+    lockTimeoutMs: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    // The test file system (OpenOptions.vfs): checked by identity, not shape.
+    vfs: z.custom<Vfs>((v) => typeof v === 'object' && v !== null).optional(),
   })
   .strict();
 

@@ -48,10 +48,16 @@ export class FaultVfs implements Vfs {
   /** Calls that were failed on purpose, in order. */
   readonly injected: VfsCall[] = [];
 
+  /** Forwarded (and counted) when the inner Vfs has it. */
+  readonly tryLock?: (fd: number, mode: 'shared' | 'exclusive') => boolean;
+
   constructor(
     private readonly inner: Vfs,
     private readonly plan: FaultPlan = {},
-  ) {}
+  ) {
+    const lock = inner.tryLock?.bind(inner);
+    if (lock) this.tryLock = (fd, mode) => this.run('tryLock', this.paths.get(fd) ?? `fd ${fd}`, () => lock(fd, mode));
+  }
 
   /** Counted calls so far: run a workload once without `fail` to learn how many points to try. */
   get callCount(): number {

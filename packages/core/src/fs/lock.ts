@@ -1,23 +1,23 @@
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { LockError } from '../errors.js';
 import { asIOError } from './io-error.js';
+import { holderState } from './lock-holder.js';
+import { encodeLockRecord, readLockRecord, type LockRecord } from './lock-record.js';
+import { currentProcess } from './process-identity.js';
 import type { Vfs } from './vfs.js';
 
-/** Directories this process holds, so a second open in-process fails at once. */
+/** Directories this copy of the module holds, so a second acquire in-process fails at once. */
 const heldInProcess = new Set<string>();
 
-interface LockOwner {
-  pid: number;
-  host: string;
-  token: string;
-}
-
 /**
- * The single-writer lock of a database directory: a `LOCK` file naming the
- * holder's pid, created atomically with link(2) (which fails when the name
- * exists). A lock whose holder process is gone is stale and taken over, so a
- * killed process never keeps the directory locked.
+ * The single-writer lock of a database directory (docs/format/lock.md): a
+ * `LOCK` file naming the holder, created atomically with link(2) (which
+ * fails when the name exists), so exactly one opener wins. The holder keeps
+ * a kernel lock on the file's inode (taken before the link, so no one sees
+ * LOCK unlocked while its holder lives) that the kernel drops when the holder
+ * dies; where no kernel lock exists, the holder's recorded start time, boot id
+ * and PID namespace tell a live holder from a dead one that had the same PID.
+ * A lock whose holder is gone, or whose record is damaged, is stale and taken over.
  */
 export class DirectoryLock {
   private constructor(
@@ -25,26 +25,34 @@ export class DirectoryLock {
     private readonly path: string,
     private readonly key: string,
     private readonly token: string,
+    /** The descriptor carrying the kernel lock; closing it releases that lock. */
+    private readonly fd: number,
   ) {}
 
-  /** Takes the lock of `dir`; throws LockError when another live opener holds it. */
+  /**
+   * Takes the lock of `dir` without waiting (fs/lock-wait.ts waits).
+   * Throws LockError (with the holder) when a live process holds it, IOError when the file system fails.
+   */
   static acquire(vfs: Vfs, dir: string): DirectoryLock {
     const key = join(dir);
     if (heldInProcess.has(key)) {
-      throw new LockError(`${dir} is already open in this process; close it first`);
+      throw new LockError(`${dir} is locked by this process (another copy of OmenDB, or a different file system option, opened it)`, {
+        holder: { pid: process.pid, host: currentProcess().host },
+      });
     }
     const path = join(dir, 'LOCK');
     const token = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-    const owner: LockOwner = { pid: process.pid, host: hostname(), token };
     const tmp = join(dir, `LOCK.${token}.tmp`);
+    const record: LockRecord = { ...currentProcess(), token, kernelLock: vfs.tryLock !== undefined };
+    let fd: number | undefined;
     try {
-      const fd = vfs.open(tmp, 'wx');
-      try {
-        vfs.write(fd, new TextEncoder().encode(JSON.stringify(owner)), 0);
-      } finally {
-        vfs.close(fd);
-      }
+      fd = vfs.open(tmp, 'wx');
+      vfs.write(fd, encodeLockRecord(record), 0);
+      // Locked before it is linked as LOCK: a prober never sees a live holder's LOCK unlocked.
+      if (vfs.tryLock && !vfs.tryLock(fd, 'exclusive')) throw new Error(`a new file ${tmp} is locked by someone else`);
     } catch (err) {
+      const opened = fd;
+      bestEffort(() => opened !== undefined && vfs.close(opened));
       bestEffort(() => vfs.exists(tmp) && vfs.unlink(tmp));
       throw asIOError(err, `taking the lock of ${dir}`);
     }
@@ -53,12 +61,18 @@ export class DirectoryLock {
       for (let attempt = 0; attempt < 5 && !lock; attempt++) {
         if (tryLink(vfs, tmp, path)) {
           heldInProcess.add(key);
-          lock = new DirectoryLock(vfs, path, key, token);
+          lock = new DirectoryLock(vfs, path, key, token, fd);
           break;
         }
-        const holder = readOwner(vfs, path);
-        if (holder && isAlive(holder)) {
-          throw new LockError(`${dir} is locked by process ${holder.pid} on ${holder.host}`);
+        const holder = readLockRecord(vfs, path);
+        if (holderState(vfs, path, holder) === 'held') {
+          const me = currentProcess();
+          const self = holder?.pid === me.pid && holder.host === me.host && holder.startTicks === me.startTicks;
+          // This process, yet not through the shared registry: a copy of OmenDB that does not share it.
+          const note = self ? ' (this process, through another copy of @omendb/core that does not share open databases with this one)' : '';
+          throw new LockError(`${dir} is locked by process ${holder?.pid ?? '?'} on ${holder?.host ?? '?'}${note}`, {
+            holder: holder && { pid: holder.pid, host: holder.host },
+          });
         }
         takeOverStale(vfs, path, holder, tmp);
       }
@@ -68,7 +82,8 @@ export class DirectoryLock {
     } catch (err) {
       // Leave nothing held: a failed unlink of the temp file after the link succeeded used to
       // keep the directory in `heldInProcess`, so every later open in this process got LockError.
-      bestEffort(() => lock?.release());
+      if (lock) bestEffort(() => lock?.release());
+      else bestEffort(() => vfs.close(fd));
       bestEffort(() => vfs.exists(tmp) && vfs.unlink(tmp));
       throw asIOError(err, `taking the lock of ${dir}`);
     }
@@ -78,10 +93,13 @@ export class DirectoryLock {
   release(): void {
     if (!heldInProcess.delete(this.key)) return;
     try {
+      // Unlinked before the kernel lock goes, so LOCK never stands unlocked while this holder lives.
       if (this.ownsLockFile()) this.vfs.unlink(this.path);
     } catch (err) {
-      // Released in this process, but a LOCK naming it stays on disk until the process exits.
+      // Released in this process; the LOCK left on disk is stale once the descriptor below is closed.
       throw asIOError(err, `releasing the lock ${this.path}`);
+    } finally {
+      bestEffort(() => this.vfs.close(this.fd));
     }
   }
 
@@ -91,17 +109,13 @@ export class DirectoryLock {
    * process (a LOCK naming a live pid is held), as an EIO while reading it used to.
    */
   private ownsLockFile(): boolean {
-    let bytes: Uint8Array;
     try {
-      bytes = this.vfs.readFile(this.path);
+      this.vfs.readFile(this.path);
     } catch (err) {
       return (err as NodeJS.ErrnoException).code !== 'ENOENT';
     }
-    try {
-      return (JSON.parse(new TextDecoder().decode(bytes)) as LockOwner).token === this.token;
-    } catch {
-      return true;
-    }
+    const record = readLockRecord(this.vfs, this.path);
+    return record === undefined || record.token === this.token;
   }
 }
 
@@ -124,27 +138,6 @@ function tryLink(vfs: Vfs, from: string, to: string): boolean {
   }
 }
 
-function readOwner(vfs: Vfs, path: string): LockOwner | undefined {
-  try {
-    return JSON.parse(new TextDecoder().decode(vfs.readFile(path))) as LockOwner;
-  } catch {
-    // Missing (released meanwhile) or unreadable (a holder killed mid-write of an old format): stale.
-    return undefined;
-  }
-}
-
-function isAlive(owner: LockOwner): boolean {
-  // A lock from another host (shared file system) cannot be checked: treat it as held.
-  if (owner.host !== hostname()) return true;
-  if (owner.pid === process.pid) return true;
-  try {
-    process.kill(owner.pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Removes a stale LOCK so the caller can link its own. Takers serialize on
  * `LOCK.takeover`, created with link(2) like LOCK itself: while one holds it
@@ -155,18 +148,22 @@ function isAlive(owner: LockOwner): boolean {
  * Returns without removing anything when another taker is at work; the
  * caller retries.
  */
-function takeOverStale(vfs: Vfs, path: string, stale: LockOwner | undefined, tmp: string): void {
+function takeOverStale(vfs: Vfs, path: string, stale: LockRecord | undefined, tmp: string): void {
   const mutex = `${path}.takeover`;
   if (!tryLink(vfs, tmp, mutex)) {
-    const taker = readOwner(vfs, mutex);
+    const taker = readLockRecord(vfs, mutex);
     // A taker killed inside its few calls leaves the mutex behind; remove it if it is still that
-    // one. (Two openers doing this at the same instant after such a kill is the one race left.)
-    if (taker === undefined || !isAlive(taker)) removeIfStill(vfs, mutex, taker);
+    // one. (Without kernel locks, two openers doing this at the same instant after such a kill
+    // is the one race left; with them, a live taker's mutex is never removed.)
+    if (holderState(vfs, mutex, taker) === 'stale') removeIfStill(vfs, mutex, taker);
     return;
   }
   try {
-    const current = readOwner(vfs, path);
-    const stillStale = current === undefined ? vfs.exists(path) : current.token === stale?.token && !isAlive(current);
+    const current = readLockRecord(vfs, path);
+    const stillStale =
+      current === undefined
+        ? vfs.exists(path) && holderState(vfs, path, undefined) === 'stale'
+        : current.token === stale?.token && holderState(vfs, path, current) === 'stale';
     if (stillStale) vfs.unlink(path);
   } finally {
     vfs.unlink(mutex);
@@ -174,8 +171,8 @@ function takeOverStale(vfs: Vfs, path: string, stale: LockOwner | undefined, tmp
 }
 
 /** Unlinks `path` if it still holds `owner` (undefined: if it is still unreadable). */
-function removeIfStill(vfs: Vfs, path: string, owner: LockOwner | undefined): void {
-  const now = readOwner(vfs, path);
+function removeIfStill(vfs: Vfs, path: string, owner: LockRecord | undefined): void {
+  const now = readLockRecord(vfs, path);
   if (now?.token !== owner?.token || !vfs.exists(path)) return;
   try {
     vfs.unlink(path);

@@ -1,11 +1,19 @@
 import * as fs from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { kernelLocksAvailable, tryLockFile } from './kernel-lock.js';
 import { mapFileReadOnly } from './mmap.js';
 import { openRegularFile, readRegularFile } from './regular-file.js';
 import type { Vfs } from './vfs.js';
 
 /** {@link Vfs} on the real file system through `node:fs`. */
 export class NodeVfs implements Vfs {
+  /** Present only where the native lock binding loads. */
+  readonly tryLock?: (fd: number, mode: 'shared' | 'exclusive') => boolean;
+
+  constructor() {
+    if (kernelLocksAvailable()) this.tryLock = tryLockFile;
+  }
+
   open(path: string, flags: 'r' | 'a' | 'wx' | 'r+'): number {
     return openRegularFile(path, flags);
   }

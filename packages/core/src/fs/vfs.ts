@@ -56,4 +56,13 @@ export interface Vfs {
    * file systems leave it out so their faults reach every read.
    */
   mapReadOnly?(path: string): Uint8Array | null;
+  /**
+   * Optional: takes a whole-file advisory lock on `fd` without waiting, one the
+   * kernel drops when the descriptor closes or the process dies (see
+   * fs/kernel-lock.ts). `exclusive` needs a descriptor opened for writing,
+   * `shared` one opened for reading. Returns false when another descriptor
+   * holds a conflicting lock. Missing where the platform has no such lock;
+   * the lock file then relies on the holder's recorded identity alone.
+   */
+  tryLock?(fd: number, mode: 'shared' | 'exclusive'): boolean;
 }
