@@ -20,7 +20,7 @@ describe.skipIf(!hasDataset('sift10k'))('stats() memory and disk against measure
   // A quantized 10k collection holds 1.7–2.9 MB, all of it in typed arrays and WebAssembly memory
   // (`external`); unrelated V8 heap activity (bytecode, caches) moved heapUsed by −0.25…+0.26 MB
   // between runs of the same load (--expose-gc, full GCs), over 5 % of that. So at 10k the 5 % holds
-  // external against the report and heapUsed to that noise; at 100k (memory-accounting-100k.test.ts)
+  // external against the report and heapUsed to that noise; at 100k (memory-accounting-100k.long.test.ts)
   // heapUsed + external is held to 5 % as a whole.
   it.each(QUANTIZERS.slice(1))('quantization %s: external within 5 %, float32 vectors not resident, and the mapping as Node counts it', (q) => {
     const unmapped = measure(10_000, q, false);
