@@ -14,7 +14,7 @@ import { Health } from '../storage/health.js';
 import { defaultIndexFactory } from '../storage/default-index.js';
 import { layout } from '../storage/layout.js';
 import type { Durability, Metric } from '../types.js';
-import { resolveHnswParams } from '../index/hnsw-params.js';
+import { HNSW_PARAM_RANGES, inParamRange, resolveHnswParams, type HnswParams } from '../index/hnsw-params.js';
 import type { QuantizationSpec } from '../quantize/quantizer.js';
 import { validateQuantizationSpec } from '../quantize/spec.js';
 import { Collection } from './collection.js';
@@ -47,7 +47,11 @@ export interface CreateCollectionArgs {
   metric?: Metric;
   /** User metadata stored with the collection; Chroma's `hnsw:*` keys configure the index. */
   metadata?: Record<string, unknown> | null;
-  /** HNSW parameters (see the index docs); `hnsw:M`, `hnsw:construction_ef`, `hnsw:search_ef` metadata keys also work. */
+  /**
+   * HNSW parameters: `M` 2…100 (default 16), `efConstruction` M…4096 (200),
+   * `efSearch` 1…4096 (64); see index/hnsw-params.ts. Chroma's `hnsw:M`,
+   * `hnsw:construction_ef`, `hnsw:search_ef` metadata keys also work.
+   */
   hnsw?: { M?: number; efConstruction?: number; efSearch?: number };
   /**
    * How sealed segments store vectors (default `'none'`): `'sq8'` (1 byte per
@@ -88,7 +92,8 @@ export class OmenDB {
    * Opens (creating if missing) the database at `dir` and recovers every
    * collection: manifest, segments, then the WAL after the last checkpoint.
    * Throws LockError when another opener holds `dir`, CorruptionError (file,
-   * offset) for damaged files, ValidationError for bad options.
+   * offset) for damaged files, ValidationError for bad options, IOError
+   * (with the system error as `cause`) when the file system fails.
    */
   static async open(dir: string, options: OpenOptions = {}): Promise<OmenDB> {
     if (typeof dir !== 'string' || dir.length === 0) throw new ValidationError('dir must be a non-empty path');
@@ -147,7 +152,10 @@ export class OmenDB {
     }
   }
 
-  /** Creates a collection; throws AlreadyExistsError when the name is taken. */
+  /**
+   * Creates a collection; throws AlreadyExistsError when the name is taken,
+   * ValidationError for bad arguments, IOError when the file system fails.
+   */
   async createCollection(args: CreateCollectionArgs): Promise<Collection> {
     this.ensureOpen();
     const a = parse(createCollectionSchema, args, 'createCollection arguments');
@@ -283,19 +291,20 @@ function collectionConfig(a: { metric?: Metric; metadata?: Record<string, unknow
   if (space !== undefined && a.metric !== undefined && space !== a.metric) {
     throw new ValidationError(`metric ${JSON.stringify(a.metric)} contradicts metadata["hnsw:space"] = ${JSON.stringify(space)}`);
   }
-  const fromMeta = (key: string) => {
+  const fromMeta = (key: string, param: keyof HnswParams) => {
     const v = meta[key];
     if (v === undefined) return undefined;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 4096) {
-      throw new ValidationError('invalid collection metadata', [{ code: 'invalid_value', path: ['metadata', key], message: 'expected an integer from 1 to 4096' }]);
+    const { min, max } = HNSW_PARAM_RANGES[param];
+    if (typeof v !== 'number' || !inParamRange(v, { min, max })) {
+      throw new ValidationError('invalid collection metadata', [{ code: 'invalid_value', path: ['metadata', key], message: `expected an integer from ${min} to ${max}` }]);
     }
     return v;
   };
   // The index's own check, so a collection is never created with parameters a checkpoint would refuse.
   const given = {
-    M: a.hnsw?.M ?? fromMeta('hnsw:M'),
-    efConstruction: a.hnsw?.efConstruction ?? fromMeta('hnsw:construction_ef'),
-    efSearch: a.hnsw?.efSearch ?? fromMeta('hnsw:search_ef'),
+    M: a.hnsw?.M ?? fromMeta('hnsw:M', 'M'),
+    efConstruction: a.hnsw?.efConstruction ?? fromMeta('hnsw:construction_ef', 'efConstruction'),
+    efSearch: a.hnsw?.efSearch ?? fromMeta('hnsw:search_ef', 'efSearch'),
   };
   const { M, efConstruction, efSearch } = resolveHnswParams(
     Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),

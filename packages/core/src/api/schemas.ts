@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
+import { HNSW_PARAM_RANGES, type ParamRange } from '../index/hnsw-params.js';
 import type { IncludeField } from '../types.js';
 
 /** Parses `input` with `schema`, turning zod's issues into a ValidationError. */
@@ -29,12 +30,14 @@ export const collectionNameSchema = z
   .max(128, 'collection name is longer than 128 characters')
   .refine((n) => !/[/\\\0]/.test(n) && !n.includes('..'), 'collection name contains "/", "\\", ".." or NUL');
 
-/** Ranges as the index takes them (see index/hnsw-params.ts); efConstruction ≥ M is checked once both are known. */
+const hnswParam = ({ min, max }: ParamRange) => z.number().int().min(min).max(max).optional();
+
+/** Ranges as the index takes them (HNSW_PARAM_RANGES); efConstruction ≥ M is checked once both are known. */
 export const hnswSchema = z
   .object({
-    M: z.number().int().min(2).max(100).optional(),
-    efConstruction: z.number().int().min(2).max(4096).optional(),
-    efSearch: z.number().int().min(1).max(4096).optional(),
+    M: hnswParam(HNSW_PARAM_RANGES.M),
+    efConstruction: hnswParam(HNSW_PARAM_RANGES.efConstruction),
+    efSearch: hnswParam(HNSW_PARAM_RANGES.efSearch),
   })
   .strict();
 
