@@ -1,7 +1,7 @@
 import { ClosedError, DimensionMismatchError, DuplicateIdError, NotFoundError, ValidationError } from '../errors.js';
-import { WalRecordType } from '../format/wal-record.js';
+import { OperationKind } from '../format/operation.js';
 import { validateQuantizationSpec } from '../quantize/spec.js';
-import { compileWhere, compileWhereDocument } from '../search/filter/index.js';
+import { compileWhere, compileWhereDocument, type Where, type WhereDocument } from '../search/filter/index.js';
 import { CollectionSearch, documentAt, metadataAt, passes, scanCollection, type Hit, type RowFilter } from '../search/fanout.js';
 import type { CollectionState, RecordLocation } from '../storage/collection-state.js';
 import type { CollectionStore } from '../storage/collection-store.js';
@@ -14,34 +14,46 @@ import { deleteSchema, getSchema, parse, parseQuery } from './schemas.js';
 
 /** Arguments of `Collection.query`. */
 export interface QueryArgs {
-  /** `number[][]` or `Float32Array[]`, q × dimension. */
+  /** `number[][]` or `Float32Array[]`, q × dimension, finite float32-range values. */
   queryEmbeddings: (number[] | Float32Array)[];
-  /** Results per query (k); default 10. */
+  /** Results per query (k), an integer in 1…100,000; default 10. */
   nResults?: number;
-  where?: Record<string, unknown>;
-  whereDocument?: Record<string, unknown>;
+  /** Metadata filter (Chroma's language); only matching records are searched. */
+  where?: Where;
+  /** Document-text filter; only matching records are searched. */
+  whereDocument?: WhereDocument;
   /** Default `['metadatas', 'documents', 'distances']`. */
   include?: IncludeField[];
-  /** HNSW candidate list size for this query; default the collection's. */
+  /** HNSW candidate list size for this query, an integer in 1…100,000 (raised to k); default the collection's. */
   efSearch?: number;
   /** Brute-force search over every row (exact ground truth); default false. */
   exact?: boolean;
 }
 
+/** Arguments of `Collection.get`; with none, every record. Several selectors must all match. */
 export interface GetArgs {
+  /** Records with these ids, in this order; missing ids are skipped. */
   ids?: string[];
-  where?: Record<string, unknown>;
-  whereDocument?: Record<string, unknown>;
+  /** Metadata filter (Chroma's language). */
+  where?: Where;
+  /** Document-text filter. */
+  whereDocument?: WhereDocument;
+  /** At most this many records (an integer ≥ 0); default all. */
   limit?: number;
+  /** Skip this many matching records first (an integer ≥ 0); default 0. */
   offset?: number;
   /** Default `['metadatas', 'documents']`. */
   include?: IncludeField[];
 }
 
+/** Arguments of `Collection.delete`: at least one selector; several must all match. */
 export interface DeleteArgs {
+  /** Records with these ids; missing ids are ignored. */
   ids?: string[];
-  where?: Record<string, unknown>;
-  whereDocument?: Record<string, unknown>;
+  /** Metadata filter (Chroma's language). */
+  where?: Where;
+  /** Document-text filter. */
+  whereDocument?: WhereDocument;
 }
 
 /**
@@ -56,10 +68,12 @@ export class Collection {
     private readonly isOpen: () => boolean,
   ) {}
 
+  /** The collection's name, as given at creation. */
   get name(): string {
     return this.store.name;
   }
 
+  /** Distance of every search (see `Metric`): `'l2'` squared Euclidean, `'cosine'` 1 − cos, `'ip'` 1 − a·b. */
   get metric(): Metric {
     return this.store.state.metric;
   }
@@ -80,12 +94,16 @@ export class Collection {
    * Throws DuplicateIdError when an id exists, DimensionMismatchError, ValidationError.
    */
   async add(records: RecordsInput): Promise<void> {
-    return this.mutate(records, WalRecordType.Add, true);
+    return this.mutate(records, OperationKind.Add, true);
   }
 
-  /** Adds records, or replaces existing ones entirely (vector, metadata, document). */
+  /**
+   * Adds records, or replaces existing ones entirely (vector, metadata,
+   * document). Same shapes as {@link add}; throws DimensionMismatchError,
+   * ValidationError.
+   */
   async upsert(records: RecordsInput): Promise<void> {
-    return this.mutate(records, WalRecordType.Upsert, true);
+    return this.mutate(records, OperationKind.Upsert, true);
   }
 
   /**
@@ -94,7 +112,7 @@ export class Collection {
    * Throws NotFoundError (nothing written) when an id does not exist.
    */
   async update(records: RecordsInput): Promise<void> {
-    return this.mutate(records, WalRecordType.Update, false);
+    return this.mutate(records, OperationKind.Update, false);
   }
 
   /**
@@ -110,10 +128,16 @@ export class Collection {
     }
     const ids = a.ids === undefined ? undefined : validateIds(a.ids);
     const filter = compileFilter(a.where, a.whereDocument);
-    return this.store.write((state) => ({ type: WalRecordType.Delete, ids: this.select(state, ids, filter) }));
+    return this.store.write((state) => ({ type: OperationKind.Delete, ids: this.select(state, ids, filter) }));
   }
 
-  /** The k nearest records to each query embedding, ascending by distance. */
+  /**
+   * The k nearest records to each query embedding, ascending by distance
+   * (HNSW, Malkov & Yashunin 2018; exact with `exact: true`). Result arrays
+   * are q × ≤ k. Throws DimensionMismatchError when a query's length is not
+   * the collection's dimension, ValidationError for malformed arguments or
+   * filters (code and path in `issues`).
+   */
   async query(args: QueryArgs): Promise<QueryResult> {
     this.ensureOpen();
     const a = parseQuery(args);
@@ -155,6 +179,7 @@ export class Collection {
   /**
    * Records by ids and/or filters. With `ids`, results follow their order
    * (missing ids are skipped); otherwise storage order. `offset`/`limit` page.
+   * Throws ValidationError for malformed arguments or filters.
    */
   async get(args: GetArgs = {}): Promise<GetResult> {
     this.ensureOpen();
@@ -201,7 +226,7 @@ export class Collection {
     return collectionStats(this.store);
   }
 
-  private mutate(records: RecordsInput, type: WalRecordType.Add | WalRecordType.Upsert | WalRecordType.Update, requireEmbeddings: boolean): Promise<void> {
+  private mutate(records: RecordsInput, type: OperationKind.Add | OperationKind.Upsert | OperationKind.Update, requireEmbeddings: boolean): Promise<void> {
     this.ensureOpen();
     const state = this.store.state;
     const valid = validateRecords(records, { requireEmbeddings, dimension: state.dimension, metric: state.metric });
@@ -212,10 +237,10 @@ export class Collection {
       }
       // The first vectors fix the dimension: PQ's subvectors must divide it (checked at create when given).
       if (valid.vectors && current.dimension === null) validateQuantizationSpec(this.store.manifest.quantization, valid.dim);
-      if (type === WalRecordType.Add) {
+      if (type === OperationKind.Add) {
         for (const id of valid.ids) if (current.locate(id)) throw new DuplicateIdError(id, 'a record with this id exists; use upsert to replace it');
       }
-      if (type === WalRecordType.Update) {
+      if (type === OperationKind.Update) {
         const missing = valid.ids.filter((id) => !current.locate(id));
         if (missing.length > 0) throw new NotFoundError(`update of ${missing.length} missing id(s), e.g. ${JSON.stringify(missing[0])}`);
       }
