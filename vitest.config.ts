@@ -1,8 +1,16 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
+/**
+ * The fast tier: what the README's test command (`pnpm test`) runs. It must
+ * pass in minutes on a busy 2-core machine, so it holds no clock assertions
+ * and only bounded forms of the reliability runs. Kill loops, sweeps, real
+ * servers and anything slower than ~10 s live in `*.long.test.ts` files,
+ * which `pnpm test:long` runs (vitest.long.config.ts, same glob).
+ */
 export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts'],
+    exclude: [...configDefaults.exclude, 'packages/*/test/**/*.long.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',

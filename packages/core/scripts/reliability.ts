@@ -1,10 +1,11 @@
 /**
- * `pnpm test:reliability`: the long forms of the reliability suite — the same
- * test files `pnpm test` runs, with iteration counts raised through their
- * environment variables — and a table of the figures each test reports.
+ * `pnpm test:reliability`: the long forms of the reliability suite — the
+ * long-tier files (`*.long.test.ts`, which `pnpm test:long` runs) and the
+ * reliability files of the fast tier, with iteration counts raised through
+ * their environment variables — and a table of the figures each test reports.
  *
  *   pnpm test:reliability              long forms (about an hour on 2 cores)
- *   pnpm test:reliability --quick      the CI sizes, with the table
+ *   pnpm test:reliability --quick      the CI sizes of `pnpm test:long`, with the table
  *   pnpm test:reliability --json out.json
  *
  * Any OMENDB_* variable already set wins over the long-form value, e.g.
@@ -28,16 +29,14 @@ const LONG_FORM: Record<string, string> = {
   OMENDB_LOCK_RACE_ROUNDS: '50',
 };
 
-const TEST_FILES = [
-  'kill9.test.ts',
-  'reliability-sim-disk.test.ts',
-  'reliability-power.test.ts',
-  'reliability-corruption.test.ts',
-  'reliability-io.test.ts',
-  'reliability-model.test.ts',
-  'locking.test.ts',
-  'bad-input.test.ts',
-].map((f) => `packages/core/test/${f}`);
+/** Per tier: the vitest config that includes its files, and the files. */
+const TIERS: [config: string, files: string[]][] = [
+  ['vitest.config.ts', ['reliability-sim-disk.test.ts', 'reliability-power.test.ts', 'reliability-io.test.ts', 'locking.test.ts', 'bad-input.test.ts']],
+  [
+    'vitest.long.config.ts',
+    ['kill9.long.test.ts', 'reliability-power.long.test.ts', 'reliability-corruption.long.test.ts', 'reliability-io.long.test.ts', 'reliability-model.long.test.ts'],
+  ],
+];
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const args = process.argv.slice(2);
@@ -53,7 +52,12 @@ const vitest = join(repo, 'node_modules', '.bin', 'vitest');
 console.log(`reliability suite (${quick ? 'CI sizes' : 'long forms'}), seed ${env.OMENDB_SEED ?? 'default'}`);
 const started = Date.now();
 // No per-test timeout: a long form runs for many minutes; a hang still shows as a run that never ends.
-const run = spawnSync(vitest, ['run', ...TEST_FILES, '--testTimeout=0', '--hookTimeout=0'], { cwd: repo, env, stdio: 'inherit' });
+let status = 0;
+for (const [config, files] of TIERS) {
+  const testFiles = files.map((f) => `packages/core/test/${f}`);
+  const run = spawnSync(vitest, ['run', '--config', config, ...testFiles, '--testTimeout=0', '--hookTimeout=0'], { cwd: repo, env, stdio: 'inherit' });
+  status ||= run.status ?? 1;
+}
 const minutes = (Date.now() - started) / 60_000;
 
 const figures = existsSync(report)
@@ -63,13 +67,13 @@ const figures = existsSync(report)
       .filter((line) => line.length > 0)
       .map((line) => JSON.parse(line) as Record<string, unknown>)
   : [];
-console.log(`\nfigures (${figures.length} tests, ${minutes.toFixed(1)} min, exit ${run.status}):`);
+console.log(`\nfigures (${figures.length} tests, ${minutes.toFixed(1)} min, exit ${status}):`);
 for (const { test, ...rest } of figures) {
   console.log(`  ${String(test).padEnd(58)} ${Object.entries(rest).map(([k, v]) => `${k}=${v}`).join(' ')}`);
 }
-if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify({ quick, minutes, exit: run.status, env: pick(env), figures }, null, 2)}\n`);
+if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify({ quick, minutes, exit: status, env: pick(env), figures }, null, 2)}\n`);
 rmSync(work, { recursive: true, force: true });
-process.exit(run.status ?? 1);
+process.exit(status);
 
 function pick(all: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith('OMENDB_') && k !== 'OMENDB_RELIABILITY_REPORT')) as Record<string, string>;

@@ -8,19 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { compileWhere, compileWhereDocument } from '../src/search/filter/index.js';
 import { ValidationError } from '../src/errors.js';
 import type { Metadata } from '../src/types.js';
+import { seededRandom } from './helpers/tmp.js';
 
 // ---------------------------------------------------------------- randomness
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rng = () => number;
 const pick = <T>(r: Rng, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
@@ -170,11 +160,11 @@ const FILTERS = 400;
 
 describe('where: agreement with the reference evaluator', () => {
   it(`matches on ${RECORDS} random records × ${FILTERS} random filters (base seed ${BASE_SEED})`, () => {
-    const records = Array.from({ length: RECORDS }, ((r) => () => randomRecord(r))(mulberry32(BASE_SEED)));
+    const records = Array.from({ length: RECORDS }, ((r) => () => randomRecord(r))(seededRandom(BASE_SEED)));
     let matched = 0;
     for (let f = 0; f < FILTERS; f++) {
       const seed = BASE_SEED + 1 + f;
-      const where = randomWhere(mulberry32(seed), 0);
+      const where = randomWhere(seededRandom(seed), 0);
       const predicate = compileWhere(where);
       for (let i = 0; i < records.length; i++) {
         const expected = refWhere(where, records[i]);
@@ -299,11 +289,11 @@ describe('whereDocument', () => {
   }
 
   it(`matches the reference on 2000 random documents × 300 random filters (base seed ${BASE_SEED})`, () => {
-    const docs = Array.from({ length: 2000 }, ((r) => () => randomDoc(r))(mulberry32(BASE_SEED)));
+    const docs = Array.from({ length: 2000 }, ((r) => () => randomDoc(r))(seededRandom(BASE_SEED)));
     let matched = 0;
     for (let f = 0; f < 300; f++) {
       const seed = BASE_SEED + 10_000 + f;
-      const filter = randomDocFilter(mulberry32(seed), 0);
+      const filter = randomDocFilter(seededRandom(seed), 0);
       const predicate = compileWhereDocument(filter);
       docs.forEach((doc, i) => {
         const expected = refDoc(filter, doc);
@@ -334,7 +324,7 @@ describe('whereDocument', () => {
     expect(compileWhereDocument({ $regex: '^.$' })('😀')).toBe(true); // code points, like Rust's regex
   });
 
-  it('patterns that backtrack catastrophically on V8 run in linear time', () => {
+  it('patterns that backtrack catastrophically on V8 finish with the right answer', () => {
     const cases: [string, string][] = [
       ['(a+)+b', 'a'.repeat(100_000)],
       ['(a|a)*b', 'a'.repeat(100_000) + 'c'],
@@ -343,9 +333,8 @@ describe('whereDocument', () => {
       ['\\w+x\\d', 'x'.repeat(100_000)],
       ['^(\\w+\\s?)*$', 'word '.repeat(20_000) + '!'],
     ];
-    const start = performance.now();
+    // On V8's backtracking engine each of these would run for minutes, past the test's timeout.
     for (const [pattern, text] of cases) expect(compileWhereDocument({ $regex: pattern })(text)).toBe(false);
-    expect(performance.now() - start).toBeLessThan(5_000);
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Collection, OmenDB } from '../src/index.js';
+import { type Collection, OmenDB, type Where, type WhereDocument } from '../src/index.js';
 import { SeededRandom } from '../src/index/seeded-random.js';
 import { hasDataset, loadDataset, referenceDistance } from './helpers/datasets.js';
 import { tempDir } from './helpers/tmp.js';
@@ -79,9 +79,9 @@ describe.skipIf(!hasDataset('sift10k'))('filtered search on sift10k (seed 7)', (
   async function filteredRecall(
     col: Collection,
     truth: { rows: number[]; kth: number }[],
-    where: Record<string, unknown>,
+    where: Where,
     passes: (row: number) => boolean,
-    whereDocument?: Record<string, unknown>,
+    whereDocument?: WhereDocument,
   ) {
     const got = await col.query({ queryEmbeddings: queries, nResults: K, where, whereDocument, include: ['metadatas'] });
     let sum = 0;

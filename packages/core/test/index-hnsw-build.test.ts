@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OmenDB } from '../src/index.js';
 import { HnswIndex } from '../src/index/hnsw.js';
-import { LINKER_IDLE_MS } from '../src/index/hnsw-build.js';
 import { SeededRandom } from '../src/index/seeded-random.js';
 import type { Metric } from '../src/types.js';
 import { hasDataset, loadDataset, recallAtK, referenceDistance, type Dataset } from './helpers/datasets.js';
@@ -176,22 +175,27 @@ describe('batched linking (HnswIndex with `linking`)', () => {
   it('stops its worker after LINKER_IDLE_MS without a batch, and starts it again for the next', async () => {
     const built = await HnswIndex.build({ dimension: dim, metric: 'l2' }, vectors, { schedule: 'batched', threads: 1 });
     const grown = new HnswIndex(dim, 'l2', {}, { linking: { threads: 2 } });
-    const addUntilTwoThreads = async (from: number, to: number) => {
-      let r = from;
-      for (; r < to && grown.linkingThreads < 2; r++) {
-        grown.add(row(r));
-        if (r % 100 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-      return r;
+    const add = (from: number, to: number) => {
+      for (let r = from; r < to; r++) grown.add(row(r));
     };
-    const half = await addUntilTwoThreads(0, rows / 2);
-    expect(grown.linkingThreads).toBe(2);
-    for (let r = half; r < rows / 2; r++) grown.add(row(r));
-    await new Promise((resolve) => setTimeout(resolve, LINKER_IDLE_MS + 500));
-    expect(grown.linkingThreads).toBe(1);
-    const next = await addUntilTwoThreads(rows / 2, rows);
-    expect(grown.linkingThreads).toBe(2);
-    for (let r = next; r < rows; r++) grown.add(row(r));
+    // Outcomes, not clocks: workers start and get ready however long a busy machine makes that take, and
+    // stop once batches stop coming; waitFor's timeout only bounds a hang. Workers restart on a batch
+    // shared after the old ones have exited, so the second start adds a few rows at each look.
+    let next = 0;
+    const threadsBecome = (n: number, addUpTo = next) =>
+      vi.waitFor(
+        () => {
+          if (next < addUpTo) add(next, (next = Math.min(addUpTo, next + 16)));
+          expect(grown.linkingThreads, `rows added: ${next}`).toBe(n);
+        },
+        { timeout: 60_000, interval: 50 },
+      );
+    add(0, (next = rows / 4));
+    await threadsBecome(2);
+    add(next, (next = rows / 2));
+    await threadsBecome(1);
+    await threadsBecome(2, rows);
+    add(next, rows);
     expect(Buffer.from(grown.serializeGraph()).equals(Buffer.from(built.serializeGraph()))).toBe(true);
     grown.dispose();
     built.dispose();

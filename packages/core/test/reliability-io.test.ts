@@ -3,9 +3,9 @@
  * that allocate space) for every N through a workload — once, or from N on
  * (a disk that stays full). Nothing acknowledged may be lost, nothing may
  * succeed after the first failure, and the database must reopen (after a
- * restart and after a power loss). Then the same on a real, full tmpfs.
- *
- * Long form: OMENDB_IO_SEEDS=10 OMENDB_IO_OPS=80.
+ * restart and after a power loss). A short workload here
+ * (fixtures/io-error-suite.ts; reliability-io.long.test.ts runs the CI one);
+ * then a failed fdatasync, and a real, full tmpfs.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -15,45 +15,13 @@ import { IOError, OmenDB } from '../src/index.js';
 import { FaultVfs } from '../src/fs/fault-vfs.js';
 import { SimDisk } from '../src/fs/sim-disk.js';
 import { SimVfs } from '../src/fs/sim-vfs.js';
-import { ioErrorRun } from './fixtures/reliability-io.js';
+import { ioErrorSuite } from './fixtures/io-error-suite.js';
 import { ALL_IDS, DIM, ID_SPACE, Model, OpGenerator, runOp } from './fixtures/reliability-ops.js';
 import { matchPrefix, readState, type Journal } from './fixtures/reliability-oracle.js';
-import { BASE_SEED, envInt, reportFigures } from './fixtures/reliability-report.js';
+import { BASE_SEED, reportFigures } from './fixtures/reliability-report.js';
 import { seededRandom, tempDir } from './helpers/tmp.js';
 
-const SEEDS = envInt('OMENDB_IO_SEEDS', 1);
-const OPS = envInt('OMENDB_IO_OPS', 30);
-
-describe.each([
-  ['EIO', false],
-  ['ENOSPC', true],
-] as const)('%s at the N-th Vfs call', (code, spaceOnly) => {
-  it.each([false, true])(`for every N (persistent: %s): nothing acknowledged is lost, nothing succeeds after it`, async (persistent) => {
-    const figures = { points: 0, acknowledged: 0, refusals: 0, swallowedHarmlessly: 0 };
-    const firstErrors: Record<string, number> = {};
-    for (let s = 0; s < SEEDS; s++) {
-      const seed = BASE_SEED + s;
-      const dry = await ioErrorRun({ seed, ops: OPS, spaceOnly });
-      expect(dry.violation, `seed ${seed} without faults`).toBeUndefined();
-      // A failure that persists is tried at every third point: each run fails at all later calls too.
-      for (let at = 1; at <= dry.calls; at += persistent ? 3 : 1) {
-        const r = await ioErrorRun({ seed, ops: OPS, spaceOnly, fail: { at, code, persistent } });
-        const where = `seed ${seed}, ${code} at call ${at} (${r.injectedAt})`;
-        // Every failure, opening included, reaches the caller as IOError and leaves a database that opens again.
-        expect(r.violation, where).toBeUndefined();
-        if (r.firstError === undefined) figures.swallowedHarmlessly++;
-        else expect(r.firstError, `${where}: in ${r.failedIn}`).toBe('IOError');
-        firstErrors[`${r.failedIn}: ${r.firstError}`] = (firstErrors[`${r.failedIn}: ${r.firstError}`] ?? 0) + 1;
-        figures.points++;
-        figures.acknowledged += r.acked;
-        figures.refusals += r.refusals;
-      }
-    }
-    expect(figures.refusals).toBeGreaterThan(0);
-    reportFigures(`${code} at call N${persistent ? ', persistent' : ''}`, { seeds: SEEDS, ...figures, violations: 0 });
-    console.log(firstErrors);
-  });
-});
+ioErrorSuite({ seeds: 1, ops: 8 });
 
 describe('a failed WAL fdatasync', () => {
   it('fails the database: a call that logs nothing and other collections are refused afterwards', async () => {

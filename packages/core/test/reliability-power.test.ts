@@ -1,40 +1,22 @@
 /**
  * Power loss: a simulated disk keeps only what was fsynced (SimDisk), the
  * power fails at a random Vfs call, and after each reboot the database must
- * open and hold every acknowledged call (and nothing never issued). Two
- * negative controls show the oracle catches a build that skips an fsync.
- *
- * Long form: OMENDB_POWER_RUNS=2000 (runs per mode), OMENDB_SEED=<base seed>.
+ * open and hold every acknowledged call (and nothing never issued). The
+ * seeded runs and negative controls run small here (fixtures/power-suite.ts;
+ * reliability-power.long.test.ts runs them at the CI counts); the sweeps over
+ * every call of creation are exhaustive and run here only.
  */
 import { describe, expect, it } from 'vitest';
 import { OmenDB } from '../src/index.js';
 import { SimDisk, type PowerLossMode } from '../src/fs/sim-disk.js';
 import { SimVfs } from '../src/fs/sim-vfs.js';
+import { powerLossSuite } from './fixtures/power-suite.js';
 import { creationCrashSweep } from './fixtures/reliability-creation.js';
-import { powerLossRun, type PowerRunOptions } from './fixtures/reliability-power.js';
-import { BASE_SEED, envInt, reportFigures } from './fixtures/reliability-report.js';
+import { BASE_SEED, reportFigures } from './fixtures/reliability-report.js';
 
-const RUNS = envInt('OMENDB_POWER_RUNS', 25);
-const CONTROL_RUNS = 20;
-const base: Omit<PowerRunOptions, 'seed' | 'mode'> = { crashes: 6, opsPerBoot: 60, callsPerBoot: 300, createdFirst: true };
+powerLossSuite({ runs: 3, controlRuns: 5 });
 
-describe.each<PowerLossMode>(['drop', 'random'])('power loss, mode %s', (mode) => {
-  it(`${RUNS} seeded runs of 6 power losses each lose no acknowledged call`, async () => {
-    const totals = { runs: 0, boots: 0, issued: 0, ackedChecked: 0, crashesInRecovery: 0 };
-    for (let run = 0; run < RUNS; run++) {
-      const seed = BASE_SEED + run;
-      const r = await powerLossRun({ ...base, seed, mode });
-      expect(r.violation, `seed ${seed} (rerun with OMENDB_SEED=${seed} OMENDB_POWER_RUNS=1)`).toBeUndefined();
-      totals.runs++;
-      totals.boots += r.boots;
-      totals.issued += r.issued;
-      totals.ackedChecked += r.ackedChecked;
-      totals.crashesInRecovery += r.crashesInOpen;
-    }
-    expect(totals.ackedChecked).toBeGreaterThan(RUNS * 50);
-    reportFigures(`power loss (${mode})`, { ...totals, powerLosses: totals.runs * base.crashes, violations: 0, seed: BASE_SEED });
-  });
-
+describe.each<PowerLossMode>(['drop', 'random'])('power loss at every call, mode %s', (mode) => {
   it('every call of creating and deleting collections can lose power and the database reopens', async () => {
     const r = await creationCrashSweep('collections', mode, BASE_SEED);
     expect(r.violations).toEqual([]);
@@ -49,37 +31,6 @@ describe.each<PowerLossMode>(['drop', 'random'])('power loss, mode %s', (mode) =
     expect(r.violations).toEqual([]);
     expect(r.points).toBeGreaterThan(5);
     reportFigures(`power loss at every call of database creation (${mode})`, { crashPoints: r.points, violations: 0 });
-  });
-});
-
-describe('negative controls: the power-loss oracle catches a broken build', () => {
-  it('a checkpoint that skips the directory fsync after renaming its segment into place', async () => {
-    let caught = 0;
-    const found: string[] = [];
-    for (let run = 0; run < CONTROL_RUNS; run++) {
-      const r = await powerLossRun({
-        ...base,
-        seed: BASE_SEED + run,
-        mode: 'drop',
-        skipSync: (call) => call.op === 'fsyncDirectory' && /\/segments$/.test(call.path),
-      });
-      if (r.violation) {
-        caught++;
-        found.push(r.violation);
-      }
-    }
-    expect(caught, 'the broken build went unnoticed').toBeGreaterThan(0);
-    reportFigures('negative control: no segments-directory fsync', { runs: CONTROL_RUNS, caught, example: found[0].slice(0, 160) });
-  });
-
-  it('a WAL whose fdatasync does nothing (acknowledges writes that are not durable)', async () => {
-    let caught = 0;
-    for (let run = 0; run < CONTROL_RUNS; run++) {
-      const r = await powerLossRun({ ...base, seed: BASE_SEED + run, mode: 'drop', skipSync: (call) => call.op === 'fdatasync' && call.path.endsWith('.wal') });
-      if (r.violation) caught++;
-    }
-    expect(caught).toBeGreaterThan(CONTROL_RUNS / 2);
-    reportFigures('negative control: no WAL fdatasync', { runs: CONTROL_RUNS, caught });
   });
 });
 

@@ -8,6 +8,7 @@
  *   must control (orderings, MMR).
  */
 import { Embeddings } from '@langchain/core/embeddings';
+import { seededRandom } from '../../core/test/helpers/tmp.js';
 
 /** The standard suite's embedding size (LangChain's `EMBEDDING_SIZE = 6`). */
 export const EMBEDDING_SIZE = 6;
@@ -30,7 +31,7 @@ export class DeterministicFakeEmbeddings extends Embeddings {
 
   private vector(text: string): number[] {
     this.calls.push(text);
-    const next = mulberry32(fnv1a(text));
+    const next = seededRandom(fnv1a(text));
     const out: number[] = [];
     while (out.length < this.size) {
       // Box–Muller: two uniforms in (0, 1] to one standard normal.
@@ -71,16 +72,4 @@ function fnv1a(text: string): number {
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h;
-}
-
-/** Mulberry32 PRNG: uniform floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

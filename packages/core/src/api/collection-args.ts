@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import type { ManifestState } from '../format/manifest.js';
-import { resolveHnswParams } from '../index/hnsw-params.js';
+import { HNSW_PARAM_RANGES, inParamRange, resolveHnswParams, type HnswParams } from '../index/hnsw-params.js';
 import type { Metric } from '../types.js';
 import type { EmbeddingFunction } from './embedding-function.js';
 import { collectionNameSchema, createCollectionSchema, parse } from './schemas.js';
@@ -124,19 +124,20 @@ export function collectionConfig(a: { metric?: Metric; metadata?: Record<string,
   if (space !== undefined && a.metric !== undefined && space !== a.metric) {
     throw new ValidationError(`metric ${JSON.stringify(a.metric)} contradicts metadata["hnsw:space"] = ${JSON.stringify(space)}`);
   }
-  const fromMeta = (key: string) => {
+  const fromMeta = (key: string, param: keyof HnswParams) => {
     const v = meta[key];
     if (v === undefined) return undefined;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 4096) {
-      throw new ValidationError('invalid collection metadata', [{ code: 'invalid_value', path: ['metadata', key], message: 'expected an integer from 1 to 4096' }]);
+    const { min, max } = HNSW_PARAM_RANGES[param];
+    if (typeof v !== 'number' || !inParamRange(v, { min, max })) {
+      throw new ValidationError('invalid collection metadata', [{ code: 'invalid_value', path: ['metadata', key], message: `expected an integer from ${min} to ${max}` }]);
     }
     return v;
   };
   // The index's own check, so a collection is never created with parameters a checkpoint would refuse.
   const given = {
-    M: a.hnsw?.M ?? fromMeta('hnsw:M'),
-    efConstruction: a.hnsw?.efConstruction ?? fromMeta('hnsw:construction_ef'),
-    efSearch: a.hnsw?.efSearch ?? fromMeta('hnsw:search_ef'),
+    M: a.hnsw?.M ?? fromMeta('hnsw:M', 'M'),
+    efConstruction: a.hnsw?.efConstruction ?? fromMeta('hnsw:construction_ef', 'efConstruction'),
+    efSearch: a.hnsw?.efSearch ?? fromMeta('hnsw:search_ef', 'efSearch'),
   };
   const { M, efConstruction, efSearch } = resolveHnswParams(
     Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),

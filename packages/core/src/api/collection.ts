@@ -1,7 +1,7 @@
 import { ClosedError, DimensionMismatchError, DuplicateIdError, NotFoundError, ValidationError } from '../errors.js';
-import { WalRecordType } from '../format/wal-record.js';
+import { OperationKind } from '../format/operation.js';
 import { validateQuantizationSpec } from '../quantize/spec.js';
-import { compileWhere, compileWhereDocument } from '../search/filter/index.js';
+import { compileWhere, compileWhereDocument, type Where, type WhereDocument } from '../search/filter/index.js';
 import { CollectionSearch, metadataAt, passes, scanCollection, type RowFilter } from '../search/fanout.js';
 import type { CollectionState, RecordLocation } from '../storage/collection-state.js';
 import type { CollectionStore } from '../storage/collection-store.js';
@@ -19,38 +19,50 @@ import { idAt, readGetResult } from './get-result.js';
 
 /** Arguments of `Collection.query`: exactly one of `queryEmbeddings` and `queryTexts`. */
 export interface QueryArgs {
-  /** `number[][]` or `Float32Array[]`, q × dimension. */
+  /** `number[][]` or `Float32Array[]`, q × dimension, finite float32-range values; or give `queryTexts`. */
   queryEmbeddings?: (number[] | Float32Array)[];
   /** q texts, embedded with the collection's embedding function (one `generate` call). */
   queryTexts?: string[];
-  /** Results per query (k); default 10. */
+  /** Results per query (k), an integer in 1…100,000; default 10. */
   nResults?: number;
   /** Nearest results to skip before the `nResults` returned (paging); default 0. */
   offset?: number;
-  where?: Record<string, unknown>;
-  whereDocument?: Record<string, unknown>;
+  /** Metadata filter (Chroma's language); only matching records are searched. */
+  where?: Where;
+  /** Document-text filter; only matching records are searched. */
+  whereDocument?: WhereDocument;
   /** Default `['metadatas', 'documents', 'distances']`. */
   include?: IncludeField[];
-  /** HNSW candidate list size for this query; default the collection's. */
+  /** HNSW candidate list size for this query, an integer in 1…100,000 (raised to k); default the collection's. */
   efSearch?: number;
   /** Brute-force search over every row (exact ground truth); default false. */
   exact?: boolean;
 }
 
+/** Arguments of `Collection.get`; with none, every record. Several selectors must all match. */
 export interface GetArgs {
+  /** Records with these ids, in this order; missing ids are skipped. */
   ids?: string[];
-  where?: Record<string, unknown>;
-  whereDocument?: Record<string, unknown>;
+  /** Metadata filter (Chroma's language). */
+  where?: Where;
+  /** Document-text filter. */
+  whereDocument?: WhereDocument;
+  /** At most this many records (an integer ≥ 0); default all. */
   limit?: number;
+  /** Skip this many matching records first (an integer ≥ 0); default 0. */
   offset?: number;
   /** Default `['metadatas', 'documents']`. */
   include?: IncludeField[];
 }
 
+/** Arguments of `Collection.delete`: at least one selector; several must all match. */
 export interface DeleteArgs {
+  /** Records with these ids; missing ids are ignored. */
   ids?: string[];
-  where?: Record<string, unknown>;
-  whereDocument?: Record<string, unknown>;
+  /** Metadata filter (Chroma's language). */
+  where?: Where;
+  /** Document-text filter. */
+  whereDocument?: WhereDocument;
 }
 
 /** Arguments of `Collection.modify`. */
@@ -85,6 +97,7 @@ export class Collection {
     return this.store.manifest.id;
   }
 
+  /** The collection's name (changed by `modify`). */
   get name(): string {
     return this.store.name;
   }
@@ -98,6 +111,7 @@ export class Collection {
     return this.embedder.current;
   }
 
+  /** Distance of every search (see `Metric`): `'l2'` squared Euclidean, `'cosine'` 1 − cos, `'ip'` 1 − a·b. */
   get metric(): Metric {
     return this.store.state.metric;
   }
@@ -133,19 +147,21 @@ export class Collection {
    * written; see README, "What a call may store").
    */
   async add(records: RecordsInput): Promise<void> {
-    return this.mutate(records, WalRecordType.Add, true);
+    return this.mutate(records, OperationKind.Add, true);
   }
 
   /**
-   * Adds records, or replaces existing ones entirely (vector, metadata, document);
-   * embeds `documents` as `add` does. `options.keepMetadata`: metadata keys whose
-   * stored value an existing record keeps over the given one (e.g. a creation
-   * time), read and written in one step of the write queue, so concurrent
-   * upserts of an id cannot lose it.
+   * Adds records, or replaces existing ones entirely (vector, metadata,
+   * document). Same shapes as {@link add}, `documents` embedded as `add`
+   * does. `options.keepMetadata`: metadata keys whose stored value an
+   * existing record keeps over the given one (e.g. a creation time), read
+   * and written in one step of the write queue, so concurrent upserts of an
+   * id cannot lose it. Throws DimensionMismatchError, ValidationError,
+   * EmbeddingFunctionError.
    */
   async upsert(records: RecordsInput, options: UpsertOptions = {}): Promise<void> {
     const keep = options.keepMetadata === undefined ? undefined : validateKeepKeys(options.keepMetadata);
-    return this.mutate(records, WalRecordType.Upsert, true, keep);
+    return this.mutate(records, OperationKind.Upsert, true, keep);
   }
 
   /**
@@ -155,7 +171,7 @@ export class Collection {
    * Throws NotFoundError (nothing written) when an id does not exist.
    */
   async update(records: RecordsInput): Promise<void> {
-    return this.mutate(records, WalRecordType.Update, false);
+    return this.mutate(records, OperationKind.Update, false);
   }
 
   /**
@@ -171,14 +187,17 @@ export class Collection {
     const ids = a.ids === undefined ? undefined : validateIds(a.ids);
     const filter = compileFilter(a.where, a.whereDocument);
     requireDeleteSelector(ids, a.where, a.whereDocument);
-    return this.store.write((state) => ({ type: WalRecordType.Delete, ids: this.select(state, ids, filter) }));
+    return this.store.write((state) => ({ type: OperationKind.Delete, ids: this.select(state, ids, filter) }));
   }
 
   /**
    * The `nResults` nearest records to each query, ascending by distance
-   * (Chroma's distances: see `Metric`). `queryTexts` are embedded with the
-   * collection's embedding function. Throws ValidationError,
-   * DimensionMismatchError, EmbeddingFunctionError.
+   * (HNSW, Malkov & Yashunin 2018; exact with `exact: true`; Chroma's
+   * distances: see `Metric`). `queryTexts` are embedded with the
+   * collection's embedding function. Result arrays are q × ≤ k. Throws
+   * DimensionMismatchError when a query's length is not the collection's
+   * dimension, ValidationError for malformed arguments or filters (code and
+   * path in `issues`), EmbeddingFunctionError.
    */
   async query(args: QueryArgs): Promise<QueryResult> {
     this.ensureOpen();
@@ -223,6 +242,7 @@ export class Collection {
   /**
    * Records by ids and/or filters. With `ids`, results follow their order
    * (missing ids are skipped); otherwise storage order. `offset`/`limit` page.
+   * Throws ValidationError for malformed arguments or filters.
    */
   async get(args: GetArgs = {}): Promise<GetResult> {
     this.ensureOpen();
@@ -273,14 +293,14 @@ export class Collection {
 
   private async mutate(
     records: RecordsInput,
-    type: WalRecordType.Add | WalRecordType.Upsert | WalRecordType.Update,
+    type: OperationKind.Add | OperationKind.Upsert | OperationKind.Update,
     requireEmbeddings: boolean,
     keepMetadata?: string[],
   ): Promise<void> {
     this.ensureOpen();
     const state = this.store.state;
     // Chroma re-embeds the documents of an update; a collection without any function keeps its vectors, as before functions existed.
-    const embed = state.dimension !== 0 && needsEmbedding(records) && (type !== WalRecordType.Update || this.embedder.exists);
+    const embed = state.dimension !== 0 && needsEmbedding(records) && (type !== OperationKind.Update || this.embedder.exists);
     const valid = embed
       ? await this.embedRecords(records, type)
       : validateRecords(records, { requireEmbeddings, dimension: state.dimension, metric: state.metric, maxDocumentBytes: this.store.options.maxDocumentBytes });
@@ -291,10 +311,10 @@ export class Collection {
       }
       // The first vectors fix the dimension: PQ's subvectors must divide it (checked at create when given).
       if (valid.vectors && current.dimension === null) validateQuantizationSpec(this.store.manifest.quantization, valid.dim);
-      if (type === WalRecordType.Add) {
+      if (type === OperationKind.Add) {
         for (const id of valid.ids) if (current.locate(id)) throw new DuplicateIdError(id, 'a record with this id exists; use upsert to replace it');
       }
-      if (type === WalRecordType.Update) checkAllExist(current, valid.ids);
+      if (type === OperationKind.Update) checkAllExist(current, valid.ids);
       const metadatas = keepMetadata ? keepStoredMetadata(current, valid.ids, valid.metadatas, keepMetadata) : valid.metadatas;
       return { type, ids: valid.ids, dim: valid.dim, vectors: valid.vectors, metadatas, documents: valid.documents };
     });
@@ -304,10 +324,10 @@ export class Collection {
    * Records whose `documents` are to be embedded: everything else is checked
    * first, so a bad id or metadata costs no embedding call.
    */
-  private async embedRecords(records: RecordsInput, type: WalRecordType): Promise<ValidRecords> {
+  private async embedRecords(records: RecordsInput, type: OperationKind): Promise<ValidRecords> {
     const { dimension, metric } = this.store.state;
     const valid = validateRecords(records, { requireEmbeddings: false, dimension, metric, maxDocumentBytes: this.store.options.maxDocumentBytes });
-    if (type === WalRecordType.Update) checkAllExist(this.store.state, valid.ids);
+    if (type === OperationKind.Update) checkAllExist(this.store.state, valid.ids);
     const texts = textsOf(records.documents!, 'documents');
     const rows = await embedTexts(await this.embedder.resolve(), texts, dimension);
     this.ensureOpen();

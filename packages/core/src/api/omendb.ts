@@ -73,7 +73,11 @@ export interface CreateCollectionArgs {
    * configure the index.
    */
   metadata?: Record<string, unknown> | null;
-  /** HNSW parameters (see the index docs); `hnsw:M`, `hnsw:construction_ef`, `hnsw:search_ef` metadata keys also work. */
+  /**
+   * HNSW parameters: `M` 2…100 (default 16), `efConstruction` M…4096 (200),
+   * `efSearch` 1…4096 (64); see index/hnsw-params.ts. Chroma's `hnsw:M`,
+   * `hnsw:construction_ef`, `hnsw:search_ef` metadata keys also work.
+   */
   hnsw?: { M?: number; efConstruction?: number; efSearch?: number };
   /**
    * How sealed segments store vectors (default `'none'`): `'sq8'` (1 byte per
@@ -136,7 +140,8 @@ export class OmenDB {
    * Throws LockError when another process holds `dir` (after waiting
    * `lockTimeoutMs`) or another version of the package has it open in this
    * one, ValidationError for bad options or options that differ from those
-   * of the open database, CorruptionError (file, offset) for damaged files.
+   * of the open database, CorruptionError (file, offset) for damaged files, IOError (with the system
+   * error as `cause`) when the file system fails.
    */
   static async open(dir: string, options: OpenOptions = {}): Promise<OmenDB> {
     if (typeof dir !== 'string' || dir.length === 0) throw new ValidationError('dir must be a non-empty path');
@@ -178,7 +183,8 @@ export class OmenDB {
 
   /**
    * Creates a collection; throws AlreadyExistsError when the name is taken,
-   * ValidationError for bad arguments (see `CreateCollectionArgs`).
+   * ValidationError for bad arguments (see `CreateCollectionArgs`), IOError
+   * when the file system fails.
    */
   async createCollection(args: CreateCollectionArgs): Promise<Collection> {
     this.ensureOpen();

@@ -7,11 +7,18 @@ import { ILL_FORMED_MESSAGE, fitsUtf8, isWellFormed } from './text.js';
 /** Longest external id, in UTF-16 code units. */
 export const MAX_ID_LENGTH = 2048;
 
-/** The record arguments of add / upsert / update. */
+/** The record arguments of add / upsert / update: n records, the arrays given all of length n. */
 export interface RecordsInput {
+  /** n distinct non-empty strings of at most {@link MAX_ID_LENGTH} characters. */
   ids: string[];
+  /**
+   * n × dimension values, finite once rounded to float32 (not all zero under cosine); required by add
+   * and upsert. DimensionMismatchError for a wrong length, ValidationError otherwise.
+   */
   embeddings?: (number[] | Float32Array)[];
+  /** Per record a JSON-like object (null or undefined: none); ValidationError names a bad value's path. */
   metadatas?: (Metadata | null | undefined)[];
+  /** Per record a string (null or undefined: none). */
   documents?: (string | null | undefined)[];
 }
 

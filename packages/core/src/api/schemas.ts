@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OmenError, ValidationError } from '../errors.js';
 import type { Vfs } from '../fs/vfs.js';
+import { HNSW_PARAM_RANGES, type ParamRange } from '../index/hnsw-params.js';
 import type { IncludeField } from '../types.js';
 import { DEFAULT_MAX_DOCUMENT_BYTES, MAX_DIMENSION, MAX_DOCUMENT_BYTES_LIMIT } from './limits.js';
 import { readMetadata } from './metadata.js';
@@ -105,12 +106,14 @@ const collectionMetadataSchema = z.unknown().transform((value, ctx) => {
   return metadata;
 });
 
-/** Ranges as the index takes them (see index/hnsw-params.ts); efConstruction ≥ M is checked once both are known. */
+const hnswParam = ({ min, max }: ParamRange) => z.number().int().min(min).max(max).optional();
+
+/** Ranges as the index takes them (HNSW_PARAM_RANGES); efConstruction ≥ M is checked once both are known. */
 export const hnswSchema = z
   .object({
-    M: z.number().int().min(2).max(100).optional(),
-    efConstruction: z.number().int().min(2).max(4096).optional(),
-    efSearch: z.number().int().min(1).max(4096).optional(),
+    M: hnswParam(HNSW_PARAM_RANGES.M),
+    efConstruction: hnswParam(HNSW_PARAM_RANGES.efConstruction),
+    efSearch: hnswParam(HNSW_PARAM_RANGES.efSearch),
   })
   .strict();
 

@@ -1,4 +1,4 @@
-import { checkCrc, checkMagic, viewOf, writeMagic } from './header.js';
+import { checkCrc, checkMagic, FILE_HEADER_AT as AT, FILE_HEADER_BYTES, viewOf, writeMagic } from './header.js';
 import { crc32 } from './checksum.js';
 import { CorruptionError } from '../errors.js';
 
@@ -8,14 +8,14 @@ export const DATABASE_MAGIC = 'OMENDB';
 export const DATABASE_FORMAT_VERSION = 2;
 /** Version 1 (no CATALOG) is still read, and upgraded to 2 by the first open that may write. */
 export const LEGACY_DATABASE_FORMAT_VERSION = 1;
-export const DATABASE_FILE_BYTES = 16;
+export const DATABASE_FILE_BYTES = FILE_HEADER_BYTES;
 
 export function encodeDatabaseFile(version: number = DATABASE_FORMAT_VERSION): Uint8Array {
   const bytes = new Uint8Array(DATABASE_FILE_BYTES);
   const view = viewOf(bytes);
-  writeMagic(view, 0, DATABASE_MAGIC);
-  view.setUint32(8, version, true);
-  view.setUint32(12, crc32(bytes.subarray(0, 12)), true);
+  writeMagic(view, AT.magic, DATABASE_MAGIC);
+  view.setUint32(AT.version, version, true);
+  view.setUint32(AT.crc, crc32(bytes.subarray(0, AT.crc)), true);
   return bytes;
 }
 
@@ -24,10 +24,10 @@ export function decodeDatabaseFile(bytes: Uint8Array, file: string): number {
   checkMagic(bytes, DATABASE_MAGIC, file);
   if (bytes.byteLength !== DATABASE_FILE_BYTES) throw new CorruptionError(file, bytes.byteLength, `expected ${DATABASE_FILE_BYTES} bytes`);
   const view = viewOf(bytes);
-  checkCrc(bytes.subarray(0, 12), view.getUint32(12, true), file, 12, 'header');
-  const version = view.getUint32(8, true);
+  checkCrc(bytes.subarray(0, AT.crc), view.getUint32(AT.crc, true), file, AT.crc, 'header');
+  const version = view.getUint32(AT.version, true);
   if (version !== DATABASE_FORMAT_VERSION && version !== LEGACY_DATABASE_FORMAT_VERSION) {
-    throw new CorruptionError(file, 8, `format version ${version} is not supported (this build reads ${LEGACY_DATABASE_FORMAT_VERSION} and ${DATABASE_FORMAT_VERSION})`);
+    throw new CorruptionError(file, AT.version, `format version ${version} is not supported (this build reads ${LEGACY_DATABASE_FORMAT_VERSION} and ${DATABASE_FORMAT_VERSION})`);
   }
   return version;
 }

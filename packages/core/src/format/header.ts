@@ -3,6 +3,14 @@ import { crc32 } from './checksum.js';
 
 const MAGIC_BYTES = 8;
 
+/**
+ * Byte offsets of the 16-byte header that FORMAT and each WAL file start with
+ * (database.md, wal.md): magic, format version u32, CRC-32 of bytes 0..12.
+ */
+export const FILE_HEADER_AT = { magic: 0, version: 8, crc: 12 } as const;
+/** Bytes of that header. */
+export const FILE_HEADER_BYTES = 16;
+
 /** Writes an 8-byte ASCII magic (NUL-padded) at `offset`. */
 export function writeMagic(view: DataView, offset: number, magic: string): void {
   for (let i = 0; i < MAGIC_BYTES; i++) view.setUint8(offset + i, i < magic.length ? magic.charCodeAt(i) : 0);

@@ -8,6 +8,10 @@ import { checkCrc, checkMagic, checkVersion, viewOf, writeMagic } from './header
 export const MANIFEST_MAGIC = 'OMENMANI';
 export const MANIFEST_FORMAT_VERSION = 1;
 
+/** Byte offsets of the header's fields (manifest.md); sections follow at `sections`. */
+export const MANIFEST_AT = { magic: 0, version: 8, sectionCount: 12, sections: 16 } as const;
+const SECTION_COUNT = 2;
+
 export interface HnswConfig {
   M: number;
   efConstruction: number;
@@ -60,9 +64,9 @@ export function encodeManifest(manifest: Manifest): Uint8Array {
   const out = new Uint8Array(16 + 8 + json.byteLength + 8 + tomb.byteLength);
   const view = viewOf(out);
   writeMagic(view, 0, MANIFEST_MAGIC);
-  view.setUint32(8, MANIFEST_FORMAT_VERSION, true);
-  view.setUint32(12, 2, true);
-  let offset = 16;
+  view.setUint32(MANIFEST_AT.version, MANIFEST_FORMAT_VERSION, true);
+  view.setUint32(MANIFEST_AT.sectionCount, SECTION_COUNT, true);
+  let offset = MANIFEST_AT.sections;
   for (const body of [json, tomb]) {
     view.setUint32(offset, body.byteLength, true);
     view.setUint32(offset + 4, crc32(body), true);
@@ -75,13 +79,13 @@ export function encodeManifest(manifest: Manifest): Uint8Array {
 /** Parses a manifest; throws CorruptionError naming `file` and the offset. */
 export function decodeManifest(bytes: Uint8Array, file: string): Manifest {
   checkMagic(bytes, MANIFEST_MAGIC, file);
-  if (bytes.byteLength < 16) throw new CorruptionError(file, 8, 'manifest header is truncated');
+  if (bytes.byteLength < MANIFEST_AT.sections) throw new CorruptionError(file, MANIFEST_AT.version, 'manifest header is truncated');
   const view = viewOf(bytes);
-  checkVersion(view.getUint32(8, true), MANIFEST_FORMAT_VERSION, file, 8);
-  if (view.getUint32(12, true) !== 2) throw new CorruptionError(file, 12, 'expected 2 sections');
+  checkVersion(view.getUint32(MANIFEST_AT.version, true), MANIFEST_FORMAT_VERSION, file, MANIFEST_AT.version);
+  if (view.getUint32(MANIFEST_AT.sectionCount, true) !== SECTION_COUNT) throw new CorruptionError(file, MANIFEST_AT.sectionCount, `expected ${SECTION_COUNT} sections`);
   const bodies: { offset: number; body: Uint8Array }[] = [];
-  let offset = 16;
-  for (let i = 0; i < 2; i++) {
+  let offset = MANIFEST_AT.sections;
+  for (let i = 0; i < SECTION_COUNT; i++) {
     if (offset + 8 > bytes.byteLength) throw new CorruptionError(file, offset, 'section header runs past the end');
     const length = view.getUint32(offset, true);
     if (offset + 8 + length > bytes.byteLength) throw new CorruptionError(file, offset, 'section runs past the end');
@@ -115,6 +119,7 @@ export function decodeManifest(bytes: Uint8Array, file: string): Manifest {
     for (let i = 0; i < n; i++) {
       rows[i] = tview.getUint32(at + 4 + i * 4, true);
       if (rows[i] >= seg.rows) throw new CorruptionError(file, bodies[1].offset + at + 4 + i * 4, `tombstone row ${rows[i]} out of range`);
+      if (i > 0 && rows[i] <= rows[i - 1]) throw new CorruptionError(file, bodies[1].offset + at + 4 + i * 4, `tombstone rows not ascending (${rows[i - 1]}, ${rows[i]})`);
     }
     tombstones.push(rows);
     at += 4 + n * 4;

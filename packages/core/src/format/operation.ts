@@ -1,7 +1,25 @@
 import { decode, Encoder } from '@msgpack/msgpack';
 import type { Metadata } from '../types.js';
 import { viewOf } from './header.js';
-import { WalRecordType } from './wal-record.js';
+import type { WalRecordType } from './wal-record.js';
+
+/**
+ * What a mutation does: the one name the API and the storage use for it. Each
+ * kind is logged as the WAL record type of the same number
+ * (docs/format/wal.md); {@link walRecordType} and {@link decodeOperation} map
+ * between the two.
+ */
+export const enum OperationKind {
+  Add = 1,
+  Upsert = 2,
+  Update = 3,
+  Delete = 4,
+}
+
+/** The WAL record type that logs an operation of `kind`. */
+export function walRecordType(kind: OperationKind): WalRecordType {
+  return kind as number as WalRecordType;
+}
 
 /**
  * A validated mutation of one collection: what a WAL record's payload holds
@@ -9,7 +27,7 @@ import { WalRecordType } from './wal-record.js';
  */
 export type Operation =
   | {
-      type: WalRecordType.Add | WalRecordType.Upsert | WalRecordType.Update;
+      type: OperationKind.Add | OperationKind.Upsert | OperationKind.Update;
       ids: string[];
       dim: number;
       /** n × dim; null for an update that keeps the stored vectors. */
@@ -18,7 +36,7 @@ export type Operation =
       metadatas: (Metadata | null)[] | null;
       documents: (string | null)[] | null;
     }
-  | { type: WalRecordType.Delete; ids: string[] };
+  | { type: OperationKind.Delete; ids: string[] };
 
 /** Payload = u32 head length, MessagePack head, then the raw float32 vectors (if any). */
 export function encodeOperation(op: Operation): Uint8Array {
@@ -26,28 +44,32 @@ export function encodeOperation(op: Operation): Uint8Array {
   // ignoreUndefined: a key set to undefined is absent, as JSON.stringify treats it.
   const encoder = new Encoder({ ignoreUndefined: true });
   const head =
-    op.type === WalRecordType.Delete
+    op.type === OperationKind.Delete
       ? encoder.encode({ ids: op.ids })
       : encoder.encode({ ids: op.ids, dim: op.dim, hasVectors: op.vectors !== null, metadatas: op.metadatas, documents: op.documents });
-  const vectorBytes = op.type !== WalRecordType.Delete && op.vectors ? op.vectors.byteLength : 0;
+  const vectorBytes = op.type !== OperationKind.Delete && op.vectors ? op.vectors.byteLength : 0;
   const out = new Uint8Array(4 + head.byteLength + vectorBytes);
   viewOf(out).setUint32(0, head.byteLength, true);
   out.set(head, 4);
-  if (vectorBytes > 0 && op.type !== WalRecordType.Delete) {
+  if (vectorBytes > 0 && op.type !== OperationKind.Delete) {
     out.set(new Uint8Array(op.vectors!.buffer, op.vectors!.byteOffset, vectorBytes), 4 + head.byteLength);
   }
   return out;
 }
 
-/** Decodes a payload written by encodeOperation; throws on malformed bytes. */
-export function decodeOperation(type: WalRecordType, payload: Uint8Array): Operation {
+/**
+ * Decodes the payload of a WAL record of type `recordType` (1…4, checked by
+ * the record decoder), written by encodeOperation; throws on malformed bytes.
+ */
+export function decodeOperation(recordType: WalRecordType, payload: Uint8Array): Operation {
+  const type = recordType as number as OperationKind;
   if (payload.byteLength < 4) throw new Error('payload shorter than its head length');
   const headLength = viewOf(payload).getUint32(0, true);
   if (4 + headLength > payload.byteLength) throw new Error('payload head runs past the record');
   const raw = decode(payload.subarray(4, 4 + headLength)) as Record<string, unknown>;
   const ids = raw.ids as string[];
   if (!Array.isArray(ids)) throw new Error('payload has no ids');
-  if (type === WalRecordType.Delete) return { type, ids };
+  if (type === OperationKind.Delete) return { type, ids };
   const dim = raw.dim as number;
   let vectors: Float32Array | null = null;
   if (raw.hasVectors) {

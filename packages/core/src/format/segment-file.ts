@@ -12,6 +12,32 @@ export const SEGMENT_HEADER_BYTES = HEADER_BYTES;
 const TABLE_ENTRY_BYTES = 32;
 const SECTION_ALIGN = 64;
 
+/** Byte offsets of the header's fields (segment.md, "Header"). */
+export const HEADER_AT = {
+  magic: 0,
+  version: 8,
+  sectionCount: 12,
+  rows: 16,
+  dimension: 20,
+  metric: 24,
+  /** 16 bytes, zero. */
+  reserved: 28,
+  /** CRC-32 of bytes 0..44 and of the section table. */
+  crc: 44,
+} as const;
+
+/** Byte offsets of a section-table entry's fields, from the entry's start (segment.md, "Section table"). */
+export const ENTRY_AT = {
+  kind: 0,
+  /** 4 bytes, zero. */
+  reserved: 4,
+  offset: 8,
+  lengthBytes: 16,
+  crc: 24,
+  /** 4 bytes, zero. */
+  reservedTail: 28,
+} as const;
+
 export const enum SectionKind {
   Vectors = 1,
   Ids = 2,
@@ -23,6 +49,8 @@ export const enum SectionKind {
   /** The quantizer's codebook (docs/format/quantization.md). */
   Codebook = 7,
 }
+
+const LAST_SECTION_KIND = SectionKind.Codebook;
 
 const METRICS: Metric[] = ['l2', 'cosine', 'ip'];
 
@@ -51,20 +79,20 @@ export function encodeSegment(header: SegmentHeader, sections: { kind: SectionKi
   const out = new Uint8Array(last);
   const view = viewOf(out);
   writeMagic(view, 0, SEGMENT_MAGIC);
-  view.setUint32(8, SEGMENT_FORMAT_VERSION, true);
-  view.setUint32(12, sections.length, true);
-  view.setUint32(16, header.rows, true);
-  view.setUint32(20, header.dimension, true);
-  view.setUint32(24, METRICS.indexOf(header.metric), true);
+  view.setUint32(HEADER_AT.version, SEGMENT_FORMAT_VERSION, true);
+  view.setUint32(HEADER_AT.sectionCount, sections.length, true);
+  view.setUint32(HEADER_AT.rows, header.rows, true);
+  view.setUint32(HEADER_AT.dimension, header.dimension, true);
+  view.setUint32(HEADER_AT.metric, METRICS.indexOf(header.metric), true);
   sections.forEach((s, i) => {
     const entry = HEADER_BYTES + i * TABLE_ENTRY_BYTES;
-    view.setUint32(entry, s.kind, true);
-    view.setBigUint64(entry + 8, BigInt(offsets[i]), true);
-    view.setBigUint64(entry + 16, BigInt(s.bytes.byteLength), true);
-    view.setUint32(entry + 24, crc32(s.bytes), true);
+    view.setUint32(entry + ENTRY_AT.kind, s.kind, true);
+    view.setBigUint64(entry + ENTRY_AT.offset, BigInt(offsets[i]), true);
+    view.setBigUint64(entry + ENTRY_AT.lengthBytes, BigInt(s.bytes.byteLength), true);
+    view.setUint32(entry + ENTRY_AT.crc, crc32(s.bytes), true);
     out.set(s.bytes, offsets[i]);
   });
-  view.setUint32(44, headerCrc(out, sections.length), true);
+  view.setUint32(HEADER_AT.crc, headerCrc(out, sections.length), true);
   return out;
 }
 
@@ -80,40 +108,53 @@ export interface SectionEntry {
 
 /** Bytes of the header and section table, from the file's first {@link SEGMENT_HEADER_BYTES} bytes (its section count). */
 export function segmentTableBytes(header: Uint8Array): number {
-  return HEADER_BYTES + viewOf(header).getUint32(12, true) * TABLE_ENTRY_BYTES;
+  return HEADER_BYTES + viewOf(header).getUint32(HEADER_AT.sectionCount, true) * TABLE_ENTRY_BYTES;
 }
 
 /**
  * Parses and verifies the header and the section table of a segment file
  * of `fileBytes` bytes, given its first bytes (at least the header, and the
  * whole table when the file holds it): magic, header checksum, version,
- * metric, and every section inside the file. The sections' own checksums
- * are left to {@link checkSection}, so a reader can check each section
- * where it lands. Throws CorruptionError.
+ * metric, zero reserved bytes, and every section of a known kind, at most
+ * once, 64-byte aligned, after the previous one and inside the file. The
+ * sections' own checksums (and the zero gaps between them) are left to
+ * {@link checkSection} and {@link decodeSegment}, so a reader can check each
+ * section where it lands. Throws CorruptionError at the offset of the bad
+ * field.
  */
 export function decodeSegmentTable(prefix: Uint8Array, fileBytes: number, file: string): { header: SegmentHeader; sections: SectionEntry[] } {
   checkMagic(prefix, SEGMENT_MAGIC, file);
   if (prefix.byteLength < HEADER_BYTES) throw new CorruptionError(file, 0, 'segment header is truncated');
   const view = viewOf(prefix);
-  const count = view.getUint32(12, true);
+  const count = view.getUint32(HEADER_AT.sectionCount, true);
   const tableEnd = HEADER_BYTES + count * TABLE_ENTRY_BYTES;
-  if (tableEnd > fileBytes || tableEnd > prefix.byteLength) throw new CorruptionError(file, 12, `section table of ${count} entries runs past the end`);
-  checkCrc(headerBytes(prefix, count), view.getUint32(44, true), file, 44, 'segment header');
-  checkVersion(view.getUint32(8, true), SEGMENT_FORMAT_VERSION, file, 8);
-  const metricCode = view.getUint32(24, true);
+  if (tableEnd > fileBytes || tableEnd > prefix.byteLength) {
+    throw new CorruptionError(file, HEADER_AT.sectionCount, `section table of ${count} entries runs past the end`);
+  }
+  checkCrc(headerBytes(prefix, count), view.getUint32(HEADER_AT.crc, true), file, HEADER_AT.crc, 'segment header');
+  checkVersion(view.getUint32(HEADER_AT.version, true), SEGMENT_FORMAT_VERSION, file, HEADER_AT.version);
+  const metricCode = view.getUint32(HEADER_AT.metric, true);
   const metric = METRICS[metricCode];
-  if (!metric) throw new CorruptionError(file, 24, `unknown metric code ${metricCode}`);
-  const header: SegmentHeader = { rows: view.getUint32(16, true), dimension: view.getUint32(20, true), metric };
+  if (!metric) throw new CorruptionError(file, HEADER_AT.metric, `unknown metric code ${metricCode}`);
+  checkZero(prefix, HEADER_AT.reserved, HEADER_AT.crc, file, 'reserved header byte');
+  const header: SegmentHeader = { rows: view.getUint32(HEADER_AT.rows, true), dimension: view.getUint32(HEADER_AT.dimension, true), metric };
   const sections: SectionEntry[] = [];
+  let previousEnd = tableEnd;
   for (let i = 0; i < count; i++) {
     const entry = HEADER_BYTES + i * TABLE_ENTRY_BYTES;
-    const kind = view.getUint32(entry, true) as SectionKind;
-    const offset = Number(view.getBigUint64(entry + 8, true));
-    const lengthBytes = Number(view.getBigUint64(entry + 16, true));
-    if (offset < tableEnd || offset + lengthBytes > fileBytes) {
-      throw new CorruptionError(file, entry + 8, `section ${kind} [${offset}, ${offset + lengthBytes}) is outside the file`);
+    const kind = view.getUint32(entry + ENTRY_AT.kind, true) as SectionKind;
+    if (kind < SectionKind.Vectors || kind > LAST_SECTION_KIND) throw new CorruptionError(file, entry + ENTRY_AT.kind, `unknown section kind ${kind}`);
+    if (sections.some((s) => s.kind === kind)) throw new CorruptionError(file, entry + ENTRY_AT.kind, `section kind ${kind} appears twice`);
+    checkZero(prefix, entry + ENTRY_AT.reserved, entry + ENTRY_AT.offset, file, 'reserved section-table byte');
+    checkZero(prefix, entry + ENTRY_AT.reservedTail, entry + TABLE_ENTRY_BYTES, file, 'reserved section-table byte');
+    const offset = Number(view.getBigUint64(entry + ENTRY_AT.offset, true));
+    const lengthBytes = Number(view.getBigUint64(entry + ENTRY_AT.lengthBytes, true));
+    if (offset % SECTION_ALIGN !== 0) throw new CorruptionError(file, entry + ENTRY_AT.offset, `section ${kind} at ${offset} is not ${SECTION_ALIGN}-byte aligned`);
+    if (offset < previousEnd || offset + lengthBytes > fileBytes) {
+      throw new CorruptionError(file, entry + ENTRY_AT.offset, `section ${kind} [${offset}, ${offset + lengthBytes}) is outside the file or before the end of the one it follows`);
     }
-    sections.push({ kind, offset, lengthBytes, crc: view.getUint32(entry + 24, true) });
+    sections.push({ kind, offset, lengthBytes, crc: view.getUint32(entry + ENTRY_AT.crc, true) });
+    previousEnd = offset + lengthBytes;
   }
   return { header, sections };
 }
@@ -129,25 +170,35 @@ export function checkSectionCrc(actual: number, entry: SectionEntry, file: strin
 }
 
 /**
- * Parses and verifies a segment file held in memory: header, table and every
- * section checksum. Sections are views into `bytes`. Throws CorruptionError.
+ * Parses and verifies a segment file held in memory: header, table, every
+ * section checksum, and zero bytes in the alignment gaps. Sections are views
+ * into `bytes`. Throws CorruptionError.
  */
 export function decodeSegment(bytes: Uint8Array, file: string): { header: SegmentHeader; sections: Map<SectionKind, SectionRef> } {
   const { header, sections: entries } = decodeSegmentTable(bytes, bytes.byteLength, file);
   const sections = new Map<SectionKind, SectionRef>();
+  let gapStart = segmentTableBytes(bytes);
   for (const entry of entries) {
+    checkZero(bytes, gapStart, entry.offset, file, 'gap byte before a section');
     const section = bytes.subarray(entry.offset, entry.offset + entry.lengthBytes);
     checkSection(section, entry, file);
     sections.set(entry.kind, { kind: entry.kind, offset: entry.offset, bytes: section });
+    gapStart = entry.offset + entry.lengthBytes;
   }
+  checkZero(bytes, gapStart, bytes.byteLength, file, 'gap byte after the last section');
   return { header, sections };
 }
 
 function headerBytes(bytes: Uint8Array, count: number): Uint8Array {
-  const out = new Uint8Array(44 + count * TABLE_ENTRY_BYTES);
-  out.set(bytes.subarray(0, 44));
-  out.set(bytes.subarray(HEADER_BYTES, HEADER_BYTES + count * TABLE_ENTRY_BYTES), 44);
+  const out = new Uint8Array(HEADER_AT.crc + count * TABLE_ENTRY_BYTES);
+  out.set(bytes.subarray(0, HEADER_AT.crc));
+  out.set(bytes.subarray(HEADER_BYTES, HEADER_BYTES + count * TABLE_ENTRY_BYTES), HEADER_AT.crc);
   return out;
+}
+
+/** Throws CorruptionError at the first byte in [from, to) of `bytes` that is not zero. */
+function checkZero(bytes: Uint8Array, from: number, to: number, file: string, what: string): void {
+  for (let at = from; at < to; at++) if (bytes[at] !== 0) throw new CorruptionError(file, at, `${what} is not zero`);
 }
 
 function headerCrc(bytes: Uint8Array, count: number): number {

@@ -1,12 +1,22 @@
 import { CorruptionError } from '../errors.js';
 import { crc32 } from './checksum.js';
-import { checkCrc, checkMagic, checkVersion, viewOf, writeMagic } from './header.js';
+import { checkCrc, checkMagic, checkVersion, FILE_HEADER_AT, FILE_HEADER_BYTES, viewOf, writeMagic } from './header.js';
 
 /** Layout in docs/format/wal.md. */
 export const WAL_MAGIC = 'OMENWAL';
 export const WAL_FORMAT_VERSION = 1;
-export const WAL_FILE_HEADER_BYTES = 16;
+export const WAL_FILE_HEADER_BYTES = FILE_HEADER_BYTES;
 export const WAL_RECORD_HEADER_BYTES = 17;
+
+/** Byte offsets of a record's fields, from the record's start (wal.md, "Record"). */
+export const RECORD_AT = {
+  length: 0,
+  /** CRC-32 of the bytes from `type` to the end of the payload. */
+  crc: 4,
+  type: 8,
+  lsn: 9,
+  payload: WAL_RECORD_HEADER_BYTES,
+} as const;
 
 export const enum WalRecordType {
   Add = 1,
@@ -24,9 +34,9 @@ export interface WalRecord {
 export function encodeWalFileHeader(): Uint8Array {
   const bytes = new Uint8Array(WAL_FILE_HEADER_BYTES);
   const view = viewOf(bytes);
-  writeMagic(view, 0, WAL_MAGIC);
-  view.setUint32(8, WAL_FORMAT_VERSION, true);
-  view.setUint32(12, crc32(bytes.subarray(0, 12)), true);
+  writeMagic(view, FILE_HEADER_AT.magic, WAL_MAGIC);
+  view.setUint32(FILE_HEADER_AT.version, WAL_FORMAT_VERSION, true);
+  view.setUint32(FILE_HEADER_AT.crc, crc32(bytes.subarray(0, FILE_HEADER_AT.crc)), true);
   return bytes;
 }
 
@@ -34,18 +44,18 @@ export function checkWalFileHeader(bytes: Uint8Array, file: string): void {
   checkMagic(bytes, WAL_MAGIC, file);
   if (bytes.byteLength < WAL_FILE_HEADER_BYTES) throw new CorruptionError(file, 0, 'WAL header is truncated');
   const view = viewOf(bytes);
-  checkCrc(bytes.subarray(0, 12), view.getUint32(12, true), file, 12, 'WAL header');
-  checkVersion(view.getUint32(8, true), WAL_FORMAT_VERSION, file, 8);
+  checkCrc(bytes.subarray(0, FILE_HEADER_AT.crc), view.getUint32(FILE_HEADER_AT.crc, true), file, FILE_HEADER_AT.crc, 'WAL header');
+  checkVersion(view.getUint32(FILE_HEADER_AT.version, true), WAL_FORMAT_VERSION, file, FILE_HEADER_AT.version);
 }
 
 export function encodeWalRecord(record: WalRecord): Uint8Array {
   const bytes = new Uint8Array(WAL_RECORD_HEADER_BYTES + record.payload.byteLength);
   const view = viewOf(bytes);
-  view.setUint32(0, record.payload.byteLength, true);
-  view.setUint8(8, record.type);
-  view.setBigUint64(9, BigInt(record.lsn), true);
-  bytes.set(record.payload, WAL_RECORD_HEADER_BYTES);
-  view.setUint32(4, crc32(bytes.subarray(8)), true);
+  view.setUint32(RECORD_AT.length, record.payload.byteLength, true);
+  view.setUint8(RECORD_AT.type, record.type);
+  view.setBigUint64(RECORD_AT.lsn, BigInt(record.lsn), true);
+  bytes.set(record.payload, RECORD_AT.payload);
+  view.setUint32(RECORD_AT.crc, crc32(bytes.subarray(RECORD_AT.type)), true);
   return bytes;
 }
 
@@ -62,20 +72,20 @@ export function readWalRecord(bytes: Uint8Array, offset: number): WalReadResult 
   if (remaining === 0) return { kind: 'end' };
   if (remaining < WAL_RECORD_HEADER_BYTES) return { kind: 'torn' };
   const view = viewOf(bytes);
-  const length = view.getUint32(offset, true);
+  const length = view.getUint32(offset + RECORD_AT.length, true);
   const end = offset + WAL_RECORD_HEADER_BYTES + length;
   if (end > bytes.byteLength) return { kind: 'torn' };
-  const stored = view.getUint32(offset + 4, true);
-  if (crc32(bytes.subarray(offset + 8, end)) !== stored) {
+  const stored = view.getUint32(offset + RECORD_AT.crc, true);
+  if (crc32(bytes.subarray(offset + RECORD_AT.type, end)) !== stored) {
     if (end === bytes.byteLength || allZero(bytes, end)) return { kind: 'torn' };
     return { kind: 'corrupt', detail: 'record checksum mismatch with more records after it' };
   }
-  const type = view.getUint8(offset + 8);
+  const type = view.getUint8(offset + RECORD_AT.type);
   if (type < WalRecordType.Add || type > WalRecordType.Delete) {
     return { kind: 'corrupt', detail: `unknown record type ${type}` };
   }
-  const lsn = Number(view.getBigUint64(offset + 9, true));
-  const payload = bytes.subarray(offset + WAL_RECORD_HEADER_BYTES, end);
+  const lsn = Number(view.getBigUint64(offset + RECORD_AT.lsn, true));
+  const payload = bytes.subarray(offset + RECORD_AT.payload, end);
   return { kind: 'record', record: { type, lsn, payload }, nextOffset: end };
 }
 

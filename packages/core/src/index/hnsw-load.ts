@@ -10,6 +10,7 @@ import {
   readGraphHeader,
 } from './hnsw-format.js';
 import { MAX_LEVEL, type HnswGraph } from './hnsw-graph.js';
+import { HNSW_PARAM_RANGES, inParamRange } from './hnsw-params.js';
 
 /** Where the graph bytes came from, for CorruptionError. */
 export interface GraphSource {
@@ -47,16 +48,17 @@ export function checkGraphHeader(bytes: Uint8Array, expected: GraphExpectation, 
   if (bytes[AT.reserved] !== 0) fail(AT.reserved, 'reserved byte is not 0');
   if (h.dimension !== expected.dimension) fail(AT.dimension, `dimension ${h.dimension}, expected ${expected.dimension}`);
   if (h.count !== expected.rows) fail(AT.count, `${h.count} nodes for ${expected.rows} vector rows`);
-  if (h.M < 2 || h.M > 100 || (expected.M !== undefined && h.M !== expected.M)) {
-    fail(AT.M, `M = ${h.M}, expected ${expected.M ?? '2…100'}`);
+  const ranges = HNSW_PARAM_RANGES;
+  if (!inParamRange(h.M, ranges.M) || (expected.M !== undefined && h.M !== expected.M)) {
+    fail(AT.M, `M = ${h.M}, expected ${expected.M ?? `${ranges.M.min}…${ranges.M.max}`}`);
   }
   if (h.maxDegree0 !== 2 * h.M) fail(AT.maxDegree0, `maxDegree0 = ${h.maxDegree0}, expected 2·M = ${2 * h.M}`);
   if (
     h.efConstruction < h.M ||
-    h.efConstruction > 4096 ||
+    !inParamRange(h.efConstruction, ranges.efConstruction) ||
     (expected.efConstruction !== undefined && h.efConstruction !== expected.efConstruction)
   ) {
-    fail(AT.efConstruction, `efConstruction = ${h.efConstruction}, expected ${expected.efConstruction ?? 'M…4096'}`);
+    fail(AT.efConstruction, `efConstruction = ${h.efConstruction}, expected ${expected.efConstruction ?? `M…${ranges.efConstruction.max}`}`);
   }
   const total = linksStart(h.count) + h.linksBytes;
   if (bytes.length !== total) fail(Math.min(bytes.length, total), `${bytes.length} bytes, header implies ${total}`);

@@ -4,6 +4,9 @@ import { ValidationError } from '../errors.js';
  * HNSW parameters (Malkov & Yashunin 2018; names and defaults as hnswlib's
  * ALGO_PARAMS.md).
  *
+ * Ranges are {@link HNSW_PARAM_RANGES}, the one place they are written: the
+ * API's schemas, collection metadata keys and the graph decoder read them.
+ *
  * - `M`: links per node on levels ≥ 1; level 0 keeps up to 2·M. Range
  *   2…100, default 16. Higher M raises recall at a given ef, build time and
  *   memory: graph bytes per node ≈ (2·M + 1)·4 (level-0 links)
@@ -12,7 +15,8 @@ import { ValidationError } from '../errors.js';
  * - `efConstruction`: candidate list size while inserting. Range M…4096,
  *   default 200. Higher builds a better graph, roughly linearly slower.
  * - `efSearch`: candidate list size while searching (raised to k when
- *   smaller). Range ≥ 1, default 64. Measured with bench/ann.ts at M = 16,
+ *   smaller). Range 1…4096 as a collection's default, default 64; a single
+ *   query may pass up to 100,000 (as many as its largest `nResults`). Measured with bench/ann.ts at M = 16,
  *   efConstruction = 200: recall@10 at ef 32 / 48 / 64 is 0.949 / 0.972 /
  *   0.985 on sift10k, 0.990 / 0.997 / 0.999 on glove25 (cosine) and
  *   0.980 / 0.990 / 0.995 on scifact-bge (cosine); 64 is the first step
@@ -27,6 +31,25 @@ export interface HnswParams {
   seed: number;
 }
 
+/** Inclusive range of one integer parameter. */
+export interface ParamRange {
+  min: number;
+  max: number;
+}
+
+/** Inclusive ranges of the HNSW parameters; `efConstruction` must also be ≥ `M`. */
+export const HNSW_PARAM_RANGES: Readonly<Record<keyof HnswParams, Readonly<ParamRange>>> = Object.freeze({
+  M: Object.freeze({ min: 2, max: 100 }),
+  efConstruction: Object.freeze({ min: 2, max: 4096 }),
+  efSearch: Object.freeze({ min: 1, max: 4096 }),
+  seed: Object.freeze({ min: 0, max: 0xffffffff }),
+});
+
+/** True when `value` is an integer in `range`. */
+export function inParamRange(value: number, range: ParamRange): boolean {
+  return Number.isInteger(value) && value >= range.min && value <= range.max;
+}
+
 export const DEFAULT_HNSW_PARAMS: Readonly<HnswParams> = Object.freeze({
   M: 16,
   efConstruction: 200,
@@ -38,16 +61,17 @@ function check(ok: boolean, field: string, message: string): void {
   if (!ok) throw new ValidationError('invalid HNSW parameters', [{ code: 'out_of_range', path: [field], message }]);
 }
 
-/** Fills defaults and checks ranges; throws ValidationError. */
+/** Fills defaults and checks {@link HNSW_PARAM_RANGES}; throws ValidationError (code `out_of_range`, path the parameter). */
 export function resolveHnswParams(params: Partial<HnswParams> = {}): HnswParams {
   const resolved = { ...DEFAULT_HNSW_PARAMS, ...params };
-  check(Number.isInteger(resolved.M) && resolved.M >= 2 && resolved.M <= 100, 'M', 'an integer in 2…100');
+  const r = HNSW_PARAM_RANGES;
+  check(inParamRange(resolved.M, r.M), 'M', `an integer in ${r.M.min}…${r.M.max}`);
   check(
-    Number.isInteger(resolved.efConstruction) && resolved.efConstruction >= resolved.M && resolved.efConstruction <= 4096,
+    inParamRange(resolved.efConstruction, r.efConstruction) && resolved.efConstruction >= resolved.M,
     'efConstruction',
-    'an integer in M…4096',
+    `an integer in M…${r.efConstruction.max}`,
   );
-  check(Number.isInteger(resolved.efSearch) && resolved.efSearch >= 1, 'efSearch', 'an integer ≥ 1');
-  check(Number.isInteger(resolved.seed) && resolved.seed >= 0 && resolved.seed <= 0xffffffff, 'seed', 'an integer in 0…2³²−1');
+  check(inParamRange(resolved.efSearch, r.efSearch), 'efSearch', `an integer in ${r.efSearch.min}…${r.efSearch.max}`);
+  check(inParamRange(resolved.seed, r.seed), 'seed', 'an integer in 0…2³²−1');
   return resolved;
 }

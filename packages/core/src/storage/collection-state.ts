@@ -1,6 +1,5 @@
 import { decode, Encoder } from '@msgpack/msgpack';
-import type { Operation } from '../format/operation.js';
-import { WalRecordType } from '../format/wal-record.js';
+import { OperationKind, type Operation } from '../format/operation.js';
 import type { Metadata, Metric } from '../types.js';
 import type { IndexFactory } from './index-factory.js';
 import { Memtable } from './memtable.js';
@@ -82,7 +81,7 @@ export class CollectionState {
   /** Applies a validated operation. */
   apply(op: Operation): void {
     this.version++;
-    if (op.type === WalRecordType.Delete) {
+    if (op.type === OperationKind.Delete) {
       for (const id of op.ids) {
         const loc = this.locate(id);
         if (loc) this.kill(loc);
@@ -96,7 +95,7 @@ export class CollectionState {
       let vector = op.vectors ? op.vectors.subarray(i * dim, (i + 1) * dim) : null;
       let metadata: Uint8Array | null;
       let document: string | null;
-      if (op.type === WalRecordType.Update) {
+      if (op.type === OperationKind.Update) {
         // Chroma's update: given fields replace, metadata keys merge (a null value removes the key).
         if (!existing) return;
         const current = this.read(existing);

@@ -4,7 +4,7 @@ import type { Vfs } from '../fs/vfs.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import { asIOError } from '../fs/io-error.js';
 import { encodeManifest, manifestFileName, type ManifestState } from '../format/manifest.js';
-import { encodeOperation, type Operation } from '../format/operation.js';
+import { encodeOperation, walRecordType, type Operation } from '../format/operation.js';
 import { encodeWalFileHeader, walFileName } from '../format/wal-record.js';
 import type { Durability } from '../types.js';
 import type { WalWriter } from '../wal/writer.js';
@@ -253,7 +253,7 @@ export class CollectionStore {
   private appendToWal(op: Operation, lsn: number): Promise<void> {
     let durable: Promise<void>;
     try {
-      durable = this.wal.append(op.type, lsn, encodeOperation(op));
+      durable = this.wal.append(walRecordType(op.type), lsn, encodeOperation(op));
     } catch (err) {
       this.health.fail(err as Error);
       throw err;

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SeededRandom } from '../../src/index/seeded-random.js';
 
 /** A fresh temporary directory; remove it with the returned function. */
 export function tempDir(prefix = 'omendb-test-'): { dir: string; cleanup: () => void } {
@@ -8,16 +9,14 @@ export function tempDir(prefix = 'omendb-test-'): { dir: string; cleanup: () => 
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Deterministic PRNG (mulberry32) so every test prints and reuses its seed. */
+/**
+ * The tests' one seeded PRNG: mulberry32, the generator the engine uses
+ * (src/index/seeded-random.ts), so every test prints and reuses its seed.
+ * Uniform in [0, 1).
+ */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new SeededRandom(seed);
+  return () => random.next();
 }
 
 /** n seeded random vectors of `dim` values in [-1, 1). */

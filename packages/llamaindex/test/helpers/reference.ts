@@ -5,6 +5,9 @@
  */
 import type { MetadataFilter, MetadataFilters } from 'llamaindex';
 
+/** The tests' one seeded PRNG (mulberry32), shared with the core package's tests. */
+export { seededRandom } from '../../../core/test/helpers/tmp.js';
+
 export type Meta = Record<string, unknown>;
 
 /** Whether `meta` passes one filter, per the README's operator table. */
@@ -77,16 +80,4 @@ export function referenceTopK(items: { id: string; embedding: number[] }[], quer
     .map((item): [string, number] => [item.id, cosineSimilarity(item.embedding, query)])
     .sort((a, b) => b[1] - a[1])
     .slice(0, k);
-}
-
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

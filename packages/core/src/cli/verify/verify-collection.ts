@@ -1,7 +1,7 @@
 import { basename, join } from 'node:path';
 import type { Vfs } from '../../fs/vfs.js';
 import { decodeManifest, parseManifestFileName, type Manifest, type ManifestState } from '../../format/manifest.js';
-import { WalRecordType } from '../../format/wal-record.js';
+import { OperationKind } from '../../format/operation.js';
 import { layout } from '../../storage/layout.js';
 import { attempt, type CollectionSummary, type Findings } from './report.js';
 import { verifySegment } from './verify-segment.js';
@@ -77,8 +77,8 @@ export function verifyCollection(vfs: Vfs, dir: string, findings: Findings, lega
 
   const wal = verifyWal(vfs, layout.wal(dir), { checkpointLsn: state.checkpointLsn, dimension: state.dimension, legacy }, findings);
   for (const op of wal.operations) {
-    if (op.type === WalRecordType.Delete) for (const id of op.ids) live.delete(id);
-    else if (op.type !== WalRecordType.Update) for (const id of op.ids) live.set(id, 0);
+    if (op.type === OperationKind.Delete) for (const id of op.ids) live.delete(id);
+    else if (op.type !== OperationKind.Update) for (const id of op.ids) live.set(id, 0);
   }
   return {
     name: state.name,

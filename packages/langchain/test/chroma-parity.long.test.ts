@@ -1,5 +1,5 @@
 /**
- * The bounded form of `pnpm parity:chroma`, run by `pnpm test`: a real Chroma
+ * The bounded form of `pnpm parity:chroma`, run by `pnpm test:long`: a real Chroma
  * server (from npm), LangChain's `Chroma` store and `OmenVectorStore` get the
  * first 2,000 records of each real data set and answer 20 queries, the
  * filters and the deletes; the answers must agree. Needs the linux-x64 glibc
