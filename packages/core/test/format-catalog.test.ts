@@ -1,13 +1,12 @@
 /**
- * CATALOG and FORMAT byte for byte against docs/format/catalog.md and
- * database.md (golden bytes computed from the tables with zlib's CRC-32), and
- * every rule the decoder enforces.
+ * CATALOG byte for byte against docs/format/catalog.md (golden bytes computed
+ * from the table with zlib's CRC-32), and every rule the decoder enforces.
+ * FORMAT is pinned in format-database.test.ts.
  */
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { CorruptionError } from '../src/index.js';
 import { decodeCatalog, encodeCatalog } from '../src/format/catalog.js';
-import { decodeDatabaseFile, encodeDatabaseFile } from '../src/format/database-file.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const bytes = (h: string) => new Uint8Array(Buffer.from(h, 'hex'));
@@ -15,8 +14,6 @@ const bytes = (h: string) => new Uint8Array(Buffer.from(h, 'hex'));
 // magic OMENCATL | version 1 | count 2 | 02 "ab" | 03 "xyz" | CRC-32 of all before it
 const TWO_IDS = '4f4d454e4341544c01000000020000000261620378797a6320c637';
 const EMPTY = '4f4d454e4341544c0100000000000000f3a263ec';
-// magic OMENDB\0\0 | version 2 | CRC-32 of bytes 0..12
-const FORMAT_2 = '4f4d454e4442000002000000bbce779e';
 
 function corruption(fn: () => unknown): CorruptionError {
   try {
@@ -76,15 +73,5 @@ describe('CATALOG (catalog.md)', () => {
   it('refuses ids that are not directory names when encoding', () => {
     expect(() => encodeCatalog([''])).toThrow(RangeError);
     expect(() => encodeCatalog(['x'.repeat(256)])).toThrow(RangeError);
-  });
-});
-
-describe('FORMAT (database.md)', () => {
-  it('version 2 encodes to the documented bytes; versions 1 and 2 decode, others are refused at offset 8', () => {
-    expect(hex(encodeDatabaseFile())).toBe(FORMAT_2);
-    expect(decodeDatabaseFile(bytes(FORMAT_2), 'FORMAT')).toBe(2);
-    expect(decodeDatabaseFile(encodeDatabaseFile(1), 'FORMAT')).toBe(1);
-    expect(corruption(() => decodeDatabaseFile(encodeDatabaseFile(3), 'FORMAT')).offset).toBe(8);
-    expect(corruption(() => decodeDatabaseFile(new Uint8Array([...bytes(FORMAT_2), 0]), 'FORMAT')).offset).toBe(17);
   });
 });

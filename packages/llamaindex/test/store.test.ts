@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ClosedError, DimensionMismatchError, LockError, OmenDB, ValidationError, type Metric, type QuantizationSpec } from '@omendb/core';
+import { ClosedError, DimensionMismatchError, OmenDB, ValidationError, type Metric, type QuantizationSpec } from '@omendb/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   Document,
@@ -307,13 +307,16 @@ describe('options and lifecycle', () => {
     expect((await store({ metric: 'ip' }).client()).metric).toBe('ip');
   });
 
-  it('holds the directory lock until close; then calls throw ClosedError', async () => {
+  it('shares the open database with another store on the same path; a closed store throws ClosedError', async () => {
     const first = store();
     await first.add([node('a', [1, 0], 'd')]);
-    await expect(store().client()).rejects.toThrow(LockError);
+    const second = store();
+    expect(await (await second.client()).count()).toBe(1);
     await first.close();
     await first.close();
     await expect(first.query(q([1, 0], 1))).rejects.toThrow(ClosedError);
+    expect(await (await second.client()).count()).toBe(1);
+    await second.close();
     expect(await (await store().client()).count()).toBe(1);
   });
 
