@@ -14,5 +14,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // vitest's default on two cores is one worker; most files wait on child processes and fsync, so two overlap well.
+    maxWorkers: 2,
   },
 });
