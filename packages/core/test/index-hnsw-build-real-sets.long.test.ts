@@ -3,10 +3,11 @@
  * two threads give the one-thread batched graph byte for byte, at the
  * sequential build's recall@10.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HnswIndex } from '../src/index/hnsw.js';
 import type { Metric } from '../src/types.js';
 import { hasDataset, loadDataset, recallAtK, referenceDistance, type Dataset } from './helpers/datasets.js';
+import { expectNoProcessWarnings } from './helpers/no-process-warnings.js';
 
 const K = 10;
 const EF_SEARCH = 64;
@@ -24,19 +25,7 @@ function recall(index: HnswIndex, data: Dataset, metric: Metric): number {
   return sum / data.queries.count;
 }
 
-/** A worker that fails to start is reported as a process warning; these builds must run on two threads. */
-let warnings: string[] = [];
-const onWarning = (w: Error): void => {
-  warnings.push(w.message);
-};
-beforeEach(() => {
-  warnings = [];
-  process.on('warning', onWarning);
-});
-afterEach(() => {
-  process.off('warning', onWarning);
-  expect(warnings, 'process warnings (a worker that did not start?)').toEqual([]);
-});
+expectNoProcessWarnings();
 
 describe.each<['sift10k' | 'glove25', Metric]>([
   ['sift10k', 'l2'],

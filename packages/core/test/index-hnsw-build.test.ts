@@ -3,11 +3,12 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { OmenDB } from '../src/index.js';
 import { HnswIndex } from '../src/index/hnsw.js';
 import { SeededRandom } from '../src/index/seeded-random.js';
 import { hasDataset, loadDataset, recallAtK, referenceDistance } from './helpers/datasets.js';
+import { expectNoProcessWarnings } from './helpers/no-process-warnings.js';
 
 const K = 10;
 const EF_SEARCH = 64;
@@ -23,19 +24,7 @@ function expectExitsByItself(script: string, stdout: string): void {
   expect(run.stdout.trim()).toBe(stdout);
 }
 
-/** A worker that fails to start is reported as a process warning; these tests want the worker to run. */
-let warnings: string[] = [];
-const onWarning = (w: Error): void => {
-  warnings.push(w.message);
-};
-beforeEach(() => {
-  warnings = [];
-  process.on('warning', onWarning);
-});
-afterEach(() => {
-  process.off('warning', onWarning);
-  expect(warnings, 'process warnings (a worker that did not start?)').toEqual([]);
-});
+expectNoProcessWarnings();
 
 describe('HnswIndex.build', () => {
   const dim = 24;
