@@ -96,9 +96,12 @@ describe('OmenStore under kill -9', () => {
     child.stdout.on('data', (d) => (out += d));
     const code = await new Promise((resolve) => child.on('close', resolve));
     expect(code).toBe(0);
-    const answer = JSON.parse(out.trim()) as { key: string; score: number; namespaces: string[][] };
-    expect(answer.key).toBe(probe.key);
-    expect(answer.score).toBeCloseTo(1, 5);
+    const answer = JSON.parse(out.trim()) as { hits: { key: string; score: number }[]; namespaces: string[][] };
+    // The test embedder hashes words into 64 buckets, so another memory's text can embed identically:
+    // the probe must be among the hits tied at the top score, which is 1 (its own vector).
+    expect(answer.hits[0].score).toBeCloseTo(1, 5);
+    const top = answer.hits.filter((h) => h.score > answer.hits[0].score - 1e-6).map((h) => h.key);
+    expect(top, `seed ${SEED}`).toContain(probe.key);
     expect(answer.namespaces).toEqual([['mem', 'u0'], ['mem', 'u1'], ['mem', 'u2']]);
   });
 });
