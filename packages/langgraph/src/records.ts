@@ -1,5 +1,5 @@
 import type { Item } from '@langchain/langgraph-checkpoint';
-import type { Metadata } from '@omendb/core';
+import type { Metadata, Where } from '@omendb/core';
 
 /**
  * How a LangGraph item maps onto core records.
@@ -45,8 +45,8 @@ export function labelMetadata(namespace: readonly string[]): Metadata {
 }
 
 /** A core `where` selecting records whose namespace starts with `prefix`, plus `extra` conditions; undefined for none. */
-export function prefixWhere(prefix: readonly string[], extra: Record<string, unknown>[] = []): Record<string, unknown> | undefined {
-  const conditions: Record<string, unknown>[] = prefix.map((label, i) => ({ [`n${i}`]: label }));
+export function prefixWhere(prefix: readonly string[], extra: Where[] = []): Where | undefined {
+  const conditions: Where[] = prefix.map((label, i) => ({ [`n${i}`]: label }));
   conditions.push(...extra);
   if (conditions.length === 0) return undefined;
   return conditions.length === 1 ? conditions[0] : { $and: conditions };
