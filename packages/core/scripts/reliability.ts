@@ -34,7 +34,14 @@ const TIERS: [config: string, files: string[]][] = [
   ['vitest.config.ts', ['reliability-sim-disk.test.ts', 'reliability-power.test.ts', 'reliability-io.test.ts', 'locking.test.ts', 'bad-input.test.ts']],
   [
     'vitest.long.config.ts',
-    ['kill9.long.test.ts', 'reliability-power.long.test.ts', 'reliability-corruption.long.test.ts', 'reliability-io.long.test.ts', 'reliability-model.long.test.ts'],
+    [
+      'kill9.long.test.ts',
+      'reliability-power.long.test.ts',
+      'reliability-corruption.long.test.ts',
+      'reliability-io.long.test.ts',
+      'reliability-model.long.test.ts',
+      'locking-races.long.test.ts',
+    ],
   ],
 ];
 
