@@ -30,7 +30,9 @@ describe.skipIf(!hasDataset('sift10k'))('stats() memory and disk against measure
     expect(unmapped.components.codes).toBeGreaterThan(0);
     expect(unmapped.mapped).toBe(0);
     expect(offBy(unmapped.reported, unmapped.external), `reported ${unmapped.reported}, external ${unmapped.external}`).toBeLessThanOrEqual(0.05);
-    expect(Math.abs(unmapped.heap), `heapUsed moved ${unmapped.heap}`).toBeLessThanOrEqual(400_000);
+    // Bytes the collection held but did not report would show as heap growth; a shrink (seen down to
+    // −0.44 MB in CI) is V8 letting go of unrelated memory and hides nothing, so only growth is bounded.
+    expect(unmapped.heap, `heapUsed grew ${unmapped.heap}`).toBeLessThanOrEqual(400_000);
     expect(offBy(unmapped.diskBytes, unmapped.fileBytes)).toBeLessThanOrEqual(0.05);
     // Mapped, Node counts the whole mapping in `external`; stats() reports it apart, as mappedBytes.
     const mapped = measure(10_000, q, true);
