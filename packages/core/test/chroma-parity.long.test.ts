@@ -5,20 +5,14 @@
  * OmenDB. Both must answer the same ids and distances at every step. Needs
  * the linux-x64 glibc Chroma binary; skipped elsewhere.
  */
-import { fileURLToPath } from 'node:url';
-import { ChromaClient } from 'chromadb';
+import type { ChromaClient } from 'chromadb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OmenDB } from '../src/index.js';
 import { textFirstScript, type Step } from './fixtures/chroma-text-script.js';
+import { startChroma, type ChromaServer } from './helpers/chroma-server.js';
 import { tempDir } from './helpers/tmp.js';
 import { ToyEmbedding } from './helpers/toy-embedding.js';
 
-interface ChromaServer {
-  url: string;
-  stop(): Promise<void>;
-}
-// Imported by path: the helper lies outside this package's TypeScript project.
-const serverModule = fileURLToPath(new URL('../../../scripts/chroma/server.ts', import.meta.url));
 const RUNNABLE = process.platform === 'linux' && process.arch === 'x64';
 const TOLERANCE = 1e-5;
 
@@ -28,10 +22,7 @@ let chroma: ChromaClient;
 
 beforeAll(async () => {
   if (!RUNNABLE) return;
-  const { startChromaServer } = (await import(/* @vite-ignore */ serverModule)) as { startChromaServer: () => Promise<ChromaServer> };
-  server = await startChromaServer();
-  const url = new URL(server.url);
-  chroma = new ChromaClient({ host: url.hostname, port: Number(url.port), ssl: false });
+  ({ server, client: chroma } = await startChroma());
 });
 afterAll(async () => {
   await server?.stop();

@@ -1,18 +1,12 @@
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ChromaClient, type Collection as ChromaCollection } from 'chromadb';
+import type { ChromaClient, Collection as ChromaCollection } from 'chromadb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OmenDB } from '../src/index.js';
 import { hasDataset, loadDataset } from './helpers/datasets.js';
+import { startChroma, type ChromaServer } from './helpers/chroma-server.js';
 import { tempDir } from './helpers/tmp.js';
 import { allRecords, buildDatabase, omendb, rowDocument } from './fixtures/cli-harness.js';
 
-/** The shared real-server helper (scripts/chroma/server.ts), imported by path: it lies outside this package's TypeScript project. */
-interface ChromaServer {
-  url: string;
-  stop(): Promise<void>;
-}
-const serverModule = fileURLToPath(new URL('../../../scripts/chroma/server.ts', import.meta.url));
 
 const tmp = tempDir('omendb-cli-migrate-');
 const ready = hasDataset('sift10k') && hasDataset('glove25');
@@ -21,10 +15,7 @@ let client: ChromaClient;
 
 beforeAll(async () => {
   if (!ready) return;
-  const { startChromaServer } = (await import(/* @vite-ignore */ serverModule)) as { startChromaServer: () => Promise<ChromaServer> };
-  server = await startChromaServer();
-  const url = new URL(server.url);
-  client = new ChromaClient({ host: url.hostname, port: Number(url.port), ssl: false });
+  ({ server, client } = await startChroma());
 });
 afterAll(async () => {
   await server?.stop();
