@@ -2,7 +2,7 @@ import type { SearchItem, SearchOperation } from '@langchain/langgraph-checkpoin
 import type { Collection, Metadata } from '@omendb/core';
 import { matchesFilter } from './filter.js';
 import type { Handles } from './handles.js';
-import { decodeItem, prefixWhere, type ItemMeta } from './records.js';
+import { BARE_KEY, decodeItem, prefixWhere, type ItemMeta } from './records.js';
 
 /** Largest number of vector hits one search asks core for (core's nResults bound). */
 const MAX_FETCH = 100_000;
@@ -77,15 +77,20 @@ async function rankItems(items: Collection, metas: Metadata[], distances: number
   return out.sort((a, b) => b.score! - a.score!);
 }
 
-/** Whether a namespace under the prefix ever got an item without vectors (a scan of namespace records, not items). */
+/** Whether some namespace under the prefix holds an item without vectors (core's distinct values of `bare`; no item is read). */
 async function holdsUnindexed(h: Handles, prefix: string[]): Promise<boolean> {
-  const res = await h.namespaces.get({ where: prefixWhere(prefix, [{ unindexed: true }]), limit: 1, include: [] });
-  return res.ids.length > 0;
+  const { values } = await h.items.distinct({ key: BARE_KEY });
+  return values.some((ns) => {
+    const labels = JSON.parse(ns as string) as string[];
+    return prefix.length <= labels.length && prefix.every((label, i) => labels[i] === label);
+  });
 }
 
 /** Up to `n` items under the prefix with no vector that pass the filter and are not in `seen`. */
 async function unscored(h: Handles, op: SearchOperation, n: number, seen: Set<string>): Promise<SearchItem[]> {
-  const res = await h.items.get({ where: prefixWhere(op.namespacePrefix, [{ vecs: 0 }]) });
+  // Without a filter core can stop early (`seen` holds scored items, which have vectors).
+  const filtered = op.filter !== undefined && Object.keys(op.filter).length > 0;
+  const res = await h.items.get({ where: prefixWhere(op.namespacePrefix, [{ vecs: 0 }]), limit: filtered ? undefined : n });
   const out: SearchItem[] = [];
   for (const item of toItems(res)) {
     if (out.length >= n) break;
