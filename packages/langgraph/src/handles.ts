@@ -1,5 +1,5 @@
 import { OmenDB, ValidationError, type Collection, type CreateCollectionArgs, type OpenOptions } from '@omendb/core';
-import { BARE_KEY, type ItemMeta } from './records.js';
+import { BARE_KEY, NAMESPACE_KEY, type ItemMeta } from './records.js';
 
 /** The core collections behind one OmenStore. */
 export interface Handles {
@@ -26,7 +26,8 @@ export interface OpenArgs {
  * index config, `<name>-vectors` (created with `hnsw`; an existing one keeps
  * its settings). A `<name>-namespaces` collection, written by earlier
  * versions of this package, is folded into the items and deleted (see
- * {@link migrateNamespaces}). Throws ValidationError when neither `path`
+ * {@link migrateNamespaces}), and has core start counting the items'
+ * namespaces (one pass over the items). Throws ValidationError when neither `path`
  * nor `db` is given, or when the vectors collection exists with another
  * dimension than `dims`.
  */
@@ -37,6 +38,10 @@ export async function openHandles(args: OpenArgs): Promise<Handles> {
   try {
     const items = await db.getOrCreateCollection({ name: `${args.name}-items`, dimension: 0 });
     await migrateNamespaces(db, items, `${args.name}-namespaces`);
+    // Core counts the keys' values from their first ask on, with one pass over the items: done here, at
+    // open, so that no search or listing pays it (a new store's pass is free).
+    await items.distinct({ key: NAMESPACE_KEY, limit: 0 });
+    await items.distinct({ key: BARE_KEY, limit: 0 });
     let vectors: Collection | null = null;
     if (args.dims !== undefined) {
       vectors = await db.getOrCreateCollection({ name: `${args.name}-vectors`, dimension: args.dims, metric: 'cosine', embeddingFunction: null, hnsw: args.hnsw });

@@ -47,6 +47,17 @@ export function vectorId(item: string, i: number): string {
   return `${item}#${i}`;
 }
 
+/**
+ * Whether `ns`, a namespace written by {@link namespaceKey}, starts with the
+ * labels of `prefix` (whole labels: `["docs"]` is not under `["doc"]`).
+ * Compares the JSON texts, so nothing is parsed.
+ */
+export function isUnder(ns: string, prefix: readonly string[]): boolean {
+  if (prefix.length === 0) return true;
+  const open = namespaceKey(prefix).slice(0, -1);
+  return ns.startsWith(open) && (ns[open.length] === ',' || ns[open.length] === ']');
+}
+
 /** `{ n0: a, n1: b, …, depth }` for a namespace. */
 export function labelMetadata(namespace: readonly string[]): Metadata {
   const out: Metadata = { depth: namespace.length };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { OmenDB } from '@omendb/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OmenStore } from '../src/index.js';
+import { storePair, summary } from './fixture.js';
 import { WordEmbeddings } from './word-embeddings.js';
 
 // Two stores on one database in one process, namespaces from core's
@@ -74,6 +75,23 @@ describe('namespaces from core', () => {
     store = new OmenStore({ path: dir });
     expect(await store.listNamespaces({ prefix: ['users'], limit: 1000 })).toEqual(listed);
     await store.stop();
+  });
+
+  it('searches a prefix that holds every namespace, or some, with labels holding quotes, commas and brackets, as InMemoryStore does', async () => {
+    const pair = await storePair(index());
+    dir = pair.dir;
+    const namespaces = [['a'], ['a', 'b'], ['a"', 'x'], ['a', 'b,"c'], ['a]', 'y'], ['ab']];
+    for (const store of [pair.memory, pair.omen]) {
+      for (const [i, ns] of namespaces.entries()) await store.put(ns, `k${i}`, { text: `tea number ${i}` });
+    }
+    for (const prefix of [['a'], ['a', 'b'], ['a"'], ['a]'], ['ab'], ['a', 'b,"c'], ['a', 'b,']]) {
+      const expected = summary(await pair.memory.search(prefix, { query: 'tea', limit: 10 }));
+      expect(summary(await pair.omen.search(prefix, { query: 'tea', limit: 10 })), JSON.stringify(prefix)).toEqual(expected);
+    }
+    // Once every namespace is under ['a'], the prefix filters nothing; the answer stays the same.
+    for (const store of [pair.memory, pair.omen]) for (const [i, ns] of namespaces.entries()) if (ns[0] !== 'a') await store.delete(ns, `k${i}`);
+    expect(summary(await pair.omen.search(['a'], { query: 'tea number 1' }))).toEqual(summary(await pair.memory.search(['a'], { query: 'tea number 1' })));
+    await pair.omen.stop();
   });
 
   it('folds a side collection of namespaces (earlier layout) into the items, then deletes it', async () => {
