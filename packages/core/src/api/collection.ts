@@ -214,7 +214,7 @@ export class Collection {
    * Cost: the first call for a key in an open database reads every live
    * record's metadata once; from then on every write moves the counts in the
    * same step as the write itself (WAL replay included), so later calls cost
-   * O(distinct values) and see exactly the writes acknowledged before them.
+   * O(distinct values) and see the same writes as a `get` made at that moment.
    * Throws ValidationError for malformed arguments.
    */
   async distinct(args: DistinctArgs): Promise<DistinctResult> {
