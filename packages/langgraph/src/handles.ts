@@ -66,8 +66,9 @@ export async function openHandles(args: OpenArgs): Promise<Handles> {
  * steps again (the update is idempotent).
  */
 async function migrateNamespaces(db: OmenDB, items: Collection, sideName: string): Promise<void> {
-  const names = (await db.listCollections()).map((c) => c.name);
-  if (!names.includes(sideName)) return;
+  const side = (await db.listCollections()).find((c) => c.name === sideName);
+  // Only what this package wrote: a collection without vectors (anything else under that name is left alone).
+  if (!side || side.dimension !== 0) return;
   const bare = await items.get({ where: { vecs: 0 }, include: ['metadatas'] });
   if (bare.ids.length > 0) {
     await items.update({ ids: bare.ids, metadatas: bare.metadatas.map((m) => ({ [BARE_KEY]: (m as unknown as ItemMeta).ns })) });
