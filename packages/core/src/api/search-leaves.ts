@@ -12,6 +12,9 @@ import { fullTextRankerOf, type FullTextRanker } from './full-text-ranker.js';
 import { queryVectors } from './records.js';
 import type { Metric } from '../types.js';
 
+/** The most hits the full-text index returns in one call. */
+const MAX_FULL_TEXT_HITS = 1_000_000;
+
 /** How a leaf is answered: a dense vector (given or embedded) or a BM25 text query. */
 export type LeafSource = { kind: 'dense'; vector: number[] | undefined; text: string | undefined } | { kind: 'fulltext'; text: string };
 
@@ -76,9 +79,15 @@ export async function runFullTextLeaves(sources: LeafSource[][], plans: SearchPl
           const where = plans[p].where;
           // A filter with no where/whereDocument form (#id, $or across both) is applied to every BM25 hit afterwards.
           const exact = where === undefined || where.split !== undefined;
+          const everyHit = count();
+          if (!exact && everyHit > MAX_FULL_TEXT_HITS) {
+            throw new ValidationError('unsupported search', [
+              { code: 'unsupported', path: leaf.path, message: `a filter on #id, or an $or across metadata and #document, with a full-text $knn needs every BM25 hit; at most ${MAX_FULL_TEXT_HITS} records are supported, this collection has ${everyHit}` },
+            ]);
+          }
           const { ids, scores } = await ranker.fullTextSearch({
             query: s.text,
-            limit: exact ? leaf.limit : Math.max(1, count()),
+            limit: exact ? leaf.limit : everyHit,
             ...(exact && where ? where.split : {}),
           });
           return { ids, scores, postFilter: !exact };
