@@ -1,4 +1,4 @@
-import { Abs, Div, Exp, GroupBy, K, Knn, Log, Max, MaxK, Min, MinK, Mul, Rrf, Search, Sub, Sum, Val } from 'chromadb-search';
+import { Abs, Div, Exp, GroupBy, K, Knn, Limit, Log, Max, MaxK, Min, MinK, Mul, Rrf, Search, Select, Sub, Sum, Val } from 'chromadb-search';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../src/errors.js';
 import { evaluateRank, parseSearches, type LeafHit, type SearchPlan } from '../src/search/search-api/index.js';
@@ -72,6 +72,10 @@ describe("Search JSON from Chroma's builders", () => {
     expect(comparable(init)).toEqual(comparable(payload));
     expect(init.knn[0].limit).toBe(16); // Chroma's server default when the JSON has none
     expect(parseSearches({ rank: 2 })[0].rank).toEqual({ op: 'val', value: 2 });
+    // Builder parts inside a plain object are read through their toJSON().
+    const [parts] = parseSearches({ where: K('a').eq(1), rank: Knn({ query: [1], limit: 16 }), limit: new Limit({ limit: 3 }), select: new Select([K.SCORE]) });
+    expect({ ...comparable(parts), where: undefined }).toEqual({ ...comparable(payload), where: undefined });
+    expect(parts.where?.split).toEqual({ where: { a: { $eq: 1 } } });
   });
 
   it('keeps a filter with #id or an $or across metadata and documents at record level', () => {
