@@ -13,8 +13,11 @@ import {
   type LeafHit, type Projection, type RankedRecord, type SearchPlan,
 } from '../search/search-api/index.js';
 import type { CollectionState, RecordLocation } from '../storage/collection-state.js';
+import type { CollectionStore } from '../storage/collection-store.js';
 import type { Part } from '../storage/part.js';
 import type { Metadata } from '../types.js';
+import { embedTexts } from './embed.js';
+import type { EmbeddingBinding } from './embedding-binding.js';
 import { classifyLeaves, embedLeafTexts, leafHits, runFullTextLeaves, type LeafContext } from './search-leaves.js';
 import { SearchResult } from './search-result.js';
 
@@ -36,6 +39,20 @@ export interface SearchContext extends LeafContext {
   /** The state to read, checking the collection is still open. */
   state(): CollectionState;
   efSearch: number;
+}
+
+/** The context of a collection's searches; `ensureOpen` throws ClosedError once the collection is closed. */
+export function searchContext(store: CollectionStore, embedder: EmbeddingBinding, host: object, ensureOpen: () => void): SearchContext {
+  return {
+    state: () => (ensureOpen(), store.state),
+    get dimension() {
+      return store.state.dimension;
+    },
+    metric: store.state.metric,
+    efSearch: store.manifest.hnsw.efSearch,
+    embed: async (texts) => embedTexts(await embedder.resolve(), texts, store.state.dimension),
+    fullTextHost: host,
+  };
 }
 
 interface Located extends RankedRecord {

@@ -17,7 +17,7 @@ import { deleteSchema, getSchema, parse, parseQuery } from './schemas.js';
 import { requireDeleteSelector } from './delete-selector.js';
 import { idAt, readGetResult } from './get-result.js';
 import type { DeleteArgs, GetArgs, ModifyArgs, QueryArgs } from './collection-call-args.js';
-import { runSearches, type SearchLike, type SearchOptions } from './collection-search.js';
+import { runSearches, searchContext, type SearchLike, type SearchOptions } from './collection-search.js';
 import type { SearchResult } from './search-result.js';
 
 export type { DeleteArgs, GetArgs, ModifyArgs, QueryArgs } from './collection-call-args.js';
@@ -198,23 +198,10 @@ export class Collection {
    * scores are better. Returns one result list per search, best first.
    * Throws ValidationError (code `unsupported` for what is not supported,
    * e.g. sparse vector keys), DimensionMismatchError, EmbeddingFunctionError.
-   * See collection-search.ts.
    */
   async search(searches: SearchLike | SearchLike[], options?: SearchOptions): Promise<SearchResult> {
     this.ensureOpen();
-    const store = this.store;
-    return runSearches(
-      {
-        state: () => (this.ensureOpen(), store.state),
-        get dimension() { return store.state.dimension; },
-        metric: store.state.metric,
-        efSearch: store.manifest.hnsw.efSearch,
-        embed: async (texts) => embedTexts(await this.embedder.resolve(), texts, store.state.dimension),
-        fullTextHost: this,
-      },
-      searches,
-      options,
-    );
+    return runSearches(searchContext(this.store, this.embedder, this, () => this.ensureOpen()), searches, options);
   }
 
   /**
