@@ -1,6 +1,6 @@
 import { GroupBy, K, Knn, MinK, Rrf, Search, SearchResult as ChromaSearchResult } from 'chromadb-search';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OmenDB, ValidationError, type Collection, type Metadata } from '../src/index.js';
+import { ClosedError, OmenDB, ValidationError, type Collection, type Metadata } from '../src/index.js';
 import type { FullTextQuery } from '../src/api/full-text-ranker.js';
 import { seededRandom, tempDir } from './helpers/tmp.js';
 import { ToyEmbedding } from './helpers/toy-embedding.js';
@@ -195,6 +195,14 @@ describe(`Collection.search (seed ${SEED})`, () => {
     await expect(col.search(new Search().rank(Knn({ query: [1, 2, 3] })))).rejects.toThrow(/dimension/);
     await expect(col.search({ rank: { $knn: { query: [1] } }, select: ['#vector'] })).rejects.toBeInstanceOf(ValidationError);
     await expect(col.search(new Search(), { readLevel: 'eventually' as never })).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('an empty collection ranks nothing; a closed one raises ClosedError', async () => {
+    const empty = await db.createCollection({ name: 'empty', embeddingFunction: null });
+    const r = await empty.search([new Search().rank(Knn({ query: [1, 2] })), new Search()]);
+    expect(r.ids).toEqual([[], []]);
+    await db.deleteCollection('empty');
+    await expect(empty.search(new Search())).rejects.toBeInstanceOf(ClosedError);
   });
 
   it('a full-text $knn on a collection without a full-text index is a ValidationError', async () => {
