@@ -117,10 +117,7 @@ export class OmenStore extends BaseStore {
    */
   private async listNamespacesOp(h: Handles, op: ListNamespacesOperation): Promise<string[][]> {
     const { values } = await h.items.distinct({ key: NAMESPACE_KEY });
-    return selectNamespaces(
-      values.map((ns) => JSON.parse(ns as string) as string[]),
-      op,
-    );
+    return selectNamespaces(values.map((ns) => JSON.parse(ns as string) as string[]), op);
   }
 
   private handles(): Promise<Handles> {
