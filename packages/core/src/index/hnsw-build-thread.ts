@@ -241,7 +241,8 @@ export class BuildThread {
     const idsC = this.candIds >> 2;
     const distsC = this.candDists >> 2;
     if (level === 0) {
-      this.k.searchLevel0(this.code, this.query, this.queryInv, this.vectors, this.norms, this.dim, this.links0, this.stride0, this.visited, this.nextTag(), entry, entryDistance, ef, 0, 0x7fffffff, this.candHeap, this.resHeap);
+      this.k.useFloatScorer(this.code, this.query, this.queryInv, this.vectors, this.norms, this.dim);
+      this.k.searchLayer(this.links0, this.stride0, 0, 0, this.visited, this.nextTag(), entry, entryDistance, ef, 0, 0x7fffffff, this.candHeap, this.resHeap);
       const count = this.k.resultCount();
       const from = this.resHeap >> 2;
       for (let i = 0; i < count; i++) {

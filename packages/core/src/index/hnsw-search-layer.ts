@@ -135,24 +135,21 @@ export function searchLevel0(
   if (accept !== undefined) memory.setAccept(accept);
   let visits: number;
   try {
-    visits = wasm.searchLevel0(
-    rows.code,
-    rows.queryPtr,
-    rows.queryInverseNorm,
-    rows.offset(0),
-    rows.offset(1),
-    rows.dimension,
-    graph.links0Offset(),
-    graph.stride0,
-    graph.visitedIndex() << 2,
-    graph.nextVisitTag(),
-    entry,
-    entryDistance,
-    ef,
-    accept === undefined ? 0 : 1,
-    Math.min(maxVisits, 0x7fffffff),
-    graph.candidatesOffset(),
-    graph.resultsOffset(),
+    wasm.useFloatScorer(rows.code, rows.queryPtr, rows.queryInverseNorm, rows.offset(0), rows.offset(1), rows.dimension);
+    visits = wasm.searchLayer(
+      graph.links0Offset(),
+      graph.stride0,
+      0,
+      0,
+      graph.visitedIndex() << 2,
+      graph.nextVisitTag(),
+      entry,
+      entryDistance,
+      ef,
+      accept === undefined ? 0 : 1,
+      Math.min(maxVisits, 0x7fffffff),
+      graph.candidatesOffset(),
+      graph.resultsOffset(),
     );
   } finally {
     // Drop the caller's filter so the memory does not keep it alive.

@@ -32,6 +32,14 @@ export class CompactGraph {
     readonly upperFirst: Int32Array,
     readonly upperOffsets: Int32Array,
     readonly upperLinks: Int32Array,
+    /**
+     * The adjacency lists as the section stores them: per node, levels 0 …
+     * L as degree-prefixed blocks [degree, ids…] (the WebAssembly walk's
+     * view; see assembly/walk.ts).
+     */
+    readonly blocks: Int32Array,
+    /** Word index in {@link blocks} of each node's level-0 block. */
+    readonly blockOffsets: Int32Array,
   ) {}
 
   /**
@@ -55,7 +63,9 @@ export class CompactGraph {
     let upperTotal = 0;
     let blocks = 0;
     let at = 0;
+    const blockOffsets = new Int32Array(count);
     for (let node = 0; node < count; node++) {
+      blockOffsets[node] = at;
       for (let level = 0; level <= levels[node]; level++) {
         if (at >= words.length) fail(start + 4 * at, `links of node ${node} level ${level} run past the section`);
         const degree = words[at];
@@ -115,13 +125,15 @@ export class CompactGraph {
       upperFirst,
       upperOffsets,
       upperLinks,
+      new Int32Array(words.buffer, words.byteOffset, at).slice(),
+      blockOffsets,
     );
   }
 
   /** A graph of no nodes, what a disposed index holds. */
   static empty(): CompactGraph {
     const none = new Int32Array(0);
-    return new CompactGraph(0, 2, 2, 0, -1, -1, new Uint8Array(0), new Int32Array(1), none, none, new Int32Array(1), none);
+    return new CompactGraph(0, 2, 2, 0, -1, -1, new Uint8Array(0), new Int32Array(1), none, none, new Int32Array(1), none, none, none);
   }
 
   /** Most neighbours a list holds on any level: 2·M (level 0). */

@@ -9,6 +9,7 @@ import type { OriginalVectors } from './quantized-originals.js';
 import { defaultOversampling } from './quantized-oversampling.js';
 import { exactOverOriginals, rescore } from './quantized-rescore.js';
 import { CodeGraphSearch } from './quantized-search.js';
+import { CodeWalk } from './code-walk.js';
 import type { QuantizedMemoryBytes, QuantizedSegmentParts } from './quantized-types.js';
 import type { IndexSearchOptions, Neighbor, VectorIndex } from './types.js';
 
@@ -41,6 +42,8 @@ export class QuantizedHnswIndex implements VectorIndex {
   private graph: CompactGraph;
   private readonly arena: QuantizedArena;
   private readonly walk: CodeGraphSearch;
+  /** The WebAssembly walk; null on the scalar backend, where {@link walk} searches. */
+  private readonly wasmWalk: CodeWalk | null;
   private readonly originals: OriginalVectors;
   private readonly best = new Float64Array(1);
 
@@ -52,8 +55,10 @@ export class QuantizedHnswIndex implements VectorIndex {
     this.params = params;
     this.oversampling = oversampling;
     this.originals = parts.originals;
-    this.arena = new QuantizedArena(parts.quantizer, parts.codes, parts.backend);
+    this.arena = new QuantizedArena(parts.quantizer, parts.codes, graph, parts.backend);
     this.walk = new CodeGraphSearch(graph, this.arena);
+    const wasm = this.arena.memory.graphKernels;
+    this.wasmWalk = wasm === null ? null : new CodeWalk(this.arena, wasm, graph.count, graph.entryPoint, graph.maxLevel);
   }
 
   /**
@@ -138,13 +143,13 @@ export class QuantizedHnswIndex implements VectorIndex {
     if (options.exact === true) return exactOverOriginals(this.arena, this.originals, size, k, accept, ordered);
     const candidates = Math.min(Math.ceil(k * this.oversampling), size);
     const ef = Math.min(Math.max(efSearch, candidates), size);
-    const entry = this.walk.descend(this.best);
+    const walk = this.wasmWalk ?? this.walk;
+    const entry = walk.descend(this.best);
     const maxVisits = accept === undefined ? Infinity : (options.maxVisits ?? size * FILTERED_VISIT_FRACTION);
-    const visits = this.walk.searchLevel0(entry, this.best[0], ef, accept, maxVisits);
+    const visits = walk.searchLevel0(entry, this.best[0], ef, accept, maxVisits);
     // Fewer than k found: a filter rejecting most of the reachable graph, or
     // links pruned away from duplicates; the code scan finds every qualifying row.
-    const rows =
-      visits < 0 || this.walk.found < k ? this.walk.nearestByCodes(candidates, accept, ordered) : this.walk.takeBest(candidates);
+    const rows = visits < 0 || walk.found < k ? this.walk.nearestByCodes(candidates, accept, ordered) : walk.takeBest(candidates);
     return rescore(this.arena, this.originals, rows, k);
   }
 
