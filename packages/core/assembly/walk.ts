@@ -85,7 +85,7 @@ function blockAt(links: usize, stride: i32, offsets: usize, node: i32, level: i3
 
 let nearest: f32 = 0;
 
-/** Distance of the node the last {@link greedy} or {@link descend} returned. */
+/** Distance of the node the last {@link greedy} returned. */
 export function nearestDistance(): f32 {
   return nearest;
 }
@@ -116,18 +116,6 @@ export function greedy(links: usize, stride: i32, offsets: usize, level: i32, en
     node = next;
   }
   nearest = distance;
-  return node;
-}
-
-/**
- * Greedy descent from `entry` (of level `top`) through levels top … 1 of a
- * compact view (stride 0); returns the level-0 entry node, its distance in
- * {@link nearestDistance}.
- */
-export function descend(links: usize, offsets: usize, top: i32, entry: i32): i32 {
-  let node = entry;
-  nearest = score(entry);
-  for (let level = top; level > 0; level--) node = greedy(links, 0, offsets, level, node, nearest);
   return node;
 }
 

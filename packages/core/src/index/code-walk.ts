@@ -1,28 +1,42 @@
+import { MaxHeap, MinHeap } from './heap.js';
+import { descend, queryDistance, searchLayer, type WalkGraph, type WalkScratch, type WasmLevel } from './hnsw-search-layer.js';
+import type { KernelMemory } from './kernels/kernel-memory.js';
 import type { GraphKernels } from './kernels/kernels.js';
 import type { QuantizedArena } from './quantized-arena.js';
 
 /**
  * The HNSW walk (Malkov & Yashunin 2018, Alg. 2 and 5) over a sealed graph
  * held in a {@link QuantizedArena}, with distances estimated from the codes:
- * greedy descent and level-0 SEARCH-LAYER both run in WebAssembly
- * (assembly/walk.ts), with the SIMD code kernels inlined, so a search makes
- * no JS call except the optional filter. Every method expects
+ * greedy descent and level-0 SEARCH-LAYER are the shared walk of
+ * hnsw-search-layer.ts, which runs every level in WebAssembly with the SIMD
+ * code kernels inlined (no JS call per node except the optional filter),
+ * or in JavaScript on the scalar backend. Every method expects
  * `arena.setQuery` first. Not safe for concurrent use.
  */
-export class CodeWalk {
+export class CodeWalk implements WalkGraph, WalkScratch {
+  readonly ids: number;
+  readonly out: number;
+  readonly candidates = new MinHeap(256);
+  readonly results = new MaxHeap(256);
   /** Rows the last {@link searchLevel0} left as results. */
   found = 0;
   private tag = 0;
 
   constructor(
     private readonly arena: QuantizedArena,
-    private readonly wasm: GraphKernels,
     /** Rows of the graph. */
     readonly count: number,
     /** Node every search starts from and its level; −1 when empty. */
     private readonly entryPoint: number,
     private readonly maxLevel: number,
-  ) {}
+  ) {
+    this.ids = arena.idsAt;
+    this.out = arena.outAt;
+  }
+
+  get memory(): KernelMemory {
+    return this.arena.memory;
+  }
 
   /**
    * Greedy descent from the entry point through levels maxLevel … 1; returns
@@ -30,11 +44,8 @@ export class CodeWalk {
    * must not be empty.
    */
   descend(best: Float64Array): number {
-    const { arena, wasm } = this;
-    arena.useCodeScorer(wasm);
-    const node = wasm.descend(arena.blocksAt, arena.offsetsAt, this.maxLevel, this.entryPoint);
-    best[0] = wasm.nearestDistance();
-    return node;
+    const start = queryDistance(this, this, this.entryPoint);
+    return descend(this, this, this.entryPoint, start, this.maxLevel, 0, best);
   }
 
   /**
@@ -44,33 +55,7 @@ export class CodeWalk {
    * nodes visited, or −1 once past `maxVisits` (the caller then scans).
    */
   searchLevel0(entry: number, entryDistance: number, ef: number, accept?: (row: number) => boolean, maxVisits = Infinity): number {
-    const { arena, wasm } = this;
-    const memory = arena.memory;
-    arena.useCodeScorer(wasm);
-    if (accept !== undefined) memory.setAccept(accept);
-    let visits: number;
-    try {
-      visits = wasm.searchLayer(
-        arena.blocksAt,
-        0,
-        arena.offsetsAt,
-        0,
-        arena.visitedAt,
-        this.nextTag(),
-        entry,
-        entryDistance,
-        ef,
-        accept === undefined ? 0 : 1,
-        Math.min(maxVisits, 0x7fffffff),
-        arena.candidatesAt,
-        arena.resultsAt,
-      );
-    } finally {
-      // Drop the caller's filter so the memory does not keep it alive.
-      if (accept !== undefined) memory.setAccept(acceptAll);
-    }
-    this.found = visits < 0 ? 0 : wasm.resultCount();
-    return visits;
+    return searchLayer(this, this, entry, entryDistance, ef, 0, accept, maxVisits);
   }
 
   /** The `count` best results of the last {@link searchLevel0} (all when fewer), ascending by row. */
@@ -84,8 +69,46 @@ export class CodeWalk {
     return rows.sort();
   }
 
+  // WalkGraph: every level's blocks are in kernel memory, in the section's order.
+
+  linkArray(): Int32Array {
+    return this.arena.memory.i32;
+  }
+
+  linkIndex(node: number, level: number): number {
+    const i32 = this.arena.memory.i32;
+    const blocks = this.arena.blocksAt >> 2;
+    let at = blocks + i32[(this.arena.offsetsAt >> 2) + node];
+    for (let l = 0; l < level; l++) at += i32[at] + 1;
+    return at;
+  }
+
+  wasmLevel(): WasmLevel {
+    return { links: this.arena.blocksAt, stride: 0, offsets: this.arena.offsetsAt };
+  }
+
+  useScorer(walk: GraphKernels): void {
+    this.arena.useCodeScorer(walk);
+  }
+
+  gather(ids: number, count: number, out: number): void {
+    this.arena.gatherCodes(ids, count, out);
+  }
+
+  visitedIndex(): number {
+    return this.arena.visitedAt >> 2;
+  }
+
+  candidatesOffset(): number {
+    return this.arena.candidatesAt;
+  }
+
+  resultsOffset(): number {
+    return this.arena.resultsAt;
+  }
+
   /** A tag no row carries yet; tags wrap after 2³¹ − 1 searches, when they are cleared once. */
-  private nextTag(): number {
+  nextVisitTag(): number {
     if (this.tag === 0x7fffffff) {
       const at = this.arena.visitedAt;
       this.arena.memory.u8.fill(0, at, at + 4 * this.count);
@@ -93,8 +116,4 @@ export class CodeWalk {
     }
     return ++this.tag;
   }
-}
-
-function acceptAll(): boolean {
-  return true;
 }

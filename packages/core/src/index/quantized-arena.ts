@@ -133,10 +133,10 @@ export class QuantizedArena {
     walk.useCodeScorer(this.method, this.imageAt, this.codesAt, this.codeBytes, this.len, q.bias, q.scale, q.scale2);
   }
 
-  /** Scores the `count` (≤ BATCH_ROWS) int32 rows at `idsAt` into the float32 scores at `outAt`. */
-  gatherCodes(count: number): void {
+  /** Scores the `count` int32 rows at byte `ids` into float32 scores at byte `out`. */
+  gatherCodes(ids: number, count: number, out: number): void {
     const q = this.query!;
-    this.codeKernels.codeGather(this.method, this.imageAt, this.codesAt, this.codeBytes, this.len, this.idsAt, count, this.outAt, q.bias, q.scale, q.scale2);
+    this.codeKernels.codeGather(this.method, this.imageAt, this.codesAt, this.codeBytes, this.len, ids, count, out, q.bias, q.scale, q.scale2);
   }
 
   /** Scores codes `first … first + count − 1` (count ≤ BATCH_ROWS) into the scores at `outAt`. */

@@ -1,6 +1,7 @@
 import { CorruptionError, DimensionMismatchError, ValidationError } from '../errors.js';
 import type { Quantizer } from '../quantize/quantizer.js';
 import type { Metric } from '../types.js';
+import { CodeWalk } from './code-walk.js';
 import { type HnswParams, resolveHnswParams } from './hnsw-params.js';
 import { metricCode } from './kernels/metric-code.js';
 import { QuantizedArena } from './quantized-arena.js';
@@ -8,8 +9,7 @@ import { CompactGraph } from './quantized-graph.js';
 import type { OriginalVectors } from './quantized-originals.js';
 import { defaultOversampling } from './quantized-oversampling.js';
 import { exactOverOriginals, rescore } from './quantized-rescore.js';
-import { CodeGraphSearch } from './quantized-search.js';
-import { CodeWalk } from './code-walk.js';
+import { nearestByCodes } from './quantized-scan.js';
 import type { QuantizedMemoryBytes, QuantizedSegmentParts } from './quantized-types.js';
 import type { IndexSearchOptions, Neighbor, VectorIndex } from './types.js';
 
@@ -41,9 +41,7 @@ export class QuantizedHnswIndex implements VectorIndex {
   readonly quantizer: Quantizer;
   private graph: CompactGraph;
   private readonly arena: QuantizedArena;
-  private readonly walk: CodeGraphSearch;
-  /** The WebAssembly walk; null on the scalar backend, where {@link walk} searches. */
-  private readonly wasmWalk: CodeWalk | null;
+  private readonly walk: CodeWalk;
   private readonly originals: OriginalVectors;
   private readonly best = new Float64Array(1);
 
@@ -51,14 +49,13 @@ export class QuantizedHnswIndex implements VectorIndex {
     this.dimension = parts.dimension;
     this.metric = parts.metric;
     this.quantizer = parts.quantizer;
-    this.graph = graph;
     this.params = params;
     this.oversampling = oversampling;
     this.originals = parts.originals;
     this.arena = new QuantizedArena(parts.quantizer, parts.codes, graph, parts.backend);
-    this.walk = new CodeGraphSearch(graph, this.arena);
-    const wasm = this.arena.memory.graphKernels;
-    this.wasmWalk = wasm === null ? null : new CodeWalk(this.arena, wasm, graph.count, graph.entryPoint, graph.maxLevel);
+    this.walk = new CodeWalk(this.arena, graph.count, graph.entryPoint, graph.maxLevel);
+    // The arena holds the adjacency now; keep the header only.
+    this.graph = graph.header();
   }
 
   /**
@@ -143,13 +140,13 @@ export class QuantizedHnswIndex implements VectorIndex {
     if (options.exact === true) return exactOverOriginals(this.arena, this.originals, size, k, accept, ordered);
     const candidates = Math.min(Math.ceil(k * this.oversampling), size);
     const ef = Math.min(Math.max(efSearch, candidates), size);
-    const walk = this.wasmWalk ?? this.walk;
+    const walk = this.walk;
     const entry = walk.descend(this.best);
     const maxVisits = accept === undefined ? Infinity : (options.maxVisits ?? size * FILTERED_VISIT_FRACTION);
     const visits = walk.searchLevel0(entry, this.best[0], ef, accept, maxVisits);
     // Fewer than k found: a filter rejecting most of the reachable graph, or
     // links pruned away from duplicates; the code scan finds every qualifying row.
-    const rows = visits < 0 || walk.found < k ? this.walk.nearestByCodes(candidates, accept, ordered) : walk.takeBest(candidates);
+    const rows = visits < 0 || walk.found < k ? nearestByCodes(this.arena, size, candidates, accept, ordered) : walk.takeBest(candidates);
     return rescore(this.arena, this.originals, rows, k);
   }
 
@@ -166,7 +163,7 @@ export class QuantizedHnswIndex implements VectorIndex {
     const codes = this.arena.byteLength === 0 ? 0 : this.arena.codesLength;
     return {
       vectors: 0,
-      graph: this.graph.byteLength + this.walk.byteLength + this.arena.byteLength - codes,
+      graph: this.arena.byteLength - codes,
       codes: codes + this.arena.normsBytes,
       codebook: this.quantizer.memoryBytes(),
     };
@@ -181,7 +178,6 @@ export class QuantizedHnswIndex implements VectorIndex {
   dispose(): void {
     this.originals.close?.();
     this.arena.release();
-    this.walk.release();
     this.graph = CompactGraph.empty();
   }
 }

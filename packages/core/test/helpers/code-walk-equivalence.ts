@@ -1,8 +1,9 @@
 /**
- * Checks the WebAssembly HNSW walk over codes (index/code-walk.ts) against a
- * reference walk on real data: the same graph, codes and queries; every
- * descent, level-0 search (plain and filtered) must reach the same node,
- * visit count and candidates.
+ * Checks the WebAssembly HNSW walk over codes (index/code-walk.ts) against
+ * the plain reference, the JavaScript walk of hnsw-search-layer.ts with the
+ * scalar code kernels (the 'js' backend), on real data: the same graph,
+ * codes and queries; every descent and level-0 search (plain and filtered)
+ * must reach the same node and distance, visit count and candidates.
  */
 import { expect } from 'vitest';
 import { CodeWalk } from '../../src/index/code-walk.js';
@@ -11,7 +12,6 @@ import { metricCode } from '../../src/index/kernels/metric-code.js';
 import { QuantizedArena } from '../../src/index/quantized-arena.js';
 import { buildQuantizedSegment } from '../../src/index/quantized-build.js';
 import { CompactGraph } from '../../src/index/quantized-graph.js';
-import { CodeGraphSearch } from '../../src/index/quantized-search.js';
 import type { QuantizationSpec } from '../../src/quantize/quantizer.js';
 import type { Metric } from '../../src/types.js';
 import { type DatasetName, loadDataset } from './datasets.js';
@@ -43,14 +43,19 @@ export function checkCodeWalkEquivalence(c: WalkCase): number {
     const { quantizer, codes } = buildQuantizedSegment(spec, base, dim, c.metric, bytes);
     const graph = CompactGraph.parse(bytes, { metricCode: metricCode(c.metric), dimension: dim, rows }, SOURCE);
     const arena = new QuantizedArena(quantizer, codes, graph, 'wasm-simd');
-    const reference = new CodeGraphSearch(graph, arena);
-    const wasm = new CodeWalk(arena, arena.memory.graphKernels!, graph.count, graph.entryPoint, graph.maxLevel);
+    const jsArena = new QuantizedArena(quantizer, codes, graph, 'js');
+    expect(arena.memory.graphKernels).not.toBeNull();
+    expect(jsArena.memory.graphKernels).toBeNull();
+    const wasm = new CodeWalk(arena, graph.count, graph.entryPoint, graph.maxLevel);
+    const reference = new CodeWalk(jsArena, graph.count, graph.entryPoint, graph.maxLevel);
     const best = new Float64Array(1);
     for (let q = 0; q < Math.min(c.queries, data.queries.count); q++) {
       const label = `${c.set} ${JSON.stringify(spec)} query ${q}`;
-      arena.setQuery(data.queries.data.subarray(q * dim, (q + 1) * dim));
+      const query = data.queries.data.subarray(q * dim, (q + 1) * dim);
+      arena.setQuery(query);
+      jsArena.setQuery(query);
       const entry = reference.descend(best);
-      const entryDistance = Math.fround(best[0]);
+      const entryDistance = best[0];
       expect(wasm.descend(best), label).toBe(entry);
       expect(best[0], label).toBe(entryDistance);
       for (const accept of [undefined, (row: number) => row % 3 !== 0]) {
@@ -65,6 +70,7 @@ export function checkCodeWalkEquivalence(c: WalkCase): number {
       compared++;
     }
     arena.release();
+    jsArena.release();
   }
   return compared;
 }

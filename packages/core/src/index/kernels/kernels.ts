@@ -80,8 +80,6 @@ export interface GraphKernels {
   distanceTo(row: number): number;
   /** Greedy walk (ef = 1) on `level` from `entry`; returns the node, its distance in `nearestDistance()`. */
   greedy(links: number, stride: number, offsets: number, level: number, entry: number, entryDistance: number): number;
-  /** Greedy descent from `entry` through levels top … 1 of a compact view; returns the level-0 entry, its distance in `nearestDistance()`. */
-  descend(links: number, offsets: number, top: number, entry: number): number;
   nearestDistance(): number;
   /**
    * SEARCH-LAYER on `level` from `entry`; returns rows visited or −1 past
