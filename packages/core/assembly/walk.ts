@@ -69,11 +69,6 @@ function score(row: i32): f32 {
   return metricDistance(kind, at, query, inv, queryInv, len);
 }
 
-/** Distance from the current query to `row`. */
-export function distanceTo(row: i32): f32 {
-  return score(row);
-}
-
 /** Byte address of `node`'s block at `level` in the view (links, stride, offsets). */
 @inline
 function blockAt(links: usize, stride: i32, offsets: usize, node: i32, level: i32): usize {

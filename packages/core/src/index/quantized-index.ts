@@ -152,12 +152,13 @@ export class QuantizedHnswIndex implements VectorIndex {
 
   /**
    * Resident bytes, from the byte lengths of the buffers held: `vectors` 0
-   * (originals stay in the file); `graph` = adjacency arrays + visit marks +
-   * kernel memory other than the codes (query image, batches, row buffer,
-   * page rounding); `codes` = the codes + the cosine inverse-norm cache;
-   * `codebook` = `quantizer.memoryBytes()` (codebook and tables). The search
-   * heaps (12 bytes per entry, a few KiB) are left out, as HnswIndex leaves
-   * out its own.
+   * (originals stay in the file); `graph` = kernel memory other than the
+   * codes: adjacency blocks and offsets, visit tags and the walk's heaps (20
+   * bytes per row), query image, batches, row buffer, page rounding; `codes`
+   * = the codes + the cosine inverse-norm cache; `codebook` =
+   * `quantizer.memoryBytes()` (codebook and tables). The JS heaps of the
+   * scalar fallback (12 bytes per entry, a few KiB) are left out, as
+   * HnswIndex leaves out its own.
    */
   memoryBytes(): QuantizedMemoryBytes {
     const codes = this.arena.byteLength === 0 ? 0 : this.arena.codesLength;

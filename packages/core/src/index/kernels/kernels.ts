@@ -76,8 +76,6 @@ export interface GraphKernels {
   useFloatScorer(metric: MetricCode, query: number, queryInv: number, base: number, norms: number, dim: number): void;
   /** Scores codes: as `codeGather` of quantize/quantized-kernels.ts with the same arguments. */
   useCodeScorer(method: number, image: number, codes: number, codeBytes: number, len: number, bias: number, scale: number, scale2: number): void;
-  /** Distance from the current query to `row`, float32. */
-  distanceTo(row: number): number;
   /** Greedy walk (ef = 1) on `level` from `entry`; returns the node, its distance in `nearestDistance()`. */
   greedy(links: number, stride: number, offsets: number, level: number, entry: number, entryDistance: number): number;
   nearestDistance(): number;
