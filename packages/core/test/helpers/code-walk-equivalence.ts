@@ -6,12 +6,12 @@
  * must reach the same node and distance, visit count and candidates.
  */
 import { expect } from 'vitest';
-import { CodeWalk } from '../../src/index/code-walk.js';
-import { HnswIndex } from '../../src/index/hnsw.js';
-import { metricCode } from '../../src/index/kernels/metric-code.js';
-import { QuantizedArena } from '../../src/index/quantized-arena.js';
-import { buildQuantizedSegment } from '../../src/index/quantized-build.js';
-import { CompactGraph } from '../../src/index/quantized-graph.js';
+import { CodeWalk } from '../../src/ann/quantized/code-walk.js';
+import { HnswIndex } from '../../src/ann/hnsw/hnsw.js';
+import { metricCode } from '../../src/kernels/metric-code.js';
+import { QuantizedArena } from '../../src/ann/quantized/quantized-arena.js';
+import { buildQuantizedSegment } from '../../src/ann/quantized/quantized-build.js';
+import { CompactGraph } from '../../src/ann/quantized/quantized-graph.js';
 import type { QuantizationSpec } from '../../src/quantize/quantizer.js';
 import type { Metric } from '../../src/types.js';
 import { type DatasetName, loadDataset } from './datasets.js';
