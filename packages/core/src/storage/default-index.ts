@@ -11,6 +11,12 @@ import type { IndexFactory, SealedIndex, SegmentIndexParts } from './index-facto
 import { vectorlessIndexFactory } from './vectorless-index.js';
 
 /**
+ * Largest batch of a background build (a merge). Provisional until measured with
+ * bench/merge-stall.ts; smaller batches hold the event loop for less, at more synchronisations.
+ */
+const BACKGROUND_MAX_BATCH_ROWS = 256;
+
+/**
  * HNSW everywhere: an adaptive memtable index (exact while small), a graph per
  * sealed segment persisted in its graph section and reopened without a rebuild.
  *
@@ -50,9 +56,13 @@ export function defaultIndexFactory(manifest: ManifestState): IndexFactory {
       const copy = HnswIndex.open({ dimension: grown.dimension, metric: grown.metric, params }, grown.vectors(), graph, { file: '(sealing)', offset: 0 });
       return { ...sealed(copy, graph, copy), release: () => index.dispose() };
     },
-    build: async (dimension, metric, vectors) => {
-      // Two threads from PARALLEL_BUILD_MIN_ROWS rows (see HnswIndex.build).
-      const hnsw = await HnswIndex.build({ dimension, metric, params }, vectors);
+    build: async (dimension, metric, vectors, _rows, options = {}) => {
+      // Two threads from PARALLEL_BUILD_MIN_ROWS rows (see HnswIndex.build). In the background,
+      // smaller batches with a turn of the event loop between them: the caller's thread links its
+      // share of each batch synchronously, so the batch size bounds how long it is held.
+      const background = options.background === true;
+      const build = background ? { yielding: true, signal: options.signal, maxBatchRows: BACKGROUND_MAX_BATCH_ROWS } : {};
+      const hnsw = await HnswIndex.build({ dimension, metric, params }, vectors, build);
       return sealed(hnsw, hnsw.serializeGraph(), hnsw);
     },
     open: (parts) => {
