@@ -49,7 +49,9 @@ export class BackgroundMerger {
       this.again = true;
       return;
     }
-    this.running = this.loop().finally(() => (this.running = null));
+    this.running = this.loop()
+      .catch((err: unknown) => this.stop(err as Error))
+      .finally(() => (this.running = null));
   }
 
   /** Aborts a running merge (its files are removed) and resolves once it has stopped; no merge starts after. */
@@ -57,6 +59,12 @@ export class BackgroundMerger {
     this.closed = true;
     this.abort.abort(new Error('collection closing'));
     await this.idle();
+  }
+
+  /** Stops merging until the collection is reopened, with a process warning saying why. */
+  private stop(err: Error): void {
+    this.stopped = true;
+    process.emitWarning(`background merge of collection ${JSON.stringify(this.store.name)} failed, merging stops until reopen: ${err.message}`);
   }
 
   private async loop(): Promise<void> {
@@ -87,10 +95,7 @@ export class BackgroundMerger {
     try {
       prepared = await prepareMerge(store, old, tombstones, { background: true, signal: this.abort.signal });
     } catch (err) {
-      if (!this.abort.signal.aborted) {
-        this.stopped = true;
-        process.emitWarning(`background merge of collection ${JSON.stringify(store.name)} failed, merging stops until reopen: ${(err as Error).message}`);
-      }
+      if (!this.abort.signal.aborted) this.stop(err as Error);
       return false;
     }
     const relock = await store.publishLock.acquire();
