@@ -11,10 +11,15 @@ import type { IndexFactory, SealedIndex, SegmentIndexParts } from './index-facto
 import { vectorlessIndexFactory } from './vectorless-index.js';
 
 /**
- * Largest batch of a background build (a merge). Provisional until measured with
- * bench/merge-stall.ts; smaller batches hold the event loop for less, at more synchronisations.
+ * Largest batch of a background build (a merge): the caller's thread links
+ * its share of a batch without yielding, so this bounds the event loop's
+ * stall. Measured with bench/merge-stall.ts (20,000 × 128 generated rows,
+ * M 16, efConstruction 200, two threads, on a 2-core machine at load
+ * average 28): longest stall 0.48 s at ≤ 64 rows, 1.76 s at ≤ 256, 2.18 s at
+ * ≤ 1,024, and 58 s for the whole build without yielding; the build took
+ * 60–72 s and reached recall@10 0.973–0.974 in every case.
  */
-const BACKGROUND_MAX_BATCH_ROWS = 256;
+const BACKGROUND_MAX_BATCH_ROWS = 64;
 
 /**
  * HNSW everywhere: an adaptive memtable index (exact while small), a graph per
