@@ -22,7 +22,8 @@ export async function compactSegments(store: CollectionStore, published: Publish
   const old = published.segments.slice(from, to);
   const tombstones = published.tombstones.slice(from, to);
   if (old.length === 0 || (old.length === 1 && tombstones[0].length === 0)) return;
-  const prepared = await prepareMerge(store, old, tombstones, {});
+  // Yielding like a background merge: compact() and the maxSegments backstop must not hold the event loop either.
+  const prepared = await prepareMerge(store, old, tombstones, { background: true });
   await publishMerge(store, old, prepared);
 }
 

@@ -47,8 +47,9 @@ export interface SegmentIndexParts {
 /** How a build shares the process. */
 export interface BuildOptions {
   /**
-   * A background merge: the build gives the event loop a turn between small
-   * batches instead of holding the caller's thread to the end.
+   * A merge or compaction beside queries and writes: the build gives the
+   * event loop a turn between small batches instead of holding the caller's
+   * thread to the end.
    */
   background?: boolean;
   /** Aborts a background build between batches; it rejects with the signal's reason. */
