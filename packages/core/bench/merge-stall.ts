@@ -29,7 +29,14 @@ const flat = FlatIndex.fromVectors(dim, 'l2', set.base);
 const queries = Array.from({ length: set.queryCount }, (_, q) => set.queries.subarray(q * dim, (q + 1) * dim));
 const truth = queries.map((q) => new Set(flat.search(q, K).map((h) => h.row)));
 
-async function measure(variant: { yielding: boolean; maxBatchRows?: number }) {
+interface Measured {
+  stallMaxMs: number;
+  stallP99Ms: number;
+  seconds: number;
+  recall: number;
+}
+
+async function measure(variant: { yielding: boolean; maxBatchRows?: number }): Promise<Measured> {
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
   const started = performance.now();
@@ -47,9 +54,9 @@ async function measure(variant: { yielding: boolean; maxBatchRows?: number }) {
 const variants = [...BATCHES.map((b) => ({ label: `yielding, batches ≤ ${b}`, yielding: true, maxBatchRows: b })), { label: 'not yielding (default batches)', yielding: false }];
 console.log(`${ROWS} × ${dim} generated rows, ${RUNS} run(s), load average at start ${(await import('node:os')).loadavg()[0].toFixed(1)}`);
 for (const v of variants) {
-  const runs = [];
+  const runs: Measured[] = [];
   for (let r = 0; r < RUNS; r++) runs.push(await measure(v));
-  const m = (pick: (x: (typeof runs)[number]) => number) => median(runs.map(pick));
+  const m = (pick: (x: Measured) => number) => median(runs.map(pick));
   console.log(
     `${v.label.padEnd(32)} longest stall ${m((x) => x.stallMaxMs).toFixed(0)} ms, p99 ${m((x) => x.stallP99Ms).toFixed(0)} ms, build ${m((x) => x.seconds).toFixed(1)} s, recall@10 ${m((x) => x.recall).toFixed(3)}`,
   );
