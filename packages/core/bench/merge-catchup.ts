@@ -8,7 +8,8 @@
  *   merging takes to catch up after the last checkpoint;
  * - the event loop's longest stall and p99 (perf_hooks monitorEventLoopDelay,
  *   10 ms resolution) while merges run;
- * - recall@10 and QPS (wall, one query at a time) over efSearch, and QPS at
+ * - recall@10 and QPS (per wall second and per CPU second of the process,
+ *   one query at a time) over efSearch, and QPS at
  *   recall 0.95 (interpolated): while merging (merges compete for the CPU),
  *   after catch-up, for a single-segment collection of the same rows (the
  *   former bench configuration: memtableLimitBytes 2^40, a labelled extra),
@@ -54,16 +55,26 @@ function recallOf(q: number, got: ArrayLike<number>): number {
   return hits / K;
 }
 
-async function sweep(search: (q: number, ef: number) => Promise<ArrayLike<number>> | ArrayLike<number>): Promise<SweepPoint[]> {
-  const points: SweepPoint[] = [];
+/** A sweep point with QPS per wall second (`qps`) and per CPU second of this process (`qpsCpu`). */
+interface Point extends SweepPoint {
+  qpsCpu: number;
+}
+
+async function sweep(search: (q: number, ef: number) => Promise<ArrayLike<number>> | ArrayLike<number>): Promise<Point[]> {
+  const points: Point[] = [];
   for (const ef of EFS) {
     let recall = 0;
     const t = performance.now();
+    const cpu = process.cpuUsage();
     for (let q = 0; q < queryCount; q++) recall += recallOf(q, await search(q, ef));
-    points.push({ ef, recall: recall / queryCount, qps: queryCount / ((performance.now() - t) / 1000) });
+    const used = process.cpuUsage(cpu);
+    points.push({ ef, recall: recall / queryCount, qps: queryCount / ((performance.now() - t) / 1000), qpsCpu: queryCount / ((used.user + used.system) / 1e6) });
   }
   return points;
 }
+
+/** QPS at recall 0.95 per CPU second (the steadier figure on a shared machine; while merging it also counts the merge's CPU). */
+const cpuAt95 = (points: Point[]) => qpsAtRecall(points.map((p) => ({ ef: p.ef, recall: p.recall, qps: p.qpsCpu })), 0.95);
 
 const omendbSearch = (col: Collection) => async (q: number, ef: number) => (await col.query({ queryEmbeddings: [query(q)], nResults: K, efSearch: ef, include: [] })).ids[0].map(Number);
 
@@ -78,7 +89,10 @@ interface RunResult {
   qps95After: number | null;
   qps95SingleSegment: number | null;
   qps95Hnswlib: number | null;
-  sweeps: Record<string, SweepPoint[]>;
+  cpuQps95After: number | null;
+  cpuQps95SingleSegment: number | null;
+  cpuQps95Hnswlib: number | null;
+  sweeps: Record<string, Point[]>;
 }
 
 async function runOnce(b: BenchSet): Promise<RunResult> {
@@ -141,6 +155,9 @@ async function runOnce(b: BenchSet): Promise<RunResult> {
       qps95After: qpsAtRecall(after, 0.95),
       qps95SingleSegment: qpsAtRecall(singleSweep, 0.95),
       qps95Hnswlib: qpsAtRecall(hnswSweep, 0.95),
+      cpuQps95After: cpuAt95(after),
+      cpuQps95SingleSegment: cpuAt95(singleSweep),
+      cpuQps95Hnswlib: cpuAt95(hnswSweep),
       sweeps: { during, after, single: singleSweep, hnswlib: hnswSweep },
     };
   } finally {
@@ -155,7 +172,7 @@ for (let r = 0; r < RUNS; r++) {
   const { sweeps, timeline, ...figures } = result;
   console.log(`run ${r + 1}/${RUNS} (${SET}, ${set.rows} × ${set.dim}, generated):`, JSON.stringify(figures));
   console.log(`  segments over time: ${timeline.join('; ')}`);
-  for (const [name, points] of Object.entries(sweeps)) console.log(`  ${name.padEnd(8)} ${points.map((p) => `ef ${p.ef}: ${p.recall.toFixed(3)} @ ${p.qps.toFixed(0)}`).join(', ')}`);
+  for (const [name, points] of Object.entries(sweeps)) console.log(`  ${name.padEnd(8)} ${points.map((p) => `ef ${p.ef}: ${p.recall.toFixed(3)} @ ${p.qps.toFixed(0)} (${p.qpsCpu.toFixed(0)}/CPU-s)`).join(', ')}`);
 }
 const med = (pick: (r: RunResult) => number | null) => {
   const values = runs.map(pick).filter((v): v is number => v !== null);
@@ -174,6 +191,11 @@ const summary = {
   qps95After: med((r) => r.qps95After),
   qps95SingleSegment: med((r) => r.qps95SingleSegment),
   qps95Hnswlib: med((r) => r.qps95Hnswlib),
+  cpuQps95After: med((r) => r.cpuQps95After),
+  cpuQps95SingleSegment: med((r) => r.cpuQps95SingleSegment),
+  cpuQps95Hnswlib: med((r) => r.cpuQps95Hnswlib),
+  cpuAfterVsSingleSegment: med((r) => (r.cpuQps95After && r.cpuQps95SingleSegment ? r.cpuQps95After / r.cpuQps95SingleSegment : null)),
+  cpuAfterVsHnswlib: med((r) => (r.cpuQps95After && r.cpuQps95Hnswlib ? r.cpuQps95After / r.cpuQps95Hnswlib : null)),
   afterVsSingleSegment: med((r) => (r.qps95After && r.qps95SingleSegment ? r.qps95After / r.qps95SingleSegment : null)),
   afterVsHnswlib: med((r) => (r.qps95After && r.qps95Hnswlib ? r.qps95After / r.qps95Hnswlib : null)),
   duringVsHnswlib: med((r) => (r.qps95During && r.qps95Hnswlib ? r.qps95During / r.qps95Hnswlib : null)),

@@ -207,8 +207,10 @@ export class HnswIndex implements VectorIndex {
         while (index.linkBatch()) await yieldTurn(signal);
       } else index.linkPending(true);
       await index.linker!.close();
+      const graph = index.serializeGraph();
+      if (yielding) await yieldTurn(signal);
       // An exact-size copy on a memory of its own: no linking scratch, no growth slack.
-      return HnswIndex.open({ dimension, metric, params }, index.vectors(), index.serializeGraph(), { file: '(build)', offset: 0 });
+      return HnswIndex.open({ dimension, metric, params }, index.vectors(), graph, { file: '(build)', offset: 0 });
     } finally {
       index.dispose();
     }

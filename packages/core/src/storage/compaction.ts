@@ -77,6 +77,8 @@ export async function prepareMerge(store: CollectionStore, old: Segment[], tombs
   if (live === 0) return { merged: null, origin };
   const sealed = await state.factory.build(dim, state.metric, vectors, live, options);
   try {
+    // A turn between the build's last synchronous step and the encoding and write of the segment, which are one more.
+    if (options.background) await new Promise<void>((resolve) => setImmediate(resolve));
     options.signal?.throwIfAborted();
   } catch (err) {
     sealed.index?.dispose();

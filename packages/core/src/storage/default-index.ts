@@ -68,6 +68,7 @@ export function defaultIndexFactory(manifest: ManifestState): IndexFactory {
       const background = options.background === true;
       const build = background ? { yielding: true, signal: options.signal, maxBatchRows: BACKGROUND_MAX_BATCH_ROWS } : {};
       const hnsw = await HnswIndex.build({ dimension, metric, params }, vectors, build);
+      if (background) await new Promise<void>((resolve) => setImmediate(resolve));
       return sealed(hnsw, hnsw.serializeGraph(), hnsw);
     },
     open: (parts) => {
