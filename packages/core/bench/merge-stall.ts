@@ -14,8 +14,8 @@
  *      ROWS=100000 BATCHES=128,256 RUNS=3 …
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { FlatIndex } from '../src/index/flat.js';
-import { HnswIndex } from '../src/index/hnsw.js';
+import { FlatIndex } from '../src/ann/exact/flat.js';
+import { HnswIndex } from '../src/ann/hnsw/hnsw.js';
 import { median } from './ann-stats.js';
 import { generateClusteredSet } from './generated-data.js';
 

@@ -18,11 +18,10 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { OmenDB } from '../src/index.js';
 import { NodeVfs } from '../src/fs/node-vfs.js';
-import { BatchLinker } from '../src/index/hnsw-build.js';
-import { HnswIndex } from '../src/index/hnsw.js';
+import { BatchLinker } from '../src/ann/hnsw/hnsw-build.js';
+import { HnswIndex } from '../src/ann/hnsw/hnsw.js';
 import { Segment } from '../src/storage/segment.js';
 import type { CollectionStore } from '../src/storage/collection-store.js';
-import { addAll } from './ann-engines.js';
 import { generateClusteredSet } from './generated-data.js';
 
 const ROWS = Number(process.env.ROWS ?? 40_000);
@@ -58,14 +57,12 @@ const root = mkdtempSync(join(tmpdir(), 'omendb-merge-steps-'));
 try {
   let db = await OmenDB.open(root, { durability: 'none', mergePolicy: false });
   const col = await db.createCollection({ name: 'm', dimension: set.dim });
-  const half = (ROWS / 2) * set.dim;
-  await addAll(col, set.base.subarray(0, half), set.dim);
-  await db.checkpoint();
-  const rest = await db.getCollection('m');
-  const second = set.base.subarray(half);
-  const ids = Array.from({ length: ROWS / 2 }, (_, i) => String(ROWS / 2 + i));
-  for (let i = 0; i < ids.length; i += 1000) {
-    await rest.add({ ids: ids.slice(i, i + 1000), embeddings: ids.slice(i, i + 1000).map((_, j) => second.subarray((i + j) * set.dim, (i + j + 1) * set.dim)) });
+  const row = (r: number) => set.base.subarray(r * set.dim, (r + 1) * set.dim);
+  for (let start = 0; start < ROWS; start += 1000) {
+    const ids = Array.from({ length: Math.min(1000, ROWS - start) }, (_, i) => start + i);
+    await col.add({ ids: ids.map(String), embeddings: ids.map(row) });
+    // Two segments: one checkpoint halfway, one at close.
+    if (start + 1000 === ROWS / 2) await db.checkpoint();
   }
   await db.close();
   const delay = monitorEventLoopDelay({ resolution: 5 });

@@ -11,7 +11,7 @@ import { totalStats, type Stats } from '../memory/collection-stats.js';
 import { CollectionStore, type StoreOptions } from '../storage/collection-store.js';
 import { openDatabaseFiles, publishCatalog, upgradeDatabase } from '../storage/database-files.js';
 import { Health } from '../storage/health.js';
-import { defaultIndexFactory } from '../storage/default-index.js';
+import { defaultIndexFactory } from './default-index.js';
 import { layout } from '../storage/layout.js';
 import type { Durability, Metric } from '../types.js';
 import type { QuantizationSpec } from '../quantize/quantizer.js';
@@ -100,7 +100,7 @@ export interface CreateCollectionArgs {
   metadata?: Record<string, unknown> | null;
   /**
    * HNSW parameters: `M` 2…100 (default 16), `efConstruction` M…4096 (200),
-   * `efSearch` 1…4096 (64); see index/hnsw-params.ts. Chroma's `hnsw:M`,
+   * `efSearch` 1…4096 (64); see ann/hnsw/hnsw-params.ts. Chroma's `hnsw:M`,
    * `hnsw:construction_ef`, `hnsw:search_ef` metadata keys also work.
    */
   hnsw?: { M?: number; efConstruction?: number; efSearch?: number };
