@@ -20,6 +20,7 @@ export {
   CorruptionError,
   LockError,
   ClosedError,
+  ReadOnlyError,
   IOError,
   EmbeddingFunctionError,
   type ValidationIssue,

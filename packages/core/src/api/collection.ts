@@ -23,6 +23,8 @@ export type { DeleteArgs, GetArgs, ModifyArgs, QueryArgs } from './collection-ca
 /** @internal What a collection needs from its database. */
 export interface CollectionContext {
   isOpen(): boolean;
+  /** A read-only database catches up with its writer when a read is due to (readConsistencyIntervalMs). */
+  catchUp(): void;
   modify(store: CollectionStore, args: ModifyArgs): Promise<void>;
 }
 
@@ -147,7 +149,7 @@ export class Collection {
    * path in `issues`), EmbeddingFunctionError.
    */
   async query(args: QueryArgs): Promise<QueryResult> {
-    this.ensureOpen();
+    this.ensureFresh();
     const a = parseQuery(args);
     const include = a.include ?? DEFAULT_QUERY_INCLUDE;
     const filter = compileFilter(a.where, a.whereDocument);
@@ -192,7 +194,7 @@ export class Collection {
    * Throws ValidationError for malformed arguments or filters.
    */
   async get(args: GetArgs = {}): Promise<GetResult> {
-    this.ensureOpen();
+    this.ensureFresh();
     const a = parse(getSchema, args, 'get arguments');
     const include = a.include ?? DEFAULT_GET_INCLUDE;
     const ids = a.ids === undefined ? undefined : validateIds(a.ids);
@@ -219,7 +221,7 @@ export class Collection {
 
   /** Number of live records. */
   async count(): Promise<number> {
-    this.ensureOpen();
+    this.ensureFresh();
     return this.store.state.count;
   }
 
@@ -301,6 +303,13 @@ export class Collection {
 
   private select(state: CollectionState, ids: string[] | undefined, filter: RowFilter): string[] {
     return this.locations(state, ids, filter).map(idAt);
+  }
+
+  /** Open, and caught up with the writer when this is a reader due to (it may find the collection deleted). */
+  private ensureFresh(): void {
+    this.ensureOpen();
+    this.context.catchUp();
+    this.ensureOpen();
   }
 
   private ensureOpen(): void {
