@@ -9,9 +9,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { omendb } from './fixtures/cli-harness.js';
+import { DIST_INDEX } from './helpers/dist.js';
 import { tempDir } from './helpers/tmp.js';
 
-const src = new URL('../src/index.ts', import.meta.url).pathname;
+const src = DIST_INDEX;
 let dir: string;
 let cleanup: () => void;
 let writer: ChildProcess | undefined;
@@ -30,7 +31,7 @@ afterEach(async () => {
  * checkpoints every 25, printing `ACK i` after each add resolved.
  */
 async function startWriter(): Promise<{ acked: () => number }> {
-  writer = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `
+  writer = spawn(process.execPath, ['--input-type=module', '-e', `
     import { OmenDB } from ${JSON.stringify(src)};
     const db = await OmenDB.open(${JSON.stringify(dir)});
     const col = await db.createCollection({ name: 'live', dimension: 2, embeddingFunction: null });
