@@ -79,7 +79,7 @@ const MAX_RUNS = 5;
  * which the manifest names stayed the same read one published state plus WAL
  * appends, and its findings stand.
  */
-function verifySettled(vfs: Vfs, path: string, findings: Findings, legacy: boolean): CollectionSummary | undefined {
+function verifySettled(vfs: Vfs, path: string, findings: Findings, legacy: boolean): CollectionSummary | null {
   for (let run = 1; ; run++) {
     const before = manifestNames(vfs, path);
     const local = new Findings();
