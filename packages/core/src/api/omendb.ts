@@ -9,7 +9,7 @@ import { totalStats, type Stats } from '../memory/collection-stats.js';
 import { CollectionStore, type StoreOptions } from '../storage/collection-store.js';
 import { openDatabaseFiles, publishCatalog, readCatalogIds, upgradeDatabase } from '../storage/database-files.js';
 import { Health } from '../storage/health.js';
-import { defaultIndexFactory } from '../storage/default-index.js';
+import { defaultIndexFactory } from './default-index.js';
 import { layout } from '../storage/layout.js';
 import { Collection, type ModifyArgs } from './collection.js';
 import { planCollection } from './new-collection.js';

@@ -1,5 +1,5 @@
 import type { Vfs } from '../fs/vfs.js';
-import type { QuantizationSpec } from '../quantize/quantizer.js';
+import type { QuantizationSpec } from '../types.js';
 import type { Durability, Metric } from '../types.js';
 import type { EmbeddingFunction } from './embedding-function.js';
 
@@ -76,7 +76,7 @@ export interface CreateCollectionArgs {
   metadata?: Record<string, unknown> | null;
   /**
    * HNSW parameters: `M` 2…100 (default 16), `efConstruction` M…4096 (200),
-   * `efSearch` 1…4096 (64); see index/hnsw-params.ts. Chroma's `hnsw:M`,
+   * `efSearch` 1…4096 (64); see ann/hnsw/hnsw-params.ts. Chroma's `hnsw:M`,
    * `hnsw:construction_ef`, `hnsw:search_ef` metadata keys also work.
    */
   hnsw?: { M?: number; efConstruction?: number; efSearch?: number };

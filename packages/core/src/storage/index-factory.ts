@@ -1,5 +1,5 @@
-import type { OriginalVectors } from '../index/quantized-originals.js';
-import type { VectorIndex } from '../index/types.js';
+import type { OriginalVectors } from './original-vectors.js';
+import type { VectorIndex } from './vector-index.js';
 import type { Metric } from '../types.js';
 
 /** The sections a sealed index adds to its segment besides the vectors. */

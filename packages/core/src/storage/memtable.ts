@@ -1,4 +1,4 @@
-import type { VectorIndex } from '../index/types.js';
+import type { VectorIndex } from './vector-index.js';
 import { ByteArena } from './byte-arena.js';
 import { IdHash } from './id-hash.js';
 

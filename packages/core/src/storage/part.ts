@@ -1,4 +1,4 @@
-import type { VectorIndex } from '../index/types.js';
+import type { VectorIndex } from './vector-index.js';
 
 /**
  * One readable piece of a collection: a sealed segment, the memtable being
