@@ -4,10 +4,11 @@
  * process would. The cross-process runs are in readers-process.test.ts and
  * readers.long.test.ts.
  */
-import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, statSync, truncateSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ClosedError, NotFoundError, OmenDB, ReadOnlyError, ValidationError } from '../src/index.js';
+import { NodeVfs } from '../src/fs/node-vfs.js';
 import { tempDir } from './helpers/tmp.js';
 
 let dir: string;
@@ -178,6 +179,42 @@ describe('catching up', () => {
     await w.deleteCollection('a2');
     await r.refresh();
     await expect(ra.count()).rejects.toBeInstanceOf(ClosedError);
+  });
+
+  it('starts over from the newer manifest when the writer removes the files of the one it is loading', async () => {
+    // Two published states of one database: A (two segments), then B (compacted: one new segment, A's removed).
+    const source = join(dir, 'source');
+    const w = await writer(source);
+    const c = await w.createCollection({ name: 'c', dimension: 3 });
+    await c.add({ ids: ['a', 'b'], embeddings: [vec(1), vec(2)] });
+    await w.checkpoint();
+    await c.add({ ids: ['c'], embeddings: [vec(3)] });
+    await w.checkpoint();
+    const stateA = join(dir, 'a');
+    cpSync(source, stateA, { recursive: true });
+    await c.delete({ ids: ['a'] });
+    await c.compact();
+    const stateB = join(dir, 'b');
+    cpSync(source, stateB, { recursive: true });
+    // The reader reads A's manifest; right then the "writer" publishes B and removes A's segments.
+    const live = join(dir, 'live');
+    cpSync(stateA, live, { recursive: true });
+    const vfs = new NodeVfs();
+    let swapped = false;
+    const readFile = vfs.readFile.bind(vfs);
+    vfs.readFile = (path: string, maxBytes?: number) => {
+      const bytes = readFile(path, maxBytes);
+      if (!swapped && /MANIFEST-\d+$/.test(path)) {
+        swapped = true;
+        rmSync(join(live, 'collections'), { recursive: true });
+        cpSync(join(stateB, 'collections'), join(live, 'collections'), { recursive: true });
+      }
+      return bytes;
+    };
+    const r = await OmenDB.open(live, { readOnly: true, vfs });
+    open.push(r);
+    expect(swapped).toBe(true);
+    expect(await ids(r)).toEqual(['b', 'c']);
   });
 
   it('stops before a record still being appended, without cutting it, and reads it once whole', async () => {
