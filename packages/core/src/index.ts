@@ -9,6 +9,8 @@ export { registerEmbeddingFunction, type EmbeddingFunction, type EmbeddingFuncti
 export type { UpsertOptions } from './api/keep-metadata.js';
 export type { RecordsInput } from './api/records.js';
 export { QueryResult, GetResult, type GetRow, type QueryRow, type Stats, type CollectionStats } from './api/results.js';
+export { SearchResult, type SearchResultRow } from './api/search-result.js';
+export type { SearchLike, SearchOptions } from './api/collection-search.js';
 export type { Where, WhereDocument } from './search/filter/index.js';
 export {
   OmenError,

@@ -17,6 +17,8 @@ import { deleteSchema, getSchema, parse, parseQuery } from './schemas.js';
 import { requireDeleteSelector } from './delete-selector.js';
 import { idAt, readGetResult } from './get-result.js';
 import type { DeleteArgs, GetArgs, ModifyArgs, QueryArgs } from './collection-call-args.js';
+import { runSearches, searchContext, type SearchLike, type SearchOptions } from './collection-search.js';
+import type { SearchResult } from './search-result.js';
 
 export type { DeleteArgs, GetArgs, ModifyArgs, QueryArgs } from './collection-call-args.js';
 
@@ -186,6 +188,22 @@ export class Collection {
       pushRow(result, ids, distances, metadatas, documents, embeddings);
     }
     return result;
+  }
+
+  /**
+   * Chroma's Search API: `searches` is a `Search` of the `chromadb` package
+   * (≥ 3.5), the object its constructor takes, or Chroma's JSON payload
+   * (`{ filter, rank, group_by, limit, select }`), or a non-empty array of
+   * them. Ranks with `Knn` on `#embedding` (a vector, or a text embedded
+   * with the collection's embedding function) and on `#document` (BM25 over
+   * the documents, scored 1 − BM25), fused by arithmetic or `Rrf`; lower
+   * scores are better. Returns one result list per search, best first.
+   * Throws ValidationError (code `unsupported` for what is not supported,
+   * e.g. sparse vector keys), DimensionMismatchError, EmbeddingFunctionError.
+   */
+  async search(searches: SearchLike | SearchLike[], options?: SearchOptions): Promise<SearchResult> {
+    this.ensureOpen();
+    return runSearches(searchContext(this.store, this.embedder, this, () => this.ensureOpen()), searches, options);
   }
 
   /**
