@@ -6,6 +6,7 @@
  */
 import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
+import { Knn, Search } from 'chromadb-search';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ClosedError, NotFoundError, OmenDB, ReadOnlyError, ValidationError } from '../src/index.js';
 import { NodeVfs } from '../src/fs/node-vfs.js';
@@ -150,6 +151,10 @@ describe('catching up', () => {
     await w.checkpoint();
     await c.delete({ ids: ['x0'] });
     expect(await (await eager.getCollection('c')).count()).toBe(4);
+    // The Search API catches up too.
+    await c.add({ ids: ['near'], embeddings: [[100, 100, 100]] });
+    const found = await (await eager.getCollection('c')).search(new Search().rank(Knn({ query: [100, 100, 100], limit: 1 })).limit(1));
+    expect(found.ids).toEqual([['near']]);
   });
 
   it('with a long readConsistencyIntervalMs, reads keep the state of the last catch-up until refresh()', async () => {
@@ -215,6 +220,36 @@ describe('catching up', () => {
     open.push(r);
     expect(swapped).toBe(true);
     expect(await ids(r)).toEqual(['b', 'c']);
+  });
+
+  it('starts over when the writer drops a WAL file the current manifest covers while the reader lists and reads the log', async () => {
+    const source = join(dir, 'source');
+    const w = await writer(source);
+    const c = await w.createCollection({ name: 'c', dimension: 3 });
+    await c.add({ ids: ['a'], embeddings: [vec(1)] });
+    const walDir = join(collectionDir(source), 'wal');
+    const saved = join(dir, 'saved-wal');
+    cpSync(walDir, saved, { recursive: true });
+    await w.checkpoint();
+    await c.add({ ids: ['b'], embeddings: [vec(2)] });
+    // As a crash between publishing the manifest and dropping the covered file leaves it (wal.md).
+    const covered = readdirSync(saved)[0];
+    cpSync(join(saved, covered), join(walDir, covered));
+    const vfs = new NodeVfs();
+    let dropped = false;
+    const list = vfs.list.bind(vfs);
+    vfs.list = (path: string) => {
+      const names = list(path);
+      if (!dropped && path === walDir) {
+        dropped = true;
+        rmSync(join(walDir, covered));
+      }
+      return names;
+    };
+    const r = await OmenDB.open(source, { readOnly: true, vfs });
+    open.push(r);
+    expect(dropped).toBe(true);
+    expect(await ids(r)).toEqual(['a', 'b']);
   });
 
   it('stops before a record still being appended, without cutting it, and reads it once whole', async () => {

@@ -202,7 +202,7 @@ export class Collection {
    * e.g. sparse vector keys), DimensionMismatchError, EmbeddingFunctionError.
    */
   async search(searches: SearchLike | SearchLike[], options?: SearchOptions): Promise<SearchResult> {
-    this.ensureOpen();
+    this.ensureFresh();
     return runSearches(searchContext(this.store, this.embedder, this, () => this.ensureOpen()), searches, options);
   }
 

@@ -66,7 +66,7 @@ export class Follower {
         return false;
       } catch (err) {
         // The file under the cursor went away: a checkpoint published a manifest covering it.
-        if (currentManifestNumber(this.vfs, this.dir) === number) throw err;
+        if (currentManifestNumber(this.vfs, this.dir) === number && !isMissingFile(err)) throw err;
       }
     }
     const old = snapshot.state.segments;
@@ -100,11 +100,17 @@ function loadSnapshot(vfs: Vfs, dir: string, makeFactory: (manifest: ManifestSta
     try {
       return loadAt(vfs, dir, number, makeFactory, reuse);
     } catch (err) {
-      // A checkpoint, compaction or merge published a newer manifest and dropped files the one read named.
-      if (attempt < MAX_ATTEMPTS && currentManifestNumber(vfs, dir) !== number) continue;
+      // A checkpoint, compaction or merge published a newer manifest and dropped files the one read
+      // named; or the writer dropped a WAL file the current manifest already covers (after it
+      // published, or at its open) between the listing and the read: the next listing lacks it.
+      if (attempt < MAX_ATTEMPTS && (currentManifestNumber(vfs, dir) !== number || isMissingFile(err))) continue;
       throw err;
     }
   }
+}
+
+function isMissingFile(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | null)?.code === 'ENOENT';
 }
 
 /**
