@@ -35,13 +35,14 @@ function spawnChild(name: string, args: string[]): { child: ChildProcess; done: 
 describe('readers in other processes', () => {
   it('three readers beside a busy writer, and a kill -9 of the writer: every state read was acknowledged, nothing acknowledged is lost', async () => {
     const seed = 1 + Math.floor(Math.random() * 1e9);
-    // The first writer creates the collection before the readers open.
-    const first = spawnChild('reliability-readers-writer', [dir, String(seed), '3000', '0']);
-    await printed(first.child, 'OPENED');
-    const readers = ['refresh', 'refresh', 'interval0'].map((mode) => spawnChild('reliability-readers-reader', [dir, mode, '4000']));
+    // The first writer creates the collection and makes some calls before the readers open.
+    const first = spawnChild('reliability-readers-writer', [dir, String(seed), '500', '0']);
     const log: WriterLog = parseWriter((await first.done).stdout);
     expect(log.done, `seed ${seed}`).toBeDefined();
     const firstCalls = log.done!.calls;
+    const readers = ['refresh', 'refresh', 'interval0'].map((mode) => spawnChild('reliability-readers-reader', [dir, mode, '12000']));
+    // Each reader has read once before the next writer starts, so every reader reads states before and after its calls.
+    await Promise.all(readers.map((r) => printed(r.child, 'FIRST')));
     // A second writer, killed at a random moment while the readers run.
     const second = spawnChild('reliability-readers-writer', [dir, String(seed), '60000', String(log.issued)]);
     await printed(second.child, 'OPENED');
@@ -50,7 +51,7 @@ describe('readers in other processes', () => {
     parseWriter((await second.done).stdout, log);
     const acked = Math.max(...log.acks.map((a) => a.index));
     // The third recovers: the state it finds holds every acknowledged call.
-    const third = spawnChild('reliability-readers-writer', [dir, String(seed), '300', String(log.issued)]);
+    const third = spawnChild('reliability-readers-writer', [dir, String(seed), '1000', String(log.issued)]);
     const thirdOut = await third.done;
     parseWriter(thirdOut.stdout, log);
     expect(thirdOut.code, `seed ${seed}: ${thirdOut.stdout.slice(0, 500)} ${thirdOut.stderr}`).toBe(0);

@@ -75,7 +75,8 @@ const MAX_RUNS = 5;
 /**
  * verifyCollection, run again while a live writer publishes a manifest of
  * the collection during the run (a checkpoint or compaction then drops files
- * the run may have been reading, which would read as damage). A run during
+ * the run may have been reading, which would read as damage), or while a
+ * file it listed vanished. A run during
  * which the manifest names stayed the same read one published state plus WAL
  * appends, and its findings stand.
  */
@@ -83,8 +84,16 @@ function verifySettled(vfs: Vfs, path: string, findings: Findings, legacy: boole
   for (let run = 1; ; run++) {
     const before = manifestNames(vfs, path);
     const local = new Findings();
-    const summary = verifyCollection(vfs, path, local, legacy);
-    const settled = manifestNames(vfs, path) === before;
+    let summary: CollectionSummary | null = null;
+    let vanished = false;
+    try {
+      summary = verifyCollection(vfs, path, local, legacy);
+    } catch (err) {
+      // A WAL file the manifest covers, dropped by the writer after the listing: check again.
+      if ((err as NodeJS.ErrnoException | null)?.code !== 'ENOENT' || run === MAX_RUNS) throw err;
+      vanished = true;
+    }
+    const settled = !vanished && manifestNames(vfs, path) === before;
     if (settled || run === MAX_RUNS) {
       if (!settled) findings.error(path, `not verified: a writer published a new manifest during each of ${MAX_RUNS} checks; run verify again`);
       else findings.problems.push(...local.problems);
