@@ -16,6 +16,7 @@ import { keepStoredMetadata, validateKeepKeys, type UpsertOptions } from './keep
 import { deleteSchema, getSchema, parse, parseQuery } from './schemas.js';
 import { requireDeleteSelector } from './delete-selector.js';
 import { idAt, readGetResult } from './get-result.js';
+import { readDistinct, type DistinctArgs, type DistinctResult } from './distinct.js';
 import type { DeleteArgs, GetArgs, ModifyArgs, QueryArgs } from './collection-call-args.js';
 import { runSearches, searchContext, type SearchLike, type SearchOptions } from './collection-search.js';
 import type { SearchResult } from './search-result.js';
@@ -220,6 +221,25 @@ export class Collection {
     const state = this.store.state;
     const locations = this.locations(state, ids, filter, a.offset ?? 0, a.limit ?? Infinity);
     return readGetResult(locations, include);
+  }
+
+  /**
+   * The distinct values of a top-level metadata key among live records, each
+   * with how many records hold it (SQL's `SELECT key, count(*) GROUP BY key`,
+   * MongoDB's `distinct`; Chroma has no equivalent). Counts strings, numbers
+   * and booleans; records without the key or with null, an array or an object
+   * there are not counted. Values come numbers ascending, then strings (UTF-16
+   * code unit order), then false, true; `offset`/`limit` page them.
+   *
+   * Cost: the first call for a key in an open database reads every live
+   * record's metadata once; from then on every write moves the counts in the
+   * same step as the write itself (WAL replay included), so later calls cost
+   * O(distinct values) and see the same writes as a `get` made at that moment.
+   * Throws ValidationError for malformed arguments.
+   */
+  async distinct(args: DistinctArgs): Promise<DistinctResult> {
+    this.ensureOpen();
+    return readDistinct(this.store.state, args);
   }
 
   /** The first `limit` records (default 10) in storage order, with their embeddings, as Chroma's `peek`. */

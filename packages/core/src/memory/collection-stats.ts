@@ -23,7 +23,8 @@ export interface Stats {
    * quantized segment), `codes` (quantized codes), `codebook` (quantizers'
    * codebooks and tables, a fixed cost per segment), `graph` (index links),
    * `ids`, `idIndex` (id → row tables), `metadata`, `documents`, `tombstones`,
-   * `memtable` (recent writes: vectors, graph and content together), `wal`
+   * `memtable` (recent writes: vectors, graph and content together),
+   * `distinct` (the value counts `Collection.distinct` keeps, estimated), `wal`
    * (log records buffered in memory before they are written; durability
    * 'none' only, at most 1 MiB).
    */
@@ -66,6 +67,7 @@ export function collectionStats(store: CollectionStore): CollectionStats {
     documents: 0,
     tombstones: 0,
     memtable: 0,
+    distinct: state.distinct.memoryBytes(),
     wal: store.walBufferedBytes,
   };
   for (const segment of state.segments) {
