@@ -36,7 +36,8 @@ describe.each<Metric>(['l2', 'cosine', 'ip'])('reopening a checkpointed collecti
     const queries = vectors.slice(ROWS);
     const random = seededRandom(12);
     const ids = Array.from({ length: ROWS }, (_, i) => `v${i}`);
-    const db = await OmenDB.open(dir, { durability: 'none' });
+    // Background merges off: the two segments must stay as written, so the reopen is compared like for like.
+    const db = await OmenDB.open(dir, { durability: 'none', mergePolicy: false });
     const col = await db.createCollection({ name: 'c', metric, dimension: DIM });
     // Two segments: the second checkpoint seals rows added after the first.
     await col.add({ ids: ids.slice(0, 2000), embeddings: vectors.slice(0, 2000), metadatas: ids.slice(0, 2000).map((id) => ({ id })) });
@@ -53,7 +54,7 @@ describe.each<Metric>(['l2', 'cosine', 'ip'])('reopening a checkpointed collecti
     await db.close();
 
     const inserts = vi.spyOn(HnswIndex.prototype, 'add');
-    const reopened = await OmenDB.open(dir);
+    const reopened = await OmenDB.open(dir, { mergePolicy: false });
     const col2 = await reopened.getCollection('c');
     const after = await col2.query({ queryEmbeddings: queries, nResults: 10, efSearch: 8, include: ['metadatas', 'documents', 'distances'] });
     expect(inserts).not.toHaveBeenCalled();
