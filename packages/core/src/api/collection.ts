@@ -8,6 +8,7 @@ import type { CollectionStore } from '../storage/collection-store.js';
 import type { IncludeField, Metadata, Metric } from '../types.js';
 import { collectionStats } from '../memory/collection-stats.js';
 import { embedTexts, textsOf } from './embed.js';
+import { fullTextSearch, type FullTextSearchArgs } from './full-text-search.js';
 import type { EmbeddingBinding } from './embedding-binding.js';
 import type { EmbeddingFunction } from './embedding-function.js';
 import { packVectors, queryVectors, validateIds, validateRecords, type RecordsInput, type ValidRecords } from './records.js';
@@ -230,6 +231,12 @@ export class Collection {
   async compact(): Promise<void> {
     this.ensureOpen();
     await this.store.compact();
+  }
+
+  /** @internal BM25 ranking over documents; highest score first. */
+  async fullTextSearch(args: FullTextSearchArgs): Promise<{ ids: string[]; scores: number[] }> {
+    this.ensureOpen();
+    return fullTextSearch(this.store, args);
   }
 
   /** Memory and disk accounting of this collection (see `Stats`). */

@@ -11,7 +11,6 @@ import { totalStats, type Stats } from '../memory/collection-stats.js';
 import { CollectionStore, type StoreOptions } from '../storage/collection-store.js';
 import { openDatabaseFiles, publishCatalog, upgradeDatabase } from '../storage/database-files.js';
 import { Health } from '../storage/health.js';
-import { defaultIndexFactory } from '../storage/default-index.js';
 import { layout } from '../storage/layout.js';
 import type { Durability, Metric } from '../types.js';
 import type { QuantizationSpec } from '../quantize/quantizer.js';
@@ -19,6 +18,7 @@ import { validateQuantizationSpec } from '../quantize/spec.js';
 import { Collection, type ModifyArgs } from './collection.js';
 import { checkFixedMetadata, collectionConfig, collectionRef, createArgsSchema, foldConfiguration, listCollectionsSchema, modifySchema, type GetCollectionArgs } from './collection-args.js';
 import { EmbeddingBinding } from './embedding-binding.js';
+import { collectionIndexFactory, fullTextRecord } from './full-text-wiring.js';
 import { DEFAULT_EMBEDDING_FUNCTION_NAME, recordOf, type EmbeddingFunction } from './embedding-function.js';
 import { openOptionsSchema, parse } from './schemas.js';
 import { databaseKey, openShared } from './shared-databases.js';
@@ -104,6 +104,16 @@ export interface CreateCollectionArgs {
    * The metric stays `metric` / `hnsw:space` (default `'l2'`), as in Chroma's JS client.
    */
   embeddingFunction?: EmbeddingFunction | null;
+  /**
+   * A BM25 full-text index over the documents (default off): `true`, or
+   * `{ k1, b }` (BM25's term-frequency saturation, 0…100, default 1.2, and
+   * length normalisation, 0…1, default 0.75; Robertson & Zaragoza 2009).
+   * English analysis: Unicode words, lowercase, Lucene's English stop words,
+   * Porter stemmer. Fixed at creation. Costs memory and disk about the size
+   * of the documents again (see `stats().components.fullText`); serves
+   * full-text ranking and narrows `whereDocument: { $contains }`.
+   */
+  fullText?: boolean | { k1?: number; b?: number };
   /** Chroma's `configuration`: `hnsw.space`, `max_neighbors` (M), `ef_construction`, `ef_search`, `embeddingFunction`. */
   configuration?: {
     hnsw?: { space?: Metric; ef_construction?: number; ef_search?: number; max_neighbors?: number };
@@ -175,7 +185,7 @@ export class OmenDB {
   private async recover(): Promise<void> {
     const files = await openDatabaseFiles(this.vfs, this.dir);
     for (const id of files.ids) {
-      const store = await CollectionStore.open(this.vfs, layout.collection(this.dir, id), this.options, this.health, defaultIndexFactory, files.legacy);
+      const store = await CollectionStore.open(this.vfs, layout.collection(this.dir, id), this.options, this.health, collectionIndexFactory, files.legacy);
       this.register(store);
     }
     if (files.legacy) await upgradeDatabase(this.vfs, this.dir, files.ids);
@@ -210,6 +220,7 @@ export class OmenDB {
           ? recordOf(ef)
           : ({ type: 'known', name: DEFAULT_EMBEDDING_FUNCTION_NAME, config: {} } as const);
     const config = collectionConfig(a);
+    const fullText = fullTextRecord(a.fullText);
     if (a.rescore !== undefined && quantization === 'none') {
       throw new ValidationError('invalid createCollection arguments', [
         { code: 'invalid_combination', path: ['rescore'], message: 'rescore applies only with quantization' },
@@ -229,6 +240,7 @@ export class OmenDB {
         ...(quantization === 'none' ? {} : { quantization }),
         ...(a.rescore === undefined ? {} : { rescore: a.rescore }),
         ...(embeddingFunction === undefined ? {} : { embeddingFunction }),
+        ...(fullText === undefined ? {} : { fullText }),
         checkpointLsn: 0,
         nextSegmentId: 1,
         segments: [],
@@ -238,7 +250,7 @@ export class OmenDB {
       await publishCatalog(this.vfs, this.dir, [...this.collectionIds(), state.id]).catch((err: unknown) => {
         throw asIOError(err, `creating collection ${JSON.stringify(a.name)}`);
       });
-      const store = await CollectionStore.open(this.vfs, path, this.options, this.health, defaultIndexFactory);
+      const store = await CollectionStore.open(this.vfs, path, this.options, this.health, collectionIndexFactory);
       const handle = this.register(store);
       if (ef) this.collections.get(a.name)!.embedder.bind(ef);
       return handle;

@@ -23,15 +23,16 @@ export interface Stats {
    * quantized segment), `codes` (quantized codes), `codebook` (quantizers'
    * codebooks and tables, a fixed cost per segment), `graph` (index links),
    * `ids`, `idIndex` (id → row tables), `metadata`, `documents`, `tombstones`,
-   * `memtable` (recent writes: vectors, graph and content together), `wal`
+   * `fullText` (BM25 postings and doc lengths of segments and memtables; 0
+   * without `fullText`), `memtable` (recent writes: vectors, graph and content together), `wal`
    * (log records buffered in memory before they are written; durability
    * 'none' only, at most 1 MiB).
    */
   components: Record<string, number>;
   /**
    * Disk by what the bytes hold: segment sections (`vectors`, `graph`, `ids`,
-   * `metadata`, `documents`, `codes`, `codebook`, `header` for headers and
-   * alignment), `wal`, `manifest`.
+   * `metadata`, `documents`, `codes`, `codebook`, `fullText` (postings
+   * sections), `header` for headers and alignment), `wal`, `manifest`.
    */
   diskComponents: Record<string, number>;
 }
@@ -65,6 +66,7 @@ export function collectionStats(store: CollectionStore): CollectionStats {
     metadata: 0,
     documents: 0,
     tombstones: 0,
+    fullText: 0,
     memtable: 0,
     wal: store.walBufferedBytes,
   };
@@ -75,7 +77,10 @@ export function collectionStats(store: CollectionStore): CollectionStats {
   // The memtable being sealed is counted with the memtable until its segment replaces it.
   for (const memtable of [state.sealing, state.memtable]) {
     const m = memtable?.memoryBytes();
-    if (m) components.memtable += m.vectors + m.graph + m.content;
+    if (m) {
+      components.memtable += m.vectors + m.graph + m.content;
+      components.fullText += m.fullText;
+    }
   }
 
   const diskComponents: Record<string, number> = { vectors: 0, graph: 0, ids: 0, metadata: 0, documents: 0, header: 0, wal: 0, manifest: 0 };

@@ -235,7 +235,7 @@ export class CollectionStore {
 
   memtableBytes(): number {
     const m = this.state.memtable?.memoryBytes();
-    return m ? m.vectors + m.graph + m.content : 0;
+    return m ? m.vectors + m.graph + m.content + m.fullText : 0;
   }
 
   /** Writes a manifest as the next number, atomically, and removes the older one. */

@@ -1,4 +1,5 @@
 import type { OriginalVectors } from '../index/quantized-originals.js';
+import type { TextIndexer } from '../index/text/types.js';
 import type { VectorIndex } from '../index/types.js';
 import type { Metric } from '../types.js';
 
@@ -61,4 +62,6 @@ export interface IndexFactory {
    * parts' readers throw.
    */
   open(parts: SegmentIndexParts): VectorIndex;
+  /** The full-text index of a collection created with `fullText`; absent: none (docs/format/postings.md). */
+  text?: TextIndexer;
 }
