@@ -1,4 +1,5 @@
 import { stemmer } from 'stemmer';
+import { words } from './words.js';
 
 /** Analyzer id stored in the postings section (docs/format/postings.md). */
 export const ENGLISH_ANALYZER = 1;
@@ -14,7 +15,6 @@ const STOP_WORDS = new Set([
   'or', 'such', 'that', 'the', 'their', 'then', 'there', 'these', 'they', 'this', 'to', 'was', 'will', 'with',
 ]);
 
-const segmenter = new Intl.Segmenter('en', { granularity: 'word' });
 /** A trailing possessive: 's, ’s or ＇s (Lucene's EnglishPossessiveFilter). */
 const POSSESSIVE = /['\u2019\uff07][sS]$/;
 /** Stems of recent words: the stemmer costs more than a lookup, and word frequencies are skewed. */
@@ -23,7 +23,7 @@ const stems = new Map<string, string>();
 
 /**
  * Terms of `text` for BM25, in order, repeats kept: Unicode word segments
- * (UAX #29, `Intl.Segmenter`) that hold a letter or digit, possessive `'s`
+ * (UAX #29, as `Intl.Segmenter` cuts them; see words.ts) that hold a letter or digit, possessive `'s`
  * removed, lowercased, Lucene's English stop words dropped, then stemmed
  * with Porter's algorithm (Porter 1980, package `stemmer`). This follows
  * Elasticsearch's `english` analyzer (standard tokenizer, possessive,
@@ -32,9 +32,8 @@ const stems = new Map<string, string>();
  */
 export function analyzeEnglish(text: string): string[] {
   const out: string[] = [];
-  for (const s of segmenter.segment(text)) {
-    if (!s.isWordLike) continue;
-    let word = s.segment.toLowerCase();
+  for (const segment of words(text)) {
+    let word = segment.toLowerCase();
     if (POSSESSIVE.test(word)) word = word.slice(0, -2);
     if (word.length === 0 || STOP_WORDS.has(word)) continue;
     let stem = stems.get(word);
