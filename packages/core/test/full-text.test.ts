@@ -4,33 +4,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OmenDB, ValidationError } from '../src/index.js';
 import { analyzeEnglish } from '../src/index/text/analyzer.js';
 import { DATA_DIR } from './helpers/datasets.js';
+import { referenceBm25 } from './helpers/bm25-reference.js';
 import { seededRandom, tempDir } from './helpers/tmp.js';
 
 let dir: string;
 let cleanup: () => void;
 beforeEach(() => ({ dir, cleanup } = tempDir()));
 afterEach(() => cleanup());
-
-/**
- * Plain BM25 (Robertson & Zaragoza 2009), written out from the formula over
- * a list of live documents, as the reference the index must equal exactly.
- */
-function referenceBm25(docs: { id: string; text: string }[], query: string, k1 = 1.2, b = 0.75): Map<string, number> {
-  const terms = docs.map((d) => analyzeEnglish(d.text));
-  const avgdl = terms.reduce((n, t) => n + t.length, 0) / docs.length;
-  const scores = new Map<string, number>();
-  for (const q of analyzeEnglish(query)) {
-    const df = terms.filter((t) => t.includes(q)).length;
-    const idf = Math.log(1 + (docs.length - df + 0.5) / (df + 0.5));
-    docs.forEach((d, i) => {
-      const tf = terms[i].filter((t) => t === q).length;
-      if (tf === 0) return;
-      const w = (idf * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * terms[i].length) / avgdl));
-      scores.set(d.id, (scores.get(d.id) ?? 0) + w);
-    });
-  }
-  return scores;
-}
 
 const SMALL = [
   'The quick brown fox jumps over the lazy dog.',
@@ -94,7 +74,7 @@ describe('BM25 full-text search', () => {
     const passages = readFileSync(join(DATA_DIR, 'rust-book', 'passages.jsonl'), 'utf8')
       .split('\n')
       .filter((l) => l.length > 0)
-      .slice(0, 400)
+      .slice(0, 240)
       .map((l) => (JSON.parse(l) as { text: string }).text);
     const queries = ['ownership borrowing references', 'error handling with Result', 'trait objects dynamic dispatch', 'closures capture environment', 'cargo build release'];
     const db = await OmenDB.open(dir);
@@ -103,8 +83,8 @@ describe('BM25 full-text search', () => {
     const vec = () => [rand(), rand()];
     // Four batches, a checkpoint after each of the first three: three segments and a memtable.
     for (let batch = 0; batch < 4; batch++) {
-      const ids = Array.from({ length: 100 }, (_, i) => `p${batch * 100 + i}`);
-      const documents = ids.map((_, i) => (i % 17 === 5 ? null : passages[batch * 100 + i]));
+      const ids = Array.from({ length: 60 }, (_, i) => `p${batch * 60 + i}`);
+      const documents = ids.map((_, i) => (i % 17 === 5 ? null : passages[batch * 60 + i]));
       await col.add({ ids, embeddings: ids.map(vec), documents: documents as string[] });
       ids.forEach((id, i) => live.set(id, documents[i]));
       if (batch < 3) await db.checkpoint();
@@ -148,6 +128,36 @@ describe('BM25 full-text search', () => {
     const db3 = await OmenDB.open(dir);
     expect(await results(await db3.getCollection('r'))).toEqual(before);
     await db3.close();
+  });
+
+  it('narrows whereDocument $contains by its whole words without changing substring semantics', async () => {
+    const passages = readFileSync(join(DATA_DIR, 'rust-book', 'passages.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l.length > 0)
+      .slice(0, 300)
+      .map((l) => (JSON.parse(l) as { text: string }).text);
+    const db = await OmenDB.open(dir);
+    const indexed = await db.createCollection({ name: 'i', dimension: 0, fullText: true });
+    const plain = await db.createCollection({ name: 'p', dimension: 0 });
+    const ids = passages.map((_, i) => `p${i}`);
+    for (const col of [indexed, plain]) {
+      await col.add({ ids: ids.slice(0, 150), documents: passages.slice(0, 150) });
+      await db.checkpoint();
+      await col.add({ ids: ids.slice(150), documents: passages.slice(150) });
+      await col.delete({ ids: ids.filter((_, i) => i % 9 === 0) });
+    }
+    const operands = [
+      ' ownership ', 'the ownership of', ' Ownership ', 'own', ' own ', 'rship', ' the ', 'borrow checker', ' borrow checker ',
+      ' Rust’s ', " Rust's ", 'fn main() {', ' let mut ', 'a vector of ', ' String::from ', ' running ', ' run ', '\nfn ', ' 2024 ',
+    ];
+    for (const operand of operands) {
+      for (const whereDocument of [{ $contains: operand }, { $and: [{ $contains: operand }, { $not_contains: 'zzz' }] }, { $or: [{ $contains: operand }, { $contains: ' trait ' }] }]) {
+        const want = (await plain.get({ whereDocument, include: [] })).ids;
+        expect((await indexed.get({ whereDocument, include: [] })).ids, JSON.stringify(whereDocument)).toEqual(want);
+        expect(want.every((id) => passages[Number(id.slice(1))].includes(operand) || '$or' in whereDocument || '$and' in whereDocument)).toBe(true);
+      }
+    }
+    await db.close();
   });
 
   it('reports its memory and disk in stats()', async () => {

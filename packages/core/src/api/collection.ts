@@ -3,6 +3,8 @@ import { OperationKind } from '../format/operation.js';
 import { validateQuantizationSpec } from '../quantize/spec.js';
 import { compileWhere, compileWhereDocument } from '../search/filter/index.js';
 import { CollectionSearch, metadataAt, passes, scanCollection, type RowFilter } from '../search/fanout.js';
+import { requiredTerms } from '../search/contains-terms.js';
+import type { TextIndexer } from '../index/text/types.js';
 import type { CollectionState, RecordLocation } from '../storage/collection-state.js';
 import type { CollectionStore } from '../storage/collection-store.js';
 import type { IncludeField, Metadata, Metric } from '../types.js';
@@ -133,7 +135,7 @@ export class Collection {
     this.ensureOpen();
     const a = parse(deleteSchema, args, 'delete arguments');
     const ids = a.ids === undefined ? undefined : validateIds(a.ids);
-    const filter = compileFilter(a.where, a.whereDocument);
+    const filter = compileFilter(a.where, a.whereDocument, this.store.state.factory.text);
     requireDeleteSelector(ids, a.where, a.whereDocument);
     return this.store.write((state) => ({ type: OperationKind.Delete, ids: this.select(state, ids, filter) }));
   }
@@ -151,7 +153,7 @@ export class Collection {
     this.ensureOpen();
     const a = parseQuery(args);
     const include = a.include ?? DEFAULT_QUERY_INCLUDE;
-    const filter = compileFilter(a.where, a.whereDocument);
+    const filter = compileFilter(a.where, a.whereDocument, this.store.state.factory.text);
     if (this.store.state.dimension === 0) throw new ValidationError('this collection stores records without vectors (dimension 0); it cannot be queried by vector');
     const queryEmbeddings = a.queryEmbeddings ?? (await embedTexts(await this.embedder.resolve(), a.queryTexts!, this.store.state.dimension));
     const state = this.store.state;
@@ -197,7 +199,7 @@ export class Collection {
     const a = parse(getSchema, args, 'get arguments');
     const include = a.include ?? DEFAULT_GET_INCLUDE;
     const ids = a.ids === undefined ? undefined : validateIds(a.ids);
-    const filter = compileFilter(a.where, a.whereDocument);
+    const filter = compileFilter(a.where, a.whereDocument, this.store.state.factory.text);
     const state = this.store.state;
     const locations = this.locations(state, ids, filter, a.offset ?? 0, a.limit ?? Infinity);
     return readGetResult(locations, include);
@@ -335,10 +337,13 @@ function* locateAll(state: CollectionState, ids: string[], filter: RowFilter): G
   }
 }
 
-function compileFilter(where: unknown, whereDocument: unknown): RowFilter {
+function compileFilter(where: unknown, whereDocument: unknown, text?: TextIndexer): RowFilter {
+  const hasDocumentFilter = whereDocument !== undefined && whereDocument !== null;
   return {
     where: where === undefined || where === null ? undefined : compileWhere(where),
-    whereDocument: whereDocument === undefined || whereDocument === null ? undefined : compileWhereDocument(whereDocument),
+    whereDocument: hasDocumentFilter ? compileWhereDocument(whereDocument) : undefined,
+    // With a full-text index, `$contains` words narrow the rows whose documents are read.
+    requiredTerms: hasDocumentFilter && text ? requiredTerms(whereDocument, text.analyze) : undefined,
   };
 }
 

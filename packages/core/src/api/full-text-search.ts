@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import { compileWhere, compileWhereDocument } from '../search/filter/index.js';
 import type { Where, WhereDocument } from '../search/filter/index.js';
+import { requiredTerms } from '../search/contains-terms.js';
 import { searchFullText } from '../search/full-text.js';
 import type { CollectionStore } from '../storage/collection-store.js';
 import { parse } from './schemas.js';
@@ -38,6 +39,7 @@ export function fullTextSearch(store: CollectionStore, args: FullTextSearchArgs)
   const filter = {
     where: a.where === undefined || a.where === null ? undefined : compileWhere(a.where),
     whereDocument: a.whereDocument === undefined || a.whereDocument === null ? undefined : compileWhereDocument(a.whereDocument),
+    requiredTerms: a.whereDocument === undefined || a.whereDocument === null ? undefined : requiredTerms(a.whereDocument, text.analyze),
   };
   const hits = searchFullText(store.state, text, a.query, a.limit, filter);
   return { ids: hits.map((h) => h.part.externalId(h.row)), scores: hits.map((h) => h.score) };

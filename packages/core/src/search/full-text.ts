@@ -2,6 +2,7 @@ import { bm25Idf, bm25TermScore } from '../index/text/bm25.js';
 import type { PostingList, TextIndexer } from '../index/text/types.js';
 import type { CollectionState } from '../storage/collection-state.js';
 import type { Part } from '../storage/part.js';
+import { candidateRows } from './contains-terms.js';
 import { passes, type RowFilter } from './fanout.js';
 
 /** A full-text hit: the part and row of a live record and its BM25 score. */
@@ -55,7 +56,8 @@ export function searchFullText(state: CollectionState, text: TextIndexer, query:
       const t = unique.indexOf(term);
       addScores(part, lists[t][i], idf[t], avgDocLength, text, scores, touched);
     }
-    for (const row of touched) if (passes(part, row, filter)) hits.push({ part, row, score: scores[row] });
+    const candidates = filter.requiredTerms ? candidateRows(part, filter.requiredTerms) : undefined;
+    for (const row of touched) if ((!candidates || candidates[row] === 1) && passes(part, row, filter)) hits.push({ part, row, score: scores[row] });
   });
   return topByScore(hits, limit);
 }
