@@ -6,7 +6,7 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 export default defineConfig({
   // The library, and the `omendb` command (src/cli/main.ts starts with its #! line, which esbuild keeps).
   // The parallel HNSW build's worker is its own entry: hnsw-build.ts starts it from beside the bundle.
-  entry: { index: 'src/index.ts', cli: 'src/cli/main.ts', 'hnsw-build-worker': 'src/index/hnsw-build-worker.ts' },
+  entry: { index: 'src/index.ts', cli: 'src/cli/main.ts', 'hnsw-build-worker': 'src/ann/hnsw/hnsw-build-worker.ts' },
   format: ['esm', 'cjs'],
   dts: { entry: { index: 'src/index.ts' } },
   sourcemap: true,

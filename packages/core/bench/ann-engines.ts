@@ -12,7 +12,7 @@ import usearch from 'usearch';
 // The API engines load the built package, as applications do (`pnpm bench:ann` builds it first):
 // its linking worker then starts from dist, not from source through tsx (≈ 0.3 s of CPU more per start).
 import { OmenDB, type Collection, type QuantizationSpec } from '../dist/index.js';
-import { HnswIndex } from '../src/index/hnsw.js';
+import { HnswIndex } from '../src/ann/hnsw/hnsw.js';
 import type { Metric } from '../src/types.js';
 
 /** One engine under test. Rows are numbered 0…n−1 in insertion order. */

@@ -3,7 +3,7 @@
  * generated ones (bench/generated-data.ts), with the exact top-k each query
  * is scored against.
  */
-import { FlatIndex } from '../src/index/flat.js';
+import { FlatIndex } from '../src/ann/exact/flat.js';
 import type { Metric } from '../src/types.js';
 import { loadDataset, type DatasetName } from '../test/helpers/datasets.js';
 import { generateClusteredSet } from './generated-data.js';

@@ -30,7 +30,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OmenDB } from '../src/index.js';
-import { SeededRandom } from '../src/index/seeded-random.js';
+import { SeededRandom } from '../src/kernels/seeded-random.js';
 import { CollectionSearch, type RowFilter, passes } from '../src/search/fanout.js';
 import { compileWhere } from '../src/search/filter/index.js';
 import type { CollectionState } from '../src/storage/collection-state.js';

@@ -14,7 +14,7 @@
  * sift10k's (0.862 / 0.949 / 0.985); σ = 10 gave separated clusters and
  * 0.998 already at efSearch 16, too easy to tell engines apart.
  */
-import { SeededRandom } from '../src/index/seeded-random.js';
+import { SeededRandom } from '../src/kernels/seeded-random.js';
 import { loadDataset } from '../test/helpers/datasets.js';
 
 /** Noise standard deviation per dimension, in SIFT units (values 0…255). */

@@ -9,9 +9,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KernelMemory } from '../src/index/kernels/kernel-memory.js';
-import { METRIC_IP } from '../src/index/kernels/metric-code.js';
-import { SeededRandom } from '../src/index/seeded-random.js';
+import { KernelMemory } from '../src/kernels/kernel-memory.js';
+import { METRIC_IP } from '../src/kernels/metric-code.js';
+import { SeededRandom } from '../src/kernels/seeded-random.js';
 
 const ROWS = 1024;
 const RUNS = 5;

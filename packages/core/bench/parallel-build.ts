@@ -19,7 +19,7 @@
  */
 import { readFileSync } from 'node:fs';
 import hnswlib from 'hnswlib-node';
-import { HnswIndex } from '../src/index/hnsw.js';
+import { HnswIndex } from '../src/ann/hnsw/hnsw.js';
 import { loadDataset, recallAtK, referenceDistance } from '../test/helpers/datasets.js';
 import { median } from './ann-stats.js';
 import { generateClusteredSet } from './generated-data.js';

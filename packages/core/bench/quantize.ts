@@ -12,9 +12,9 @@
  * Run: node packages/core/scripts/build-wasm.mjs && npx tsx packages/core/bench/quantize.ts
  *      (--dataset scifact-bge|sift10k to run one set)
  */
-import { FlatIndex } from '../src/index/flat.js';
-import { HnswIndex } from '../src/index/hnsw.js';
-import { VectorRows } from '../src/index/vector-rows.js';
+import { FlatIndex } from '../src/ann/exact/flat.js';
+import { HnswIndex } from '../src/ann/hnsw/hnsw.js';
+import { VectorRows } from '../src/ann/vector-rows.js';
 import { BinaryQuantizer } from '../src/quantize/binary.js';
 import { CodeScorer } from '../src/quantize/code-scorer.js';
 import type { QuantizationSpec, Quantizer, QueryCodes } from '../src/quantize/quantizer.js';

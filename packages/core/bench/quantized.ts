@@ -22,15 +22,15 @@
  * Run: node packages/core/scripts/build-wasm.mjs && npx tsx packages/core/bench/quantized.ts
  *      (--dataset scifact-bge|sift10k, --graph-on-codes)
  */
-import { FlatIndex } from '../src/index/flat.js';
-import { HnswIndex } from '../src/index/hnsw.js';
-import { metricCode } from '../src/index/kernels/metric-code.js';
-import { buildQuantizedSegment } from '../src/index/quantized-build.js';
-import { CompactGraph } from '../src/index/quantized-graph.js';
-import { QuantizedHnswIndex } from '../src/index/quantized-index.js';
-import { originalsFromFloat32 } from '../src/index/quantized-originals.js';
-import { defaultOversampling } from '../src/index/quantized-oversampling.js';
-import type { VectorIndex } from '../src/index/types.js';
+import { FlatIndex } from '../src/ann/exact/flat.js';
+import { HnswIndex } from '../src/ann/hnsw/hnsw.js';
+import { metricCode } from '../src/kernels/metric-code.js';
+import { buildQuantizedSegment } from '../src/ann/quantized/quantized-build.js';
+import { CompactGraph } from '../src/ann/quantized/quantized-graph.js';
+import { QuantizedHnswIndex } from '../src/ann/quantized/quantized-index.js';
+import { originalsFromFloat32 } from '../src/storage/original-vectors.js';
+import { defaultOversampling } from '../src/ann/quantized/quantized-oversampling.js';
+import type { VectorIndex } from '../src/storage/vector-index.js';
 import type { QuantizationSpec } from '../src/quantize/quantizer.js';
 import type { Metric } from '../src/types.js';
 import { type DatasetName, loadDataset, recallAtK, referenceDistance } from '../test/helpers/datasets.js';

@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { OmenDB, type Collection } from '../src/index.js';
-import type { VectorIndex } from '../src/index/types.js';
+import type { VectorIndex } from '../src/storage/vector-index.js';
 import type { CollectionStore } from '../src/storage/collection-store.js';
 import type { Metric } from '../src/types.js';
 import { loadDataset, type DatasetName } from '../test/helpers/datasets.js';

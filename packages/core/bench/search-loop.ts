@@ -12,8 +12,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HnswIndex } from '../src/index/hnsw.js';
-import type { HnswGraph } from '../src/index/hnsw-graph.js';
+import { HnswIndex } from '../src/ann/hnsw/hnsw.js';
+import type { HnswGraph } from '../src/ann/hnsw/hnsw-graph.js';
 import type { Metric } from '../src/types.js';
 import { loadDataset, type DatasetName } from '../test/helpers/datasets.js';
 import { median } from './ann-stats.js';

@@ -1,5 +1,5 @@
 // Compiles packages/core/assembly (AssemblyScript, WebAssembly SIMD) and writes
-// src/index/kernels/wasm-binary.generated.ts, which exports the module bytes as
+// src/kernels/wasm-binary.generated.ts, which exports the module bytes as
 // base64 so both the ESM and CJS bundles load them without a file path.
 //
 // Usage: node scripts/build-wasm.mjs   (from any directory)
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const entry = join(packageDir, 'assembly', 'index.ts');
-const outFile = join(packageDir, 'src', 'index', 'kernels', 'wasm-binary.generated.ts');
+const outFile = join(packageDir, 'src', 'kernels', 'wasm-binary.generated.ts');
 
 /**
  * Compiles the kernels with `extra` flags; returns the validated module bytes.

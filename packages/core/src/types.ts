@@ -30,3 +30,27 @@ export type IncludeField = 'embeddings' | 'metadatas' | 'documents' | 'distances
 
 /** When a write is acknowledged; see `OmenDB.open`. */
 export type Durability = 'sync' | 'os' | 'none';
+
+/**
+ * How a collection compresses its vectors in sealed segments.
+ * - `'none'` (default): float32 only.
+ * - `'sq8'`: int8 per dimension, `d` bytes per vector (¼ of float32).
+ * - `'binary'`: 1 bit per dimension, `⌈d / 8⌉` bytes (1/32 of float32).
+ * - `{ type: 'pq', subvectors: m, bits: 8 }`: product quantization, `m`
+ *   bytes per vector; `m` must divide the dimension.
+ * Quantized search ranks on the codes, then rescores the best
+ * `k × oversampling` candidates with the float32 vectors.
+ */
+export type QuantizationSpec = 'none' | 'sq8' | 'binary' | PqSpec;
+
+/** Product quantization parameters (Jégou, Douze & Schmid 2011). */
+export interface PqSpec {
+  type: 'pq';
+  /** Subvectors `m` = code bytes per vector; divides the dimension. */
+  subvectors: number;
+  /** Bits per subvector code; only 8 (256 centroids per subspace). */
+  bits: 8;
+}
+
+/** The quantizers that store codes: every `QuantizationSpec` but `'none'`. */
+export type QuantizerKind = 'sq8' | 'binary' | 'pq';

@@ -7,6 +7,7 @@ import { OmenDB } from '../src/index.js';
 import type { VerifyReport } from '../src/cli/verify/report.js';
 import { hasDataset } from './helpers/datasets.js';
 import { tempDir } from './helpers/tmp.js';
+import { DIST_INDEX } from './helpers/dist.js';
 import { buildDatabase, omendb, onlySegmentFile, snapshot } from './fixtures/cli-harness.js';
 
 const tmp = tempDir('omendb-cli-verify-');
@@ -36,11 +37,11 @@ function section(bytes: Buffer, kind: number): { offset: number; length: number;
   throw new Error(`no section ${kind}`);
 }
 
-const src = new URL('../src/index.ts', import.meta.url).pathname;
+const src = DIST_INDEX;
 
 /** Adds records in a child process that exits without closing: they live only in the WAL, and its LOCK stays behind. */
 function crashAfterAdds(dir: string, ids: string[]): void {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', `
     import { OmenDB } from ${JSON.stringify(src)};
     const db = await OmenDB.open(${JSON.stringify(dir)});
     const col = await db.getCollection('sift10k');
@@ -181,7 +182,7 @@ describe.skipIf(!hasDataset('sift10k'))('omendb verify on sift10k', () => {
 
   it('refuses with exit code 2 while another process holds the database open', async () => {
     const dir = copy();
-    const holder = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `
+    const holder = spawn(process.execPath, ['--input-type=module', '-e', `
       import { OmenDB } from ${JSON.stringify(src)};
       await OmenDB.open(${JSON.stringify(dir)}); console.log('held'); setInterval(() => {}, 1000);`], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Collection, OmenDB, type Where, type WhereDocument } from '../src/index.js';
-import { SeededRandom } from '../src/index/seeded-random.js';
+import { SeededRandom } from '../src/kernels/seeded-random.js';
 import { hasDataset, loadDataset, referenceDistance } from './helpers/datasets.js';
 import { tempDir } from './helpers/tmp.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { words, wordsBySegmenter } from '../src/index/text/words.js';
+import { words, wordsBySegmenter } from '../src/text/words.js';
 import { DATA_DIR } from './helpers/datasets.js';
 
 describe('word segmentation', () => {

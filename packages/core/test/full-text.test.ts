@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OmenDB, ValidationError } from '../src/index.js';
-import { analyzeEnglish } from '../src/index/text/analyzer.js';
+import { analyzeEnglish } from '../src/text/analyzer.js';
 import { DATA_DIR } from './helpers/datasets.js';
 import { referenceBm25 } from './helpers/bm25-reference.js';
 import { seededRandom, tempDir } from './helpers/tmp.js';

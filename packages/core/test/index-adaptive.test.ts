@@ -4,8 +4,8 @@
  * sealed graph holds every row.
  */
 import { describe, expect, it } from 'vitest';
-import { AdaptiveIndex, PROMOTE_ROWS_PER_ADD } from '../src/index/adaptive-index.js';
-import { FlatIndex } from '../src/index/flat.js';
+import { AdaptiveIndex, PROMOTE_ROWS_PER_ADD } from '../src/ann/adaptive-index.js';
+import { FlatIndex } from '../src/ann/exact/flat.js';
 import { hasDataset, loadDataset } from './helpers/datasets.js';
 
 const EXACT_ROWS = 1000;

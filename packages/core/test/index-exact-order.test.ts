@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FlatIndex } from '../src/index/flat.js';
-import { HnswIndex } from '../src/index/hnsw.js';
+import { FlatIndex } from '../src/ann/exact/flat.js';
+import { HnswIndex } from '../src/ann/hnsw/hnsw.js';
 import type { Metric } from '../src/types.js';
 import { randomVectors, seededRandom } from './helpers/tmp.js';
 

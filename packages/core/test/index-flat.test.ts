@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DimensionMismatchError } from '../src/errors.js';
-import { FlatIndex } from '../src/index/flat.js';
-import { SeededRandom } from '../src/index/seeded-random.js';
+import { FlatIndex } from '../src/ann/exact/flat.js';
+import { SeededRandom } from '../src/kernels/seeded-random.js';
 import type { Metric } from '../src/types.js';
 import { hasDataset, loadDataset, recallAtK, referenceDistance, type DatasetName } from './helpers/datasets.js';
 

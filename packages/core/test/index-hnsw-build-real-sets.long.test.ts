@@ -4,7 +4,7 @@
  * sequential build's recall@10.
  */
 import { describe, expect, it } from 'vitest';
-import { HnswIndex } from '../src/index/hnsw.js';
+import { HnswIndex } from '../src/ann/hnsw/hnsw.js';
 import type { Metric } from '../src/types.js';
 import { hasDataset, loadDataset, recallAtK, referenceDistance, type Dataset } from './helpers/datasets.js';
 import { expectNoProcessWarnings } from './helpers/no-process-warnings.js';

@@ -5,15 +5,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { OmenDB } from '../src/index.js';
-import { HnswIndex } from '../src/index/hnsw.js';
-import { SeededRandom } from '../src/index/seeded-random.js';
+import { HnswIndex } from '../src/ann/hnsw/hnsw.js';
+import { SeededRandom } from '../src/kernels/seeded-random.js';
 import { hasDataset, loadDataset, recallAtK, referenceDistance } from './helpers/datasets.js';
 import { expectNoProcessWarnings } from './helpers/no-process-warnings.js';
 
 const K = 10;
 const EF_SEARCH = 64;
 
-const HNSW_SOURCE = fileURLToPath(new URL('../src/index/hnsw.ts', import.meta.url));
+const HNSW_SOURCE = fileURLToPath(new URL('../src/ann/hnsw/hnsw.ts', import.meta.url));
 
 /** Runs `script` (an ES module) in a new process, which must print `stdout` and exit by itself without a warning. */
 function expectExitsByItself(script: string, stdout: string): void {

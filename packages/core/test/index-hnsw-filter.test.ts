@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HnswIndex } from '../src/index/hnsw.js';
-import { SeededRandom } from '../src/index/seeded-random.js';
+import { HnswIndex } from '../src/ann/hnsw/hnsw.js';
+import { SeededRandom } from '../src/kernels/seeded-random.js';
 import { hasDataset, loadDataset, type Dataset } from './helpers/datasets.js';
 
 const SEED = 77;

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CorruptionError } from '../src/errors.js';
-import { HnswIndex } from '../src/index/hnsw.js';
-import { SeededRandom } from '../src/index/seeded-random.js';
+import { HnswIndex } from '../src/ann/hnsw/hnsw.js';
+import { SeededRandom } from '../src/kernels/seeded-random.js';
 import type { Metric } from '../src/types.js';
 import { hasDataset, loadDataset } from './helpers/datasets.js';
 

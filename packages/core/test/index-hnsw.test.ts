@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DimensionMismatchError, ValidationError } from '../src/errors.js';
-import { FlatIndex } from '../src/index/flat.js';
-import { HnswIndex } from '../src/index/hnsw.js';
-import { DEFAULT_HNSW_PARAMS } from '../src/index/hnsw-params.js';
-import { SeededRandom } from '../src/index/seeded-random.js';
+import { FlatIndex } from '../src/ann/exact/flat.js';
+import { HnswIndex } from '../src/ann/hnsw/hnsw.js';
+import { DEFAULT_HNSW_PARAMS } from '../src/ann/hnsw/hnsw-params.js';
+import { SeededRandom } from '../src/kernels/seeded-random.js';
 import type { Metric } from '../src/types.js';
 import { hasDataset, loadDataset, recallAtK, referenceDistance, type DatasetName } from './helpers/datasets.js';
 

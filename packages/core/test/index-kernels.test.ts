@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { KernelMemory } from '../src/index/kernels/kernel-memory.js';
-import type { KernelBackend } from '../src/index/kernels/kernels.js';
-import { inverseNorm, METRIC_COSINE, METRIC_IP, METRIC_L2, type MetricCode } from '../src/index/kernels/metric-code.js';
-import { RowArena } from '../src/index/kernels/row-arena.js';
-import { SeededRandom } from '../src/index/seeded-random.js';
+import { KernelMemory } from '../src/kernels/kernel-memory.js';
+import type { KernelBackend } from '../src/kernels/kernels.js';
+import { inverseNorm, METRIC_COSINE, METRIC_IP, METRIC_L2, type MetricCode } from '../src/kernels/metric-code.js';
+import { RowArena } from '../src/kernels/row-arena.js';
+import { SeededRandom } from '../src/kernels/seeded-random.js';
 import type { Metric } from '../src/types.js';
 import { referenceDistance } from './helpers/datasets.js';
 

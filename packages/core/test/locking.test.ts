@@ -8,6 +8,7 @@ import { FaultVfs } from '../src/fs/fault-vfs.js';
 import { DirectoryLock } from '../src/fs/lock.js';
 import { NodeVfs } from '../src/fs/node-vfs.js';
 import { reportFigures } from './fixtures/reliability-report.js';
+import { DIST_INDEX } from './helpers/dist.js';
 import { tempDir } from './helpers/tmp.js';
 
 let dir: string;
@@ -15,7 +16,7 @@ let cleanup: () => void;
 beforeEach(() => ({ dir, cleanup } = tempDir()));
 afterEach(() => cleanup());
 
-const script = (body: string) => `import { OmenDB } from ${JSON.stringify(new URL('../src/index.ts', import.meta.url).pathname)};\n${body}`;
+const script = (body: string) => `import { OmenDB } from ${JSON.stringify(DIST_INDEX)};\n${body}`;
 
 describe('single writer', () => {
   it('a second open in the same process shares the database; the lock is released by the last close', async () => {
@@ -31,7 +32,7 @@ describe('single writer', () => {
 
   it('refuses an open from another process while held', async () => {
     const db = await OmenDB.open(dir);
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script(`
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script(`
       try { await OmenDB.open(${JSON.stringify(dir)}); console.log('opened'); }
       catch (e) { console.log(e.code); }`)], { encoding: 'utf8' });
     expect(r.stdout.trim()).toBe('LOCKED');
@@ -39,7 +40,7 @@ describe('single writer', () => {
   });
 
   it('takes over the lock of a killed process', async () => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script(`
+    const proc = spawn(process.execPath, ['--input-type=module', '-e', script(`
       await OmenDB.open(${JSON.stringify(dir)}); console.log('held'); setInterval(() => {}, 1000);`)], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve) => proc.stdout.once('data', () => resolve()));
     expect(existsSync(join(dir, 'LOCK'))).toBe(true);

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { CorruptionError } from '../src/errors.js';
 import { crc32 } from '../src/format/checksum.js';
 import { BinaryQuantizer } from '../src/quantize/binary.js';
-import { checkCodesSection } from '../src/quantize/codes-format.js';
+import { checkCodesSection } from '../src/format/codes.js';
 import { PqQuantizer } from '../src/quantize/pq.js';
 import type { Quantizer } from '../src/quantize/quantizer.js';
 import { Sq8Quantizer } from '../src/quantize/sq8.js';
 import { loadQuantizer, trainQuantizer } from '../src/quantize/train.js';
-import { SeededRandom } from '../src/index/seeded-random.js';
+import { SeededRandom } from '../src/kernels/seeded-random.js';
 
 const SOURCE = { file: 'segments/3/segment.bin', offset: 8192 };
 const SEED = 20240917;

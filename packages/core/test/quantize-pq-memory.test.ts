@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { SeededRandom } from '../src/index/seeded-random.js';
+import { SeededRandom } from '../src/kernels/seeded-random.js';
 import { pqTableJs } from '../src/quantize/js-code-kernels.js';
 import { PQ_KSUB, PqQuantizer } from '../src/quantize/pq.js';
 import { loadQuantizer } from '../src/quantize/train.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../src/errors.js';
-import { SeededRandom } from '../src/index/seeded-random.js';
+import { SeededRandom } from '../src/kernels/seeded-random.js';
 import { BinaryQuantizer } from '../src/quantize/binary.js';
 import { CodeScorer } from '../src/quantize/code-scorer.js';
 import { PqQuantizer } from '../src/quantize/pq.js';

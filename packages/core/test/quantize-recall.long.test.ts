@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FlatIndex } from '../src/index/flat.js';
+import { FlatIndex } from '../src/ann/exact/flat.js';
 import { CodeScorer } from '../src/quantize/code-scorer.js';
 import type { QuantizationSpec, Quantizer } from '../src/quantize/quantizer.js';
 import { trainAndEncode } from '../src/quantize/train.js';

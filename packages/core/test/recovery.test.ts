@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CorruptionError, OmenDB } from '../src/index.js';
 import { randomVectors, tempDir } from './helpers/tmp.js';
+import { DIST_INDEX } from './helpers/dist.js';
 import { spawnSync } from 'node:child_process';
 
 let dir: string;
@@ -12,8 +13,8 @@ afterEach(() => cleanup());
 
 /** Writes three adds (LSN 1..3) in a child that exits without close(), so they live only in the WAL. */
 async function walOnly(): Promise<string> {
-  const src = new URL('../src/index.ts', import.meta.url).pathname;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `
+  const src = DIST_INDEX;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', `
     import { OmenDB } from ${JSON.stringify(src)};
     const db = await OmenDB.open(${JSON.stringify(dir)});
     const col = await db.createCollection({ name: 'w', dimension: 4 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ClosedError, LockError, OmenDB, ValidationError } from '../src/index.js';
 import { tempDir } from './helpers/tmp.js';
+import { DIST_INDEX } from './helpers/dist.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -96,8 +97,8 @@ describe('opening a directory this process already has open', () => {
     const a = await OmenDB.open(dir);
     const b = await OmenDB.open(dir);
     await a.close();
-    const source = JSON.stringify(new URL('../src/index.ts', import.meta.url).pathname);
-    const other = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `
+    const source = JSON.stringify(DIST_INDEX);
+    const other = spawnSync(process.execPath, ['--input-type=module', '-e', `
       import { OmenDB } from ${source};
       try { await OmenDB.open(${JSON.stringify(dir)}); console.log('OPENED'); } catch (e) { console.log(e.code); }`], { encoding: 'utf8' });
     expect(other.stdout.trim()).toBe('LOCKED');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import type { ManifestState } from '../format/manifest.js';
-import { HNSW_PARAM_RANGES, inParamRange, resolveHnswParams, type HnswParams } from '../index/hnsw-params.js';
+import { HNSW_PARAM_RANGES, inParamRange, resolveHnswParams, type HnswParams } from '../ann/hnsw/hnsw-params.js';
 import type { Metric } from '../types.js';
 import type { EmbeddingFunction } from './embedding-function.js';
 import { collectionNameSchema, createCollectionSchema, parse } from './schemas.js';

@@ -4,7 +4,7 @@ import { validateQuantizationSpec } from '../quantize/spec.js';
 import { compileWhere, compileWhereDocument } from '../search/filter/index.js';
 import { CollectionSearch, metadataAt, passes, scanCollection, type RowFilter } from '../search/fanout.js';
 import { requiredTerms } from '../search/contains-terms.js';
-import type { TextIndexer } from '../index/text/types.js';
+import type { TextIndexer } from '../storage/text-index.js';
 import type { CollectionState, RecordLocation } from '../storage/collection-state.js';
 import type { CollectionStore } from '../storage/collection-store.js';
 import type { IncludeField, Metadata, Metric } from '../types.js';

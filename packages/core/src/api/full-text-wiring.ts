@@ -1,7 +1,7 @@
 import type { FullTextRecord, ManifestState } from '../format/manifest.js';
-import { DEFAULT_BM25 } from '../index/text/bm25.js';
-import { englishTextIndexer } from '../index/text/english-indexer.js';
-import { defaultIndexFactory } from '../storage/default-index.js';
+import { DEFAULT_BM25 } from '../text/bm25.js';
+import { englishTextIndexer } from '../text/english-indexer.js';
+import { defaultIndexFactory } from './default-index.js';
 import type { IndexFactory } from '../storage/index-factory.js';
 
 /** The collection's indexes: the default vector index, and the BM25 index when its manifest records `fullText`. */

@@ -75,7 +75,7 @@ export interface CreateCollectionArgs {
   metadata?: Record<string, unknown> | null;
   /**
    * HNSW parameters: `M` 2…100 (default 16), `efConstruction` M…4096 (200),
-   * `efSearch` 1…4096 (64); see index/hnsw-params.ts. Chroma's `hnsw:M`,
+   * `efSearch` 1…4096 (64); see ann/hnsw/hnsw-params.ts. Chroma's `hnsw:M`,
    * `hnsw:construction_ef`, `hnsw:search_ef` metadata keys also work.
    */
   hnsw?: { M?: number; efConstruction?: number; efSearch?: number };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { OmenError, ValidationError } from '../errors.js';
 import type { Vfs } from '../fs/vfs.js';
-import { HNSW_PARAM_RANGES, type ParamRange } from '../index/hnsw-params.js';
+import { HNSW_PARAM_RANGES, type ParamRange } from '../ann/hnsw/hnsw-params.js';
 import type { IncludeField } from '../types.js';
 import { DEFAULT_MAX_DOCUMENT_BYTES, MAX_DIMENSION, MAX_DOCUMENT_BYTES_LIMIT } from './limits.js';
 import { readMetadata } from './metadata.js';
@@ -120,7 +120,7 @@ export const hnswSchema = z
 export const createCollectionSchema = z
   .object({
     name: collectionNameSchema,
-    // 0: records without vectors (a key-value collection; see index/row-index.ts).
+    // 0: records without vectors (a key-value collection; see ann/row-index.ts).
     dimension: z.number().int().min(0).max(MAX_DIMENSION).optional(),
     metric: metricSchema.optional(),
     metadata: collectionMetadataSchema.optional(),

@@ -1,6 +1,5 @@
 import { CorruptionError } from '../errors.js';
-import type { QuantizationSpec } from '../quantize/quantizer.js';
-import type { Metric } from '../types.js';
+import type { Metric, QuantizationSpec } from '../types.js';
 import { crc32 } from './checksum.js';
 import { checkCrc, checkMagic, checkVersion, viewOf, writeMagic } from './header.js';
 

@@ -12,7 +12,7 @@ export const NO_DOCUMENT = 0xffffffff;
  * UTF-8 byte order, its postings (rows ascending, with term frequencies).
  */
 export interface PostingsLayout {
-  /** Analyzer that produced the terms (1: English, see index/text/analyzer.ts). */
+  /** Analyzer that produced the terms (1: English, see text/analyzer.ts). */
   analyzer: number;
   rows: number;
   docLengths: Uint32Array;

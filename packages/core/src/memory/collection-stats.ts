@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { QuantizationSpec } from '../quantize/quantizer.js';
+import type { QuantizationSpec } from '../types.js';
 import type { CollectionStore } from '../storage/collection-store.js';
 import { layout } from '../storage/layout.js';
 

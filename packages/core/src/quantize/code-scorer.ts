@@ -1,8 +1,8 @@
-import { MaxHeap } from '../index/heap.js';
-import { KernelMemory } from '../index/kernels/kernel-memory.js';
-import type { KernelBackend } from '../index/kernels/kernels.js';
-import { drainSorted } from '../index/neighbors.js';
-import type { Neighbor } from '../index/types.js';
+import { MaxHeap } from '../kernels/heap.js';
+import { KernelMemory } from '../kernels/kernel-memory.js';
+import type { KernelBackend } from '../kernels/kernels.js';
+import { drainSorted } from '../kernels/neighbors.js';
+import type { Neighbor } from '../kernels/neighbors.js';
 import { METHOD_CODE, type QuantizedKernels, quantizedKernels } from './quantized-kernels.js';
 import type { QueryCodes, Quantizer } from './quantizer.js';
 

@@ -7,8 +7,8 @@ export type { PqSpec, QuantizationSpec, Quantizer, QuantizerKind, QueryCodes, Sc
 export { RECOMMENDED_OVERSAMPLING } from './quantizer.js';
 export { validateQuantizationSpec } from './spec.js';
 export { loadQuantizer, type QuantizerOptions, trainAndEncode, trainQuantizer, TRAINING_ROWS } from './train.js';
-export type { CodebookExpectation, CodebookSource } from './codebook-format.js';
-export { checkCodesSection } from './codes-format.js';
+export type { CodebookExpectation, CodebookSource } from '../format/codebook.js';
+export { checkCodesSection } from '../format/codes.js';
 export { CodeScorer, queryImageBytes, scoreLength } from './code-scorer.js';
 export { METHOD_CODE, type QuantizedKernels, quantizedKernels } from './quantized-kernels.js';
 export { BinaryQuantizer } from './binary.js';

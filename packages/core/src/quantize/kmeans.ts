@@ -1,5 +1,5 @@
-import type { KernelMemory } from '../index/kernels/kernel-memory.js';
-import { SeededRandom } from '../index/seeded-random.js';
+import type { KernelMemory } from '../kernels/kernel-memory.js';
+import { SeededRandom } from '../kernels/seeded-random.js';
 import { quantizedKernels } from './quantized-kernels.js';
 
 /**

@@ -1,7 +1,7 @@
-import { KernelMemory } from '../index/kernels/kernel-memory.js';
-import type { KernelBackend } from '../index/kernels/kernels.js';
+import { KernelMemory } from '../kernels/kernel-memory.js';
+import type { KernelBackend } from '../kernels/kernels.js';
 import type { Metric } from '../types.js';
-import { type CodebookEnvelope, expectSizes, readFloats, writeCodebook, writeFloats } from './codebook-format.js';
+import { type CodebookEnvelope, expectSizes, readFloats, writeCodebook, writeFloats } from '../format/codebook.js';
 import { adcSum } from './js-code-kernels.js';
 import { kmeans } from './kmeans.js';
 import { type QuantizedKernels, quantizedKernels } from './quantized-kernels.js';

@@ -1,4 +1,4 @@
-import type { KernelMemory } from '../index/kernels/kernel-memory.js';
+import type { KernelMemory } from '../kernels/kernel-memory.js';
 import { adcSum, hamming, pqAssignJs, pqTableJs, sq8Score } from './js-code-kernels.js';
 import type { ScoreMethod } from './quantizer.js';
 

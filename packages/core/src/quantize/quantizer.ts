@@ -1,27 +1,7 @@
-import type { Metric } from '../types.js';
+import type { Metric, QuantizerKind } from '../types.js';
 
-/**
- * How a collection compresses its vectors in sealed segments.
- * - `'none'` (default): float32 only.
- * - `'sq8'`: int8 per dimension, `d` bytes per vector (¼ of float32).
- * - `'binary'`: 1 bit per dimension, `⌈d / 8⌉` bytes (1/32 of float32).
- * - `{ type: 'pq', subvectors: m, bits: 8 }`: product quantization, `m`
- *   bytes per vector; `m` must divide the dimension.
- * Quantized search ranks on the codes, then rescores the best
- * `k × oversampling` candidates with the float32 vectors.
- */
-export type QuantizationSpec = 'none' | 'sq8' | 'binary' | PqSpec;
-
-/** Product quantization parameters (Jégou, Douze & Schmid 2011). */
-export interface PqSpec {
-  type: 'pq';
-  /** Subvectors `m` = code bytes per vector; divides the dimension. */
-  subvectors: number;
-  /** Bits per subvector code; only 8 (256 centroids per subspace). */
-  bits: 8;
-}
-
-export type QuantizerKind = 'sq8' | 'binary' | 'pq';
+// The spec types live with the other public types, below format/ (the manifest stores a spec).
+export type { PqSpec, QuantizationSpec, QuantizerKind } from '../types.js';
 
 /**
  * Oversampling (candidates = k × oversampling, then rescored with float32)

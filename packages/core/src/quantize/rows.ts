@@ -1,4 +1,4 @@
-import { SeededRandom } from '../index/seeded-random.js';
+import { SeededRandom } from '../kernels/seeded-random.js';
 import type { Metric } from '../types.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Metric } from '../types.js';
-import { type CodebookEnvelope, expectSizes, readFloats, writeCodebook, writeFloats } from './codebook-format.js';
+import { type CodebookEnvelope, expectSizes, readFloats, writeCodebook, writeFloats } from '../format/codebook.js';
 import { sq8Score } from './js-code-kernels.js';
 import type { QueryCodes, Quantizer } from './quantizer.js';
 import { quantizerRows } from './rows.js';

@@ -1,8 +1,8 @@
 import { ValidationError } from '../errors.js';
-import type { KernelBackend } from '../index/kernels/kernels.js';
+import type { KernelBackend } from '../kernels/kernels.js';
 import type { Metric } from '../types.js';
 import { BinaryQuantizer } from './binary.js';
-import { type CodebookExpectation, type CodebookSource, readCodebook } from './codebook-format.js';
+import { type CodebookExpectation, type CodebookSource, readCodebook } from '../format/codebook.js';
 import { PqQuantizer } from './pq.js';
 import type { QuantizationSpec, Quantizer } from './quantizer.js';
 import { quantizerRows, sampleRows } from './rows.js';

@@ -1,6 +1,6 @@
 import type { Part } from '../storage/part.js';
 
-/** Whitespace at which word segmentation always breaks (index/text/words.ts). */
+/** Whitespace at which word segmentation always breaks (text/words.ts). */
 const SPACE = /[ \t\n\r\f\v]/;
 const ASCII_WORD = /^[A-Za-z0-9]+$/;
 

@@ -1,5 +1,5 @@
 import { decode } from '@msgpack/msgpack';
-import type { VectorIndex } from '../index/types.js';
+import type { VectorIndex } from '../storage/vector-index.js';
 import type { CollectionState } from '../storage/collection-state.js';
 import type { Part } from '../storage/part.js';
 import type { Metadata } from '../types.js';

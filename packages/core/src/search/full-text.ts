@@ -1,5 +1,5 @@
-import { bm25Idf, bm25TermScore } from '../index/text/bm25.js';
-import type { PostingList, TextIndexer } from '../index/text/types.js';
+import { bm25Idf, bm25TermScore } from '../text/bm25.js';
+import type { PostingList, TextIndexer } from '../storage/text-index.js';
 import type { CollectionState } from '../storage/collection-state.js';
 import type { Part } from '../storage/part.js';
 import { candidateRows } from './contains-terms.js';

@@ -7,7 +7,7 @@
  *   row when few pass);
  * - exact, distance order: score every row, then ask the filter about rows
  *   in ascending distance until k pass (≈ k / s questions at selectivity s,
- *   for a heap; see index/exact-scan.ts);
+ *   for a heap; see ann/exact/exact-scan.ts);
  * - graph: the filtered HNSW walk, which admits only passing rows into its
  *   results but crosses the others, and visits more nodes the fewer pass,
  *
@@ -20,8 +20,8 @@
  * generated-100k, 128-d, M = 16, bench/filtered.ts); only ratios matter.
  */
 
-import { ORDERED_SHARE } from '../index/exact-scan.js';
-import { SeededRandom } from '../index/seeded-random.js';
+import { ORDERED_SHARE } from '../ann/exact/exact-scan.js';
+import { SeededRandom } from '../kernels/seeded-random.js';
 
 /** Rows sampled per source to estimate selectivity. */
 export const SAMPLE_ROWS = 32;

@@ -1,6 +1,6 @@
-import type { OriginalVectors } from '../index/quantized-originals.js';
-import type { TextIndexer } from '../index/text/types.js';
-import type { VectorIndex } from '../index/types.js';
+import type { OriginalVectors } from './original-vectors.js';
+import type { TextIndexer } from './text-index.js';
+import type { VectorIndex } from './vector-index.js';
 import type { Metric } from '../types.js';
 
 /** The sections a sealed index adds to its segment besides the vectors. */

@@ -1,5 +1,5 @@
-import type { MutableTextPostings } from '../index/text/types.js';
-import type { VectorIndex } from '../index/types.js';
+import type { MutableTextPostings } from './text-index.js';
+import type { VectorIndex } from './vector-index.js';
 import { ByteArena } from './byte-arena.js';
 import { IdHash } from './id-hash.js';
 import { PartText } from './part-text.js';

@@ -1,4 +1,4 @@
-import type { TextPostings } from '../index/text/types.js';
+import type { TextPostings } from './text-index.js';
 
 /**
  * A part's full-text postings with its live corpus statistics: documents and

@@ -1,5 +1,5 @@
-import type { VectorIndex } from '../index/types.js';
 import type { PartText } from './part-text.js';
+import type { VectorIndex } from './vector-index.js';
 
 /**
  * One readable piece of a collection: a sealed segment, the memtable being

@@ -2,7 +2,7 @@ import { crc32 } from '../format/checksum.js';
 import { checkSectionCrc, type SectionEntry } from '../format/segment-file.js';
 import type { Vfs } from '../fs/vfs.js';
 import { CorruptionError } from '../errors.js';
-import { originalsFromBytes, originalsFromFloat32, type OriginalVectors } from '../index/quantized-originals.js';
+import { originalsFromBytes, originalsFromFloat32, type OriginalVectors } from './original-vectors.js';
 
 /** Bytes read per positional read while checking the vectors section's crc32. */
 const CHECK_CHUNK_BYTES = 1 << 20;

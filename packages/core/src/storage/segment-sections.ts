@@ -9,7 +9,7 @@ import {
   segmentTableBytes,
 } from '../format/segment-file.js';
 import type { Vfs } from '../fs/vfs.js';
-import { originalsFromBytes, type OriginalVectors } from '../index/quantized-originals.js';
+import { originalsFromBytes, type OriginalVectors } from './original-vectors.js';
 import { openSegmentOriginals, readFully } from './segment-originals.js';
 
 /**

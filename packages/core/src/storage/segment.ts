@@ -3,7 +3,7 @@ import { CorruptionError } from '../errors.js';
 import { BlobList } from '../format/blob-list.js';
 import { encodeSegment, SectionKind } from '../format/segment-file.js';
 import type { Vfs } from '../fs/vfs.js';
-import type { VectorIndex } from '../index/types.js';
+import type { VectorIndex } from './vector-index.js';
 import type { Metadata, Metric } from '../types.js';
 import { IdTable } from './id-table.js';
 import { PartText } from './part-text.js';

@@ -5,7 +5,7 @@
  * term repeated counting each time. Terms come from the engine's analyzer
  * (the analysis is tested on its own).
  */
-import { analyzeEnglish } from '../../src/index/text/analyzer.js';
+import { analyzeEnglish } from '../../src/text/analyzer.js';
 
 const analysed = new Map<string, string[]>();
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SeededRandom } from '../../src/index/seeded-random.js';
+import { SeededRandom } from '../../src/kernels/seeded-random.js';
 
 /** A fresh temporary directory; remove it with the returned function. */
 export function tempDir(prefix = 'omendb-test-'): { dir: string; cleanup: () => void } {
@@ -11,7 +11,7 @@ export function tempDir(prefix = 'omendb-test-'): { dir: string; cleanup: () => 
 
 /**
  * The tests' one seeded PRNG: mulberry32, the generator the engine uses
- * (src/index/seeded-random.ts), so every test prints and reuses its seed.
+ * (src/kernels/seeded-random.ts), so every test prints and reuses its seed.
  * Uniform in [0, 1).
  */
 export function seededRandom(seed: number): () => number {

@@ -1,4 +1,4 @@
-import { SeededRandom } from '../../index/seeded-random.js';
+import { SeededRandom } from '../../kernels/seeded-random.js';
 import { formatCount, formatPercent } from '../format.js';
 import { compareMetadata } from './chroma-metadata.js';
 import type { MigrationRecord, Side } from './sides.js';

@@ -4,7 +4,7 @@ import { BlobList } from '../../format/blob-list.js';
 import type { HnswConfig } from '../../format/manifest.js';
 import { decodePostings } from '../../format/postings.js';
 import { decodeSegment, SectionKind, type SectionRef } from '../../format/segment-file.js';
-import { HnswIndex } from '../../index/hnsw.js';
+import { HnswIndex } from '../../ann/hnsw/hnsw.js';
 import type { Metric } from '../../types.js';
 import { attempt, type Findings } from './report.js';
 import { checkSegmentChecksums } from './segment-table.js';

@@ -1,0 +1,120 @@
+import { availableParallelism } from 'node:os';
+import type { Metric } from '../types.js';
+import { FlatIndex } from './exact/flat.js';
+import { HnswIndex } from './hnsw/hnsw.js';
+import { batchedBuildSupported } from './hnsw/hnsw-build.js';
+import type { HnswParams } from './hnsw/hnsw-params.js';
+import type { IndexSearchOptions, Neighbor, VectorIndex } from '../storage/vector-index.js';
+
+/**
+ * Rows below which a memtable searches exactly: a scan of this many rows costs
+ * about as much as an HNSW search (tens of microseconds at 128-d), while
+ * inserting into a graph costs efConstruction distance evaluations per row.
+ */
+export const EXACT_MEMTABLE_ROWS = 2048;
+
+/**
+ * Rows moved from the exact index into the graph per `add` while a memtable
+ * is promoted: the graph catches up after ≈ exactRows / 15 adds, and no add
+ * links more than this many rows (plus its batch), where moving all
+ * {@link EXACT_MEMTABLE_ROWS} at once stalled the writer that crossed the
+ * limit for the time of a whole graph build (measured by
+ * bench/checkpoint-stall.ts: each automatic checkpoint starts a new memtable).
+ */
+export const PROMOTE_ROWS_PER_ADD = 16;
+
+/**
+ * The index of a memtable: exact (FlatIndex) while small, then an HNSW graph
+ * over the rows so far, grown as rows arrive. Where the runtime has
+ * WebAssembly threads the graph links rows in batches on up to two threads
+ * (HnswIndex's batched `linking`: a batch is 2 % of the graph, ≤ 1,024 rows,
+ * searched exactly until linked), so ingest uses both cores; elsewhere each
+ * row is inserted on arrival. Sealing links what is pending and reuses the
+ * graph, so a checkpoint never rebuilds it.
+ *
+ * Promotion is gradual: from the limit on, each add moves
+ * {@link PROMOTE_ROWS_PER_ADD} rows into the graph, in row order, so graph
+ * row r is exact row r; a search meanwhile merges the graph's answer over
+ * the rows moved with an exact scan of the rest.
+ */
+export class AdaptiveIndex implements VectorIndex {
+  /** Every row while exact or promoting; null once the graph holds them all. */
+  private flat: FlatIndex | null;
+  /** Rows [0, hnsw.size) once promotion started. */
+  private hnsw: HnswIndex | null = null;
+
+  constructor(
+    readonly dimension: number,
+    readonly metric: Metric,
+    private readonly params: Partial<HnswParams>,
+    private readonly exactRows = EXACT_MEMTABLE_ROWS,
+  ) {
+    this.flat = new FlatIndex(dimension, metric);
+  }
+
+  get size(): number {
+    return (this.flat ?? this.hnsw!).size;
+  }
+
+  get approximate(): boolean {
+    return this.hnsw !== null;
+  }
+
+  add(vector: Float32Array): number {
+    if (!this.flat) return this.hnsw!.add(vector);
+    const row = this.flat.add(vector);
+    if (this.hnsw || this.flat.size >= this.exactRows) this.promote(PROMOTE_ROWS_PER_ADD);
+    return row;
+  }
+
+  vector(row: number): Float32Array {
+    return (this.flat ?? this.hnsw!).vector(row);
+  }
+
+  search(query: Float32Array, k: number, options: IndexSearchOptions = {}): Neighbor[] {
+    const { flat, hnsw } = this;
+    if (!flat) return hnsw!.search(query, k, options);
+    if (!hnsw || options.exact) return flat.search(query, k, options);
+    // Promoting: the graph over the rows moved, an exact scan over the others.
+    const moved = hnsw.size;
+    const accept = options.accept;
+    const rest = flat.search(query, k, { accept: (row) => row >= moved && (accept === undefined || accept(row)), orderedAccept: options.orderedAccept });
+    const hits = [...hnsw.search(query, k, options), ...rest];
+    hits.sort((a, b) => a.distance - b.distance || a.row - b.row);
+    return hits.slice(0, k);
+  }
+
+  memoryBytes(): { vectors: number; graph: number } {
+    const f = this.flat?.memoryBytes() ?? { vectors: 0, graph: 0 };
+    const g = this.hnsw?.memoryBytes() ?? { vectors: 0, graph: 0 };
+    return { vectors: f.vectors + g.vectors, graph: f.graph + g.graph };
+  }
+
+  /** The graph index over every row, all linked and its threads stopped, finishing the promotion now if needed. */
+  toHnsw(): HnswIndex {
+    if (this.flat) this.promote(Infinity);
+    this.hnsw!.finishLinking();
+    return this.hnsw!;
+  }
+
+  dispose(): void {
+    this.flat?.dispose();
+    this.hnsw?.dispose();
+  }
+
+  /** Moves up to `limit` rows into the graph (starting it if needed); drops the exact index once all are moved. */
+  private promote(limit: number): void {
+    const flat = this.flat!;
+    if (!this.hnsw) {
+      const linking = batchedBuildSupported() ? { threads: Math.min(2, availableParallelism()) } : undefined;
+      this.hnsw = new HnswIndex(this.dimension, this.metric, this.params, { initialCapacity: Math.max(flat.size * 2, 64), linking });
+    }
+    const hnsw = this.hnsw;
+    const end = Math.min(flat.size, hnsw.size + limit);
+    for (let row = hnsw.size; row < end; row++) hnsw.add(flat.vector(row));
+    if (hnsw.size === flat.size) {
+      flat.dispose();
+      this.flat = null;
+    }
+  }
+}

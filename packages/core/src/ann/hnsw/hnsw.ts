@@ -1,0 +1,367 @@
+import { CorruptionError, DimensionMismatchError, ValidationError } from '../../errors.js';
+import type { Metric } from '../../types.js';
+import { availableParallelism } from 'node:os';
+import { exactScan } from '../exact/exact-scan.js';
+import { linkCapacity } from './hnsw-build-layout.js';
+import { BatchLinker, batchedBuildSupported, batchEnd, defaultMaxBatchRows, linkerScratchBytes } from './hnsw-build.js';
+import { encodeGraph, MAX_LEVEL } from '../../format/graph.js';
+import { HnswGraph } from './hnsw-graph.js';
+import { insertRow } from './hnsw-insert.js';
+import { checkGraphHeader, type GraphSource, loadGraphLinks, storedLevels } from '../../format/graph-load.js';
+import { type HnswParams, resolveHnswParams } from './hnsw-params.js';
+import { checkThreadOptions, type HnswBuildOptions, type HnswIndexOptions, PARALLEL_BUILD_MIN_ROWS } from './hnsw-options.js';
+import { HnswScratch } from './hnsw-scratch.js';
+import { greedyClosest, queryDistance, searchLevel0 } from './hnsw-search-layer.js';
+import { metricCode } from '../../kernels/metric-code.js';
+import { SeededRandom } from '../../kernels/seeded-random.js';
+import type { IndexSearchOptions, Neighbor, VectorIndex } from '../../storage/vector-index.js';
+
+export { PARALLEL_BUILD_MIN_ROWS, type HnswBuildOptions, type HnswIndexOptions, type HnswLinkingOptions } from './hnsw-options.js';
+
+/**
+ * A filtered walk that has visited this fraction of the nodes stops and
+ * scans exactly instead. Measured on sift10k (128-d, M = 16): a visit costs
+ * 65–90 ns, a scanned row 18 ns (the filter is asked only about would-be
+ * results), so past ≈ n/4 visits the scan is the cheaper way; at 1 %
+ * selectivity the walk needs ≈ 0.97·n visits, at 50 % ≈ 0.14·n.
+ */
+const FILTERED_VISIT_FRACTION = 0.25;
+
+/**
+ * Hierarchical Navigable Small World graph index (Malkov & Yashunin 2018,
+ * "Efficient and robust approximate nearest neighbor search using HNSW
+ * graphs", with hnswlib's heuristics), over float32 vectors held in
+ * WebAssembly memory and compared with the SIMD kernels. Vectors are stored
+ * exactly as given; cosine keeps a separate float32 inverse norm per row.
+ * Levels come from a seeded generator, so the same inserts with the same
+ * parameters give the same graph, byte for byte. Not safe for concurrent use.
+ */
+export class HnswIndex implements VectorIndex {
+  readonly params: HnswParams;
+  private readonly graph: HnswGraph;
+  private readonly scratch: HnswScratch;
+  private readonly random: SeededRandom;
+  private readonly levelScale: number;
+  private readonly best = new Float64Array(1);
+  private linker: BatchLinker | null = null;
+  private readonly maxBatch: number;
+  /** Rows [0, linked) are in the graph; the rest wait for their batch (batched linking only). */
+  private linked = 0;
+
+  /**
+   * @param dimension values per vector (≥ 1)
+   * @param metric distance metric (see `Metric`)
+   * @param params `M`, `efConstruction`, `efSearch`, `seed`; see {@link HnswParams}; throws ValidationError
+   */
+  constructor(
+    readonly dimension: number,
+    readonly metric: Metric,
+    params: Partial<HnswParams> = {},
+    options: HnswIndexOptions = {},
+  ) {
+    this.params = resolveHnswParams(params);
+    const { M, efConstruction } = this.params;
+    const linking = options.linking;
+    if (linking !== undefined) {
+      checkThreadOptions(linking, 'invalid linking options');
+      if (!batchedBuildSupported() || options.backend === 'js') throw new Error('batched HNSW linking needs WebAssembly SIMD with threads');
+    }
+    this.maxBatch = linking?.maxBatchRows ?? defaultMaxBatchRows(dimension);
+    const threads = linking?.threads ?? 1;
+    const capacity = Math.max(HnswScratch.capacityFor(efConstruction, M), linking ? linkCapacity(efConstruction, M, this.maxBatch) : 0);
+    const ownScratch = HnswScratch.bytes(capacity);
+    this.graph = new HnswGraph(dimension, metric, M, {
+      initialRows: options.initialCapacity ?? 64,
+      scratchBytes: ownScratch + (linking ? linkerScratchBytes(dimension, capacity, threads) : 0),
+      backend: options.backend,
+      shared: linking !== undefined,
+      extraThreads: threads - 1,
+    });
+    this.scratch = new HnswScratch(this.graph.rows.scratchPtr, capacity);
+    if (linking !== undefined) {
+      this.linker = new BatchLinker(this.graph, this.scratch, this.graph.rows.scratchPtr + ownScratch, { efConstruction, threads, maxBatch: this.maxBatch });
+    }
+    this.random = new SeededRandom(this.params.seed);
+    this.levelScale = 1 / Math.log(M);
+  }
+
+  /**
+   * Loads a graph written by {@link serializeGraph} over its vectors without
+   * re-inserting. `vectors`: `rows × dimension` float32 values, or their
+   * little-endian bytes (a segment's vectors section, at any alignment);
+   * copied once into the index memory. See {@link openWith}.
+   */
+  static open(
+    spec: { dimension: number; metric: Metric; params?: Partial<HnswParams> },
+    vectors: Float32Array | Uint8Array,
+    graph: Uint8Array,
+    source: GraphSource,
+  ): HnswIndex {
+    const bytes = vectors instanceof Uint8Array ? vectors : new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength);
+    const rowBytes = spec.dimension * 4;
+    if (bytes.byteLength % rowBytes !== 0) {
+      throw new CorruptionError(source.file, source.offset, `vectors hold ${bytes.byteLength} bytes, not whole ${spec.dimension}-d float32 rows`);
+    }
+    return HnswIndex.openWith(spec, bytes.byteLength / rowBytes, (dest) => dest.set(bytes), graph, source);
+  }
+
+  /**
+   * Loads a graph written by {@link serializeGraph} over `rows` vectors that
+   * `fill` writes straight into the index memory: it gets a view of
+   * `rows × dimension × 4` bytes to fill with the little-endian float32 rows
+   * (e.g. a positional read of a segment's vectors section) and to check
+   * before returning (it may throw; the index is then released). Links are
+   * copied after the structural checks of docs/format/graph.md; nothing is
+   * re-inserted. `params.M` / `params.efConstruction`, when given, must match
+   * the graph's; `efSearch` applies to searches. Throws
+   * CorruptionError(source.file, source.offset + position of the bad field).
+   */
+  static openWith(
+    spec: { dimension: number; metric: Metric; params?: Partial<HnswParams> },
+    rows: number,
+    fill: (dest: Uint8Array) => void,
+    graph: Uint8Array,
+    source: GraphSource,
+  ): HnswIndex {
+    const { dimension, metric, params = {} } = spec;
+    const header = checkGraphHeader(
+      graph,
+      { metricCode: metricCode(metric), dimension, rows, M: params.M, efConstruction: params.efConstruction },
+      source,
+    );
+    const index = new HnswIndex(
+      dimension,
+      metric,
+      { ...params, M: header.M, efConstruction: header.efConstruction, seed: header.seed },
+      { initialCapacity: rows },
+    );
+    try {
+      index.graph.addNodes(storedLevels(graph, rows), fill);
+      loadGraphLinks(index.graph, graph, header, source);
+      index.linked = rows;
+    } catch (error) {
+      index.dispose();
+      throw error;
+    }
+    index.random.restore(header.rngState);
+    return index;
+  }
+
+  /**
+   * An index over `vectors` (`rows × dimension` float32, row-major; copied),
+   * with the parameters of `spec`. Small inputs are inserted with
+   * {@link add} in row order (the graph `add` would give, byte for byte).
+   * From {@link PARALLEL_BUILD_MIN_ROWS} rows, rows are linked in batches of
+   * 2 % of the graph (≤ {@link defaultMaxBatchRows}) whose searches run on
+   * two threads over one shared WebAssembly memory (see hnsw-build.ts):
+   * another graph than sequential `add`'s, at its recall@10 (within 0.005 on
+   * sift10k and glove25), the one an index with batched `linking` grows to
+   * over the same rows, whatever the thread count. Runtimes without
+   * WebAssembly threads or SIMD build with `add`. The worker thread has
+   * exited when the promise resolves; if it cannot start (the worker file
+   * missing beside a re-bundled package), a process warning says so and the
+   * same graph is built on one thread. The result is copied to an exact-size
+   * memory of its own at the end, so the rows and links exist twice for a
+   * moment. Throws ValidationError for a length that is not a multiple of
+   * `dimension` or a `threads` / `maxBatchRows` that is not an integer ≥ 1.
+   */
+  static async build(
+    spec: { dimension: number; metric: Metric; params?: Partial<HnswParams> },
+    vectors: Float32Array,
+    options: HnswBuildOptions = {},
+  ): Promise<HnswIndex> {
+    const { dimension, metric, params = {} } = spec;
+    if (!(vectors.length % dimension === 0)) {
+      throw new ValidationError('invalid build input', [
+        { code: 'invalid_length', path: ['vectors'], message: `${vectors.length} values are not whole ${dimension}-d rows` },
+      ]);
+    }
+    checkThreadOptions(options, 'invalid build options');
+    const rows = vectors.length / dimension;
+    const schedule = options.schedule ?? 'auto';
+    const batched =
+      rows >= 2 && schedule !== 'sequential' && (schedule === 'batched' || rows >= PARALLEL_BUILD_MIN_ROWS) && batchedBuildSupported();
+    if (!batched) {
+      const index = new HnswIndex(dimension, metric, params, { initialCapacity: Math.max(1, rows) });
+      for (let row = 0; row < rows; row++) index.add(vectors.subarray(row * dimension, (row + 1) * dimension));
+      return index;
+    }
+    const threads = options.threads ?? Math.min(2, availableParallelism());
+    const index = new HnswIndex(dimension, metric, params, { initialCapacity: rows, linking: { threads, maxBatchRows: options.maxBatchRows } });
+    try {
+      const levels = new Uint8Array(rows);
+      for (let row = 0; row < rows; row++) levels[row] = index.drawLevel();
+      index.graph.addNodes(levels, (dest) => dest.set(new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength)));
+      await index.linker!.start();
+      index.linkPending(true);
+      await index.linker!.close();
+      // An exact-size copy on a memory of its own: no linking scratch, no growth slack.
+      return HnswIndex.open({ dimension, metric, params }, index.vectors(), index.serializeGraph(), { file: '(build)', offset: 0 });
+    } finally {
+      index.dispose();
+    }
+  }
+
+  get size(): number {
+    return this.graph.size;
+  }
+
+  get approximate(): boolean {
+    return true;
+  }
+
+  /**
+   * Inserts a copy of `vector` (length `dimension`); returns its row. Throws
+   * DimensionMismatchError. With batched linking the row is stored now and
+   * linked with its batch (the rows after the linked ones, 2 % of them up
+   * to the largest batch), which is linked when its last row arrives, on
+   * the linker's threads; until then searches scan it exactly.
+   */
+  add(vector: Float32Array): number {
+    if (vector.length !== this.dimension) throw new DimensionMismatchError(this.dimension, vector.length);
+    const level = this.drawLevel();
+    const row = this.graph.addNode(vector, level);
+    if (this.linker !== null) {
+      if (row + 1 >= batchEnd(this.linked, this.maxBatch)) this.linkPending(false);
+      return row;
+    }
+    insertRow(this.graph, this.scratch, row, level, this.params.efConstruction);
+    this.linked = row + 1;
+    return row;
+  }
+
+  /**
+   * Links every row still waiting for its batch (one batch) and stops the
+   * linker's threads: later adds link at once, on this thread. Sealing a
+   * memtable calls this; the graph is then the one a build would give over
+   * the same rows, if those rows end where a batch ends.
+   */
+  finishLinking(): void {
+    this.linkPending(true);
+    void this.linker?.close();
+    this.linker = null;
+  }
+
+  /** Rows waiting for their batch. */
+  get pendingRows(): number {
+    return this.graph.size - this.linked;
+  }
+
+  /**
+   * Threads that would link the next batch: 1, or with batched linking the
+   * caller's plus the worker threads running (they start with the first
+   * batch of ≥ 8 rows and quit after LINKER_IDLE_MS without one).
+   */
+  get linkingThreads(): number {
+    return this.linker?.activeThreads ?? 1;
+  }
+
+  /** A copy of row `row`, bit-identical to what was added; RangeError outside [0, size). */
+  vector(row: number): Float32Array {
+    return this.graph.rows.vector(row);
+  }
+
+  /**
+   * Up to `k` nearest rows, ascending by distance then row.
+   * - `efSearch` (default `params.efSearch`, raised to k): candidate list size.
+   * - `accept(row)`: only accepted rows are returned; the walk still crosses
+   *   rejected nodes, and falls back to an exact scan of accepted rows when it
+   *   would visit more than `maxVisits` nodes (default a quarter of the graph).
+   * - `orderedAccept`: exact scans ask `accept` in ascending distance order.
+   * Whenever the walk finds fewer than k rows, an exact scan answers instead,
+   * so k (accepted) rows come back whenever k exist.
+   * - `exact`: brute-force over every accepted row.
+   * Throws DimensionMismatchError, or ValidationError for an efSearch that
+   * is not an integer ≥ 1.
+   */
+  search(query: Float32Array, k: number, options: IndexSearchOptions = {}): Neighbor[] {
+    if (query.length !== this.dimension) throw new DimensionMismatchError(this.dimension, query.length);
+    const graph = this.graph;
+    const { accept, efSearch = this.params.efSearch } = options;
+    if (!(Number.isInteger(efSearch) && efSearch >= 1)) {
+      throw new ValidationError('invalid search options', [{ code: 'out_of_range', path: ['efSearch'], message: 'an integer ≥ 1' }]);
+    }
+    k = Math.min(Math.floor(k), graph.size);
+    if (!(k >= 1)) return [];
+    const ordered = options.orderedAccept === true;
+    const linked = this.linked;
+    if (options.exact === true || linked < k) return exactScan(graph.rows, this.scratch.out, query, k, accept, ordered);
+    // More candidates than rows buys nothing; the cap also keeps ef an int32 for the kernel.
+    const ef = Math.min(Math.max(efSearch, k), linked);
+    graph.rows.setQuery(query);
+    let node = graph.entryPoint;
+    let distance = queryDistance(graph, this.scratch, node);
+    for (let level = graph.maxLevel; level > 0; level--) {
+      node = greedyClosest(graph, this.scratch, node, distance, level, this.best);
+      distance = this.best[0];
+    }
+    const maxVisits = accept === undefined ? Infinity : (options.maxVisits ?? linked * FILTERED_VISIT_FRACTION);
+    const visits = searchLevel0(graph, this.scratch, node, distance, ef, accept, maxVisits);
+    const found = this.scratch.found;
+    // Fewer than k found means the walk ran out of reachable nodes (a filter
+    // rejecting most of them, or links pruned away from exact duplicates):
+    // the scan returns every row that qualifies.
+    if (visits < 0 || found < k) {
+      return exactScan(graph.rows, this.scratch.out, query, k, accept, ordered);
+    }
+    const f32 = graph.rows.memory.f32;
+    const i32 = graph.rows.memory.i32;
+    const at = graph.resultsOffset() >> 2;
+    const out: Neighbor[] = [];
+    for (let i = 0; i < k; i++) out.push({ row: i32[at + 2 * i + 1], distance: f32[at + 2 * i] });
+    // Rows not linked yet (at most one batch) are scanned exactly and merged.
+    if (linked < graph.size) out.push(...exactScan(graph.rows, this.scratch.out, query, k, accept, false, linked));
+    // Results are ascending by distance; order equal distances by row.
+    out.sort((a, b) => a.distance - b.distance || a.row - b.row);
+    return out.length > k ? out.slice(0, k) : out;
+  }
+
+  /**
+   * Allocated bytes: `vectors` = vector rows + cosine inverse norms;
+   * `graph` = links, levels, visited tags, scratch, page rounding and the
+   * upper-level pool. Both from the byte lengths of the buffers held.
+   */
+  memoryBytes(): { vectors: number; graph: number } {
+    return this.graph.memoryBytes();
+  }
+
+  /**
+   * All rows in insertion order, `size × dimension` values: a view into the
+   * index memory, valid until the next `add` or `dispose`; copy it to keep it.
+   */
+  vectors(): Float32Array {
+    return this.graph.rows.view();
+  }
+
+  /** The graph in the layout of docs/format/graph.md (version 1), rows waiting for their batch linked first. */
+  serializeGraph(): Uint8Array {
+    this.linkPending(true);
+    return encodeGraph(this.graph, this.params.efConstruction, this.params.seed, this.random.current);
+  }
+
+  /** Drops the memory and stops the linker's threads (if any). */
+  dispose(): void {
+    void this.linker?.close();
+    this.linker = null;
+    this.graph.release();
+  }
+
+  /** A level from the seeded generator (Malkov & Yashunin's ⌊−ln U · mL⌋, mL = 1 / ln M). */
+  private drawLevel(): number {
+    return Math.min(MAX_LEVEL, Math.floor(-Math.log(1 - this.random.next()) * this.levelScale));
+  }
+
+  /**
+   * Links the rows waiting for their batch: whole batches of the schedule,
+   * and with `rest` the remainder as one last batch.
+   */
+  private linkPending(rest: boolean): void {
+    const size = this.graph.size;
+    while (this.linked < size && this.linker !== null) {
+      const end = batchEnd(this.linked, this.maxBatch);
+      if (end > size && !rest) return;
+      this.linker.link(this.linked, Math.min(end, size));
+      this.linked = Math.min(end, size);
+    }
+  }
+}

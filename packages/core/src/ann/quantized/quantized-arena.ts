@@ -1,0 +1,173 @@
+import { queryImageBytes, scoreLength } from '../../quantize/code-scorer.js';
+import { METHOD_CODE, type QuantizedKernels, quantizedKernels } from '../../quantize/quantized-kernels.js';
+import type { QueryCodes, Quantizer } from '../../quantize/quantizer.js';
+import { KernelMemory } from '../../kernels/kernel-memory.js';
+import type { KernelBackend } from '../../kernels/kernels.js';
+import { inverseNorm, METRIC_COSINE, metricCode, type MetricCode } from '../../kernels/metric-code.js';
+
+/** Ids / scores per kernel call: a neighbour list (≤ 2·M ≤ 200) or a chunk of a code scan. */
+export const BATCH_ROWS = 1024;
+
+/**
+ * Bytes of float32 rows read back from the originals per kernel call
+ * (rescoring, exact search): 16 rows at 1024-d, 128 at 128-d. Small, because
+ * the buffer stays resident with the segment; a kernel call costs ≈ 10 ns
+ * against ≈ 150 ns per 1024-d distance, so larger batches would buy nothing.
+ */
+const ROW_BUFFER_BYTES = 64 * 1024;
+
+function align16(bytes: number): number {
+  return Math.ceil(bytes / 16) * 16;
+}
+
+/**
+ * The kernel memory of one quantized segment and the kernel calls on it.
+ * Layout (byte offsets 16-aligned):
+ *
+ *   [float query: d × f32][query image][ids: BATCH × i32][scores: BATCH × f32]
+ *   [inverse norms: R × f32][float rows: R × d × f32][codes: n × codeBytes]
+ *
+ * Codes are scored by the quantized kernels against the query image
+ * (`QueryCodes`); float rows read from the originals are scored by the same
+ * float kernels as `FlatIndex`, with inverse norms computed as `VectorRows`
+ * computes them, so rescored distances equal an unquantized index's bit for
+ * bit. Sized once: the views never detach. Not safe for concurrent use.
+ */
+export class QuantizedArena {
+  readonly memory: KernelMemory;
+  readonly imageAt: number;
+  readonly idsAt: number;
+  readonly outAt: number;
+  readonly normsAt: number;
+  readonly rowsAt: number;
+  readonly codesAt: number;
+  /** Float rows the row buffer holds (R). */
+  readonly rowCapacity: number;
+  readonly codeBytes: number;
+  /** Bytes of the codes copied in (rows × codeBytes). */
+  readonly codesLength: number;
+  private readonly metricCode: MetricCode;
+  private codeKernels: QuantizedKernels;
+  private query: QueryCodes | null = null;
+  private method = 0;
+  private len = 0;
+  private queryInv = 1;
+  /**
+   * Cosine only: each row's float32 inverse norm, NaN until the row is first
+   * read back (4 bytes per row). In JavaScript it costs more than the SIMD
+   * distance: rescoring 20 rows of 1024-d took 46 µs recomputing it, 8 µs
+   * with it cached.
+   */
+  private inverseNorms: Float32Array | null;
+
+  /** `codes`: rows × quantizer.codeBytes bytes (copied; the caller checked the length). */
+  constructor(
+    readonly quantizer: Quantizer,
+    codes: Uint8Array,
+    backend?: KernelBackend,
+  ) {
+    const d = quantizer.dimension;
+    this.codeBytes = quantizer.codeBytes;
+    this.metricCode = metricCode(quantizer.metric);
+    this.rowCapacity = Math.max(1, Math.floor(ROW_BUFFER_BYTES / (d * 4)));
+    this.imageAt = align16(d * 4);
+    this.idsAt = align16(this.imageAt + queryImageBytes(quantizer));
+    this.outAt = this.idsAt + BATCH_ROWS * 4;
+    this.normsAt = this.outAt + BATCH_ROWS * 4;
+    this.rowsAt = align16(this.normsAt + this.rowCapacity * 4);
+    this.codesAt = align16(this.rowsAt + this.rowCapacity * d * 4);
+    this.memory = KernelMemory.create({ backend });
+    this.memory.ensureBytes(this.codesAt + codes.length);
+    this.memory.u8.set(codes, this.codesAt);
+    this.codesLength = codes.length;
+    this.codeKernels = quantizedKernels(this.memory);
+    this.inverseNorms = this.metricCode === METRIC_COSINE ? new Float32Array(codes.length / this.codeBytes).fill(NaN) : null;
+  }
+
+  /** Prepares `query` (dimension float32) for both code scoring and float rescoring. */
+  setQuery(query: Float32Array): void {
+    const q = this.quantizer.prepare(query);
+    this.memory.u8.set(q.image, this.imageAt);
+    this.query = q;
+    this.method = METHOD_CODE[q.method];
+    this.len = scoreLength(this.quantizer, q);
+    this.memory.f32.set(query, 0);
+    this.queryInv = this.metricCode === METRIC_COSINE ? inverseNorm(query) : 1;
+  }
+
+  /** Estimated distance from the query to code `row`. */
+  codeDistance(row: number): number {
+    const q = this.query!;
+    return this.codeKernels.codeDistance(this.method, this.imageAt, this.codesAt + row * this.codeBytes, this.len, q.bias, q.scale, q.scale2);
+  }
+
+  /** Scores the `count` (≤ BATCH_ROWS) int32 rows at `idsAt` into the float32 scores at `outAt`. */
+  gatherCodes(count: number): void {
+    const q = this.query!;
+    this.codeKernels.codeGather(this.method, this.imageAt, this.codesAt, this.codeBytes, this.len, this.idsAt, count, this.outAt, q.bias, q.scale, q.scale2);
+  }
+
+  /** Scores codes `first … first + count − 1` (count ≤ BATCH_ROWS) into the scores at `outAt`. */
+  scanCodes(first: number, count: number): void {
+    const q = this.query!;
+    this.codeKernels.codeScan(this.method, this.imageAt, this.codesAt, this.codeBytes, this.len, first, count, this.outAt, q.bias, q.scale, q.scale2);
+  }
+
+  /** Slot `slot` (< rowCapacity) of the float row buffer, for the originals to fill. */
+  rowSlot(slot: number): Float32Array {
+    const d = this.quantizer.dimension;
+    const at = (this.rowsAt >> 2) + slot * d;
+    return this.memory.f32.subarray(at, at + d);
+  }
+
+  /** Slots `0 … count − 1` of the float row buffer as one array. */
+  rowSlots(count: number): Float32Array {
+    const at = this.rowsAt >> 2;
+    return this.memory.f32.subarray(at, at + count * this.quantizer.dimension);
+  }
+
+  /**
+   * Exact float32 distances from the query to the `count` rows in the row
+   * buffer into the scores at `outAt`: the scan kernel FlatIndex uses. Slot
+   * i holds row `rows[first + i]`, or row `first + i` when `rows` is null;
+   * for cosine each row's inverse norm comes from {@link inverseNorms}.
+   */
+  scoreRows(rows: Int32Array | null, first: number, count: number): void {
+    const d = this.quantizer.dimension;
+    if (this.inverseNorms !== null) {
+      const f32 = this.memory.f32;
+      const norms = this.inverseNorms;
+      const base = this.rowsAt >> 2;
+      for (let i = 0; i < count; i++) {
+        const row = rows === null ? first + i : rows[first + i];
+        let inv = norms[row];
+        if (inv !== inv) {
+          // inverseNormAt's arithmetic (float64 sum, float32 result): the bits VectorRows stores on add.
+          let sum = 0;
+          for (let j = base + i * d, end = j + d; j < end; j++) sum += f32[j] * f32[j];
+          inv = norms[row] = sum > 0 ? Math.fround(1 / Math.sqrt(sum)) : 0;
+        }
+        f32[(this.normsAt >> 2) + i] = inv;
+      }
+    }
+    this.memory.kernels.scan(this.metricCode, 0, this.queryInv, this.rowsAt, this.normsAt, d, 0, count, this.outAt);
+  }
+
+  /** Bytes of the inverse-norm cache (cosine only). */
+  get normsBytes(): number {
+    return this.inverseNorms === null ? 0 : this.inverseNorms.byteLength;
+  }
+
+  /** Bytes of kernel memory held (page-rounded). */
+  get byteLength(): number {
+    return this.memory.byteLength;
+  }
+
+  /** Drops the memory; the arena must not be used afterwards. */
+  release(): void {
+    this.memory.release();
+    this.codeKernels = quantizedKernels(this.memory);
+    this.query = null;
+    this.inverseNorms = this.inverseNorms === null ? null : new Float32Array(0);
+  }
+}

@@ -1,0 +1,109 @@
+import { CorruptionError } from '../errors.js';
+import type { ManifestState } from '../format/manifest.js';
+import { AdaptiveIndex } from '../ann/adaptive-index.js';
+import { HnswIndex } from '../ann/hnsw/hnsw.js';
+import type { HnswParams } from '../ann/hnsw/hnsw-params.js';
+import type { VectorIndex } from '../storage/vector-index.js';
+import { buildQuantizedSegment } from '../ann/quantized/quantized-build.js';
+import { QuantizedHnswIndex } from '../ann/quantized/quantized-index.js';
+import { loadQuantizer } from '../quantize/train.js';
+import type { IndexFactory, SealedIndex, SegmentIndexParts } from '../storage/index-factory.js';
+import { vectorlessIndexFactory } from '../ann/vectorless-index.js';
+
+/**
+ * HNSW everywhere: an adaptive memtable index (exact while small), a graph per
+ * sealed segment persisted in its graph section and reopened without a rebuild.
+ *
+ * With `manifest.quantization` set, each sealed segment also gets a quantizer
+ * trained on its own vectors, the codes of every row and the codebook; it is
+ * served by a QuantizedHnswIndex that walks the same graph on the codes and
+ * rescores with the float32 vectors read from the segment file. Compaction
+ * builds a new segment and so trains a new quantizer on all the live rows.
+ */
+export function defaultIndexFactory(manifest: ManifestState): IndexFactory {
+  if (manifest.dimension === 0) return vectorlessIndexFactory();
+  const params: Partial<HnswParams> = { ...manifest.hnsw };
+  const quantization = manifest.quantization ?? 'none';
+
+  /**
+   * The sealed form of a built graph index: kept to serve its segment
+   * (float32), or, quantized, coded here and released with `owner` once the
+   * segment is written, to be reopened from the file.
+   */
+  const sealed = (hnsw: HnswIndex, graph: Uint8Array, owner: VectorIndex): SealedIndex => {
+    const vectors = hnsw.vectors();
+    if (quantization === 'none') return { index: hnsw, vectors, graph };
+    const { codes, codebook } = buildQuantizedSegment(quantization, vectors, hnsw.dimension, hnsw.metric, graph);
+    return { vectors, graph, quantization: { codes, codebook }, release: () => owner.dispose() };
+  };
+
+  return {
+    create: (dimension, metric) => new AdaptiveIndex(dimension, metric, params),
+    seal: (index) => {
+      // The memtable's index stays searchable (readers use it until the segment is published);
+      // `release` frees it after the switch.
+      const grown = index instanceof AdaptiveIndex ? index.toHnsw() : (index as HnswIndex);
+      const graph = grown.serializeGraph();
+      if (quantization !== 'none') return sealed(grown, graph, index);
+      // Reload from the serialized graph: an exact-size copy without the memtable's growth slack,
+      // and the very bytes the segment will hold.
+      const copy = HnswIndex.open({ dimension: grown.dimension, metric: grown.metric, params }, grown.vectors(), graph, { file: '(sealing)', offset: 0 });
+      return { ...sealed(copy, graph, copy), release: () => index.dispose() };
+    },
+    build: async (dimension, metric, vectors) => {
+      // Two threads from PARALLEL_BUILD_MIN_ROWS rows (see HnswIndex.build).
+      const hnsw = await HnswIndex.build({ dimension, metric, params }, vectors);
+      return sealed(hnsw, hnsw.serializeGraph(), hnsw);
+    },
+    open: (parts) => {
+      const { file, graph } = parts;
+      // Opening never rebuilds: a segment without its graph section is damaged.
+      if (!graph) throw new CorruptionError(file, 12, 'segment has no graph section');
+      if (quantization === 'none') {
+        const stray = parts.codes ?? parts.codebook;
+        if (stray) throw new CorruptionError(file, stray.offset, 'quantization section in a segment of an unquantized collection');
+        return HnswIndex.openWith({ dimension: parts.dimension, metric: parts.metric, params }, parts.rows, parts.fillVectors, graph.bytes, { file, offset: graph.offset });
+      }
+      return openQuantized(parts, graph, params, manifest);
+    },
+  };
+}
+
+function openQuantized(
+  parts: SegmentIndexParts,
+  graph: { bytes: Uint8Array; offset: number },
+  params: Partial<HnswParams>,
+  manifest: ManifestState,
+): QuantizedHnswIndex {
+  const { file, codes, codebook, dimension, metric } = parts;
+  if (!codes || !codebook) throw new CorruptionError(file, 12, `segment of a ${describe(manifest)}-quantized collection has no ${codes ? 'codebook' : 'codes'} section`);
+  const quantizer = loadQuantizer(codebook.bytes, { file, offset: codebook.offset }, { dimension, metric });
+  const expected = manifest.quantization!;
+  const kind = typeof expected === 'string' ? expected : expected.type;
+  if (quantizer.kind !== kind || (typeof expected === 'object' && quantizer.codeBytes !== expected.subvectors)) {
+    throw new CorruptionError(file, codebook.offset, `codebook is ${quantizer.kind} with ${quantizer.codeBytes}-byte codes; the collection is ${describe(manifest)}`);
+  }
+  const originals = parts.originals();
+  try {
+    return QuantizedHnswIndex.open({
+      dimension,
+      metric,
+      params,
+      quantizer,
+      codes: codes.bytes,
+      graph: graph.bytes,
+      originals,
+      oversampling: manifest.rescore?.oversampling,
+      source: { file, offset: graph.offset },
+      codesSource: { file, offset: codes.offset },
+    });
+  } catch (err) {
+    originals.close?.();
+    throw err;
+  }
+}
+
+function describe(manifest: ManifestState): string {
+  const q = manifest.quantization!;
+  return typeof q === 'string' ? q : `pq (m = ${q.subvectors})`;
+}
