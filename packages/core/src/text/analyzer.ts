@@ -15,8 +15,8 @@ const STOP_WORDS = new Set([
   'or', 'such', 'that', 'the', 'their', 'then', 'there', 'these', 'they', 'this', 'to', 'was', 'will', 'with',
 ]);
 
-/** A trailing possessive: 's, ’s or ＇s (Lucene's EnglishPossessiveFilter). */
-const POSSESSIVE = /['\u2019\uff07][sS]$/;
+/** Apostrophes of a trailing possessive 's (Lucene's EnglishPossessiveFilter): ', ’ and ＇. */
+const APOSTROPHES = new Set([0x27, 0x2019, 0xff07]);
 /** Stems of recent words: the stemmer costs more than a lookup, and word frequencies are skewed. */
 const STEM_CACHE_MAX = 65536;
 const stems = new Map<string, string>();
@@ -34,7 +34,8 @@ export function analyzeEnglish(text: string): string[] {
   const out: string[] = [];
   for (const segment of words(text)) {
     let word = segment.toLowerCase();
-    if (POSSESSIVE.test(word)) word = word.slice(0, -2);
+    const n = word.length;
+    if (n >= 2 && word.charCodeAt(n - 1) === 0x73 && APOSTROPHES.has(word.charCodeAt(n - 2))) word = word.slice(0, -2);
     if (word.length === 0 || STOP_WORDS.has(word)) continue;
     let stem = stems.get(word);
     if (stem === undefined) {

@@ -9,8 +9,11 @@ class GrowingList {
   tfs = new Uint32Array(2);
   length = 0;
 
-  push(row: number, tf: number): void {
+  /** Appends a posting; returns the bytes the arrays grew by. */
+  push(row: number, tf: number): number {
+    let grown = 0;
     if (this.length === this.rows.length) {
+      grown = 8 * this.length;
       const rows = new Uint32Array(this.length * 2);
       rows.set(this.rows);
       this.rows = rows;
@@ -21,6 +24,7 @@ class GrowingList {
     this.rows[this.length] = row;
     this.tfs[this.length] = tf;
     this.length++;
+    return grown;
   }
 
   view(): PostingList {
@@ -40,6 +44,8 @@ export class PostingsBuilder implements MutableTextPostings {
   private readonly lists = new Map<string, GrowingList>();
   private lengths = new Int32Array(64);
   private termChars = 0;
+  /** Bytes of every list's arrays, kept as they grow: stats() asks after each write. */
+  private listBytes = 0;
   rows = 0;
   docCount = 0;
   totalTokens = 0;
@@ -83,8 +89,9 @@ export class PostingsBuilder implements MutableTextPostings {
       list = new GrowingList();
       this.lists.set(term, list);
       this.termChars += term.length;
+      this.listBytes += list.rows.byteLength + list.tfs.byteLength;
     }
-    list.push(row, tf);
+    this.listBytes += list.push(row, tf);
   }
 
   docLength(row: number): number {
@@ -100,9 +107,7 @@ export class PostingsBuilder implements MutableTextPostings {
   }
 
   memoryBytes(): number {
-    let bytes = this.lengths.byteLength + this.lists.size * TERM_OVERHEAD_BYTES + this.termChars * 2;
-    for (const list of this.lists.values()) bytes += list.rows.byteLength + list.tfs.byteLength;
-    return bytes;
+    return this.lengths.byteLength + this.lists.size * TERM_OVERHEAD_BYTES + this.termChars * 2 + this.listBytes;
   }
 
   /** The section layout of the rows so far, terms in ascending UTF-8 byte order. */
