@@ -142,8 +142,8 @@ const BEIR_BM25_NDCG10 = 0.665;
 function bm25Table(r: Bm25Row): string {
   const lines = ['| BM25 (fullText) | claims | nDCG@10 | vs BEIR 0.665 | recall@100 |', '|---|---|---|---|---|'];
   for (const [set, s] of Object.entries(r.scores)) {
-    const delta = s.ndcg10 - BEIR_BM25_NDCG10;
-    lines.push(`| k1 1.2, b 0.75 | ${set} (${s.queries}) | ${s.ndcg10.toFixed(3)} | ${delta >= 0 ? '+' : ''}${delta.toFixed(3)} | ${s.recall100.toFixed(3)} |`);
+    const delta = (s.ndcg10 - BEIR_BM25_NDCG10).toFixed(3);
+    lines.push(`| k1 1.2, b 0.75 | ${set} (${s.queries}) | ${s.ndcg10.toFixed(3)} | ${delta.startsWith('-') ? delta : `+${delta}`} | ${s.recall100.toFixed(3)} |`);
   }
   lines.push(
     '',
@@ -174,7 +174,7 @@ async function main(): Promise<void> {
   }
   const bm25 = withBm25 ? await measureBm25(docs, queries, sets) : undefined;
   if (bm25) process.stderr.write(`bm25: ${JSON.stringify(bm25.scores)}\n`);
-  process.stdout.write(`${table(rows, sets)}\n\n`);
+  if (rows.length > 0) process.stdout.write(`${table(rows, sets)}\n\n`);
   if (bm25) process.stdout.write(`${bm25Table(bm25)}\n\n`);
   process.stdout.write(`${JSON.stringify({ data: 'BEIR SciFact, qrels/test.tsv', metric: 'cosine', k: K, rows, bm25 }, null, 2)}\n`);
 }
