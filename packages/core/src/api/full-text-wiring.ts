@@ -11,9 +11,25 @@ export function collectionIndexFactory(manifest: ManifestState): IndexFactory {
   return fullText ? { ...factory, text: englishTextIndexer({ k1: fullText.k1, b: fullText.b }) } : factory;
 }
 
-/** The manifest record of createCollection's `fullText` argument; undefined when off. */
-export function fullTextRecord(arg: boolean | { k1?: number; b?: number } | undefined): FullTextRecord | undefined {
-  if (arg === undefined || arg === false) return undefined;
+/** createCollection's full-text argument (CreateCollectionArgs extends it). */
+export interface FullTextArgs {
+  /**
+   * A BM25 full-text index over the documents (default off): `true`, or
+   * `{ k1, b }` (BM25's term-frequency saturation, 0…100, default 1.2, and
+   * length normalisation, 0…1, default 0.75; Robertson & Zaragoza 2009).
+   * English analysis: Unicode words, lowercase, Lucene's English stop words,
+   * Porter stemmer. Fixed at creation. Postings and doc lengths cost memory
+   * and disk of about 0.6 × the documents' UTF-8 bytes (SciFact: 873 bytes
+   * per abstract of 1,509; `stats().components.fullText`,
+   * `diskComponents.fullText`); serve BM25 ranking and let
+   * `whereDocument: { $contains }` skip documents without its whole words.
+   */
+  fullText?: boolean | { k1?: number; b?: number };
+}
+
+/** The manifest entry of createCollection's `fullText` argument: `{ fullText: record }`, or `{}` when off. */
+export function fullTextEntry(arg: FullTextArgs['fullText']): { fullText?: FullTextRecord } {
+  if (arg === undefined || arg === false) return {};
   const params = arg === true ? {} : arg;
-  return { analyzer: 'english', k1: params.k1 ?? DEFAULT_BM25.k1, b: params.b ?? DEFAULT_BM25.b };
+  return { fullText: { analyzer: 'english', k1: params.k1 ?? DEFAULT_BM25.k1, b: params.b ?? DEFAULT_BM25.b } };
 }

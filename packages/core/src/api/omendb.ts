@@ -18,7 +18,7 @@ import { validateQuantizationSpec } from '../quantize/spec.js';
 import { Collection, type ModifyArgs } from './collection.js';
 import { checkFixedMetadata, collectionConfig, collectionRef, createArgsSchema, foldConfiguration, listCollectionsSchema, modifySchema, type GetCollectionArgs } from './collection-args.js';
 import { EmbeddingBinding } from './embedding-binding.js';
-import { collectionIndexFactory, fullTextRecord } from './full-text-wiring.js';
+import { collectionIndexFactory, fullTextEntry, type FullTextArgs } from './full-text-wiring.js';
 import { DEFAULT_EMBEDDING_FUNCTION_NAME, recordOf, type EmbeddingFunction } from './embedding-function.js';
 import { openOptionsSchema, parse } from './schemas.js';
 import { databaseKey, openShared } from './shared-databases.js';
@@ -55,7 +55,7 @@ export interface OpenOptions {
 }
 
 /** Arguments of `createCollection`. */
-export interface CreateCollectionArgs {
+export interface CreateCollectionArgs extends FullTextArgs {
   /** 1–128 characters, without `/`, `\`, `..` or NUL. */
   name: string;
   /**
@@ -104,18 +104,6 @@ export interface CreateCollectionArgs {
    * The metric stays `metric` / `hnsw:space` (default `'l2'`), as in Chroma's JS client.
    */
   embeddingFunction?: EmbeddingFunction | null;
-  /**
-   * A BM25 full-text index over the documents (default off): `true`, or
-   * `{ k1, b }` (BM25's term-frequency saturation, 0…100, default 1.2, and
-   * length normalisation, 0…1, default 0.75; Robertson & Zaragoza 2009).
-   * English analysis: Unicode words, lowercase, Lucene's English stop words,
-   * Porter stemmer. Fixed at creation. Postings and doc lengths cost memory
-   * and disk of about 0.6 × the documents' UTF-8 bytes (SciFact: 873 bytes
-   * per abstract of 1,509; `stats().components.fullText`,
-   * `diskComponents.fullText`); serve BM25 ranking and let
-   * `whereDocument: { $contains }` skip documents without its whole words.
-   */
-  fullText?: boolean | { k1?: number; b?: number };
   /** Chroma's `configuration`: `hnsw.space`, `max_neighbors` (M), `ef_construction`, `ef_search`, `embeddingFunction`. */
   configuration?: {
     hnsw?: { space?: Metric; ef_construction?: number; ef_search?: number; max_neighbors?: number };
@@ -222,7 +210,6 @@ export class OmenDB {
           ? recordOf(ef)
           : ({ type: 'known', name: DEFAULT_EMBEDDING_FUNCTION_NAME, config: {} } as const);
     const config = collectionConfig(a);
-    const fullText = fullTextRecord(a.fullText);
     if (a.rescore !== undefined && quantization === 'none') {
       throw new ValidationError('invalid createCollection arguments', [
         { code: 'invalid_combination', path: ['rescore'], message: 'rescore applies only with quantization' },
@@ -241,8 +228,7 @@ export class OmenDB {
         hnsw: config.hnsw,
         ...(quantization === 'none' ? {} : { quantization }),
         ...(a.rescore === undefined ? {} : { rescore: a.rescore }),
-        ...(embeddingFunction === undefined ? {} : { embeddingFunction }),
-        ...(fullText === undefined ? {} : { fullText }),
+        ...(embeddingFunction === undefined ? {} : { embeddingFunction }), ...fullTextEntry(a.fullText),
         checkpointLsn: 0,
         nextSegmentId: 1,
         segments: [],
