@@ -181,8 +181,8 @@ for (const spec of SETS) {
   for (const kind of kinds) {
     const m = kind.index.memoryBytes();
     const total = (m.codes + m.codebook + m.graph + m.vectors) / n;
-    // Per-vector part alone: codes + compact graph arrays + visit marks, without codebook, tables and scratch.
-    const marginal = (kind.built.codes.length + compact.byteLength + n) / n;
+    // Per-vector part alone: codes + compact graph blocks and offsets + the walk's visit tags and two heaps (4 + 8 + 8 bytes per row), without codebook, tables and scratch.
+    const marginal = (kind.built.codes.length + compact.byteLength + 20 * n) / n;
     console.log(`${kind.label} | ${((m.codes + m.codebook) / n).toFixed(0)} | ${(m.graph / n).toFixed(0)} | ${total.toFixed(0)} | ${(total / floatPerVector).toFixed(3)} | ${marginal.toFixed(0)} | ${(marginal / floatPerVector).toFixed(3)}`);
     bytes[kind.label] = { ...m, perVector: total, ratio: total / floatPerVector, marginalPerVector: marginal, buildMs: Math.round(kind.buildMs) };
   }

@@ -7,8 +7,11 @@ export { Collection, type QueryArgs, type GetArgs, type DeleteArgs, type ModifyA
 export type { GetCollectionArgs } from './api/collection-args.js';
 export { registerEmbeddingFunction, type EmbeddingFunction, type EmbeddingFunctionClass } from './api/embedding-function.js';
 export type { UpsertOptions } from './api/keep-metadata.js';
+export type { DistinctArgs, DistinctResult, DistinctValue } from './api/distinct.js';
 export type { RecordsInput } from './api/records.js';
 export { QueryResult, GetResult, type GetRow, type QueryRow, type Stats, type CollectionStats } from './api/results.js';
+export { SearchResult, type SearchResultRow } from './api/search-result.js';
+export type { SearchLike, SearchOptions } from './api/collection-search.js';
 export type { Where, WhereDocument } from './search/filter/index.js';
 export {
   OmenError,

@@ -1,3 +1,4 @@
+import { Knn, Search } from 'chromadb-search';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -157,6 +158,16 @@ describe('BM25 full-text search', () => {
         expect(want.every((id) => passages[Number(id.slice(1))].includes(operand) || '$or' in whereDocument || '$and' in whereDocument)).toBe(true);
       }
     }
+    await db.close();
+  });
+
+  it('serves the Search API: a $knn on #document ranks by this index', async () => {
+    const db = await OmenDB.open(dir);
+    const col = await db.createCollection({ name: 's', dimension: 2, fullText: true, embeddingFunction: null });
+    await col.add({ ids: SMALL.map((_, i) => `d${i}`), embeddings: SMALL.map((_, i) => [i, 1]), documents: SMALL });
+    const direct = await col.fullTextSearch({ query: 'quick dog', limit: 10 });
+    const viaSearch = await col.search(new Search().rank(Knn({ query: 'quick dog', key: '#document', limit: 10 })));
+    expect(viaSearch.ids[0]).toEqual(direct.ids);
     await db.close();
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatBytes, snippet } from '../src/cli/format.js';
 import { summarizeLatency } from '../src/cli/latency.js';
+import { exampleProgram, parseExampleArgs } from '../src/cli/options.js';
 import { createProgress } from '../src/cli/progress.js';
 
 describe('createProgress without a TTY', () => {
@@ -33,5 +34,28 @@ describe('format', () => {
     expect(snippet('one  two\nthree', 100)).toBe('one two three');
     expect(snippet('alpha beta gamma delta', 12)).toBe('alpha beta…');
     expect(snippet('Run:\n\n```sh\ncargo run\n```', 100)).toBe('Run: cargo run');
+  });
+});
+
+describe('the common options', () => {
+  /** Parses like an example's command line; returns commander's error message instead of exiting. */
+  function parseError(...args: string[]): string {
+    let stderr = '';
+    const program = exampleProgram('pnpm demo --', 'test', 'passages to show', 3)
+      .exitOverride()
+      .configureOutput({ writeErr: (text) => void (stderr += text), writeOut: () => {} });
+    expect(() => parseExampleArgs(program, ['node', 'demo', ...args])).toThrow();
+    return stderr;
+  }
+
+  it('takes the defaults, and `--` as pnpm forwards it', () => {
+    const program = exampleProgram('pnpm demo --', 'test', 'passages to show', 3);
+    expect(parseExampleArgs(program, ['node', 'demo', '--', '-q', 'a', '-q', 'b'])).toEqual({ query: ['a', 'b'], k: 3, embedder: 'default' });
+  });
+
+  it('rejects a --k that is not a positive integer and an unknown embedder, with the allowed choices', () => {
+    expect(parseError('--k', '0')).toMatch(/expected an integer >= 1/);
+    expect(parseError('--k', '1.5')).toMatch(/expected an integer >= 1/);
+    expect(parseError('--embedder', 'openai')).toMatch(/Allowed choices are default, hashing/);
   });
 });

@@ -1,15 +1,12 @@
 /**
  * The LangChain RAG example: its embeddings adapter, its Markdown loading,
- * the pipeline in-process (with and without a chat model), and the command
- * as CI runs it (a child process, no TTY, no network). Needs `@omendb/core`
+ * the pipeline in-process (with and without a chat model). The command as a
+ * child process is in example-processes.long.test.ts. Needs `@omendb/core`
  * and `@omendb/langchain` built (`pnpm build`).
  */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { FakeChatModel } from '@langchain/core/utils/testing';
 import { OmenDB } from '@omendb/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,9 +15,6 @@ import { HashingEmbeddings } from '../src/langchain/hashing-embeddings.js';
 import { chatModelFromEnv } from '../src/langchain/llm-from-env.js';
 import { loadMarkdownDirectory, loadProjectDocs } from '../src/langchain/markdown-files.js';
 import { COLLECTION, runRag } from '../src/langchain/rag.js';
-
-const run = promisify(execFile);
-const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 let work: string;
 let notes: string;
@@ -130,27 +124,5 @@ describe('chatModelFromEnv', () => {
     const { llm, description } = await chatModelFromEnv({ OPENAI_API_KEY: 'test-key', OPENAI_MODEL: 'some-model', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' });
     expect(llm?._llmType()).toBe('openai');
     expect(description).toBe('ChatOpenAI some-model at http://127.0.0.1:9/v1');
-  });
-});
-
-describe('the command', () => {
-  it('runs as a child process without a TTY or network and removes its temporary database', async () => {
-    const env = { ...process.env, INIT_CWD: '', OPENAI_API_KEY: '' };
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['--import', 'tsx', 'src/langchain/main.ts', '--', '--embedder', 'hashing', '--dir', notes, '-q', 'knead the dough', '--k', '1'],
-      { cwd: packageDir, env },
-    );
-    expect(stderr).toBe('');
-    const lines = stdout.split('\n');
-    expect(lines[0]).toBe('Embedder: HashingEmbeddings (local feature hashing, 384-d, lexical, not semantic)');
-    expect(lines[1]).toMatch(/^LLM: none configured/);
-    expect(lines[2]).toBe(`Corpus: 3 files from ${notes}`);
-    expect(lines[3]).toMatch(/^Split: 3 chunks/);
-    expect(lines[4]).toMatch(/^Stored: 3 chunks in OmenVectorStore "langchain-rag" \(cosine\) at .+ in \d+\.\d\d s$/);
-    expect(stdout).toMatch(/^Q1: knead the dough\nRetrieved context \(cosine distance, lower is closer\):\n {2}1\. 0\.\d{4} {2}bread\.md lines 1–3\n/m);
-    expect(stdout).toContain('  | human: knead the dough');
-    const dbDir = lines[4].match(/ at (.+) in \d/)![1];
-    expect(existsSync(dbDir)).toBe(false);
   });
 });

@@ -1,14 +1,11 @@
 /**
  * The LlamaIndex example: its embedding adapter, its documents, and the run
- * end to end, in-process and as CI runs it (a child process, no TTY). Needs
+ * end to end in-process (as a child process: example-processes.long.test.ts). Needs
  * `@omendb/core` and `@omendb/llamaindex` built (`pnpm build`).
  */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { MetadataMode } from 'llamaindex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDirectory } from '../src/corpus/load.js';
@@ -16,9 +13,6 @@ import { HashingEmbedder } from '../src/embedder/hashing-embedder.js';
 import { HashingEmbedding } from '../src/llamaindex/hashing-embedding.js';
 import { passageDocuments } from '../src/llamaindex/passage-documents.js';
 import { runRetrieval } from '../src/llamaindex/retrieval.js';
-
-const run = promisify(execFile);
-const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 let work: string;
 beforeAll(() => {
@@ -86,26 +80,5 @@ describe('runRetrieval', () => {
     expect(again[2]).toMatch(/^Reusing: \d+ nodes already in OmenDB collection "llamaindex" \(cosine\) at /);
     expect(second.nodeCount).toBe(summary.nodeCount);
     expect(second.answers[0]).toEqual(summary.answers[0]);
-  });
-});
-
-describe('pnpm llamaindex', () => {
-  it('runs as a child process without a TTY and removes its temporary database', async () => {
-    const tmp = join(work, 'tmp');
-    mkdirSync(tmp);
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['--import', 'tsx', 'src/llamaindex/main.ts', '--', '--embedder', 'hashing', '--dir', join(work, 'notes'), '-q', 'knead the dough', '--k', '1'],
-      { cwd: packageDir, env: { ...process.env, INIT_CWD: '', TMPDIR: tmp } },
-    );
-    // tsx keeps its own cache (tsx-<uid>) in the temp directory; nothing of OmenDB's may remain.
-    expect(readdirSync(tmp).filter((name) => !name.startsWith('tsx-'))).toEqual([]);
-    expect(stderr).toBe('');
-    const lines = stdout.split('\n');
-    expect(lines[0]).toMatch(/^Embedder: HashingEmbedding .*384-d, lexical, not semantic/);
-    expect(lines[1]).toMatch(/^Corpus: 3 passages from 3 files in /);
-    expect(lines[2]).toMatch(/^Indexed: 3 nodes into OmenDB collection "llamaindex" \(cosine\) in \d+\.\d\d s$/);
-    expect(stdout).toMatch(/^Q1: knead the dough\n {2}1\. 0\.\d{4} {2}bread\.md › Bread\n {5}Knead the dough/m);
-    expect(stdout).toContain('Q1 returns the same 1 nodes');
   });
 });

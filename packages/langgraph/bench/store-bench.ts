@@ -3,7 +3,9 @@
  * puts/s (batches of 100 put operations, as LangGraph's batched store sends
  * them) and semantic search latency p50/p99 (limit 10), at 10k and 100k
  * memories, plus OmenStore's recall@10 against InMemoryStore's exact
- * (brute-force) answers.
+ * (brute-force) answers. CPU time per put and per search (process.cpuUsage,
+ * all threads) is printed beside the wall-clock figures: on a shared
+ * machine it is the steadier measure of what an operation costs.
  *
  * Data: the SIFT10k base (128-d, real) for 10k; beyond it, seeded clustered
  * vectors (Gaussian around real SIFT base vectors), labelled "generated".
@@ -74,25 +76,51 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
 
-async function measure(store: BaseStore, n: number, queries: string[]) {
+/** Wall time and CPU time (all threads of the process: user + system) of `fn`, in ms. */
+async function timed(fn: () => Promise<void>): Promise<{ wallMs: number; cpuMs: number }> {
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  for (let i = 0; i < n; i += BATCH) {
-    const ops: PutOperation[] = [];
-    for (let j = i; j < Math.min(n, i + BATCH); j++) ops.push({ namespace: ['bench', `u${j % 10}`], key: `m${j}`, value: { text: `doc-${j}` } });
-    await store.batch(ops);
-  }
-  const putSeconds = (performance.now() - t0) / 1000;
+  await fn();
+  const cpu = process.cpuUsage(cpu0);
+  return { wallMs: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
+async function measure(store: BaseStore, n: number, queries: string[]) {
+  const puts = await timed(async () => {
+    for (let i = 0; i < n; i += BATCH) {
+      const ops: PutOperation[] = [];
+      for (let j = i; j < Math.min(n, i + BATCH); j++) ops.push({ namespace: ['bench', `u${j % 10}`], key: `m${j}`, value: { text: `doc-${j}` } });
+      await store.batch(ops);
+    }
+  });
   const latencies: number[] = [];
   const results: string[][] = [];
-  for (const q of queries) {
-    const s = performance.now();
-    const hits = await store.search(['bench'], { query: q, limit: K });
-    latencies.push(performance.now() - s);
-    results.push(hits.map((h) => h.key));
-  }
+  const searches = await timed(async () => {
+    for (const q of queries) {
+      const s = performance.now();
+      const hits = await store.search(['bench'], { query: q, limit: K });
+      latencies.push(performance.now() - s);
+      results.push(hits.map((h) => h.key));
+    }
+  });
   latencies.sort((a, b) => a - b);
-  return { putsPerSecond: Math.round(n / putSeconds), p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), results };
+  return {
+    putsPerSecond: Math.round(n / (puts.wallMs / 1000)),
+    cpuUsPerPut: round((puts.cpuMs * 1000) / n),
+    p50Ms: round(percentile(latencies, 0.5)),
+    p99Ms: round(percentile(latencies, 0.99)),
+    cpuMsPerSearch: round(searches.cpuMs / queries.length),
+    results,
+  };
 }
+
+type Measured = Awaited<ReturnType<typeof measure>>;
+
+/** OmenStore settings compared in one run: the defaults, and cheaper graph construction. */
+const OMEN_VARIANTS: { label: string; hnsw?: { efConstruction: number } }[] = [
+  { label: 'OmenStore (durability sync, efConstruction 200: default)' },
+  { label: 'OmenStore (durability sync, efConstruction 100)', hnsw: { efConstruction: 100 } },
+];
 
 async function main() {
   const scales = process.argv.slice(2).map(Number).filter((x) => x > 0);
@@ -107,32 +135,41 @@ async function main() {
     const index = { embeddings: new TableEmbeddings(table), dims: base[0].length, fields: ['text'] };
 
     const memory = await measure(new InMemoryStore({ index }), n, queries);
-    const dir = mkdtempSync(join(tmpdir(), 'omendb-langgraph-bench-'));
-    const omenStore = new OmenStore({ path: dir, index });
-    const omen = await measure(omenStore, n, queries);
-    await omenStore.stop();
-    rmSync(dir, { recursive: true, force: true });
-
-    let overlap = 0;
-    omen.results.forEach((r, i) => (overlap += r.filter((k) => memory.results[i].includes(k)).length));
+    const rows: { store: string; m: Measured; recall: number | null }[] = [{ store: 'InMemoryStore', m: memory, recall: null }];
+    for (const variant of OMEN_VARIANTS) {
+      const dir = mkdtempSync(join(tmpdir(), 'omendb-langgraph-bench-'));
+      const omenStore = new OmenStore({ path: dir, index, hnsw: variant.hnsw });
+      const omen = await measure(omenStore, n, queries);
+      await omenStore.stop();
+      rmSync(dir, { recursive: true, force: true });
+      let overlap = 0;
+      omen.results.forEach((r, i) => (overlap += r.filter((k) => memory.results[i].includes(k)).length));
+      rows.push({ store: variant.label, m: omen, recall: round(overlap / (queries.length * K)) });
+    }
     report.push({
       memories: n,
       data: n <= base.length ? 'sift10k base (real)' : `sift10k base + ${n - base.length} generated (clustered, seed 7)`,
       dims: base[0].length,
-      omen: { putsPerSecond: omen.putsPerSecond, p50Ms: round(omen.p50Ms), p99Ms: round(omen.p99Ms) },
-      inMemory: { putsPerSecond: memory.putsPerSecond, p50Ms: round(memory.p50Ms), p99Ms: round(memory.p99Ms) },
-      searchSpeedupP50: round(memory.p50Ms / omen.p50Ms),
-      searchSpeedupP99: round(memory.p99Ms / omen.p99Ms),
-      recallAt10VsExact: round(overlap / (queries.length * K)),
+      stores: rows.map(({ store, m, recall }) => ({
+        store,
+        putsPerSecond: m.putsPerSecond,
+        cpuUsPerPut: m.cpuUsPerPut,
+        p50Ms: m.p50Ms,
+        p99Ms: m.p99Ms,
+        cpuMsPerSearch: m.cpuMsPerSearch,
+        searchSpeedupP50: round(memory.p50Ms / m.p50Ms),
+        searchSpeedupP99: round(memory.p99Ms / m.p99Ms),
+        recallAt10VsExact: recall ?? 1,
+      })),
     });
   }
   console.log(JSON.stringify(report, null, 2));
-  console.log('| memories | store | puts/s | search p50 ms | search p99 ms |');
-  console.log('|---|---|---|---|---|');
+  console.log('| memories | store | puts/s | CPU µs/put | search p50 ms | search p99 ms | CPU ms/search | speed-up p50 / p99 vs InMemoryStore | recall@10 |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of report) {
-    console.log(`| ${r.memories} | OmenStore (durability sync) | ${r.omen.putsPerSecond} | ${r.omen.p50Ms} | ${r.omen.p99Ms} |`);
-    console.log(`| ${r.memories} | InMemoryStore | ${r.inMemory.putsPerSecond} | ${r.inMemory.p50Ms} | ${r.inMemory.p99Ms} |`);
-    console.log(`|   | search speed-up p50 / p99: ${r.searchSpeedupP50}× / ${r.searchSpeedupP99}×, recall@10 ${r.recallAt10VsExact} | | | |`);
+    for (const s of r.stores) {
+      console.log(`| ${r.memories} | ${s.store} | ${s.putsPerSecond} | ${s.cpuUsPerPut} | ${s.p50Ms} | ${s.p99Ms} | ${s.cpuMsPerSearch} | ${s.searchSpeedupP50}× / ${s.searchSpeedupP99}× | ${s.recallAt10VsExact} |`);
+    }
   }
 }
 

@@ -19,3 +19,17 @@ export class KeyLocks {
     return result;
   }
 }
+
+const shared = new WeakMap<object, KeyLocks>();
+
+/**
+ * The locks of one items collection. OmenDB keeps one open database per
+ * directory per process and hands every opener the same collection object,
+ * so all OmenStores on one database in this process share these locks (and
+ * only this process writes the directory: OmenDB's LOCK).
+ */
+export function locksOf(items: object): KeyLocks {
+  let locks = shared.get(items);
+  if (!locks) shared.set(items, (locks = new KeyLocks()));
+  return locks;
+}

@@ -9,12 +9,11 @@ import {
   type PutOperation,
   type SearchOperation,
 } from '@langchain/langgraph-checkpoint';
-import type { OmenDB, OpenOptions } from '@omendb/core';
+import type { CreateCollectionArgs, OmenDB, OpenOptions } from '@omendb/core';
 import { openHandles, type Handles } from './handles.js';
-import { KeyLocks } from './key-locks.js';
 import { selectNamespaces } from './namespaces.js';
 import { applyPuts, resolveFields, type ResolvedIndex } from './put.js';
-import { decodeItem, itemId, labelMetadata, namespaceKey } from './records.js';
+import { decodeItem, itemId, NAMESPACE_KEY } from './records.js';
 import { listItems, semanticSearch } from './search.js';
 
 /** Options of {@link OmenStore}. */
@@ -33,6 +32,13 @@ export interface OmenStoreOptions {
   index?: IndexConfig;
   /** Prefix of the store's collection names, default `'langgraph-store'`; several stores can share a database. */
   name?: string;
+  /**
+   * HNSW settings of the vectors collection, used when the store creates it
+   * (an existing one keeps its own): `M` (default 16), `efConstruction`
+   * (default 200; the put rate is roughly inversely proportional to it),
+   * `efSearch` (default 64). See `@omendb/core`'s `createCollection`.
+   */
+  hnsw?: CreateCollectionArgs['hnsw'];
 }
 
 /**
@@ -52,8 +58,6 @@ export interface OmenStoreOptions {
 export class OmenStore extends BaseStore {
   private opening: Promise<Handles> | null = null;
   private readonly index: ResolvedIndex | null;
-  private readonly locks = new KeyLocks();
-  private readonly namespaceWrites = new Map<string, Promise<void>>();
 
   constructor(private readonly options: OmenStoreOptions = {}) {
     super();
@@ -70,7 +74,6 @@ export class OmenStore extends BaseStore {
   override async stop(): Promise<void> {
     const opening = this.opening;
     this.opening = null;
-    this.namespaceWrites.clear();
     if (!opening) return;
     const h = await opening;
     if (h.owned) await h.db.close();
@@ -91,7 +94,7 @@ export class OmenStore extends BaseStore {
       }),
     );
     if (puts.size > 0) {
-      await applyPuts({ handles: h, index: this.index, locks: this.locks, namespaceReady: (ns, unindexed) => this.namespaceReady(h, ns, unindexed) }, [...puts.values()]);
+      await applyPuts({ handles: h, index: this.index }, [...puts.values()]);
     }
     return results as OperationResults<Op>;
   }
@@ -108,43 +111,19 @@ export class OmenStore extends BaseStore {
   }
 
   /**
-   * Reads the namespace records (one per namespace ever written, not one per
-   * item), keeps those that still hold an item (a lookup that stops at the
-   * first), then applies the operation's conditions, depth and paging.
+   * The namespaces holding at least one item, from core's distinct values of
+   * the items' `ns` key (kept with every write; no item is read), then the
+   * operation's conditions, depth and paging.
    */
   private async listNamespacesOp(h: Handles, op: ListNamespacesOperation): Promise<string[][]> {
-    const records = await h.namespaces.get({ include: [] });
-    const candidates = selectNamespaces(records.ids.map((id) => JSON.parse(id) as string[]), { ...op, maxDepth: undefined, limit: Infinity, offset: 0 });
-    const live: string[][] = [];
-    for (const ns of candidates) {
-      const one = await h.items.get({ where: { ns: namespaceKey(ns) }, limit: 1, include: [] });
-      if (one.ids.length > 0) live.push(ns);
-    }
-    return selectNamespaces(live, { ...op, matchConditions: undefined });
-  }
-
-  /**
-   * Writes the namespace's record once per store lifetime (and once more the
-   * first time it gets an item without vectors); later puts wait for that
-   * write. The `unindexed` flag, once stored, is kept by every later upsert.
-   */
-  private namespaceReady(h: Handles, namespace: string[], unindexed: boolean): Promise<void> {
-    const key = namespaceKey(namespace);
-    const cacheKey = unindexed ? `${key}!unindexed` : key;
-    let ready = this.namespaceWrites.get(cacheKey);
-    if (!ready) {
-      const metadata = unindexed ? { ...labelMetadata(namespace), unindexed: true } : labelMetadata(namespace);
-      ready = h.namespaces.upsert({ ids: [key], metadatas: [metadata] }, { keepMetadata: ['unindexed'] });
-      this.namespaceWrites.set(cacheKey, ready);
-      ready.catch(() => this.namespaceWrites.delete(cacheKey));
-    }
-    return ready;
+    const { values } = await h.items.distinct({ key: NAMESPACE_KEY });
+    return selectNamespaces(values.map((ns) => JSON.parse(ns as string) as string[]), op);
   }
 
   private handles(): Promise<Handles> {
     if (!this.opening) {
-      const { path, db, openOptions, name = 'langgraph-store' } = this.options;
-      this.opening = openHandles({ path, db, name, dims: this.index?.dims, openOptions });
+      const { path, db, openOptions, hnsw, name = 'langgraph-store' } = this.options;
+      this.opening = openHandles({ path, db, name, dims: this.index?.dims, hnsw, openOptions });
       this.opening.catch(() => (this.opening = null));
     }
     return this.opening;

@@ -2,7 +2,7 @@ import type { SearchItem, SearchOperation } from '@langchain/langgraph-checkpoin
 import type { Collection, Metadata } from '@omendb/core';
 import { matchesFilter } from './filter.js';
 import type { Handles } from './handles.js';
-import { decodeItem, prefixWhere, type ItemMeta } from './records.js';
+import { BARE_KEY, decodeItem, isUnder, NAMESPACE_KEY, prefixWhere, type ItemMeta } from './records.js';
 
 /** Largest number of vector hits one search asks core for (core's nResults bound). */
 const MAX_FETCH = 100_000;
@@ -38,7 +38,7 @@ export async function semanticSearch(h: Handles, vectors: Collection, op: Search
   const offset = op.offset ?? 0;
   const limit = op.limit ?? 10;
   const want = offset + limit;
-  const where = prefixWhere(op.namespacePrefix);
+  const where = (await everyNamespaceUnder(h, op.namespacePrefix)) ? undefined : prefixWhere(op.namespacePrefix);
   let fetch = Math.min(MAX_FETCH, Math.max(16, want * 4));
   let ranked: SearchItem[] = [];
   for (;;) {
@@ -77,15 +77,30 @@ async function rankItems(items: Collection, metas: Metadata[], distances: number
   return out.sort((a, b) => b.score! - a.score!);
 }
 
-/** Whether a namespace under the prefix ever got an item without vectors (a scan of namespace records, not items). */
+/**
+ * Whether every namespace holding an item is under the prefix (core's
+ * distinct namespaces; no item is read). Then the prefix filters nothing and
+ * the vector search runs without a `where`, which core would otherwise test
+ * on every node the search visits. A vector whose item is gone (a crash
+ * between the writes of a delete) may then come back; ranking drops it.
+ */
+async function everyNamespaceUnder(h: Handles, prefix: string[]): Promise<boolean> {
+  if (prefix.length === 0) return true;
+  const { values } = await h.items.distinct({ key: NAMESPACE_KEY });
+  return values.every((ns) => isUnder(ns as string, prefix));
+}
+
+/** Whether some namespace under the prefix holds an item without vectors (core's distinct values of `bare`; no item is read). */
 async function holdsUnindexed(h: Handles, prefix: string[]): Promise<boolean> {
-  const res = await h.namespaces.get({ where: prefixWhere(prefix, [{ unindexed: true }]), limit: 1, include: [] });
-  return res.ids.length > 0;
+  const { values } = await h.items.distinct({ key: BARE_KEY });
+  return values.some((ns) => isUnder(ns as string, prefix));
 }
 
 /** Up to `n` items under the prefix with no vector that pass the filter and are not in `seen`. */
 async function unscored(h: Handles, op: SearchOperation, n: number, seen: Set<string>): Promise<SearchItem[]> {
-  const res = await h.items.get({ where: prefixWhere(op.namespacePrefix, [{ vecs: 0 }]) });
+  // Without a filter core can stop early (`seen` holds scored items, which have vectors).
+  const filtered = op.filter !== undefined && Object.keys(op.filter).length > 0;
+  const res = await h.items.get({ where: prefixWhere(op.namespacePrefix, [{ vecs: 0 }]), limit: filtered ? undefined : n });
   const out: SearchItem[] = [];
   for (const item of toItems(res)) {
     if (out.length >= n) break;

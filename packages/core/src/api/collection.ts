@@ -19,7 +19,10 @@ import { keepStoredMetadata, validateKeepKeys, type UpsertOptions } from './keep
 import { deleteSchema, getSchema, parse, parseQuery } from './schemas.js';
 import { requireDeleteSelector } from './delete-selector.js';
 import { idAt, readGetResult } from './get-result.js';
+import { readDistinct, type DistinctArgs, type DistinctResult } from './distinct.js';
 import type { DeleteArgs, GetArgs, ModifyArgs, QueryArgs } from './collection-call-args.js';
+import { runSearches, searchContext, type SearchLike, type SearchOptions } from './collection-search.js';
+import type { SearchResult } from './search-result.js';
 
 export type { DeleteArgs, GetArgs, ModifyArgs, QueryArgs } from './collection-call-args.js';
 
@@ -190,6 +193,22 @@ export class Collection {
   }
 
   /**
+   * Chroma's Search API: `searches` is a `Search` of the `chromadb` package
+   * (≥ 3.5), the object its constructor takes, or Chroma's JSON payload
+   * (`{ filter, rank, group_by, limit, select }`), or a non-empty array of
+   * them. Ranks with `Knn` on `#embedding` (a vector, or a text embedded
+   * with the collection's embedding function) and on `#document` (BM25 over
+   * the documents, scored 1 − BM25), fused by arithmetic or `Rrf`; lower
+   * scores are better. Returns one result list per search, best first.
+   * Throws ValidationError (code `unsupported` for what is not supported,
+   * e.g. sparse vector keys), DimensionMismatchError, EmbeddingFunctionError.
+   */
+  async search(searches: SearchLike | SearchLike[], options?: SearchOptions): Promise<SearchResult> {
+    this.ensureOpen();
+    return runSearches(searchContext(this.store, this.embedder, this, () => this.ensureOpen()), searches, options);
+  }
+
+  /**
    * Records by ids and/or filters. With `ids`, results follow their order
    * (missing ids are skipped); otherwise storage order. `offset`/`limit` page.
    * Throws ValidationError for malformed arguments or filters.
@@ -203,6 +222,25 @@ export class Collection {
     const state = this.store.state;
     const locations = this.locations(state, ids, filter, a.offset ?? 0, a.limit ?? Infinity);
     return readGetResult(locations, include);
+  }
+
+  /**
+   * The distinct values of a top-level metadata key among live records, each
+   * with how many records hold it (SQL's `SELECT key, count(*) GROUP BY key`,
+   * MongoDB's `distinct`; Chroma has no equivalent). Counts strings, numbers
+   * and booleans; records without the key or with null, an array or an object
+   * there are not counted. Values come numbers ascending, then strings (UTF-16
+   * code unit order), then false, true; `offset`/`limit` page them.
+   *
+   * Cost: the first call for a key in an open database reads every live
+   * record's metadata once; from then on every write moves the counts in the
+   * same step as the write itself (WAL replay included), so later calls cost
+   * O(distinct values) and see the same writes as a `get` made at that moment.
+   * Throws ValidationError for malformed arguments.
+   */
+  async distinct(args: DistinctArgs): Promise<DistinctResult> {
+    this.ensureOpen();
+    return readDistinct(this.store.state, args);
   }
 
   /** The first `limit` records (default 10) in storage order, with their embeddings, as Chroma's `peek`. */

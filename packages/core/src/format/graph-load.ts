@@ -90,16 +90,20 @@ export function storedLevels(bytes: Uint8Array, count: number): Uint8Array {
 }
 
 /**
- * Check 5 of docs/format/graph.md while copying every adjacency list into
- * `graph`, whose nodes already exist with the stored levels. Throws
- * CorruptionError(file, offset + position) at the first bad field.
+ * The adjacency lists of a graph section after check 5 of
+ * docs/format/graph.md, in the section's own layout: per node, levels 0 … L
+ * as degree-prefixed blocks [degree, ids…] in `blocks` (int32 words, a view
+ * of `bytes` when 4-byte aligned, else a copy), node n's level-0 block at
+ * word `blockOffsets[n]`, each higher level's block right after the one
+ * below. The one parser of the links: HnswGraph copies them into its fixed
+ * blocks ({@link loadGraphLinks}), a sealed quantized index walks them as
+ * they are (CompactGraph). Throws CorruptionError(file, offset + position)
+ * at the first bad field.
  *
- * The links area is read as uint32 words (copied once into an aligned buffer
- * when the section is not 4-byte aligned in memory); like the kernel memory
- * views, that assumes a little-endian host. Level-0 lists skip the level
- * check, which no node can fail there (every level is ≥ 0).
+ * Like the kernel memory views, the words assume a little-endian host.
+ * Level-0 lists skip the level check, which no node can fail there.
  */
-export function loadGraphLinks(graph: GraphLinks, bytes: Uint8Array, h: GraphHeader, source: GraphSource): void {
+export function parseGraphLinks(bytes: Uint8Array, h: GraphHeader, source: GraphSource): { blocks: Int32Array; blockOffsets: Int32Array } {
   const fail = (position: number, detail: string): never => {
     throw new CorruptionError(source.file, source.offset + position, `HNSW graph: ${detail}`);
   };
@@ -108,42 +112,58 @@ export function loadGraphLinks(graph: GraphLinks, bytes: Uint8Array, h: GraphHea
   const end = words.length;
   const levels = storedLevels(bytes, h.count);
   const count = h.count;
-  // Neither array moves while links load: every node and upper block exists already.
-  const links0 = graph.linkArray(0);
-  const upper = graph.linkArray(1);
-  const base0 = graph.linkIndex(0, 0);
-  const stride0 = graph.stride0;
-  const maxDegree0 = graph.maxDegree(0);
-  const maxDegreeUpper = graph.maxDegree(1);
+  const maxDegree0 = 2 * h.M;
+  const blockOffsets = new Int32Array(count);
   // The cursor stays a local (no closure captures it), so the hot loops keep it in a register.
   let at = 0;
   for (let node = 0; node < count; node++) {
+    blockOffsets[node] = at;
     // Level 0, the bulk of the links: no level check, which no node can fail there.
     let degree = at < end ? words[at] : -1;
     if (!(degree >= 0 && degree <= maxDegree0 && at + 1 + degree <= end)) badList(fail, words, start, at, node, 0, maxDegree0);
-    let block = base0 + node * stride0;
-    links0[block++] = degree;
     for (const stop = ++at + degree; at < stop; at++) {
       const neighbour = words[at];
       if (neighbour >= count || neighbour === node) badNeighbour(fail, start, at, node, 0, neighbour, count);
-      links0[block++] = neighbour;
     }
     for (let level = 1, top = levels[node]; level <= top; level++) {
       degree = at < end ? words[at] : -1;
-      if (!(degree >= 0 && degree <= maxDegreeUpper && at + 1 + degree <= end)) badList(fail, words, start, at, node, level, maxDegreeUpper);
-      block = graph.linkIndex(node, level);
-      upper[block++] = degree;
+      if (!(degree >= 0 && degree <= h.M && at + 1 + degree <= end)) badList(fail, words, start, at, node, level, h.M);
       for (const stop = ++at + degree; at < stop; at++) {
         const neighbour = words[at];
         if (neighbour >= count || neighbour === node || levels[neighbour] < level) badNeighbour(fail, start, at, node, level, neighbour, count);
-        upper[block++] = neighbour;
       }
     }
   }
   const trailing = bytes.length - start - 4 * at;
   if (trailing !== 0) fail(start + 4 * at, `${trailing} bytes after the last adjacency list`);
-  graph.entryPoint = count === 0 ? -1 : h.entryPoint;
-  graph.maxLevel = count === 0 ? -1 : h.maxLevel;
+  return { blocks: new Int32Array(words.buffer, words.byteOffset, at), blockOffsets };
+}
+
+/**
+ * Parses the adjacency lists ({@link parseGraphLinks}) and copies them into
+ * `graph`, whose nodes already exist with the stored levels; sets its entry
+ * point. Throws CorruptionError(file, offset + position) at the first bad field.
+ */
+export function loadGraphLinks(graph: GraphLinks, bytes: Uint8Array, h: GraphHeader, source: GraphSource): void {
+  const { blocks, blockOffsets } = parseGraphLinks(bytes, h, source);
+  const levels = storedLevels(bytes, h.count);
+  // Neither array moves while links load: every node and upper block exists already.
+  const links0 = graph.linkArray(0);
+  const upper = graph.linkArray(1);
+  const base0 = graph.linkIndex(0, 0);
+  const stride0 = graph.stride0;
+  for (let node = 0; node < h.count; node++) {
+    let at = blockOffsets[node];
+    let words = blocks[at] + 1;
+    links0.set(blocks.subarray(at, at + words), base0 + node * stride0);
+    for (let level = 1, top = levels[node]; level <= top; level++) {
+      at += words;
+      words = blocks[at] + 1;
+      upper.set(blocks.subarray(at, at + words), graph.linkIndex(node, level));
+    }
+  }
+  graph.entryPoint = h.count === 0 ? -1 : h.entryPoint;
+  graph.maxLevel = h.count === 0 ? -1 : h.maxLevel;
 }
 
 type Fail = (position: number, detail: string) => never;

@@ -63,24 +63,33 @@ export interface Kernels {
 }
 
 /**
- * Graph search kernels, present with the WebAssembly backend only (the
- * scalar fallback searches in JavaScript). See assembly/search.ts.
+ * The HNSW traversal in WebAssembly (assembly/walk.ts), present with the
+ * WebAssembly backend only (the scalar fallback walks in JavaScript). Every
+ * pointer is a byte offset into kernel memory. A walk scores rows with the
+ * scorer set last (float rows or codes); the graph view is degree-prefixed
+ * int32 blocks located by a fixed `stride` (int32 per block) or, when stride
+ * is 0, by a per-node word offset into `links` with levels 1, 2, … after
+ * level 0 (docs/format/graph.md's order).
  */
 export interface GraphKernels {
+  /** Scores float32 rows: distance(query, row) as `scan` computes it. */
+  useFloatScorer(metric: MetricCode, query: number, queryInv: number, base: number, norms: number, dim: number): void;
+  /** Scores codes: as `codeGather` of quantize/quantized-kernels.ts with the same arguments. */
+  useCodeScorer(method: number, image: number, codes: number, codeBytes: number, len: number, bias: number, scale: number, scale2: number): void;
+  /** Greedy walk (ef = 1) on `level` from `entry`; returns the node, its distance in `nearestDistance()`. */
+  greedy(links: number, stride: number, offsets: number, level: number, entry: number, entryDistance: number): number;
+  nearestDistance(): number;
   /**
-   * SEARCH-LAYER on HNSW level 0 from `entry`; returns rows visited or −1 past
+   * SEARCH-LAYER on `level` from `entry`; returns rows visited or −1 past
    * `maxVisits`; leaves `resultCount()` (distance f32, row i32) pairs sorted
    * ascending at `res`. `filtered` ≠ 0 asks the host filter about each row.
+   * `visited`: int32 tag per row; `cand`, `res`: 8 bytes per row each.
    */
-  searchLevel0(
-    metric: MetricCode,
-    query: number,
-    queryInv: number,
-    base: number,
-    norms: number,
-    dim: number,
+  searchLayer(
     links: number,
-    stride0: number,
+    stride: number,
+    offsets: number,
+    level: number,
     visited: number,
     tag: number,
     entry: number,

@@ -24,7 +24,8 @@ export interface Stats {
    * codebooks and tables, a fixed cost per segment), `graph` (index links),
    * `ids`, `idIndex` (id → row tables), `metadata`, `documents`, `tombstones`,
    * `fullText` (BM25 postings and doc lengths of segments and memtables; 0
-   * without `fullText`), `memtable` (recent writes: vectors, graph and content together), `wal`
+   * without `fullText`), `memtable` (recent writes: vectors, graph and content together),
+   * `distinct` (the value counts `Collection.distinct` keeps, estimated), `wal`
    * (log records buffered in memory before they are written; durability
    * 'none' only, at most 1 MiB).
    */
@@ -68,6 +69,7 @@ export function collectionStats(store: CollectionStore): CollectionStats {
     tombstones: 0,
     fullText: 0,
     memtable: 0,
+    distinct: state.distinct.memoryBytes(),
     wal: store.walBufferedBytes,
   };
   for (const segment of state.segments) {

@@ -25,6 +25,8 @@ export interface RowFilter {
    * them all are rejected before the document is read.
    */
   requiredTerms?: readonly string[];
+  /** A test of the whole record, for filters no where/whereDocument pair expresses (Search API: `#id`, `$or` across both). */
+  record?: (part: Part, row: number) => boolean;
 }
 
 export interface SearchOptions {
@@ -117,10 +119,10 @@ export function* scanCollection(state: CollectionState, filter: RowFilter): Gene
 
 /** Whether the record at a location passes the filter. */
 export function passes(part: Part, row: number, filter: RowFilter): boolean {
-  const { where, whereDocument } = filter;
+  const { where, whereDocument, record } = filter;
   if (where && !where(metadataAt(part, row))) return false;
   if (whereDocument && !whereDocument(part.document(row))) return false;
-  return true;
+  return record === undefined || record(part, row);
 }
 
 function sources(state: CollectionState, filter: RowFilter): Source[] {
@@ -129,7 +131,7 @@ function sources(state: CollectionState, filter: RowFilter): Source[] {
 
 function source(filter: RowFilter, part: Part): Source {
   const { index } = part;
-  const filtered = filter.where !== undefined || filter.whereDocument !== undefined;
+  const filtered = filter.where !== undefined || filter.whereDocument !== undefined || filter.record !== undefined;
   // Without a filter or a dead row, the index searches unfiltered: no per-row callback, none made.
   let accept: ((row: number) => boolean) | undefined;
   const candidates = filter.requiredTerms ? candidateRows(part, filter.requiredTerms) : undefined;

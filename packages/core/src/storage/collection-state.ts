@@ -1,6 +1,7 @@
 import { decode, Encoder } from '@msgpack/msgpack';
 import { OperationKind, type Operation } from '../format/operation.js';
 import type { Metadata, Metric } from '../types.js';
+import { DistinctValues } from './distinct-values.js';
 import type { IndexFactory } from './index-factory.js';
 import { Memtable } from './memtable.js';
 import type { Part } from './part.js';
@@ -40,6 +41,8 @@ export class CollectionState {
   version = 0;
   /** Whether tombstones changed in some segment since the last checkpoint. */
   tombstonesDirty = false;
+  /** Distinct metadata values of the tracked keys, moved by `apply` (see distinct-values.ts). */
+  readonly distinct = new DistinctValues();
 
   constructor(
     public dimension: number | null,
@@ -84,7 +87,9 @@ export class CollectionState {
     if (op.type === OperationKind.Delete) {
       for (const id of op.ids) {
         const loc = this.locate(id);
-        if (loc) this.kill(loc);
+        if (!loc) continue;
+        if (this.distinct.tracking) this.distinct.removed(this.metadataOf(loc));
+        this.kill(loc);
       }
       return;
     }
@@ -93,27 +98,39 @@ export class CollectionState {
     op.ids.forEach((id, i) => {
       const existing = this.locate(id);
       let vector = op.vectors ? op.vectors.subarray(i * dim, (i + 1) * dim) : null;
-      let metadata: Uint8Array | null;
+      let metadata: Metadata | null;
       let document: string | null;
+      let previous: Metadata | null = null;
       if (op.type === OperationKind.Update) {
         // Chroma's update: given fields replace, metadata keys merge (a null value removes the key).
         if (!existing) return;
         const current = this.read(existing);
         vector ??= current.vector;
-        metadata = op.metadatas ? encodeMetadata(mergeMetadata(current.metadata, op.metadatas[i])) : encodeMetadata(current.metadata);
+        previous = current.metadata;
+        metadata = op.metadatas ? mergeMetadata(current.metadata, op.metadatas[i]) : current.metadata;
         document = op.documents ? op.documents[i] : current.document;
       } else {
-        metadata = op.metadatas ? encodeMetadata(op.metadatas[i]) : null;
+        metadata = op.metadatas?.[i] ?? null;
         document = op.documents ? op.documents[i] : null;
+        if (existing && this.distinct.tracking) previous = this.metadataOf(existing);
       }
       if (existing) this.kill(existing);
-      this.ensureMemtable().append(id, vector!, metadata, document);
+      this.ensureMemtable().append(id, vector!, encodeMetadata(metadata), document);
+      if (this.distinct.tracking) {
+        this.distinct.removed(previous);
+        this.distinct.added(metadata);
+      }
     });
   }
 
   ensureMemtable(): Memtable {
     this.memtable ??= new Memtable(this.factory.create(this.dimension!, this.metric), this.factory.text?.create() ?? null);
     return this.memtable;
+  }
+
+  private metadataOf(loc: RecordLocation): Metadata | null {
+    const bytes = loc.part.metadataBytes(loc.row);
+    return bytes ? (decode(bytes) as Metadata) : null;
   }
 
   private kill(loc: RecordLocation): void {

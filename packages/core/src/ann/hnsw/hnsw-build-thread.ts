@@ -1,6 +1,7 @@
 import { MaxHeap, MinHeap } from '../../kernels/heap.js';
 import { CTRL, type LinkShared, THREAD_WORD, THREAD_WORDS } from './hnsw-build-layout.js';
-import { collectUnvisited, sortByDistance } from './hnsw-steps.js';
+import { descend, queryDistance, searchLayer, type WalkGraph, type WalkScratch, type WasmLevel } from './hnsw-search-layer.js';
+import { sortByDistance } from './hnsw-steps.js';
 import type { GraphKernels, Kernels } from '../../kernels/kernels.js';
 import { type MetricCode, METRIC_COSINE } from '../../kernels/metric-code.js';
 import type { WasmMemory } from '../../kernels/wasm-api.js';
@@ -57,7 +58,9 @@ export class BuildThread {
   private readonly candidates = new MinHeap(256);
   private readonly results = new MaxHeap(256);
   private queryInv = 1;
-  private bestDistance = 0;
+  private readonly best = new Float64Array(1);
+  /** This thread's side of the graph as the shared walk (hnsw-search-layer.ts) sees it. */
+  private readonly walk: WalkGraph & WalkScratch;
 
   /**
    * @param kernels this thread's kernels, bound to `shared.memory`
@@ -84,6 +87,44 @@ export class BuildThread {
     this.edges = new Int32Array(shared.edges);
     this.edgeAt = new Int32Array(shared.edgeAt);
     this.ctrl = new Int32Array(shared.ctrl);
+    this.walk = this.walkView();
+  }
+
+  private walkView(): WalkGraph & WalkScratch {
+    const thread = this;
+    const memory = {
+      get i32(): Int32Array {
+        return thread.i32;
+      },
+      get f32(): Float32Array {
+        return thread.f32;
+      },
+      graphKernels: this.k,
+      setAccept(): void {
+        throw new Error('the graph build walks without a filter');
+      },
+    };
+    return {
+      memory,
+      get ids(): number {
+        return thread.ids;
+      },
+      get out(): number {
+        return thread.out;
+      },
+      candidates: this.candidates,
+      results: this.results,
+      found: 0,
+      linkArray: (level) => this.linkArray(level),
+      linkIndex: (node, level) => this.linkIndex(node, level),
+      wasmLevel: (level): WasmLevel | null => (level === 0 ? { links: this.links0, stride: this.stride0, offsets: 0 } : null),
+      useScorer: (walk) => walk.useFloatScorer(this.code, this.query, this.queryInv, this.vectors, this.norms, this.dim),
+      gather: (ids, count, out) => this.k.gather(this.code, this.query, this.queryInv, this.vectors, this.norms, this.dim, ids, count, out),
+      visitedIndex: () => this.visited >> 2,
+      nextVisitTag: () => this.nextTag(),
+      candidatesOffset: () => this.candHeap,
+      resultsOffset: () => this.resHeap,
+    };
   }
 
   /** Re-reads the graph's region offsets and this thread's from the control words, and the memory's views if it grew. */
@@ -134,12 +175,8 @@ export class BuildThread {
     const M = this.M;
     const efConstruction = this.efConstruction;
     this.setQueryRow(x);
-    let node = entryPoint;
-    let distance = this.distanceTo(node);
-    for (let l = maxLevel; l > level; l--) {
-      node = this.greedy(node, distance, l);
-      distance = this.bestDistance;
-    }
+    let node = descend(this.walk, this.walk, entryPoint, queryDistance(this.walk, this.walk, entryPoint), maxLevel, level, this.best);
+    let distance = this.best[0];
     const edgeAt = this.edgeAt[x - start];
     for (let l = 0; l <= level; l++) this.edges[edgeAt + l * (2 * M + 1)] = 0;
     for (let l = level; l >= 0; l--) {
@@ -204,86 +241,17 @@ export class BuildThread {
     this.k.gather(this.code, this.query, this.queryInv, this.vectors, this.norms, this.dim, this.ids, count, this.out);
   }
 
-  private distanceTo(node: number): number {
-    this.k.scan(this.code, this.query, this.queryInv, this.vectors, this.norms, this.dim, node, 1, this.out);
-    return this.f32[this.out >> 2];
-  }
-
-  /** Greedy walk at `level` (ef = 1), as greedyClosest; the distance is left in bestDistance. */
-  private greedy(start: number, startDistance: number, level: number): number {
-    let node = start;
-    let distance = startDistance;
-    const idsAt = this.ids >> 2;
-    const outAt = this.out >> 2;
-    const { i32, f32 } = this;
-    const links = this.linkArray(level);
-    for (let moved = true; moved; ) {
-      moved = false;
-      const at = this.linkIndex(node, level);
-      const degree = links[at];
-      for (let j = 0; j < degree; j++) i32[idsAt + j] = links[at + 1 + j];
-      this.gather(degree);
-      for (let j = 0; j < degree; j++) {
-        if (f32[outAt + j] < distance) {
-          distance = f32[outAt + j];
-          node = i32[idsAt + j];
-          moved = true;
-        }
-      }
-    }
-    this.bestDistance = distance;
-    return node;
-  }
-
-  /** SEARCH-LAYER as searchLevel0 / searchLayer; leaves ascending results in candIds/candDists, returns their count. */
+  /** SEARCH-LAYER (the shared walk); leaves ascending results in candIds/candDists, returns their count. */
   private searchInto(entry: number, entryDistance: number, ef: number, level: number): number {
+    searchLayer(this.walk, this.walk, entry, entryDistance, ef, level);
     const { i32, f32 } = this;
+    const count = this.walk.found;
+    const from = this.resHeap >> 2;
     const idsC = this.candIds >> 2;
     const distsC = this.candDists >> 2;
-    if (level === 0) {
-      this.k.searchLevel0(this.code, this.query, this.queryInv, this.vectors, this.norms, this.dim, this.links0, this.stride0, this.visited, this.nextTag(), entry, entryDistance, ef, 0, 0x7fffffff, this.candHeap, this.resHeap);
-      const count = this.k.resultCount();
-      const from = this.resHeap >> 2;
-      for (let i = 0; i < count; i++) {
-        f32[distsC + i] = f32[from + 2 * i];
-        i32[idsC + i] = i32[from + 2 * i + 1];
-      }
-      return count;
-    }
-    const { candidates, results } = this;
-    candidates.clear();
-    results.clear();
-    const tag = this.nextTag();
-    const visitedAt = this.visited >> 2;
-    const links = this.upper;
-    const idsAt = this.ids >> 2;
-    const outAt = this.out >> 2;
-    i32[visitedAt + entry] = tag;
-    candidates.push(entryDistance, entry);
-    results.push(entryDistance, entry);
-    let bound = results.topDistance();
-    while (candidates.size > 0) {
-      if (candidates.topKey() > bound && results.size >= ef) break;
-      const node = candidates.topId();
-      candidates.pop();
-      const fresh = collectUnvisited(links, this.linkIndex(node, level), i32, visitedAt, tag, idsAt);
-      if (fresh === 0) continue;
-      this.gather(fresh);
-      for (let j = 0; j < fresh; j++) {
-        const distance = f32[outAt + j];
-        if (results.size >= ef && !(distance < bound)) continue;
-        const neighbour = i32[idsAt + j];
-        candidates.push(distance, neighbour);
-        results.push(distance, neighbour);
-        if (results.size > ef) results.pop();
-        bound = results.topDistance();
-      }
-    }
-    const count = results.size;
-    for (let i = count - 1; i >= 0; i--) {
-      f32[distsC + i] = results.topDistance();
-      i32[idsC + i] = results.topId();
-      results.pop();
+    for (let i = 0; i < count; i++) {
+      f32[distsC + i] = f32[from + 2 * i];
+      i32[idsC + i] = i32[from + 2 * i + 1];
     }
     return count;
   }

@@ -1,5 +1,7 @@
 import type { Metric } from '../../types.js';
-import type { KernelBackend } from '../../kernels/kernels.js';
+import type { WalkGraph, WasmLevel } from './hnsw-search-layer.js';
+import type { KernelMemory } from '../../kernels/kernel-memory.js';
+import type { GraphKernels, KernelBackend } from '../../kernels/kernels.js';
 import { VectorRows } from '../vector-rows.js';
 
 /** Per-row regions the graph adds to its {@link VectorRows} arena. */
@@ -45,7 +47,7 @@ export function growableShared(bytes: number, maxBytes: number): GrowableSharedA
  * (a search holds at most one entry per visited row, so a row's worth of
  * heap space per row can never overflow, whatever ef is).
  */
-export class HnswGraph {
+export class HnswGraph implements WalkGraph {
   readonly rows: VectorRows;
   /** int32 per level-0 block: degree + 2·M slots. */
   readonly stride0: number;
@@ -98,6 +100,26 @@ export class HnswGraph {
 
   get size(): number {
     return this.rows.size;
+  }
+
+  /** The kernel memory of the rows and links. */
+  get memory(): KernelMemory {
+    return this.rows.memory;
+  }
+
+  /** Level 0 (fixed blocks in kernel memory) for the WebAssembly walk; upper levels live in a JS array (null). */
+  wasmLevel(level: number): WasmLevel | null {
+    return level === 0 ? { links: this.links0Offset(), stride: this.stride0, offsets: 0 } : null;
+  }
+
+  /** The rows and the current query as the WebAssembly walk's scorer. */
+  useScorer(walk: GraphKernels): void {
+    const rows = this.rows;
+    walk.useFloatScorer(rows.code, rows.queryPtr, rows.queryInverseNorm, rows.offset(0), rows.offset(1), rows.dimension);
+  }
+
+  gather(ids: number, count: number, out: number): void {
+    this.rows.gather(ids, count, out);
   }
 
   /** Most neighbours a node keeps at `level`. */

@@ -1,6 +1,6 @@
 import type { HnswGraph } from './hnsw-graph.js';
 import type { HnswScratch } from './hnsw-scratch.js';
-import { greedyClosest, queryDistance, searchLayer, searchLevel0 } from './hnsw-search-layer.js';
+import { descend, queryDistance, searchLayer } from './hnsw-search-layer.js';
 import { sortByDistance } from './hnsw-steps.js';
 
 /**
@@ -21,15 +21,10 @@ export function insertRow(graph: HnswGraph, scratch: HnswScratch, row: number, l
   const best = new Float64Array(1);
   const selected = new Int32Array(graph.M);
   rows.setQueryRow(row);
-  let node = graph.entryPoint;
-  let distance = queryDistance(graph, scratch, node);
-  for (let l = graph.maxLevel; l > level; l--) {
-    node = greedyClosest(graph, scratch, node, distance, l, best);
-    distance = best[0];
-  }
+  let node = descend(graph, scratch, graph.entryPoint, queryDistance(graph, scratch, graph.entryPoint), graph.maxLevel, level, best);
+  let distance = best[0];
   for (let l = Math.min(level, graph.maxLevel); l >= 0; l--) {
-    if (l === 0) searchLevel0(graph, scratch, node, distance, efConstruction);
-    else searchLayer(graph, scratch, node, distance, efConstruction, l);
+    searchLayer(graph, scratch, node, distance, efConstruction, l);
     const count = takeResults(graph, scratch);
     const i32 = rows.memory.i32;
     node = i32[scratch.candIds >> 2];

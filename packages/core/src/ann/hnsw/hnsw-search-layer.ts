@@ -1,26 +1,91 @@
-import type { HnswGraph } from './hnsw-graph.js';
-import type { HnswScratch } from './hnsw-scratch.js';
+import type { MaxHeap, MinHeap } from '../../kernels/heap.js';
 import { collectUnvisited } from './hnsw-steps.js';
+import type { GraphKernels } from '../../kernels/kernels.js';
+
+/**
+ * The HNSW traversal (Malkov & Yashunin 2018), written once for every graph:
+ * the growable graph (HnswGraph), a sealed quantized graph (CodeWalk) and
+ * the parallel build's threads. Each level runs in WebAssembly
+ * (assembly/walk.ts) when the graph has it in kernel memory and the backend
+ * is WebAssembly; otherwise here in JavaScript, the reference the WebAssembly
+ * walk is tested against (same visits, same heaps, same results).
+ */
+
+/** Where a level's blocks are for the WebAssembly walk; see {@link GraphKernels}. */
+export interface WasmLevel {
+  links: number;
+  /** int32 per fixed block; 0 = located by `offsets` (compact blocks, levels in order). */
+  stride: number;
+  offsets: number;
+}
+
+/** A graph and the scorer of the current query, as the walk sees them. */
+export interface WalkGraph {
+  /** Kernel memory: views re-read on every use (growth replaces them), the WebAssembly walk (null on the scalar backend), the filter hook. */
+  readonly memory: {
+    readonly i32: Int32Array;
+    readonly f32: Float32Array;
+    readonly graphKernels: GraphKernels | null;
+    setAccept(accept: (row: number) => boolean): void;
+  };
+  /** The int32 array holding `level`'s blocks (degree, then neighbours). */
+  linkArray(level: number): Int32Array;
+  /** Index in {@link linkArray} of `node`'s block at `level`. */
+  linkIndex(node: number, level: number): number;
+  /** `level` as the WebAssembly walk reads it, or null when it is not in kernel memory. */
+  wasmLevel(level: number): WasmLevel | null;
+  /** Makes the current query and rows (or codes) the WebAssembly walk's scorer. */
+  useScorer(walk: GraphKernels): void;
+  /** float32 distances from the current query to the `count` int32 rows at byte `ids`, into byte `out`. */
+  gather(ids: number, count: number, out: number): void;
+  /** int32 index of the visited tags (one per row). */
+  visitedIndex(): number;
+  /** A tag no row carries yet. */
+  nextVisitTag(): number;
+  /** Byte offsets of the candidate heap and of the results (8 bytes per row each). */
+  candidatesOffset(): number;
+  resultsOffset(): number;
+}
+
+/** Working space of a walk: `ids` / `out` hold ≥ max degree int32 / float32 slots (byte offsets in kernel memory). */
+export interface WalkScratch {
+  readonly ids: number;
+  readonly out: number;
+  /** Candidates to expand, nearest first (C in the paper), and best results, farthest on top (W). */
+  readonly candidates: MinHeap;
+  readonly results: MaxHeap;
+  /** Results the last layer search left at the graph's result region. */
+  found: number;
+}
 
 /** Distance from the current query to one node. */
-export function queryDistance(graph: HnswGraph, scratch: HnswScratch, node: number): number {
-  graph.rows.scan(node, 1, scratch.out);
-  return graph.rows.memory.f32[scratch.out >> 2];
+export function queryDistance(graph: WalkGraph, scratch: WalkScratch, node: number): number {
+  graph.memory.i32[scratch.ids >> 2] = node;
+  graph.gather(scratch.ids, 1, scratch.out);
+  return graph.memory.f32[scratch.out >> 2];
 }
 
 /**
  * Greedy walk at `level` (search with ef = 1): moves to the closest
- * neighbour until none is closer. Returns the node; its distance is left in
- * `best[0]`. Used above the insert level and above level 0 when searching.
+ * neighbour until none is closer (the first of equal ones). Returns the
+ * node; its distance is left in `best[0]`.
  */
 export function greedyClosest(
-  graph: HnswGraph,
-  scratch: HnswScratch,
+  graph: WalkGraph,
+  scratch: WalkScratch,
   start: number,
   startDistance: number,
   level: number,
   best: Float64Array,
 ): number {
+  const wasm = graph.memory.graphKernels;
+  const view = wasm === null ? null : graph.wasmLevel(level);
+  if (view !== null) {
+    graph.useScorer(wasm!);
+    const node = wasm!.greedy(view.links, view.stride, view.offsets, level, start, startDistance);
+    best[0] = wasm!.nearestDistance();
+    return node;
+  }
   let node = start;
   let distance = startDistance;
   const idsAt = scratch.ids >> 2;
@@ -30,10 +95,10 @@ export function greedyClosest(
     const links = graph.linkArray(level);
     const at = graph.linkIndex(node, level);
     const degree = links[at];
-    const i32 = graph.rows.memory.i32;
+    const i32 = graph.memory.i32;
     for (let j = 0; j < degree; j++) i32[idsAt + j] = links[at + 1 + j];
-    graph.rows.gather(scratch.ids, degree, scratch.out);
-    const f32 = graph.rows.memory.f32;
+    graph.gather(scratch.ids, degree, scratch.out);
+    const f32 = graph.memory.f32;
     for (let j = 0; j < degree; j++) {
       if (f32[outAt + j] < distance) {
         distance = f32[outAt + j];
@@ -47,11 +112,29 @@ export function greedyClosest(
 }
 
 /**
- * SEARCH-LAYER (Malkov & Yashunin 2018, Alg. 2) in JavaScript, from one entry
- * point, on any level (level 0 goes to {@link searchLevel0} instead when
- * WebAssembly is available): leaves the `ef` nearest nodes found in the
- * graph's result region, ascending (see {@link HnswGraph.resultsOffset}),
- * and their count in `scratch.found`.
+ * Greedy descent from `entry` (its distance `entryDistance`) through levels
+ * `top` … `bottom + 1`; returns the node reached, its distance in `best[0]`.
+ */
+export function descend(
+  graph: WalkGraph,
+  scratch: WalkScratch,
+  entry: number,
+  entryDistance: number,
+  top: number,
+  bottom: number,
+  best: Float64Array,
+): number {
+  let node = entry;
+  best[0] = entryDistance;
+  for (let level = top; level > bottom; level--) node = greedyClosest(graph, scratch, node, best[0], level, best);
+  return node;
+}
+
+/**
+ * SEARCH-LAYER (Malkov & Yashunin 2018, Alg. 2) from one entry point on
+ * `level`: leaves the `ef` nearest nodes found in the graph's result region
+ * as (distance f32, row i32) pairs, ascending (see
+ * {@link WalkGraph.resultsOffset}), and their count in `scratch.found`.
  *
  * With `accept`, only accepted nodes enter the results but rejected ones are
  * still expanded, so the walk crosses rejected regions and continues until
@@ -60,8 +143,8 @@ export function greedyClosest(
  * it passed `maxVisits` (the caller then falls back to an exact scan).
  */
 export function searchLayer(
-  graph: HnswGraph,
-  scratch: HnswScratch,
+  graph: WalkGraph,
+  scratch: WalkScratch,
   entry: number,
   entryDistance: number,
   ef: number,
@@ -69,14 +152,17 @@ export function searchLayer(
   accept?: (row: number) => boolean,
   maxVisits = Infinity,
 ): number {
+  const wasm = graph.memory.graphKernels;
+  const view = wasm === null ? null : graph.wasmLevel(level);
+  if (view !== null) return searchLayerWasm(graph, scratch, wasm!, view, entry, entryDistance, ef, level, accept, maxVisits);
   const { candidates, results } = scratch;
   candidates.clear();
   results.clear();
   const tag = graph.nextVisitTag();
   const visitedAt = graph.visitedIndex();
   const links = graph.linkArray(level);
-  const i32 = graph.rows.memory.i32;
-  const f32 = graph.rows.memory.f32;
+  const i32 = graph.memory.i32;
+  const f32 = graph.memory.f32;
   const idsAt = scratch.ids >> 2;
   const outAt = scratch.out >> 2;
   i32[visitedAt + entry] = tag;
@@ -93,7 +179,7 @@ export function searchLayer(
     if (fresh === 0) continue;
     visits += fresh;
     if (visits > maxVisits) return -1;
-    graph.rows.gather(scratch.ids, fresh, scratch.out);
+    graph.gather(scratch.ids, fresh, scratch.out);
     for (let j = 0; j < fresh; j++) {
       const distance = f32[outAt + j];
       if (results.size >= ef && !(distance < bound)) continue;
@@ -115,44 +201,37 @@ export function searchLayer(
   return visits;
 }
 
-/**
- * Level-0 SEARCH-LAYER: in WebAssembly when the backend has it (no JS call
- * per node, the filter excepted), else {@link searchLayer}. Same contract.
- */
-export function searchLevel0(
-  graph: HnswGraph,
-  scratch: HnswScratch,
+function searchLayerWasm(
+  graph: WalkGraph,
+  scratch: WalkScratch,
+  wasm: GraphKernels,
+  view: WasmLevel,
   entry: number,
   entryDistance: number,
   ef: number,
-  accept?: (row: number) => boolean,
-  maxVisits = Infinity,
+  level: number,
+  accept: ((row: number) => boolean) | undefined,
+  maxVisits: number,
 ): number {
-  const memory = graph.rows.memory;
-  const wasm = memory.graphKernels;
-  if (wasm === null) return searchLayer(graph, scratch, entry, entryDistance, ef, 0, accept, maxVisits);
-  const rows = graph.rows;
+  const memory = graph.memory;
+  graph.useScorer(wasm);
   if (accept !== undefined) memory.setAccept(accept);
   let visits: number;
   try {
-    visits = wasm.searchLevel0(
-    rows.code,
-    rows.queryPtr,
-    rows.queryInverseNorm,
-    rows.offset(0),
-    rows.offset(1),
-    rows.dimension,
-    graph.links0Offset(),
-    graph.stride0,
-    graph.visitedIndex() << 2,
-    graph.nextVisitTag(),
-    entry,
-    entryDistance,
-    ef,
-    accept === undefined ? 0 : 1,
-    Math.min(maxVisits, 0x7fffffff),
-    graph.candidatesOffset(),
-    graph.resultsOffset(),
+    visits = wasm.searchLayer(
+      view.links,
+      view.stride,
+      view.offsets,
+      level,
+      graph.visitedIndex() << 2,
+      graph.nextVisitTag(),
+      entry,
+      entryDistance,
+      ef,
+      accept === undefined ? 0 : 1,
+      Math.min(maxVisits, 0x7fffffff),
+      graph.candidatesOffset(),
+      graph.resultsOffset(),
     );
   } finally {
     // Drop the caller's filter so the memory does not keep it alive.

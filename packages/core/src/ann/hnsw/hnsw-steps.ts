@@ -1,8 +1,8 @@
 /**
- * Steps shared by the graph's sequential code (hnsw-insert.ts,
- * hnsw-search-layer.ts) and the parallel build's threads
- * (hnsw-build-thread.ts), on int32 / float32 views of kernel memory;
- * every position is an element index into those views.
+ * Steps shared by the walk (hnsw-search-layer.ts), sequential insert
+ * (hnsw-insert.ts) and the parallel build's threads (hnsw-build-thread.ts),
+ * on int32 / float32 views of kernel memory; every position is an element
+ * index into those views.
  */
 
 /**

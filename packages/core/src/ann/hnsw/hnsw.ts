@@ -11,7 +11,7 @@ import { checkGraphHeader, type GraphSource, loadGraphLinks, storedLevels } from
 import { type HnswParams, resolveHnswParams } from './hnsw-params.js';
 import { checkThreadOptions, type HnswBuildOptions, type HnswIndexOptions, PARALLEL_BUILD_MIN_ROWS } from './hnsw-options.js';
 import { HnswScratch } from './hnsw-scratch.js';
-import { greedyClosest, queryDistance, searchLevel0 } from './hnsw-search-layer.js';
+import { descend, queryDistance, searchLayer } from './hnsw-search-layer.js';
 import { metricCode } from '../../kernels/metric-code.js';
 import { SeededRandom } from '../../kernels/seeded-random.js';
 import type { IndexSearchOptions, Neighbor, VectorIndex } from '../../storage/vector-index.js';
@@ -289,14 +289,9 @@ export class HnswIndex implements VectorIndex {
     // More candidates than rows buys nothing; the cap also keeps ef an int32 for the kernel.
     const ef = Math.min(Math.max(efSearch, k), linked);
     graph.rows.setQuery(query);
-    let node = graph.entryPoint;
-    let distance = queryDistance(graph, this.scratch, node);
-    for (let level = graph.maxLevel; level > 0; level--) {
-      node = greedyClosest(graph, this.scratch, node, distance, level, this.best);
-      distance = this.best[0];
-    }
+    const node = descend(graph, this.scratch, graph.entryPoint, queryDistance(graph, this.scratch, graph.entryPoint), graph.maxLevel, 0, this.best);
     const maxVisits = accept === undefined ? Infinity : (options.maxVisits ?? linked * FILTERED_VISIT_FRACTION);
-    const visits = searchLevel0(graph, this.scratch, node, distance, ef, accept, maxVisits);
+    const visits = searchLayer(graph, this.scratch, node, this.best[0], ef, 0, accept, maxVisits);
     const found = this.scratch.found;
     // Fewer than k found means the walk ran out of reachable nodes (a filter
     // rejecting most of them, or links pruned away from exact duplicates):

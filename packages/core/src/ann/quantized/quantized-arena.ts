@@ -2,7 +2,7 @@ import { queryImageBytes, scoreLength } from '../../quantize/code-scorer.js';
 import { METHOD_CODE, type QuantizedKernels, quantizedKernels } from '../../quantize/quantized-kernels.js';
 import type { QueryCodes, Quantizer } from '../../quantize/quantizer.js';
 import { KernelMemory } from '../../kernels/kernel-memory.js';
-import type { KernelBackend } from '../../kernels/kernels.js';
+import type { GraphKernels, KernelBackend } from '../../kernels/kernels.js';
 import { inverseNorm, METRIC_COSINE, metricCode, type MetricCode } from '../../kernels/metric-code.js';
 
 /** Ids / scores per kernel call: a neighbour list (≤ 2·M ≤ 200) or a chunk of a code scan. */
@@ -26,6 +26,13 @@ function align16(bytes: number): number {
  *
  *   [float query: d × f32][query image][ids: BATCH × i32][scores: BATCH × f32]
  *   [inverse norms: R × f32][float rows: R × d × f32][codes: n × codeBytes]
+ *   [graph offsets: n × i32][visited tags: n × i32][candidate heap: n × 8]
+ *   [result heap: n × 8][graph blocks]
+ *
+ * The graph part is the sealed graph's view for the walk (assembly/walk.ts):
+ * its degree-prefixed blocks and each node's level-0 block offset, with the
+ * visit tags and heaps of a SEARCH-LAYER (8 bytes per row each, so a heap
+ * never overflows whatever ef is).
  *
  * Codes are scored by the quantized kernels against the query image
  * (`QueryCodes`); float rows read from the originals are scored by the same
@@ -41,6 +48,12 @@ export class QuantizedArena {
   readonly normsAt: number;
   readonly rowsAt: number;
   readonly codesAt: number;
+  /** Byte offsets of the graph view and walk regions (see the layout). */
+  readonly offsetsAt: number;
+  readonly visitedAt: number;
+  readonly candidatesAt: number;
+  readonly resultsAt: number;
+  readonly blocksAt: number;
   /** Float rows the row buffer holds (R). */
   readonly rowCapacity: number;
   readonly codeBytes: number;
@@ -60,10 +73,15 @@ export class QuantizedArena {
    */
   private inverseNorms: Float32Array | null;
 
-  /** `codes`: rows × quantizer.codeBytes bytes (copied; the caller checked the length). */
+  /**
+   * `codes`: rows × quantizer.codeBytes bytes (copied; the caller checked the
+   * length); `graph`: the sealed graph's blocks and per-row block offsets
+   * (copied; as many rows as codes).
+   */
   constructor(
     readonly quantizer: Quantizer,
     codes: Uint8Array,
+    graph: { blocks: Int32Array; blockOffsets: Int32Array },
     backend?: KernelBackend,
   ) {
     const d = quantizer.dimension;
@@ -76,9 +94,17 @@ export class QuantizedArena {
     this.normsAt = this.outAt + BATCH_ROWS * 4;
     this.rowsAt = align16(this.normsAt + this.rowCapacity * 4);
     this.codesAt = align16(this.rowsAt + this.rowCapacity * d * 4);
+    const rows = graph.blockOffsets.length;
+    this.offsetsAt = align16(this.codesAt + codes.length);
+    this.visitedAt = this.offsetsAt + rows * 4;
+    this.candidatesAt = this.visitedAt + rows * 4;
+    this.resultsAt = this.candidatesAt + rows * 8;
+    this.blocksAt = this.resultsAt + rows * 8;
     this.memory = KernelMemory.create({ backend });
-    this.memory.ensureBytes(this.codesAt + codes.length);
+    this.memory.ensureBytes(this.blocksAt + graph.blocks.byteLength);
     this.memory.u8.set(codes, this.codesAt);
+    this.memory.i32.set(graph.blockOffsets, this.offsetsAt >> 2);
+    this.memory.i32.set(graph.blocks, this.blocksAt >> 2);
     this.codesLength = codes.length;
     this.codeKernels = quantizedKernels(this.memory);
     this.inverseNorms = this.metricCode === METRIC_COSINE ? new Float32Array(codes.length / this.codeBytes).fill(NaN) : null;
@@ -101,10 +127,16 @@ export class QuantizedArena {
     return this.codeKernels.codeDistance(this.method, this.imageAt, this.codesAt + row * this.codeBytes, this.len, q.bias, q.scale, q.scale2);
   }
 
-  /** Scores the `count` (≤ BATCH_ROWS) int32 rows at `idsAt` into the float32 scores at `outAt`. */
-  gatherCodes(count: number): void {
+  /** Makes the codes and the current query the walk's scorer (assembly/walk.ts). */
+  useCodeScorer(walk: GraphKernels): void {
     const q = this.query!;
-    this.codeKernels.codeGather(this.method, this.imageAt, this.codesAt, this.codeBytes, this.len, this.idsAt, count, this.outAt, q.bias, q.scale, q.scale2);
+    walk.useCodeScorer(this.method, this.imageAt, this.codesAt, this.codeBytes, this.len, q.bias, q.scale, q.scale2);
+  }
+
+  /** Scores the `count` int32 rows at byte `ids` into float32 scores at byte `out`. */
+  gatherCodes(ids: number, count: number, out: number): void {
+    const q = this.query!;
+    this.codeKernels.codeGather(this.method, this.imageAt, this.codesAt, this.codeBytes, this.len, ids, count, out, q.bias, q.scale, q.scale2);
   }
 
   /** Scores codes `first … first + count − 1` (count ≤ BATCH_ROWS) into the scores at `outAt`. */

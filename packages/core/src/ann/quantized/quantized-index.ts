@@ -1,6 +1,7 @@
 import { CorruptionError, DimensionMismatchError, ValidationError } from '../../errors.js';
 import type { Quantizer } from '../../quantize/quantizer.js';
 import type { Metric } from '../../types.js';
+import { CodeWalk } from './code-walk.js';
 import { type HnswParams, resolveHnswParams } from '../hnsw/hnsw-params.js';
 import { metricCode } from '../../kernels/metric-code.js';
 import { QuantizedArena } from './quantized-arena.js';
@@ -8,7 +9,7 @@ import { CompactGraph } from './quantized-graph.js';
 import type { OriginalVectors } from '../../storage/original-vectors.js';
 import { defaultOversampling } from './quantized-oversampling.js';
 import { exactOverOriginals, rescore } from './quantized-rescore.js';
-import { CodeGraphSearch } from './quantized-search.js';
+import { nearestByCodes } from './quantized-scan.js';
 import type { QuantizedMemoryBytes, QuantizedSegmentParts } from './quantized-types.js';
 import type { IndexSearchOptions, Neighbor, VectorIndex } from '../../storage/vector-index.js';
 
@@ -40,7 +41,7 @@ export class QuantizedHnswIndex implements VectorIndex {
   readonly quantizer: Quantizer;
   private graph: CompactGraph;
   private readonly arena: QuantizedArena;
-  private readonly walk: CodeGraphSearch;
+  private readonly walk: CodeWalk;
   private readonly originals: OriginalVectors;
   private readonly best = new Float64Array(1);
 
@@ -48,12 +49,13 @@ export class QuantizedHnswIndex implements VectorIndex {
     this.dimension = parts.dimension;
     this.metric = parts.metric;
     this.quantizer = parts.quantizer;
-    this.graph = graph;
     this.params = params;
     this.oversampling = oversampling;
     this.originals = parts.originals;
-    this.arena = new QuantizedArena(parts.quantizer, parts.codes, parts.backend);
-    this.walk = new CodeGraphSearch(graph, this.arena);
+    this.arena = new QuantizedArena(parts.quantizer, parts.codes, graph, parts.backend);
+    this.walk = new CodeWalk(this.arena, graph.count, graph.entryPoint, graph.maxLevel);
+    // The arena holds the adjacency now; keep the header only.
+    this.graph = graph.header();
   }
 
   /**
@@ -138,30 +140,31 @@ export class QuantizedHnswIndex implements VectorIndex {
     if (options.exact === true) return exactOverOriginals(this.arena, this.originals, size, k, accept, ordered);
     const candidates = Math.min(Math.ceil(k * this.oversampling), size);
     const ef = Math.min(Math.max(efSearch, candidates), size);
-    const entry = this.walk.descend(this.best);
+    const walk = this.walk;
+    const entry = walk.descend(this.best);
     const maxVisits = accept === undefined ? Infinity : (options.maxVisits ?? size * FILTERED_VISIT_FRACTION);
-    const visits = this.walk.searchLevel0(entry, this.best[0], ef, accept, maxVisits);
+    const visits = walk.searchLevel0(entry, this.best[0], ef, accept, maxVisits);
     // Fewer than k found: a filter rejecting most of the reachable graph, or
     // links pruned away from duplicates; the code scan finds every qualifying row.
-    const rows =
-      visits < 0 || this.walk.found < k ? this.walk.nearestByCodes(candidates, accept, ordered) : this.walk.takeBest(candidates);
+    const rows = visits < 0 || walk.found < k ? nearestByCodes(this.arena, size, candidates, accept, ordered) : walk.takeBest(candidates);
     return rescore(this.arena, this.originals, rows, k);
   }
 
   /**
    * Resident bytes, from the byte lengths of the buffers held: `vectors` 0
-   * (originals stay in the file); `graph` = adjacency arrays + visit marks +
-   * kernel memory other than the codes (query image, batches, row buffer,
-   * page rounding); `codes` = the codes + the cosine inverse-norm cache;
-   * `codebook` = `quantizer.memoryBytes()` (codebook and tables). The search
-   * heaps (12 bytes per entry, a few KiB) are left out, as HnswIndex leaves
-   * out its own.
+   * (originals stay in the file); `graph` = kernel memory other than the
+   * codes: adjacency blocks and offsets, visit tags and the walk's heaps (20
+   * bytes per row), query image, batches, row buffer, page rounding; `codes`
+   * = the codes + the cosine inverse-norm cache; `codebook` =
+   * `quantizer.memoryBytes()` (codebook and tables). The JS heaps of the
+   * scalar fallback (12 bytes per entry, a few KiB) are left out, as
+   * HnswIndex leaves out its own.
    */
   memoryBytes(): QuantizedMemoryBytes {
     const codes = this.arena.byteLength === 0 ? 0 : this.arena.codesLength;
     return {
       vectors: 0,
-      graph: this.graph.byteLength + this.walk.byteLength + this.arena.byteLength - codes,
+      graph: this.arena.byteLength - codes,
       codes: codes + this.arena.normsBytes,
       codebook: this.quantizer.memoryBytes(),
     };
@@ -176,7 +179,6 @@ export class QuantizedHnswIndex implements VectorIndex {
   dispose(): void {
     this.originals.close?.();
     this.arena.release();
-    this.walk.release();
     this.graph = CompactGraph.empty();
   }
 }

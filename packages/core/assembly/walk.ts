@@ -1,0 +1,181 @@
+// The HNSW traversal (Malkov & Yashunin 2018): SEARCH-LAYER (Alg. 2) and the
+// greedy descent (search with ef = 1, Alg. 5 lines 1–4), written once and
+// used by every index: float32 rows (l2 / ip / cosine) and quantized codes
+// (sq8 int8, binary Hamming, PQ tables) alike. Links, visited tags, rows or
+// codes, the query and both heaps live in linear memory, so a search makes no
+// JS call except the optional filter.
+//
+// Distances come from the current scorer, set by useFloatScorer or
+// useCodeScorer before a walk (per instance: each thread has its own).
+//
+// Graph view: adjacency is degree-prefixed int32 blocks [degree, ids…], as the
+// graph section stores them (docs/format/graph.md). Node n's level-0 block
+// starts at `links + n·stride·4` when `stride` > 0 (a growable graph's fixed
+// blocks), else at word `offsets[n]` of `links` (a sealed graph's compact
+// blocks), where its blocks of levels 1, 2, … follow it in order.
+
+import { METRIC_COSINE, metricDistance } from './distance';
+import { maxPop, maxPush, minPop, minPush, sortMaxHeap, topId, topKey } from './heap';
+import { codeScore } from './quantized';
+
+/** The host's row filter for the current search: non-zero = accepted. */
+@external('env', 'accept')
+declare function accept(row: i32): i32;
+
+// The current scorer.
+let onCodes: bool = false;
+let kind: i32 = 0; // float metric code, or code method
+let query: usize = 0;
+let queryInv: f32 = 1;
+let base: usize = 0; // float rows or codes
+let rowBytes: usize = 0;
+let norms: usize = 0;
+let len: i32 = 0; // dimension, or the code kernels' len
+let bias: f64 = 0;
+let scale: f64 = 0;
+let scale2: f64 = 0;
+
+/** Float32 rows (`dim` values each, from `base`) against the float query at `q`; see distance.ts. */
+export function useFloatScorer(metric: i32, q: usize, qInv: f32, rows: usize, rowNorms: usize, dim: i32): void {
+  onCodes = false;
+  kind = metric;
+  query = q;
+  queryInv = qInv;
+  base = rows;
+  rowBytes = <usize>dim << 2;
+  norms = rowNorms;
+  len = dim;
+}
+
+/** Codes (`codeBytes` apart from `codes`) against the prepared query image at `image`; see quantized.ts. */
+export function useCodeScorer(method: i32, image: usize, codes: usize, codeBytes: i32, codeLen: i32, b: f64, s: f64, s2: f64): void {
+  onCodes = true;
+  kind = method;
+  query = image;
+  base = codes;
+  rowBytes = <usize>codeBytes;
+  len = codeLen;
+  bias = b;
+  scale = s;
+  scale2 = s2;
+}
+
+/** Distance from the current query to `row` by the current scorer. */
+@inline
+function score(row: i32): f32 {
+  const at = base + <usize>row * rowBytes;
+  if (onCodes) return <f32>codeScore(kind, query, at, len, bias, scale, scale2);
+  const inv: f32 = kind == METRIC_COSINE ? load<f32>(norms + (<usize>row << 2)) : 1;
+  return metricDistance(kind, at, query, inv, queryInv, len);
+}
+
+/** Byte address of `node`'s block at `level` in the view (links, stride, offsets). */
+@inline
+function blockAt(links: usize, stride: i32, offsets: usize, node: i32, level: i32): usize {
+  if (stride > 0) return links + ((<usize>node * <usize>stride) << 2);
+  let at = links + (<usize>load<i32>(offsets + (<usize>node << 2)) << 2);
+  for (let l = 0; l < level; l++) at += (<usize>load<i32>(at) + 1) << 2;
+  return at;
+}
+
+let nearest: f32 = 0;
+
+/** Distance of the node the last {@link greedy} returned. */
+export function nearestDistance(): f32 {
+  return nearest;
+}
+
+/**
+ * Greedy walk on `level` from `entry`: moves to the closest neighbour while
+ * one is closer (ties keep the current node). Returns the node; its distance
+ * is {@link nearestDistance}.
+ */
+export function greedy(links: usize, stride: i32, offsets: usize, level: i32, entry: i32, entryDistance: f32): i32 {
+  let node = entry;
+  let distance = entryDistance;
+  for (let moved = true; moved; ) {
+    moved = false;
+    const block = blockAt(links, stride, offsets, node, level);
+    const degree = load<i32>(block);
+    // Neighbours are read before any move, as a batched score would.
+    let next = node;
+    for (let j = 1; j <= degree; j++) {
+      const neighbour = load<i32>(block + (<usize>j << 2));
+      const d = score(neighbour);
+      if (d < distance) {
+        distance = d;
+        next = neighbour;
+        moved = true;
+      }
+    }
+    node = next;
+  }
+  nearest = distance;
+  return node;
+}
+
+let found: i32 = 0;
+
+/** Number of results the last successful {@link searchLayer} left at `res`. */
+export function resultCount(): i32 {
+  return found;
+}
+
+/**
+ * SEARCH-LAYER on `level` of the view from `entry`, keeping the `ef` nearest.
+ * Visited tag of row r at `visited + r·4`; `cand` and `res` each need 8
+ * bytes per row. With `filtered` ≠ 0 only rows `accept` admits enter the
+ * results, but every row is still expanded (as hnswlib's filtered search).
+ *
+ * Returns the rows visited, or −1 once that passes `maxVisits`. On success
+ * the results are left at `res` as (distance f32, row i32) pairs sorted
+ * ascending, their count returned by {@link resultCount}.
+ */
+export function searchLayer(
+  links: usize,
+  stride: i32,
+  offsets: usize,
+  level: i32,
+  visited: usize,
+  tag: i32,
+  entry: i32,
+  entryDistance: f32,
+  ef: i32,
+  filtered: i32,
+  maxVisits: i32,
+  cand: usize,
+  res: usize,
+): i32 {
+  let nc = 0;
+  let nr = 0;
+  store<i32>(visited + (<usize>entry << 2), tag);
+  minPush(cand, nc++, entryDistance, entry);
+  if (filtered == 0 || accept(entry) != 0) maxPush(res, nr++, entryDistance, entry);
+  let bound: f32 = nr > 0 ? topKey(res) : Infinity;
+  let visits = 1;
+  while (nc > 0) {
+    if (topKey(cand) > bound && nr >= ef) break;
+    const node = topId(cand);
+    minPop(cand, nc--);
+    const block = blockAt(links, stride, offsets, node, level);
+    const degree = load<i32>(block);
+    for (let j = 1; j <= degree; j++) {
+      const neighbour = load<i32>(block + (<usize>j << 2));
+      const mark = visited + (<usize>neighbour << 2);
+      if (load<i32>(mark) == tag) continue;
+      store<i32>(mark, tag);
+      visits++;
+      const d = score(neighbour);
+      if (nr >= ef && !(d < bound)) continue;
+      minPush(cand, nc++, d, neighbour);
+      if (filtered != 0 && accept(neighbour) == 0) continue;
+      maxPush(res, nr++, d, neighbour);
+      if (nr > ef) maxPop(res, nr--);
+      bound = topKey(res);
+    }
+    if (visits > maxVisits) return -1;
+  }
+  sortMaxHeap(res, nr);
+  found = nr;
+  return visits;
+}

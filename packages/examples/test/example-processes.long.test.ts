@@ -1,0 +1,75 @@
+/**
+ * The LlamaIndex and LangChain examples as CI runs them: child processes
+ * through tsx, no TTY, no network, the lexical embedder. Each start costs
+ * seconds of CPU (tsx with a cold cache), so they live in the long tier; the
+ * fast tier runs the same pipelines in-process (llamaindex-retrieval.test.ts,
+ * langchain-rag.test.ts). Needs the packages built (`pnpm build`).
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+let work: string;
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'omendb-example-processes-'));
+  mkdirSync(join(work, 'notes', 'garden'), { recursive: true });
+  writeFileSync(
+    join(work, 'notes', 'garden', 'tomatoes.md'),
+    '# Garden\n\n## Tomatoes\n\nWater tomatoes deeply twice a week and stake the vines so the fruit stays off the soil.\n',
+  );
+  writeFileSync(join(work, 'notes', 'bread.md'), '# Bread\n\nKnead the dough for ten minutes, then let it rise until doubled before baking at 220 degrees.\n');
+  writeFileSync(join(work, 'notes', 'bikes.md'), '# Bikes\n\nOil the bicycle chain every few hundred kilometres and after riding in rain.\n');
+});
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('pnpm llamaindex (src/llamaindex/main.ts)', () => {
+  it('runs as a child process without a TTY and removes its temporary database', async () => {
+    const tmp = join(work, 'tmp');
+    mkdirSync(tmp);
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'src/llamaindex/main.ts', '--', '--embedder', 'hashing', '--dir', join(work, 'notes'), '-q', 'knead the dough', '--k', '1'],
+      { cwd: packageDir, env: { ...process.env, INIT_CWD: '', TMPDIR: tmp } },
+    );
+    // tsx keeps its own cache (tsx-<uid>) in the temp directory; nothing of OmenDB's may remain.
+    expect(readdirSync(tmp).filter((name) => !name.startsWith('tsx-'))).toEqual([]);
+    expect(stderr).toBe('');
+    const lines = stdout.split('\n');
+    expect(lines[0]).toMatch(/^Embedder: HashingEmbedding .*384-d, lexical, not semantic/);
+    expect(lines[1]).toMatch(/^Corpus: 3 passages from 3 files in /);
+    expect(lines[2]).toMatch(/^Indexed: 3 nodes into OmenDB collection "llamaindex" \(cosine\) in \d+\.\d\d s$/);
+    expect(stdout).toMatch(/^Q1: knead the dough\n {2}1\. 0\.\d{4} {2}bread\.md › Bread\n {5}Knead the dough/m);
+    expect(stdout).toContain('Q1 returns the same 1 nodes');
+  });
+});
+
+describe('pnpm langchain (src/langchain/main.ts)', () => {
+  it('runs as a child process without a TTY or network and removes its temporary database', async () => {
+    const env = { ...process.env, INIT_CWD: '', OPENAI_API_KEY: '' };
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'src/langchain/main.ts', '--', '--embedder', 'hashing', '--dir', join(work, 'notes'), '-q', 'knead the dough', '--k', '1'],
+      { cwd: packageDir, env },
+    );
+    expect(stderr).toBe('');
+    const lines = stdout.split('\n');
+    expect(lines[0]).toBe('Embedder: HashingEmbeddings (local feature hashing, 384-d, lexical, not semantic)');
+    expect(lines[1]).toMatch(/^LLM: none configured/);
+    expect(lines[2]).toBe(`Corpus: 3 files from ${join(work, 'notes')}`);
+    expect(lines[3]).toMatch(/^Split: 3 chunks/);
+    expect(lines[4]).toMatch(/^Stored: 3 chunks in OmenVectorStore "langchain-rag" \(cosine\) at .+ in \d+\.\d\d s$/);
+    expect(stdout).toMatch(/^Q1: knead the dough\nRetrieved context \(cosine distance, lower is closer\):\n {2}1\. 0\.\d{4} {2}bread\.md lines 1–3\n/m);
+    expect(stdout).toContain('  | human: knead the dough');
+    const dbDir = lines[4].match(/ at (.+) in \d/)![1];
+    expect(existsSync(dbDir)).toBe(false);
+  });
+});
