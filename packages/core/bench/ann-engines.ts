@@ -57,28 +57,33 @@ export interface EngineSpec {
 export const BATCH_ROWS = 1000;
 
 /**
- * OmenDB through the public API: OmenDB.open(dir, { durability: 'none' }),
+ * OmenDB through the public API with the options a user gets by default:
+ * OmenDB.open(dir) (durability 'sync', 64 MiB memtable, background merges),
  * createCollection, add in batches of {@link BATCH_ROWS}, query with
- * `include: []`. The memtable limit is raised above the set so the build is
- * one memtable (no automatic checkpoint mid-build), and the build ends with
- * a checkpoint that seals it into a segment file holding its graph (timed:
- * a database's build is not done until it is on disk); searches run on that
- * segment, and persisting is `close()`.
+ * `include: []`. Sets above one memtable checkpoint automatically during the
+ * build into several segments, which merge in the background; the build
+ * ends with a checkpoint of the last memtable and waits for the merges to
+ * catch up (timed: a database's build is not done until it is on disk in
+ * the shape queries will see). Persisting is `close()`.
  *
- * With `quantization`, the engine is `omendb-<kind>`: the checkpoint also
- * trains the quantizer and writes the codes.
+ * With `quantization`, the engine is `omendb-<kind>`: each segment also
+ * trains its quantizer and writes its codes.
+ *
+ * `singleSegment` (engine `omendb-1seg`, a labelled extra, not the default):
+ * the memtable limit raised above the set, so the build is one memtable
+ * sealed into one segment by the final checkpoint, with no merge.
  */
-export function omendbApiEngine(spec: EngineSpec, quantization: QuantizationSpec = 'none'): AnnEngine {
+export function omendbApiEngine(spec: EngineSpec, quantization: QuantizationSpec = 'none', singleSegment = false): AnnEngine {
   let db: OmenDB | undefined;
   let col: Collection | undefined;
   let home = '';
   let ef = 64;
   const open = async () => {
-    db = await OmenDB.open(home, { durability: 'none', memtableLimitBytes: 2 ** 40 });
+    db = await OmenDB.open(home, singleSegment ? { memtableLimitBytes: 2 ** 40 } : {});
     return db;
   };
   return {
-    name: quantization === 'none' ? 'omendb' : `omendb-${typeof quantization === 'string' ? quantization : 'pq'}`,
+    name: (quantization === 'none' ? 'omendb' : `omendb-${typeof quantization === 'string' ? quantization : 'pq'}`) + (singleSegment ? '-1seg' : ''),
     kind: 'graph',
     async prepare(dir) {
       home = join(dir, 'omendb');
@@ -92,6 +97,7 @@ export function omendbApiEngine(spec: EngineSpec, quantization: QuantizationSpec
     async build(rows, dim) {
       await addAll(col!, rows, dim);
       await db!.checkpoint();
+      await col!.waitForMerges();
     },
     setEf(value) {
       ef = value;

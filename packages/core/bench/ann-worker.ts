@@ -82,6 +82,8 @@ async function makeEngine(name: string, set: BenchSet, spec: EngineSpec): Promis
   switch (name) {
     case 'omendb':
       return omendbApiEngine(spec);
+    case 'omendb-1seg':
+      return omendbApiEngine(spec, 'none', true);
     case 'omendb-sq8':
       return omendbApiEngine(spec, 'sq8');
     case 'omendb-binary':

@@ -8,9 +8,12 @@
  * index (reopen + first query), memory (RSS and heap + external deltas,
  * bytes per vector), each also as a ratio to hnswlib-node.
  *
- * OmenDB appears as `omendb`, the public API (OmenDB.open with
- * durability 'none', add in batches of 1,000, query, close = checkpoint,
- * reopen); `omendb-sq8`, `omendb-binary`, `omendb-pq`, the same with
+ * OmenDB appears as `omendb`, the public API with the default options
+ * (OmenDB.open(dir): durability 'sync', 64 MiB memtable, background merges;
+ * add in batches of 1,000, checkpoint, wait for the merges to catch up,
+ * query, close, reopen); `omendb-1seg`, a labelled extra: the same with the
+ * memtable limit above the set (one memtable, one segment, no merge);
+ * `omendb-sq8`, `omendb-binary`, `omendb-pq`, the defaults with
  * quantization (the build ends with the checkpoint that trains and writes
  * the codes; PQ with the divisor of d nearest d / 8 subvectors), with a
  * memory table from `stats()`; and `omendb-hnsw`, its HnswIndex alone.
@@ -46,6 +49,7 @@ const K = 10;
 const EFS = [16, 24, 32, 48, 64, 96, 128, 256, 512];
 const ENGINES = process.env.ENGINES?.split(',') ?? [
   'omendb',
+  'omendb-1seg',
   'omendb-sq8',
   'omendb-binary',
   'omendb-pq',

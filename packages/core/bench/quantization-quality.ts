@@ -36,13 +36,14 @@ const root = mkdtempSync(join(tmpdir(), 'omendb-quality-'));
 const rows: string[] = [];
 let floatResident = 0;
 for (const [label, quantization] of specs) {
-  const db = await OmenDB.open(join(root, label.replace(/\W+/g, '-')), { durability: 'none' });
+  const db = await OmenDB.open(join(root, label.replace(/\W+/g, '-')), );
   const col = await db.createCollection({ name: 'scifact', dimension: data.dim, metric: 'cosine', quantization });
   for (let start = 0; start < data.base.count; start += 1000) {
     const ids = Array.from({ length: Math.min(1000, data.base.count - start) }, (_, i) => String(start + i));
     await col.add({ ids, embeddings: ids.map((id) => data.base.data.subarray(Number(id) * data.dim, (Number(id) + 1) * data.dim)) });
   }
   await db.checkpoint();
+  await col.waitForMerges();
   let hits = 0;
   for (let q = 0; q < data.queries.count; q++) {
     const exact = new Set(await top(col, q, true));

@@ -178,7 +178,7 @@ describe('records', () => {
   });
 
   it('compaction keeps every live record and drops tombstones', async () => {
-    const db = await OmenDB.open(dir, { maxSegments: 100 });
+    const db = await OmenDB.open(dir, { maxSegments: 100, mergePolicy: false });
     const col = await db.createCollection({ name: 'cmp', dimension: 4 });
     const vectors = randomVectors(120, 4, 9);
     for (let s = 0; s < 4; s++) {
@@ -192,7 +192,7 @@ describe('records', () => {
     const live = (await col.get({ include: ['embeddings'] }));
     // compaction runs through the store; reach it via a checkpoint with a low segment cap
     await db.close();
-    const db2 = await OmenDB.open(dir, { maxSegments: 1 });
+    const db2 = await OmenDB.open(dir, { maxSegments: 1, mergePolicy: false });
     const col2 = await db2.getCollection('cmp');
     await col2.add({ ids: ['extra'], embeddings: [[1, 1, 1, 1]] });
     await db2.checkpoint();

@@ -120,7 +120,7 @@ describe('merging a run of segments (the switch a background merge uses)', () =>
   it('merges the first two of three segments; the third keeps its place; all survives a reopen', async () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
-    let db = await OmenDB.open(dir);
+    let db = await OmenDB.open(dir, { mergePolicy: false });
     let col = await db.createCollection({ name: 'c', dimension: DIM, hnsw: HNSW });
     const data = clustered(900, SEED);
     for (let s = 0; s < 3; s++) {

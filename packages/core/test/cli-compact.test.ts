@@ -14,7 +14,8 @@ describe.skipIf(!hasDataset('glove25'))('omendb compact on glove25', () => {
     await buildDatabase(dir, { dataset: 'glove25', metric: 'cosine', rows: 8000 });
     // A second segment, then deletes spread over both: a third of the records.
     const data = loadDataset('glove25', 'cosine');
-    const db = await OmenDB.open(dir);
+    // Without background merges, so the two segments are still there for the command to compact.
+    const db = await OmenDB.open(dir, { mergePolicy: false });
     const col = await db.getCollection('glove25');
     const ids = Array.from({ length: data.base.count - 8000 }, (_, i) => String(8000 + i));
     await col.add({ ids, embeddings: ids.map((id) => data.base.data.subarray(Number(id) * data.dim, (Number(id) + 1) * data.dim)) });

@@ -1,5 +1,6 @@
 /**
  * Long form of concurrent-reads.test.ts: more seeds, writers and calls; then
+ * a variant where only background merges merge segments; then
  * the crash variant: a child runs the same load with durability 'sync' and is
  * killed with SIGKILL at a random time (during checkpoints and compactions
  * more often than not); its reads up to the kill must have been right, and
@@ -39,6 +40,28 @@ describe(`concurrent reads, long form (base seed ${BASE_SEED})`, () => {
       for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += f[k];
     }
     reportFigures('concurrent reads', { seeds: SEEDS, ...totals, violations: 0 });
+  });
+
+  it(`${SEEDS} seeds with background merges only (no compact()): every read matches the acknowledged state`, async () => {
+    const totals = { writes: 0, reads: 0, readsDuringMerges: 0, checkpoints: 0, merges: 0 };
+    for (let s = 0; s < SEEDS; s++) {
+      const seed = BASE_SEED + 500 + s;
+      const f = await runConcurrent({
+        seed,
+        dir: join(root, `merges-${s}`),
+        writers: 6,
+        readers: 3,
+        opsPerWriter: 200,
+        idsPerWriter: 150,
+        memtableLimitBytes: 64 << 10,
+        minJobs: 10,
+        compactions: false,
+      });
+      expect(f.violations, `seed ${seed}`).toEqual([]);
+      for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += f[k];
+    }
+    expect(totals.merges, `base seed ${BASE_SEED}`).toBeGreaterThan(0);
+    reportFigures('concurrent reads, background merges', { seeds: SEEDS, ...totals, violations: 0 });
   });
 
   it(`${KILLS} kills -9 of a child under the same load: its reads were right, the reopened collection holds every acknowledged write`, async () => {

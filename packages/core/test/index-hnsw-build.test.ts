@@ -224,7 +224,7 @@ describe('compaction', () => {
     const data = loadDataset('sift10k', 'l2');
     const rows = 6000;
     const embeddings = Array.from({ length: rows }, (_, r) => Array.from(data.base.data.subarray(r * data.dim, (r + 1) * data.dim)));
-    const db = await OmenDB.open(dir, { durability: 'none', maxSegments: 100 });
+    const db = await OmenDB.open(dir, { durability: 'none', maxSegments: 100, mergePolicy: false });
     const col = await db.createCollection({ name: 'c', dimension: data.dim, metric: 'l2' });
     for (let s = 0; s < rows; s += 2000) {
       await col.add({ ids: embeddings.slice(s, s + 2000).map((_, i) => `r${s + i}`), embeddings: embeddings.slice(s, s + 2000) });

@@ -279,6 +279,17 @@ export class Collection {
     return fullTextSearch(this.store, args);
   }
 
+  /**
+   * Resolves once no background merge of this collection runs or is
+   * warranted by the merge policy (see `OpenOptions.mergePolicy`): after a
+   * bulk load, `await db.checkpoint()` then this gives the segments a query
+   * will see from now on. Resolves at once with `mergePolicy: false`.
+   */
+  async waitForMerges(): Promise<void> {
+    this.ensureOpen();
+    await this.store.merger.idle();
+  }
+
   /** Memory and disk accounting of this collection (see `Stats`). */
   stats(): CollectionStats {
     this.ensureOpen();

@@ -34,8 +34,33 @@ export interface OpenOptions {
   durability?: Durability;
   /** Memtable bytes (vectors + content) that trigger an automatic checkpoint; default 64 MiB. */
   memtableLimitBytes?: number;
-  /** Segments per collection above which a checkpoint also compacts; default 8. */
+  /**
+   * Segments per collection above which a checkpoint also compacts them all
+   * (in its own job: the next checkpoint waits for it); default 8. A backstop
+   * for when background merges fall behind.
+   */
   maxSegments?: number;
+  /**
+   * Background merges of segments (default on; `false` turns them off, then
+   * only `maxSegments` and `compact()` merge). A tiered policy (as Lucene's
+   * TieredMergePolicy or Qdrant's merge optimizer): after each checkpoint,
+   * at open and after each merge, the newest run of segments merges into one
+   * while each older segment is at most `sizeRatio` × the newer ones behind
+   * it (a segment under the memtable limit counts as that limit), the merged
+   * size stays ≤ `maxMergedBytes` and the run holds ≤ `maxMergeAtOnce`
+   * segments. One merge at a time per collection; it rebuilds the run's
+   * HNSW graph on the worker thread and the caller's thread in small batches
+   * with turns of the event loop between them, so writes, reads and
+   * checkpoints go on; it publishes with compact()'s crash-safe manifest
+   * protocol. `close()` aborts a running merge and removes its files.
+   * - `sizeRatio`: 1–1024, default 16. Lower: fewer rewrites, more segments.
+   * - `maxMergedBytes`: bytes, default 1 GiB (2^30), at most 2^31 − 1 (one segment file is mapped whole).
+   * - `maxMergeAtOnce`: 2–1024 segments, default 10.
+   * With the defaults a collection up to ~1 GiB of segments ends as one
+   * segment once writes pause; each small checkpoint (explicit, or at close)
+   * then costs a rebuild of the segment before it in the background.
+   */
+  mergePolicy?: boolean | { sizeRatio?: number; maxMergedBytes?: number; maxMergeAtOnce?: number };
   /**
    * Largest document a write accepts, in UTF-8 bytes; default 1 MiB, at most
    * 256 MiB. A larger one is a ValidationError (code `too_large`). Results

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OmenError, ValidationError } from '../errors.js';
 import type { Vfs } from '../fs/vfs.js';
+import { DEFAULT_MERGE_POLICY, type MergePolicyOptions } from '../storage/merge-policy.js';
 import { HNSW_PARAM_RANGES, type ParamRange } from '../ann/hnsw/hnsw-params.js';
 import type { IncludeField } from '../types.js';
 import { DEFAULT_MAX_DOCUMENT_BYTES, MAX_DIMENSION, MAX_DOCUMENT_BYTES_LIMIT } from './limits.js';
@@ -80,6 +81,19 @@ export const openOptionsSchema = z
     durability: durabilitySchema.default('sync'),
     memtableLimitBytes: z.number().int().min(1 << 16).default(64 << 20),
     maxSegments: z.number().int().min(1).max(1024).default(8),
+    mergePolicy: z
+      .union([
+        z.boolean(),
+        z
+          .object({
+            sizeRatio: z.number().min(1).max(1024).optional(),
+            maxMergedBytes: z.number().int().min(1 << 16).max(2 ** 31 - 1).optional(),
+            maxMergeAtOnce: z.number().int().min(2).max(1024).optional(),
+          })
+          .strict(),
+      ])
+      .default(true)
+      .transform((p): MergePolicyOptions | false => (p === false ? false : { ...DEFAULT_MERGE_POLICY, ...(p === true ? {} : p) })),
     maxDocumentBytes: z.number().int().min(1).max(MAX_DOCUMENT_BYTES_LIMIT).default(DEFAULT_MAX_DOCUMENT_BYTES),
     lockTimeoutMs: z.number().int().min(0).max(2 ** 31 - 1).default(0),
     // The test file system (OpenOptions.vfs): checked by identity, not shape.

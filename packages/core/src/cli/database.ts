@@ -17,10 +17,14 @@ export function requireDatabase(vfs: Vfs, dir: string): void {
   }
 }
 
-/** Opens an existing database, runs `fn`, and closes it whatever happens. */
+/**
+ * Opens an existing database, runs `fn`, and closes it whatever happens.
+ * Background merges are off unless `options` turns them on: a short command
+ * would only start a merge for its close to abort.
+ */
 export async function withDatabase<T>(vfs: Vfs, dir: string, options: OpenOptions, fn: (db: OmenDB) => Promise<T>): Promise<T> {
   requireDatabase(vfs, dir);
-  const db = await OmenDB.open(dir, { ...options, vfs });
+  const db = await OmenDB.open(dir, { mergePolicy: false, ...options, vfs });
   try {
     return await fn(db);
   } finally {

@@ -99,7 +99,7 @@ async function seal(store: CollectionStore, frozen: Frozen): Promise<Published> 
   let segment: Segment | null = null;
   let release: (() => void) | undefined;
   if (memtable) {
-    const id = next.nextSegmentId++;
+    const id = store.allocateSegmentId();
     const sealed = state.factory.seal(memtable.index);
     const rows = Array.from({ length: memtable.rows }, (_, row) => row);
     const contents = {

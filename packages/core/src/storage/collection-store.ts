@@ -13,8 +13,11 @@ import type { Health } from './health.js';
 import type { IndexFactory } from './index-factory.js';
 import { layout } from './layout.js';
 import { recoverCollection } from './recovery.js';
-import { freezeCheckpoint, sealFrozen } from './checkpoint.js';
+import { freezeCheckpoint, sealFrozen, type Frozen } from './checkpoint.js';
 import { compactSegments } from './compaction.js';
+import { BackgroundMerger } from './background-merge.js';
+import type { MergePolicyOptions } from './merge-policy.js';
+import { PublishLock } from './publish-lock.js';
 
 /** Options of a collection's engine. */
 export interface StoreOptions {
@@ -23,6 +26,8 @@ export interface StoreOptions {
   memtableLimitBytes: number;
   /** Segment count above which a checkpoint also compacts. */
   maxSegments: number;
+  /** The tiered policy of background merges (merge-policy.ts), or false for none. */
+  mergePolicy: MergePolicyOptions | false;
   /** Largest document a write accepts, in UTF-8 bytes (checked by the API before a write reaches the store). */
   maxDocumentBytes: number;
 }
@@ -37,12 +42,18 @@ export interface StoreOptions {
  * the queue while writes go on into a new memtable and WAL file; readers see
  * the frozen memtable until the segment's manifest is published, then switch
  * in one synchronous step (see checkpoint.ts, compaction.ts). One such job
- * runs at a time.
+ * runs at a time. Background merges (background-merge.ts) run beside them;
+ * the publish lock orders every manifest.
  */
 export class CollectionStore {
   private queue: Promise<unknown> = Promise.resolve();
   /** The checkpoint job running outside the queue (settled when none). */
   private job: Promise<void> = Promise.resolve();
+  /** Held from a checkpoint's freeze to its switch, and by a merge's snapshot and publish. */
+  readonly publishLock = new PublishLock();
+  readonly merger: BackgroundMerger;
+  /** The next segment id to hand out (≥ the manifest's: a merge takes one while checkpoints publish). */
+  private nextSegmentId: number;
   /** Checkpoint jobs asked for and not yet settled. */
   private jobsPending = 0;
   private closed = false;
@@ -57,7 +68,12 @@ export class CollectionStore {
     public lastLsn: number,
     readonly options: StoreOptions,
     readonly health: Health,
-  ) {}
+    /** Tombstones per segment as of the current manifest (what it records), aligned with its segments. */
+    public manifestTombstones: Uint32Array[],
+  ) {
+    this.nextSegmentId = manifest.nextSegmentId;
+    this.merger = new BackgroundMerger(this, options.mergePolicy);
+  }
 
   /** Creates the directory of a new collection with its first manifest, durably. */
   static async create(vfs: Vfs, collectionsDir: string, state: ManifestState): Promise<string> {
@@ -98,7 +114,10 @@ export class CollectionStore {
     const r = await recoverCollection(vfs, dir, options.durability, makeFactory, { legacy }).catch((err: unknown) => {
       throw asIOError(err, `recovering ${dir}`);
     });
-    return new CollectionStore(vfs, dir, r.manifest, r.manifestNumber, r.state, r.wal, r.lastLsn, options, health);
+    const store = new CollectionStore(vfs, dir, r.manifest, r.manifestNumber, r.state, r.wal, r.lastLsn, options, health, r.tombstones);
+    // Segments left unmerged by the last session (or an older version) merge now if the policy says so.
+    store.merger.request();
+    return store;
   }
 
   get name(): string {
@@ -158,13 +177,25 @@ export class CollectionStore {
   private startJob(compact: boolean): Promise<void> {
     this.jobsPending++;
     const started = this.enqueue(async () => {
-      // A job still running is waited for here, in the queue, so freezes never overlap.
-      await this.job;
-      this.health.check();
-      const frozen = await this.runDurably(() => freezeCheckpoint(this));
+      // A job still running (or a merge publishing) is waited for here, in the queue, so freezes never overlap.
+      const unlock = await this.publishLock.acquire();
+      let frozen: Frozen;
+      try {
+        this.health.check();
+        frozen = await this.runDurably(() => freezeCheckpoint(this));
+      } catch (err) {
+        unlock();
+        throw err;
+      }
+      const sealed = frozen;
       const done = this.runDurably(async () => {
-        const published = await sealFrozen(this, frozen);
-        if (compact || published.segments.length > this.options.maxSegments) await compactSegments(this, published);
+        try {
+          const published = await sealFrozen(this, sealed);
+          if (compact || published.segments.length > this.options.maxSegments) await compactSegments(this, published);
+        } finally {
+          unlock();
+        }
+        this.merger.request();
       });
       this.job = done.catch(() => undefined);
       // Wrapped so the queue does not wait for the segment to be written.
@@ -186,25 +217,31 @@ export class CollectionStore {
       if (this.closed) throw new ClosedError(`collection ${JSON.stringify(this.name)} is closed`);
       this.health.check();
       // A checkpoint still writing its segment finishes first; this one seals inside the queue (a rename is rare).
-      await this.job;
-      await this.runDurably(async () => {
-        await sealFrozen(this, await freezeCheckpoint(this));
-        await this.publishManifest({ ...this.manifest, ...patch }, this.state.segments.map((s) => s.tombstones()));
-      });
+      const unlock = await this.publishLock.acquire();
+      try {
+        await this.runDurably(async () => {
+          await sealFrozen(this, await freezeCheckpoint(this));
+          await this.publishManifest({ ...this.manifest, ...patch }, this.state.segments.map((s) => s.tombstones()));
+        });
+      } finally {
+        unlock();
+      }
     });
   }
 
   /** Closes without a checkpoint (the collection is being deleted). */
   async discard(): Promise<void> {
+    await this.merger.close();
     await this.enqueue(async () => {
       await this.job;
       await this.shutDown();
     });
   }
 
-  /** Checkpoints (unless the database failed), then closes the WAL. */
+  /** Aborts a background merge (its files are removed), checkpoints (unless the database failed), then closes the WAL. */
   async close(): Promise<void> {
     if (this.closed) return;
+    await this.merger.close();
     if (!this.health.failed) await this.checkpoint();
     await this.enqueue(async () => {
       await this.job;
@@ -238,13 +275,21 @@ export class CollectionStore {
     return m ? m.vectors + m.graph + m.content + m.fullText : 0;
   }
 
+  /** A segment id no other segment of this collection has or will get. */
+  allocateSegmentId(): number {
+    return this.nextSegmentId++;
+  }
+
   /** Writes a manifest as the next number, atomically, and removes the older one. */
-  async publishManifest(next: ManifestState, tombstones: Uint32Array[]): Promise<void> {
+  async publishManifest(published: ManifestState, tombstones: Uint32Array[]): Promise<void> {
+    // Ids handed out to a merge still building stay taken: the manifest records the highest.
+    const next = { ...published, nextSegmentId: Math.max(published.nextSegmentId, this.nextSegmentId) };
     const number = this.manifestNumber + 1;
     // Crash before the rename inside ⇒ the previous manifest stays current and the WAL still covers everything.
     await writeFileAtomic(this.vfs, join(this.dir, manifestFileName(number)), encodeManifest({ state: next, tombstones }));
     const old = join(this.dir, manifestFileName(this.manifestNumber));
     this.manifest = next;
+    this.manifestTombstones = tombstones;
     this.manifestNumber = number;
     // Crash before this unlink ⇒ two manifests; open takes the highest and deletes the rest.
     if (this.vfs.exists(old)) this.vfs.unlink(old);

@@ -1,30 +1,52 @@
 import type { ManifestState } from '../format/manifest.js';
 import type { Published } from './checkpoint.js';
 import type { CollectionStore } from './collection-store.js';
-import type { IndexFactory } from './index-factory.js';
+import type { BuildOptions, IndexFactory } from './index-factory.js';
 import { layout } from './layout.js';
 import type { Segment } from './segment.js';
 import { writeSegment } from './segment-writer.js';
 
+/** Rows gathered between turns of the event loop in a background merge. */
+const GATHER_YIELD_ROWS = 4096;
+
 /**
  * Merges segments of the manifest just published into one, dropping the
  * rows dead as of its checkpoint LSN, and rebuilds the index: segments
- * [`from`, `to`) of `published` (all of them for `compact()`; a background
- * merge of a few small ones passes their range, the rest keep their place). Runs outside
- * the write queue, after a checkpoint: writes go on meanwhile. A row killed
- * after that LSN stays in the merged segment (its delete or overwrite is in
- * the WAL after the LSN, and replay must find the row) and is killed there
- * at the switch, in memory, to be persisted by the next checkpoint.
- *
- * Readers switch from the old segments to the merged one in one synchronous
- * step once its manifest is published; the old segments are disposed after.
- * Throws what the Vfs throws; then nothing is switched.
+ * [`from`, `to`) of `published` (all of them for `compact()`). Runs outside
+ * the write queue, after a checkpoint, holding the store's publish lock:
+ * writes go on meanwhile. See {@link mergeSegments} for what happens to rows
+ * killed after that LSN and for the switch. Throws what the Vfs throws; then
+ * nothing is switched.
  */
 export async function compactSegments(store: CollectionStore, published: Published, from = 0, to = published.segments.length): Promise<void> {
-  const { state } = store;
   const old = published.segments.slice(from, to);
   const tombstones = published.tombstones.slice(from, to);
   if (old.length === 0 || (old.length === 1 && tombstones[0].length === 0)) return;
+  // Yielding like a background merge: compact() and the maxSegments backstop must not hold the event loop either.
+  const prepared = await prepareMerge(store, old, tombstones, { background: true });
+  await publishMerge(store, old, prepared);
+}
+
+/** A merged segment written but not yet named by a manifest. */
+export interface PreparedMerge {
+  /** Null when no row was live: the run is dropped. */
+  merged: Segment | null;
+  /** origin[k]: the old segment (index in the run) and row of merged row k. */
+  origin: { part: number; row: number }[];
+  release?: () => void;
+}
+
+/**
+ * First step of a merge, with no lock held: gathers the rows of `old` live
+ * as of `tombstones` (the manifest's, so durable), builds their index and
+ * writes the merged segment under a fresh id. With `options.background` the
+ * gathering and the build give the event loop turns; `options.signal` aborts
+ * between them, and the segment written so far is removed. Throws what the
+ * Vfs or the build throws; then no file of the merge is left but a directory
+ * open removes.
+ */
+export async function prepareMerge(store: CollectionStore, old: Segment[], tombstones: Uint32Array[], options: BuildOptions): Promise<PreparedMerge> {
+  const { state } = store;
   const dim = state.dimension!;
   const deadAtLsn = old.map((s, i) => {
     const dead = new Uint8Array(s.rows);
@@ -35,10 +57,10 @@ export async function compactSegments(store: CollectionStore, published: Publish
   const ids: string[] = [];
   const metadata: (Uint8Array | null)[] = [];
   const documents: (string | null)[] = [];
-  // origin[k]: the old segment and row of merged row k, to carry later kills over at the switch.
   const origin: { part: number; row: number }[] = [];
   const vectors = new Float32Array(live * dim);
-  old.forEach((s, part) => {
+  for (let part = 0; part < old.length; part++) {
+    const s = old[part];
     for (let row = 0; row < s.rows; row++) {
       if (deadAtLsn[part][row] === 1) continue;
       vectors.set(s.index.vector(row), ids.length * dim);
@@ -46,37 +68,94 @@ export async function compactSegments(store: CollectionStore, published: Publish
       metadata.push(s.metadataBytes(row)?.slice() ?? null);
       documents.push(s.document(row));
       origin.push({ part, row });
+      if (options.background && ids.length % GATHER_YIELD_ROWS === 0) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        options.signal?.throwIfAborted();
+      }
     }
-  });
-  const next: ManifestState = { ...store.manifest };
-  let merged: Segment | null = null;
-  let release: (() => void) | undefined;
-  if (live > 0) {
-    const sealed = await state.factory.build(dim, state.metric, vectors, live);
-    const id = next.nextSegmentId++;
-    const postings = mergePostings(state.factory, old, deadAtLsn, live);
-    merged = await writeSegment(store, id, { ids, metadata, documents, vectors: sealed.vectors, graph: sealed.graph, quantization: sealed.quantization, postings }, sealed);
-    release = sealed.release;
   }
-  // The manifest's other segments keep their place and their tombstones as of its LSN.
+  if (live === 0) return { merged: null, origin };
+  const sealed = await state.factory.build(dim, state.metric, vectors, live, options);
+  try {
+    // A turn between the build's last synchronous step and the encoding and write of the segment, which are one more.
+    if (options.background) await new Promise<void>((resolve) => setImmediate(resolve));
+    options.signal?.throwIfAborted();
+  } catch (err) {
+    sealed.index?.dispose();
+    sealed.release?.();
+    throw err;
+  }
+  const id = store.allocateSegmentId();
+  const postings = mergePostings(state.factory, old, deadAtLsn, live);
+  const merged = await writeSegment(store, id, { ids, metadata, documents, vectors: sealed.vectors, graph: sealed.graph, quantization: sealed.quantization, postings }, sealed);
+  return { merged, origin, release: sealed.release };
+}
+
+/** Drops a prepared merge that will not be published: frees it and removes its directory. */
+export function abandonMerge(store: CollectionStore, prepared: PreparedMerge): void {
+  if (!prepared.merged) return;
+  prepared.merged.dispose();
+  prepared.release?.();
+  // Crash before this ⇒ an unreferenced segment directory, removed on open.
+  store.vfs.removeTree(layout.segmentDir(store.dir, prepared.merged.id));
+}
+
+/**
+ * Second step, holding the store's publish lock: publishes the manifest with
+ * `old` (a consecutive run of the current manifest's segments) replaced by
+ * the merged segment, then switches readers in one synchronous step and
+ * removes the old segments. The manifest may be later than the one the
+ * merge started from (checkpoints go on meanwhile): rows of the run killed
+ * up to its LSN become the merged segment's tombstones there, and rows
+ * killed after it stay in the merged segment (their delete or overwrite is
+ * in the WAL after that LSN, and replay must find the row) and are killed
+ * in memory at the switch, persisted by the next checkpoint.
+ *
+ * Returns false, abandoning the merge, when the run is no longer in the
+ * manifest (a compaction took it). Throws what the Vfs throws; then nothing
+ * is switched (and the caller fails the database: the manifest is in doubt).
+ */
+export async function publishMerge(store: CollectionStore, old: Segment[], prepared: PreparedMerge): Promise<boolean> {
+  const { merged, origin } = prepared;
   const refs = store.manifest.segments;
-  next.segments = [...refs.slice(0, from), ...(merged ? [{ id: merged.id, rows: merged.rows }] : []), ...refs.slice(to)];
-  const tombstonesAtLsn = [...published.tombstones.slice(0, from), ...(merged ? [new Uint32Array(0)] : []), ...published.tombstones.slice(to)];
+  const at = refs.findIndex((r) => r.id === old[0].id);
+  if (at < 0 || old.some((s, i) => refs[at + i]?.id !== s.id) || store.state.segments[at] !== old[0]) {
+    abandonMerge(store, prepared);
+    return false;
+  }
+  const to = at + old.length;
+  const current = store.manifestTombstones;
+  const deadNow = old.map((s, part) => {
+    const dead = new Uint8Array(s.rows);
+    for (const row of current[at + part]) dead[row] = 1;
+    return dead;
+  });
+  const mergedTombstones: number[] = [];
+  origin.forEach(({ part, row }, k) => {
+    if (deadNow[part][row] === 1) mergedTombstones.push(k);
+  });
+  const next: ManifestState = {
+    ...store.manifest,
+    segments: [...refs.slice(0, at), ...(merged ? [{ id: merged.id, rows: merged.rows }] : []), ...refs.slice(to)],
+  };
+  const tombstones = [...current.slice(0, at), ...(merged ? [Uint32Array.from(mergedTombstones)] : []), ...current.slice(to)];
   try {
     // Crash before the manifest is published ⇒ the new segment is unreferenced and removed on open.
-    await store.publishManifest(next, tombstonesAtLsn);
+    await store.publishManifest(next, tombstones);
   } catch (err) {
+    // Not removed: the manifest's rename may have reached the disk; the failed database leaves it to the next open.
     merged?.dispose();
-    release?.();
+    prepared.release?.();
     throw err;
   }
   switchSegments(store, old, merged, origin);
-  release?.();
+  prepared.release?.();
   for (const s of old) {
     s.dispose();
     // Crash before this ⇒ an unreferenced segment directory, removed on open.
     store.vfs.removeTree(layout.segmentDir(store.dir, s.id));
   }
+  return true;
 }
 
 /**

@@ -45,6 +45,18 @@ export interface SegmentIndexParts {
   codebook?: { bytes: Uint8Array; offset: number };
 }
 
+/** How a build shares the process. */
+export interface BuildOptions {
+  /**
+   * A merge or compaction beside queries and writes: the build gives the
+   * event loop a turn between small batches instead of holding the caller's
+   * thread to the end.
+   */
+  background?: boolean;
+  /** Aborts a background build between batches; it rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
 /** How a collection makes the vector index of its memtable and of each segment. */
 export interface IndexFactory {
   /** An empty index for a memtable. */
@@ -55,7 +67,7 @@ export interface IndexFactory {
    * Builds an index over vectors (rows × dimension), for compaction; may use a worker thread.
    * `rows` is given because with dimension 0 (records without vectors) it cannot be read off `vectors`.
    */
-  build(dimension: number, metric: Metric, vectors: Float32Array, rows?: number): Promise<SealedIndex>;
+  build(dimension: number, metric: Metric, vectors: Float32Array, rows?: number, options?: BuildOptions): Promise<SealedIndex>;
   /**
    * Reopens a sealed index from its segment's sections without rebuilding
    * it. Throws CorruptionError for a bad or missing section, or what the

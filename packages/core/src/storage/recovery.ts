@@ -18,6 +18,8 @@ export interface Recovered {
   state: CollectionState;
   wal: WalWriter;
   lastLsn: number;
+  /** Tombstones per segment as the manifest records them (before the WAL replay). */
+  tombstones: Uint32Array[];
 }
 
 /**
@@ -91,5 +93,5 @@ export async function recoverCollection(
     if (f.path !== wal.path && f.lastLsn <= manifest.checkpointLsn) vfs.unlink(f.path);
   }
   state.tombstonesDirty = false;
-  return { manifest, manifestNumber, state, wal, lastLsn };
+  return { manifest, manifestNumber, state, wal, lastLsn, tombstones };
 }

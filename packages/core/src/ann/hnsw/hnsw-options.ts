@@ -33,6 +33,15 @@ export interface HnswBuildOptions {
    * so far up to this). 1 gives exactly `add`'s graph, slowly.
    */
   maxBatchRows?: number;
+  /**
+   * Give the event loop a turn between batches (between every 256 rows of
+   * a sequential build), so a build in the background of a server never
+   * holds its thread for more than one batch: the caller's thread links its
+   * share of each batch synchronously. Changes the speed, never the graph.
+   */
+  yielding?: boolean;
+  /** Aborts a yielding build between batches: the build rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /**

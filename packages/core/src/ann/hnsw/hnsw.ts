@@ -14,6 +14,7 @@ import { HnswScratch } from './hnsw-scratch.js';
 import { descend, queryDistance, searchLayer } from './hnsw-search-layer.js';
 import { metricCode } from '../../kernels/metric-code.js';
 import { SeededRandom } from '../../kernels/seeded-random.js';
+import { SEQUENTIAL_YIELD_ROWS, yieldTurn } from './yield-turn.js';
 import type { IndexSearchOptions, Neighbor, VectorIndex } from '../../storage/vector-index.js';
 
 export { PARALLEL_BUILD_MIN_ROWS, type HnswBuildOptions, type HnswIndexOptions, type HnswLinkingOptions } from './hnsw-options.js';
@@ -181,9 +182,18 @@ export class HnswIndex implements VectorIndex {
     const schedule = options.schedule ?? 'auto';
     const batched =
       rows >= 2 && schedule !== 'sequential' && (schedule === 'batched' || rows >= PARALLEL_BUILD_MIN_ROWS) && batchedBuildSupported();
+    const { yielding = false, signal } = options;
     if (!batched) {
       const index = new HnswIndex(dimension, metric, params, { initialCapacity: Math.max(1, rows) });
-      for (let row = 0; row < rows; row++) index.add(vectors.subarray(row * dimension, (row + 1) * dimension));
+      try {
+        for (let row = 0; row < rows; row++) {
+          index.add(vectors.subarray(row * dimension, (row + 1) * dimension));
+          if (yielding && row % SEQUENTIAL_YIELD_ROWS === SEQUENTIAL_YIELD_ROWS - 1) await yieldTurn(signal);
+        }
+      } catch (err) {
+        index.dispose();
+        throw err;
+      }
       return index;
     }
     const threads = options.threads ?? Math.min(2, availableParallelism());
@@ -193,10 +203,14 @@ export class HnswIndex implements VectorIndex {
       for (let row = 0; row < rows; row++) levels[row] = index.drawLevel();
       index.graph.addNodes(levels, (dest) => dest.set(new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength)));
       await index.linker!.start();
-      index.linkPending(true);
+      if (yielding) {
+        while (index.linkBatch()) await yieldTurn(signal);
+      } else index.linkPending(true);
       await index.linker!.close();
+      const graph = index.serializeGraph();
+      if (yielding) await yieldTurn(signal);
       // An exact-size copy on a memory of its own: no linking scratch, no growth slack.
-      return HnswIndex.open({ dimension, metric, params }, index.vectors(), index.serializeGraph(), { file: '(build)', offset: 0 });
+      return HnswIndex.open({ dimension, metric, params }, index.vectors(), graph, { file: '(build)', offset: 0 });
     } finally {
       index.dispose();
     }
@@ -350,6 +364,16 @@ export class HnswIndex implements VectorIndex {
    * Links the rows waiting for their batch: whole batches of the schedule,
    * and with `rest` the remainder as one last batch.
    */
+  /** Links the next batch of stored rows; false when every row was linked. */
+  private linkBatch(): boolean {
+    const size = this.graph.size;
+    if (this.linked >= size || this.linker === null) return false;
+    const end = Math.min(batchEnd(this.linked, this.maxBatch), size);
+    this.linker.link(this.linked, end);
+    this.linked = end;
+    return true;
+  }
+
   private linkPending(rest: boolean): void {
     const size = this.graph.size;
     while (this.linked < size && this.linker !== null) {

@@ -1,0 +1,71 @@
+/**
+ * The tiered merge policy: which run of segments a background merge takes.
+ *
+ * Segments are kept oldest first, so a merged segment (large, old) sits
+ * before the checkpoints that came after it (small, new). The policy grows
+ * a run from the newest segment backwards, adding the next older segment
+ * while all three hold:
+ * - it is at most `sizeRatio` × the size of the run behind it (sizes below
+ *   `floorBytes`, one memtable, count as `floorBytes`): a segment is rewritten
+ *   only once the data after it is worth ≥ 1/`sizeRatio` of it, which bounds
+ *   the rewrites per row (as Lucene's TieredMergePolicy and Qdrant's merge
+ *   optimizer do, with tiers of one segment: a query searches every segment's
+ *   graph, so few segments matter more here than in a text index);
+ * - the merged size stays ≤ `maxMergedBytes` (segments above half of it are
+ *   never picked again: they are full);
+ * - the run holds at most `maxMergeAtOnce` segments.
+ * A run of two or more merges. With the defaults (floor: the 64 MiB memtable
+ * limit) any segment up to `maxMergedBytes` takes in every newer one, so a
+ * collection of up to ~1 GiB of segments converges to one segment once
+ * writes pause. The price is paid by small checkpoints: each one (an explicit
+ * checkpoint, or the one at close) rewrites the run before it, up to 1 GiB
+ * (a merge rebuilds the run's graph); a lower `sizeRatio` trades segments
+ * for less merging.
+ *
+ * Size is the segment file's bytes scaled by its live fraction: the bytes a
+ * merge would write for it.
+ */
+export interface MergePolicyOptions {
+  /** Largest older/newer size ratio a run accepts (≥ 1; default 16). */
+  sizeRatio: number;
+  /** Largest merged segment, bytes (default 1 GiB; a segment file is mapped whole, under 2 GiB). */
+  maxMergedBytes: number;
+  /** Most segments one merge takes (≥ 2; default 10, Lucene's maxMergeAtOnce). */
+  maxMergeAtOnce: number;
+}
+
+export const DEFAULT_MERGE_POLICY: MergePolicyOptions = { sizeRatio: 16, maxMergedBytes: 1 << 30, maxMergeAtOnce: 10 };
+
+/** What the policy knows of a segment. */
+export interface SegmentShape {
+  fileBytes: number;
+  rows: number;
+  liveRows: number;
+}
+
+/** Estimated bytes a merge writes for `s`: its file scaled by its live fraction. */
+export function liveBytes(s: SegmentShape): number {
+  return s.rows === 0 ? 0 : (s.fileBytes * s.liveRows) / s.rows;
+}
+
+/**
+ * The run [from, to) of `segments` (oldest first) to merge next, or null when
+ * none is warranted. `floorBytes`: sizes below it count as it (the memtable
+ * limit: a small last checkpoint still merges into the segment before it).
+ */
+export function pickMerge(segments: SegmentShape[], policy: MergePolicyOptions, floorBytes: number): { from: number; to: number } | null {
+  const to = segments.length;
+  if (to < 2) return null;
+  const sizes = segments.map(liveBytes);
+  let from = to;
+  let runBytes = 0;
+  // Full segments (over half the largest merge) end the run: nothing older is ever picked past them.
+  while (from > 0 && to - from < policy.maxMergeAtOnce) {
+    const size = sizes[from - 1];
+    if (size > policy.maxMergedBytes / 2 || runBytes + size > policy.maxMergedBytes) break;
+    if (from < to && size > policy.sizeRatio * Math.max(runBytes, floorBytes)) break;
+    runBytes += size;
+    from--;
+  }
+  return to - from >= 2 ? { from, to } : null;
+}

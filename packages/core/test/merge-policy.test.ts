@@ -1,0 +1,183 @@
+/**
+ * Background merges: the tiered policy's choices, merges happening with the
+ * default options, reads right while merges run (the concurrent model test),
+ * close during a merge, and the option's validation.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { OmenDB, ValidationError, type Collection } from '../src/index.js';
+import { NodeVfs } from '../src/fs/node-vfs.js';
+import type { CollectionStore } from '../src/storage/collection-store.js';
+import { layout } from '../src/storage/layout.js';
+import { DEFAULT_MERGE_POLICY, pickMerge, type SegmentShape } from '../src/storage/merge-policy.js';
+import { runConcurrent } from './fixtures/reliability-concurrent.js';
+import { BASE_SEED } from './fixtures/reliability-report.js';
+import { seededRandom, tempDir } from './helpers/tmp.js';
+
+const SEED = 2117;
+const DIM = 16;
+const HNSW = { M: 8, efConstruction: 32 };
+const MiB = 1 << 20;
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+const seg = (mib: number, liveFraction = 1): SegmentShape => ({ fileBytes: mib * MiB, rows: 1000, liveRows: Math.round(1000 * liveFraction) });
+
+describe('pickMerge (the tiered policy)', () => {
+  const floor = 64 * MiB;
+  it('merges nothing with fewer than two segments', () => {
+    expect(pickMerge([], DEFAULT_MERGE_POLICY, floor)).toBeNull();
+    expect(pickMerge([seg(64)], DEFAULT_MERGE_POLICY, floor)).toBeNull();
+  });
+
+  it('takes a big segment and every newer one while the ratio holds (small ones count as the floor)', () => {
+    expect(pickMerge([seg(64), seg(64)], DEFAULT_MERGE_POLICY, floor)).toEqual({ from: 0, to: 2 });
+    expect(pickMerge([seg(500), seg(1)], DEFAULT_MERGE_POLICY, floor)).toEqual({ from: 0, to: 2 });
+    // 500 MiB > 2 × 1 MiB with no floor: the small segment waits for more data.
+    expect(pickMerge([seg(500), seg(1)], { ...DEFAULT_MERGE_POLICY, sizeRatio: 2 }, 0)).toBeNull();
+    expect(pickMerge([seg(500), seg(100), seg(100), seg(100)], { ...DEFAULT_MERGE_POLICY, sizeRatio: 2 }, 0)).toEqual({ from: 0, to: 4 });
+    expect(pickMerge([seg(500), seg(100), seg(50), seg(50)], { ...DEFAULT_MERGE_POLICY, sizeRatio: 2 }, 0)).toEqual({ from: 1, to: 4 });
+  });
+
+  it('leaves full segments alone and keeps the merged size under maxMergedBytes', () => {
+    // Over half of 1 GiB: full, never picked again.
+    expect(pickMerge([seg(600), seg(64), seg(64)], DEFAULT_MERGE_POLICY, floor)).toEqual({ from: 1, to: 3 });
+    expect(pickMerge([seg(600), seg(64)], DEFAULT_MERGE_POLICY, floor)).toBeNull();
+    // 400 + 400 + 300 > 1 GiB: the oldest stays out.
+    expect(pickMerge([seg(400), seg(400), seg(300)], DEFAULT_MERGE_POLICY, floor)).toEqual({ from: 1, to: 3 });
+  });
+
+  it('takes at most maxMergeAtOnce segments, and counts live bytes only', () => {
+    const many = Array.from({ length: 14 }, () => seg(10));
+    expect(pickMerge(many, DEFAULT_MERGE_POLICY, floor)).toEqual({ from: 4, to: 14 });
+    // 2 GiB on disk, a quarter live: 512 MiB, not full.
+    expect(pickMerge([seg(2048, 0.2), seg(64)], DEFAULT_MERGE_POLICY, floor)).toEqual({ from: 0, to: 2 });
+  });
+});
+
+/** n rows around 20 seeded centres (clustered, so HNSW recall means something). */
+function clustered(n: number, seed: number, from = 0): { ids: string[]; embeddings: number[][] } {
+  const rand = seededRandom(seed);
+  const centres = Array.from({ length: 20 }, () => Array.from({ length: DIM }, () => rand() * 10));
+  const ids: string[] = [];
+  const embeddings: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const c = centres[Math.floor(rand() * centres.length)];
+    ids.push(`r${from + i}`);
+    embeddings.push(c.map((x) => x + rand() - 0.5));
+  }
+  return { ids, embeddings };
+}
+
+const storeOf = (col: Collection) => (col as unknown as { store: CollectionStore }).store;
+
+/** Adds `data` in batches of 250 with a checkpoint after each: one segment per batch, before merges. */
+async function addInSegments(db: OmenDB, col: Collection, data: { ids: string[]; embeddings: number[][] }): Promise<void> {
+  for (let i = 0; i < data.ids.length; i += 250) {
+    await col.add({ ids: data.ids.slice(i, i + 250), embeddings: data.embeddings.slice(i, i + 250), metadatas: data.ids.slice(i, i + 250).map((id) => ({ id })) });
+    await db.checkpoint();
+  }
+}
+
+describe('background merges with the default options', () => {
+  it('bring the segments down to one after the checkpoints; every record reads back, after a reopen too', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    let db = await OmenDB.open(dir);
+    let col = await db.createCollection({ name: 'c', dimension: DIM, hnsw: HNSW });
+    const data = clustered(2000, SEED);
+    await addInSegments(db, col, data);
+    await col.delete({ ids: ['r3', 'r1500'] });
+    await db.checkpoint();
+    await col.waitForMerges();
+    const store = storeOf(col);
+    expect(store.merger.published, `seed ${SEED}`).toBeGreaterThan(0);
+    expect(col.stats().segments, `seed ${SEED}`).toBe(1);
+    const live = data.ids.filter((id) => id !== 'r3' && id !== 'r1500');
+    const check = async () => {
+      expect(await col.count()).toBe(live.length);
+      expect((await col.get({ ids: live })).ids.length).toBe(live.length);
+      expect((await col.get({ ids: ['r3', 'r1500'] })).ids).toEqual([]);
+      const q = await col.query({ queryEmbeddings: [data.embeddings[7]], nResults: 1 });
+      expect(q.ids[0]).toEqual(['r7']);
+    };
+    await check();
+    // No directory but the manifest's segments: the merged runs' old files are gone.
+    const vfs = new NodeVfs();
+    expect(vfs.list(layout.segments(store.dir)).sort(), `seed ${SEED}`).toEqual(store.manifest.segments.map((s) => String(s.id)).sort());
+    await db.close();
+    db = await OmenDB.open(dir);
+    col = await db.getCollection('c');
+    await check();
+    await db.close();
+  });
+
+  it('do not run with mergePolicy: false, and run at open when the shape warrants', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    let db = await OmenDB.open(dir, { mergePolicy: false });
+    let col = await db.createCollection({ name: 'c', dimension: DIM, hnsw: HNSW });
+    await addInSegments(db, col, clustered(750, SEED));
+    await col.waitForMerges();
+    expect(col.stats().segments).toBe(3);
+    await db.close();
+    db = await OmenDB.open(dir);
+    col = await db.getCollection('c');
+    await col.waitForMerges();
+    expect(col.stats().segments, `seed ${SEED}`).toBe(1);
+    expect(await col.count()).toBe(750);
+    await db.close();
+  });
+
+  it('stop at close: a running merge is aborted, its files removed, nothing lost', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    let db = await OmenDB.open(dir, { mergePolicy: false });
+    let col = await db.createCollection({ name: 'c', dimension: DIM, hnsw: HNSW });
+    const data = clustered(9000, SEED);
+    for (let i = 0; i < data.ids.length; i += 3000) {
+      await col.add({ ids: data.ids.slice(i, i + 3000), embeddings: data.embeddings.slice(i, i + 3000) });
+      await db.checkpoint();
+    }
+    await db.close();
+    // Reopened with merges on: the three segments start merging at open (a build of 9k rows takes a while).
+    db = await OmenDB.open(dir);
+    col = await db.getCollection('c');
+    const store = storeOf(col);
+    expect(store.merger.active).toBe(true);
+    // Some turns of the event loop: the merge is gathering rows or building (it yields between batches).
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    const segmentsDir = layout.segments(store.dir);
+    await db.close();
+    expect(store.merger.published, 'the merge finished before close; the test did not close during one').toBe(0);
+    const vfs = new NodeVfs();
+    expect(vfs.list(segmentsDir).length, 'segment directories after close').toBe(3);
+    db = await OmenDB.open(dir, { mergePolicy: false });
+    col = await db.getCollection('c');
+    expect(await col.count()).toBe(9000);
+    expect((await col.get({ ids: data.ids })).ids.length).toBe(9000);
+    await db.close();
+  });
+
+  it('rejects bad mergePolicy options with ValidationError', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    for (const mergePolicy of [{ sizeRatio: 0.5 }, { maxMergeAtOnce: 1 }, { maxMergedBytes: 2 ** 31 }, { tiers: 3 }, 'on']) {
+      await expect(OmenDB.open(dir, { mergePolicy } as never), JSON.stringify(mergePolicy)).rejects.toBeInstanceOf(ValidationError);
+    }
+  });
+});
+
+describe('reads while background merges run', () => {
+  it('every read matches the acknowledged state while writers, checkpoints and merges run', async () => {
+    const seed = BASE_SEED + 17;
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const figures = await runConcurrent({ seed, dir, writers: 3, readers: 2, opsPerWriter: 60, idsPerWriter: 80, memtableLimitBytes: 64 << 10, minJobs: 6, compactions: false });
+    console.log(`seed ${seed}:`, JSON.stringify({ ...figures, violations: figures.violations.length }));
+    expect(figures.violations, `seed ${seed}`).toEqual([]);
+    expect(figures.merges, `seed ${seed}`).toBeGreaterThan(0);
+    expect(figures.readsDuringMerges, `seed ${seed}`).toBeGreaterThan(0);
+  });
+});
