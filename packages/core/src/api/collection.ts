@@ -1,16 +1,13 @@
 import { ClosedError, DimensionMismatchError, DuplicateIdError, NotFoundError, ValidationError } from '../errors.js';
 import { OperationKind } from '../format/operation.js';
 import { validateQuantizationSpec } from '../quantize/spec.js';
-import { compileWhere, compileWhereDocument } from '../search/filter/index.js';
 import { CollectionSearch, metadataAt, passes, scanCollection, type RowFilter } from '../search/fanout.js';
-import { requiredTerms } from '../search/contains-terms.js';
-import type { TextIndexer } from '../storage/text-index.js';
 import type { CollectionState, RecordLocation } from '../storage/collection-state.js';
 import type { CollectionStore } from '../storage/collection-store.js';
 import type { IncludeField, Metadata, Metric } from '../types.js';
 import { collectionStats } from '../memory/collection-stats.js';
 import { embedTexts, textsOf } from './embed.js';
-import { fullTextSearch, type FullTextSearchArgs } from './full-text-search.js';
+import { compileFilter, fullTextSearch, type FullTextSearchArgs } from './full-text-search.js';
 import type { EmbeddingBinding } from './embedding-binding.js';
 import type { EmbeddingFunction } from './embedding-function.js';
 import { packVectors, queryVectors, validateIds, validateRecords, type RecordsInput, type ValidRecords } from './records.js';
@@ -384,16 +381,6 @@ function* locateAll(state: CollectionState, ids: string[], filter: RowFilter): G
     const loc = state.locate(id);
     if (loc && passes(loc.part, loc.row, filter)) yield loc;
   }
-}
-
-function compileFilter(where: unknown, whereDocument: unknown, text?: TextIndexer): RowFilter {
-  const hasDocumentFilter = whereDocument !== undefined && whereDocument !== null;
-  return {
-    where: where === undefined || where === null ? undefined : compileWhere(where),
-    whereDocument: hasDocumentFilter ? compileWhereDocument(whereDocument) : undefined,
-    // With a full-text index, `$contains` words narrow the rows whose documents are read.
-    requiredTerms: hasDocumentFilter && text ? requiredTerms(whereDocument, text.analyze) : undefined,
-  };
 }
 
 function pushRow(

@@ -4,7 +4,9 @@ import { compileWhere, compileWhereDocument } from '../search/filter/index.js';
 import type { Where, WhereDocument } from '../search/filter/index.js';
 import { requiredTerms } from '../search/contains-terms.js';
 import { searchFullText } from '../search/full-text.js';
+import type { RowFilter } from '../search/fanout.js';
 import type { CollectionStore } from '../storage/collection-store.js';
+import type { TextIndexer } from '../storage/text-index.js';
 import { parse } from './schemas.js';
 
 /** Arguments of `Collection.fullTextSearch`. */
@@ -36,11 +38,18 @@ export function fullTextSearch(store: CollectionStore, args: FullTextSearchArgs)
       { code: 'no_full_text_index', path: ['fullText'], message: 'create the collection with fullText: true to rank by text' },
     ]);
   }
-  const filter = {
-    where: a.where === undefined || a.where === null ? undefined : compileWhere(a.where),
-    whereDocument: a.whereDocument === undefined || a.whereDocument === null ? undefined : compileWhereDocument(a.whereDocument),
-    requiredTerms: a.whereDocument === undefined || a.whereDocument === null ? undefined : requiredTerms(a.whereDocument, text.analyze),
-  };
+  const filter = compileFilter(a.where, a.whereDocument, text);
   const hits = searchFullText(store.state, text, a.query, a.limit, filter);
   return { ids: hits.map((h) => h.part.externalId(h.row)), scores: hits.map((h) => h.score) };
+}
+
+/** Compiles a call's `where` and `whereDocument`; with a full-text index, `$contains` words narrow the rows whose documents are read. */
+export function compileFilter(where: unknown, whereDocument: unknown, text?: TextIndexer): RowFilter {
+  const hasDocumentFilter = whereDocument !== undefined && whereDocument !== null;
+  return {
+    where: where === undefined || where === null ? undefined : compileWhere(where),
+    whereDocument: hasDocumentFilter ? compileWhereDocument(whereDocument) : undefined,
+    // With a full-text index, `$contains` words narrow the rows whose documents are read.
+    requiredTerms: hasDocumentFilter && text ? requiredTerms(whereDocument, text.analyze) : undefined,
+  };
 }
