@@ -86,6 +86,16 @@ export class LockError extends OmenError {
   }
 }
 
+/**
+ * A write (add, upsert, update, delete, modify, createCollection,
+ * deleteCollection, checkpoint, compact) through a database opened with
+ * `readOnly: true`. Nothing was written; open the directory without
+ * `readOnly` in the one process that writes it.
+ */
+export class ReadOnlyError extends OmenError {
+  readonly code = 'READ_ONLY';
+}
+
 /** Use of a database or collection after `close()` or `deleteCollection()`. */
 export class ClosedError extends OmenError {
   readonly code = 'CLOSED';

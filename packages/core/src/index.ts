@@ -23,6 +23,7 @@ export {
   CorruptionError,
   LockError,
   ClosedError,
+  ReadOnlyError,
   IOError,
   EmbeddingFunctionError,
   type ValidationIssue,

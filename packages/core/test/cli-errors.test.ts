@@ -51,16 +51,16 @@ describe('errors of the omendb command (run as a process)', () => {
     expect(r.stderr.split('\n')).toHaveLength(2);
   });
 
-  it('exits 2 with LOCKED while another process has the database open', async () => {
+  it('exits 2 with LOCKED when a writing command (compact) meets another process that has the database open', async () => {
     const src = DIST_INDEX;
     const holder = spawn(process.execPath, ['--input-type=module', '-e', `
       import { OmenDB } from ${JSON.stringify(src)};
       await OmenDB.open(${JSON.stringify(dir)}); console.log('held'); setInterval(() => {}, 1000);`], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
-      const r = omendbProcess('stats', dir);
+      const r = omendbProcess('compact', dir);
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(new RegExp(`^omendb: error LOCKED: ${dir} is locked by process ${holder.pid} on .* — close the program that has the database open .*\\n$`));
+      expect(r.stderr).toMatch(new RegExp(`^omendb: error LOCKED: ${dir} is locked by process ${holder.pid} on .*open it read-only.* — close the program that has the database open .*\\n$`));
     } finally {
       holder.kill('SIGKILL');
       await new Promise((r) => holder.once('exit', r));

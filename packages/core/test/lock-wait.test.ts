@@ -55,10 +55,10 @@ describe('OmenDB.open with lockTimeoutMs', () => {
     const waited = await OmenDB.open(dir, { lockTimeoutMs: 50 }).catch((err: unknown) => err);
     expect(waited).toBeInstanceOf(LockError);
     expect((waited as LockError).holder?.pid).toBe(pid);
-    expect((waited as LockError).message).toMatch(new RegExp(`locked by process ${pid} on \\S+ \\(waited 50 ms\\): .*close the database in that process, or pass a larger lockTimeoutMs`));
+    expect((waited as LockError).message).toMatch(new RegExp(`locked by process ${pid} on \\S+ \\(waited 50 ms\\): .*open it read-only \\(\\{ readOnly: true \\}\\) to read beside that writer, or wait: close the database in that process, or pass a larger lockTimeoutMs`));
     const atOnce = await OmenDB.open(dir).catch((err: unknown) => err);
     expect(atOnce).toBeInstanceOf(LockError);
-    expect((atOnce as LockError).message).toMatch(new RegExp(`locked by process ${pid} on .*pass \\{ lockTimeoutMs \\} to OmenDB.open to wait`));
+    expect((atOnce as LockError).message).toMatch(new RegExp(`locked by process ${pid} on .*open it read-only .*or wait: .*pass \\{ lockTimeoutMs \\} to OmenDB.open to wait`));
     // The holder was never disturbed: it still closes cleanly and removes its LOCK.
     await holder.close();
     expect(existsSync(join(dir, 'LOCK'))).toBe(false);

@@ -26,6 +26,8 @@ export type { DeleteArgs, GetArgs, ModifyArgs, QueryArgs } from './collection-ca
 /** @internal What a collection needs from its database. */
 export interface CollectionContext {
   isOpen(): boolean;
+  /** A read-only database catches up with its writer when a read is due to (readConsistencyIntervalMs). */
+  catchUp(): void;
   modify(store: CollectionStore, args: ModifyArgs): Promise<void>;
 }
 
@@ -150,7 +152,7 @@ export class Collection {
    * path in `issues`), EmbeddingFunctionError.
    */
   async query(args: QueryArgs): Promise<QueryResult> {
-    this.ensureOpen();
+    this.ensureFresh();
     const a = parseQuery(args);
     const include = a.include ?? DEFAULT_QUERY_INCLUDE;
     const filter = compileFilter(a.where, a.whereDocument, this.store.state.factory.text);
@@ -201,7 +203,7 @@ export class Collection {
    * e.g. sparse vector keys), DimensionMismatchError, EmbeddingFunctionError.
    */
   async search(searches: SearchLike | SearchLike[], options?: SearchOptions): Promise<SearchResult> {
-    this.ensureOpen();
+    this.ensureFresh();
     return runSearches(searchContext(this.store, this.embedder, this, () => this.ensureOpen()), searches, options);
   }
 
@@ -211,7 +213,7 @@ export class Collection {
    * Throws ValidationError for malformed arguments or filters.
    */
   async get(args: GetArgs = {}): Promise<GetResult> {
-    this.ensureOpen();
+    this.ensureFresh();
     const a = parse(getSchema, args, 'get arguments');
     const include = a.include ?? DEFAULT_GET_INCLUDE;
     const ids = a.ids === undefined ? undefined : validateIds(a.ids);
@@ -257,7 +259,7 @@ export class Collection {
 
   /** Number of live records. */
   async count(): Promise<number> {
-    this.ensureOpen();
+    this.ensureFresh();
     return this.store.state.count;
   }
 
@@ -356,6 +358,13 @@ export class Collection {
 
   private select(state: CollectionState, ids: string[] | undefined, filter: RowFilter): string[] {
     return this.locations(state, ids, filter).map(idAt);
+  }
+
+  /** Open, and caught up with the writer when this is a reader due to (it may find the collection deleted). */
+  private ensureFresh(): void {
+    this.ensureOpen();
+    this.context.catchUp();
+    this.ensureOpen();
   }
 
   private ensureOpen(): void {

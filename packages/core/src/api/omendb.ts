@@ -1,158 +1,49 @@
-import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
-import { AlreadyExistsError, ClosedError, NotFoundError, ValidationError } from '../errors.js';
+import { AlreadyExistsError, ClosedError, NotFoundError, ReadOnlyError, ValidationError } from '../errors.js';
 import { asIOError } from '../fs/io-error.js';
 import type { DirectoryLock } from '../fs/lock.js';
 import { acquireLock } from '../fs/lock-wait.js';
 import { NodeVfs } from '../fs/node-vfs.js';
 import type { Vfs } from '../fs/vfs.js';
-import type { ManifestState } from '../format/manifest.js';
 import { totalStats, type Stats } from '../memory/collection-stats.js';
 import { CollectionStore, type StoreOptions } from '../storage/collection-store.js';
-import { openDatabaseFiles, publishCatalog, upgradeDatabase } from '../storage/database-files.js';
+import { openDatabaseFiles, publishCatalog, readCatalogIds, upgradeDatabase } from '../storage/database-files.js';
 import { Health } from '../storage/health.js';
+import { collectionIndexFactory } from './full-text-wiring.js';
 import { layout } from '../storage/layout.js';
-import type { Durability, Metric } from '../types.js';
-import type { QuantizationSpec } from '../quantize/quantizer.js';
-import { validateQuantizationSpec } from '../quantize/spec.js';
 import { Collection, type ModifyArgs } from './collection.js';
-import { checkFixedMetadata, collectionConfig, collectionRef, createArgsSchema, foldConfiguration, listCollectionsSchema, modifySchema, type GetCollectionArgs } from './collection-args.js';
+import { planCollection } from './new-collection.js';
+import { checkFixedMetadata, collectionRef, listCollectionsSchema, modifySchema, type GetCollectionArgs } from './collection-args.js';
 import { EmbeddingBinding } from './embedding-binding.js';
-import { collectionIndexFactory, fullTextEntry, type FullTextArgs } from './full-text-wiring.js';
-import { DEFAULT_EMBEDDING_FUNCTION_NAME, recordOf, type EmbeddingFunction } from './embedding-function.js';
+import type { CreateCollectionArgs, OpenOptions } from './options.js';
 import { openOptionsSchema, parse } from './schemas.js';
 import { databaseKey, openShared } from './shared-databases.js';
 
-/** Options of `OmenDB.open`. */
-export interface OpenOptions {
-  /**
-   * When a write's promise resolves (default `'sync'`):
-   * - `'sync'`: after fdatasync — survives power loss. Concurrent writes share one fdatasync (group commit).
-   * - `'os'`: after write(2) — survives a process crash, not a power loss.
-   * - `'none'`: buffered in the process (up to 1 MiB) — for bulk loads; a crash may lose the tail.
-   */
-  durability?: Durability;
-  /** Memtable bytes (vectors + content) that trigger an automatic checkpoint; default 64 MiB. */
-  memtableLimitBytes?: number;
-  /**
-   * Segments per collection above which a checkpoint also compacts them all
-   * (in its own job: the next checkpoint waits for it); default 8. A backstop
-   * for when background merges fall behind.
-   */
-  maxSegments?: number;
-  /**
-   * Background merges of segments (default on; `false` turns them off, then
-   * only `maxSegments` and `compact()` merge). A tiered policy (as Lucene's
-   * TieredMergePolicy or Qdrant's merge optimizer): after each checkpoint,
-   * at open and after each merge, the newest run of segments merges into one
-   * while each older segment is at most `sizeRatio` × the newer ones behind
-   * it (a segment under the memtable limit counts as that limit), the merged
-   * size stays ≤ `maxMergedBytes` and the run holds ≤ `maxMergeAtOnce`
-   * segments. One merge at a time per collection; it rebuilds the run's
-   * HNSW graph on the worker thread and the caller's thread in small batches
-   * with turns of the event loop between them, so writes, reads and
-   * checkpoints go on; it publishes with compact()'s crash-safe manifest
-   * protocol. `close()` aborts a running merge and removes its files.
-   * - `sizeRatio`: 1–1024, default 16. Lower: fewer rewrites, more segments.
-   * - `maxMergedBytes`: bytes, default 1 GiB (2^30), at most 2^31 − 1 (one segment file is mapped whole).
-   * - `maxMergeAtOnce`: 2–1024 segments, default 10.
-   * With the defaults a collection up to ~1 GiB of segments ends as one
-   * segment once writes pause; each small checkpoint (explicit, or at close)
-   * then costs a rebuild of the segment before it in the background.
-   */
-  mergePolicy?: boolean | { sizeRatio?: number; maxMergedBytes?: number; maxMergeAtOnce?: number };
-  /**
-   * Largest document a write accepts, in UTF-8 bytes; default 1 MiB, at most
-   * 256 MiB. A larger one is a ValidationError (code `too_large`). Results
-   * decode only the documents they return, so one result holds at most
-   * nResults × this.
-   */
-  maxDocumentBytes?: number;
-  /**
-   * How long to wait for the write lock when another process holds it, in
-   * milliseconds (default 0: fail at once with LockError). The wait polls,
-   * so it ends within ~200 ms of the holder's close. Not part of the options
-   * a shared open must repeat.
-   */
-  lockTimeoutMs?: number;
-  /** @internal File-system implementation (tests inject faults through it). */
-  vfs?: Vfs;
-}
-
-/** Arguments of `createCollection`. */
-export interface CreateCollectionArgs extends FullTextArgs {
-  /** 1–128 characters, without `/`, `\`, `..` or NUL. */
-  name: string;
-  /**
-   * Vector length, 0–65,536; when omitted it is fixed by the first add (same
-   * cap). 0: records without vectors (a key-value collection: add/upsert/get/
-   * delete with ids, metadata, documents and `where`; `query` throws ValidationError).
-   */
-  dimension?: number;
-  /** Default `'l2'`, or Chroma's `metadata["hnsw:space"]`. */
-  metric?: Metric;
-  /**
-   * User metadata stored with the collection: plain data, checked as record
-   * metadata is (no cycles, BigInts, Proxies or throwing getters; ≤ 1 MiB), with
-   * any keys but `__proto__`, `constructor`, `prototype`. Chroma's `hnsw:*` keys
-   * configure the index.
-   */
-  metadata?: Record<string, unknown> | null;
-  /**
-   * HNSW parameters: `M` 2…100 (default 16), `efConstruction` M…4096 (200),
-   * `efSearch` 1…4096 (64); see ann/hnsw/hnsw-params.ts. Chroma's `hnsw:M`,
-   * `hnsw:construction_ef`, `hnsw:search_ef` metadata keys also work.
-   */
-  hnsw?: { M?: number; efConstruction?: number; efSearch?: number };
-  /**
-   * How sealed segments store vectors (default `'none'`): `'sq8'` (1 byte per
-   * dimension), `'binary'` (1 bit per dimension) or `{ type: 'pq', subvectors: m,
-   * bits: 8 }` (m bytes per vector; m divides the dimension). Quantized segments
-   * search the HNSW graph on the codes, rescore the best `k × oversampling`
-   * with the float32 vectors, and keep those vectors in the segment file
-   * (memory-mapped), not in memory. The memtable (recent writes) stays float32.
-   */
-  quantization?: QuantizationSpec;
-  /**
-   * Rescoring of quantized searches: candidates = k × `oversampling` (1–1024).
-   * Default by measurement (`defaultOversampling`): sq8 2, PQ 8, binary
-   * min(64, max(8, ⌈4096 / d⌉)). Only with `quantization`.
-   */
-  rescore?: { oversampling: number };
-  /**
-   * Embeds `documents` given without `embeddings` and `queryTexts` (Chroma's
-   * `EmbeddingFunction` shape). Its `name` and `getConfig()` are stored with
-   * the collection, so a reopened collection rebuilds it through
-   * `registerEmbeddingFunction`. Omitted: the offline default
-   * (`@omendb/default-embed`, imported at the first text call; vector-only
-   * use never imports it). `null`: none (text calls need one passed later).
-   * The metric stays `metric` / `hnsw:space` (default `'l2'`), as in Chroma's JS client.
-   */
-  embeddingFunction?: EmbeddingFunction | null;
-  /** Chroma's `configuration`: `hnsw.space`, `max_neighbors` (M), `ef_construction`, `ef_search`, `embeddingFunction`. */
-  configuration?: {
-    hnsw?: { space?: Metric; ef_construction?: number; ef_search?: number; max_neighbors?: number };
-    embeddingFunction?: EmbeddingFunction;
-  };
-}
+export type { CreateCollectionArgs, OpenOptions } from './options.js';
 
 /**
  * An open database directory. One process writes it at a time (a second
  * process gets LockError, or waits `lockTimeoutMs`); in one process, every
  * open of the directory shares one database. Every acknowledged write survives
  * a crash (see `OpenOptions.durability`). Close it to checkpoint and release the lock.
+ * Opened with `readOnly: true`, it reads beside that writer, in any number of
+ * processes, and catches up with `refresh()` or `readConsistencyIntervalMs`.
  */
 export class OmenDB {
   private open = true;
   private readonly collections = new Map<string, { store: CollectionStore; handle: Collection; live: { open: boolean }; embedder: EmbeddingBinding }>();
   private queue: Promise<unknown> = Promise.resolve();
+  /** Date.now() of a read-only database's last catch-up. */
+  private caughtUpAt = 0;
 
   private constructor(
     readonly dir: string,
     private readonly vfs: Vfs,
-    private readonly lock: DirectoryLock,
+    private readonly lock: DirectoryLock | null,
     private readonly options: StoreOptions,
     private readonly health: Health,
+    /** Set when opened read-only: `intervalMs` is `readConsistencyIntervalMs`. */
+    private readonly reader: { intervalMs: number | undefined } | null = null,
   ) {}
 
   /**
@@ -166,12 +57,27 @@ export class OmenDB {
    * `lockTimeoutMs`) or another version of the package has it open in this
    * one, ValidationError for bad options or options that differ from those
    * of the open database, CorruptionError (file, offset) for damaged files, IOError (with the system
-   * error as `cause`) when the file system fails.
+   * error as `cause`) when the file system fails. With `readOnly`: NotFoundError
+   * when `dir` holds no database; never LockError (see `OpenOptions.readOnly`).
    */
   static async open(dir: string, options: OpenOptions = {}): Promise<OmenDB> {
     if (typeof dir !== 'string' || dir.length === 0) throw new ValidationError('dir must be a non-empty path');
-    const { vfs, lockTimeoutMs, ...rest } = parse(openOptionsSchema, options, 'open options');
+    const { vfs, lockTimeoutMs, readOnly, readConsistencyIntervalMs, ...rest } = parse(openOptionsSchema, options, 'open options');
     const fs = vfs ?? new NodeVfs();
+    if (readOnly) {
+      // A reader of this process is a database of its own beside this process's writer: it follows the files as another process would.
+      const settings = { readOnly, readConsistencyIntervalMs: readConsistencyIntervalMs ?? null };
+      return openShared(`${databaseKey(dir, vfs)}#read-only`, settings, async () => {
+        const db = new OmenDB(dir, fs, null, rest, new Health(), { intervalMs: readConsistencyIntervalMs });
+        try {
+          db.catchUp();
+        } catch (err) {
+          await db.close();
+          throw asIOError(err, `opening ${dir} read-only`);
+        }
+        return db;
+      });
+    }
     try {
       fs.mkdir(dir);
     } catch (err) {
@@ -212,60 +118,20 @@ export class OmenDB {
    * when the file system fails.
    */
   async createCollection(args: CreateCollectionArgs): Promise<Collection> {
-    this.ensureOpen();
-    const a = foldConfiguration(parse(createArgsSchema, args, 'createCollection arguments'));
-    const ef = a.embeddingFunction ?? undefined;
-    // As Chroma: the default is recorded by name (its package is imported only when text needs it).
-    const quantization = validateQuantizationSpec(a.quantization, a.dimension ?? null);
-    if (a.dimension === 0 && quantization !== 'none') {
-      throw new ValidationError('invalid createCollection arguments', [
-        { code: 'invalid_combination', path: ['quantization'], message: 'a collection without vectors (dimension 0) has nothing to quantize' },
-      ]);
-    }
-    if (a.dimension === 0 && ef) {
-      throw new ValidationError('invalid createCollection arguments', [
-        { code: 'invalid_combination', path: ['embeddingFunction'], message: 'a collection without vectors (dimension 0) embeds nothing' },
-      ]);
-    }
-    // A collection without vectors records no function: its documents are stored, never embedded.
-    const embeddingFunction =
-      a.embeddingFunction === null || a.dimension === 0
-        ? undefined
-        : ef
-          ? recordOf(ef)
-          : ({ type: 'known', name: DEFAULT_EMBEDDING_FUNCTION_NAME, config: {} } as const);
-    const config = collectionConfig(a);
-    if (a.rescore !== undefined && quantization === 'none') {
-      throw new ValidationError('invalid createCollection arguments', [
-        { code: 'invalid_combination', path: ['rescore'], message: 'rescore applies only with quantization' },
-      ]);
-    }
+    this.ensureWritable('create a collection');
+    const { name, ef, state } = planCollection(args);
     return this.exclusive(async () => {
       this.ensureOpen();
       this.health.check();
-      if (this.collections.has(a.name)) throw new AlreadyExistsError(`collection ${JSON.stringify(a.name)} exists`);
-      const state: ManifestState = {
-        id: randomUUID().replace(/-/g, ''),
-        name: a.name,
-        dimension: a.dimension ?? null,
-        metric: config.metric,
-        metadata: a.metadata ?? null,
-        hnsw: config.hnsw,
-        ...(quantization === 'none' ? {} : { quantization }),
-        ...(a.rescore === undefined ? {} : { rescore: a.rescore }),
-        ...(embeddingFunction === undefined ? {} : { embeddingFunction }), ...fullTextEntry(a.fullText),
-        checkpointLsn: 0,
-        nextSegmentId: 1,
-        segments: [],
-      };
+      if (this.collections.has(name)) throw new AlreadyExistsError(`collection ${JSON.stringify(name)} exists`);
       const path = await CollectionStore.create(this.vfs, layout.collections(this.dir), state);
       // The collection exists once the CATALOG naming it is durable (catalog.md).
       await publishCatalog(this.vfs, this.dir, [...this.collectionIds(), state.id]).catch((err: unknown) => {
-        throw asIOError(err, `creating collection ${JSON.stringify(a.name)}`);
+        throw asIOError(err, `creating collection ${JSON.stringify(name)}`);
       });
       const store = await CollectionStore.open(this.vfs, path, this.options, this.health, collectionIndexFactory);
       const handle = this.register(store);
-      if (ef) this.collections.get(a.name)!.embedder.bind(ef);
+      if (ef) this.collections.get(name)!.embedder.bind(ef);
       return handle;
     });
   }
@@ -277,6 +143,7 @@ export class OmenDB {
    */
   async getCollection(ref: string | GetCollectionArgs): Promise<Collection> {
     this.ensureOpen();
+    this.catchUpIfDue();
     const { name, embeddingFunction } = collectionRef(ref, 'getCollection');
     const entry = this.collections.get(name);
     if (!entry) throw new NotFoundError(`collection ${JSON.stringify(name)} does not exist`);
@@ -291,6 +158,7 @@ export class OmenDB {
    */
   async getOrCreateCollection(args: CreateCollectionArgs): Promise<Collection> {
     this.ensureOpen();
+    this.catchUpIfDue();
     const existing = this.collections.get(args?.name);
     const ef = args?.embeddingFunction ?? args?.configuration?.embeddingFunction ?? undefined;
     if (existing) return this.getCollection({ name: args.name, ...(ef ? { embeddingFunction: ef } : {}) });
@@ -306,6 +174,7 @@ export class OmenDB {
   async listCollections(args?: { limit?: number; offset?: number }): Promise<Collection[]> {
     this.ensureOpen();
     const { limit, offset } = parse(listCollectionsSchema, args, 'listCollections arguments');
+    this.catchUpIfDue();
     return [...this.collections.keys()]
       .sort()
       .slice(offset, offset + limit)
@@ -315,6 +184,7 @@ export class OmenDB {
   /** Number of collections. */
   async countCollections(): Promise<number> {
     this.ensureOpen();
+    this.catchUpIfDue();
     return this.collections.size;
   }
 
@@ -326,7 +196,7 @@ export class OmenDB {
 
   /** Deletes a collection (`name` or Chroma's `{ name }`) and its files; its handles throw ClosedError afterwards. */
   async deleteCollection(ref: string | { name: string }): Promise<void> {
-    this.ensureOpen();
+    this.ensureWritable('delete a collection');
     const { name } = collectionRef(ref, 'deleteCollection');
     return this.exclusive(async () => {
       const entry = this.collections.get(name);
@@ -347,8 +217,19 @@ export class OmenDB {
 
   /** Seals every collection's memtable into a segment (see docs/format). */
   async checkpoint(): Promise<void> {
-    this.ensureOpen();
+    this.ensureWritable('checkpoint');
     for (const { store } of this.collections.values()) await store.checkpoint();
+  }
+
+  /**
+   * Read-only: catches up with the writer now: collections it created or
+   * deleted (their handles then throw ClosedError) or renamed, and every
+   * write it acknowledged so far (docs/format/readers.md). A no-op on the
+   * writer, which sees its own writes. Throws CorruptionError, IOError.
+   */
+  async refresh(): Promise<void> {
+    this.ensureOpen();
+    if (this.reader) this.catchUp();
   }
 
   /** Memory and disk accounting summed over all collections. */
@@ -358,7 +239,7 @@ export class OmenDB {
     return { ...totalStats(parts), collections: parts.length };
   }
 
-  /** Checkpoints every collection, closes files and releases the lock. Safe to call twice. */
+  /** Checkpoints every collection, closes files and releases the lock (read-only: closes files). Safe to call twice. */
   async close(): Promise<void> {
     if (!this.open) return;
     this.open = false;
@@ -371,7 +252,7 @@ export class OmenDB {
       }
       if (errors.length > 0) throw errors[0];
     } finally {
-      this.lock.release();
+      this.lock?.release();
     }
   }
 
@@ -380,13 +261,62 @@ export class OmenDB {
     return [...this.collections.values()].map(({ store }) => basename(store.dir));
   }
 
+  /** A read-only database catches up when its `readConsistencyIntervalMs` says a read must. */
+  private catchUpIfDue(): void {
+    const intervalMs = this.reader?.intervalMs;
+    if (intervalMs === undefined || (intervalMs > 0 && Date.now() - this.caughtUpAt < intervalMs)) return;
+    this.catchUp();
+  }
+
+  /** Read-only: the CATALOG first (collections created, deleted), then each collection (renames follow the manifests). */
+  private catchUp(): void {
+    const startedAt = Date.now();
+    const ids = readCatalogIds(this.vfs, this.dir);
+    const named = new Set(ids);
+    const entries = [...this.collections.values()];
+    this.collections.clear();
+    for (const entry of entries) {
+      const id = basename(entry.store.dir);
+      if (named.has(id) && this.stillNamed(id, () => entry.store.refresh())) {
+        this.collections.set(entry.store.name, entry);
+        named.delete(id);
+        continue;
+      }
+      // Deleted by the writer: the handles throw ClosedError, as after deleteCollection.
+      entry.live.open = false;
+      void entry.store.close();
+    }
+    for (const id of named) {
+      let store: CollectionStore | undefined;
+      if (this.stillNamed(id, () => (store = CollectionStore.openReadOnly(this.vfs, layout.collection(this.dir, id), this.options, this.health, collectionIndexFactory)))) {
+        this.register(store!);
+      }
+    }
+    this.caughtUpAt = startedAt;
+  }
+
+  /** Runs `read` on collection `id`; false when it failed because the writer deleted the collection meanwhile. */
+  private stillNamed(id: string, read: () => void): boolean {
+    try {
+      read();
+      return true;
+    } catch (err) {
+      if (readCatalogIds(this.vfs, this.dir).includes(id)) throw err;
+      return false;
+    }
+  }
+
   private register(store: CollectionStore): Collection {
     const live = { open: true };
     const embedder = new EmbeddingBinding(
       () => store.name,
       () => store.manifest.embeddingFunction,
     );
-    const context = { isOpen: () => this.open && live.open, modify: (s: CollectionStore, args: ModifyArgs) => this.modify(s, args) };
+    const context = {
+      isOpen: () => this.open && live.open,
+      catchUp: () => this.catchUpIfDue(),
+      modify: (s: CollectionStore, args: ModifyArgs) => this.modify(s, args),
+    };
     const handle = new Collection(store, context, embedder);
     this.collections.set(store.name, { store, handle, live, embedder });
     return handle;
@@ -394,6 +324,7 @@ export class OmenDB {
 
   /** `collection.modify`: a rename and/or new metadata, one manifest publish, in the database's queue (names stay unique). */
   private modify(store: CollectionStore, args: ModifyArgs): Promise<void> {
+    this.ensureWritable('modify a collection');
     const a = parse(modifySchema, args, 'modify arguments');
     return this.exclusive(async () => {
       this.ensureOpen();
@@ -421,5 +352,10 @@ export class OmenDB {
 
   private ensureOpen(): void {
     if (!this.open) throw new ClosedError(`database ${this.dir} is closed`);
+  }
+
+  private ensureWritable(what: string): void {
+    this.ensureOpen();
+    if (this.reader) throw new ReadOnlyError(`cannot ${what}: ${this.dir} is open read-only`);
   }
 }

@@ -96,10 +96,17 @@ export const openOptionsSchema = z
       .transform((p): MergePolicyOptions | false => (p === false ? false : { ...DEFAULT_MERGE_POLICY, ...(p === true ? {} : p) })),
     maxDocumentBytes: z.number().int().min(1).max(MAX_DOCUMENT_BYTES_LIMIT).default(DEFAULT_MAX_DOCUMENT_BYTES),
     lockTimeoutMs: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    readOnly: z.boolean().default(false),
+    readConsistencyIntervalMs: z.number().int().min(0).max(2 ** 31 - 1).optional(),
     // The test file system (OpenOptions.vfs): checked by identity, not shape.
     vfs: z.custom<Vfs>((v) => typeof v === 'object' && v !== null).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((o, ctx) => {
+    if (o.readConsistencyIntervalMs !== undefined && !o.readOnly) {
+      ctx.addIssue({ code: 'custom', path: ['readConsistencyIntervalMs'], message: 'applies only with readOnly: true (the writer always sees its own writes)' });
+    }
+  });
 
 export const collectionNameSchema = z
   .string()

@@ -33,7 +33,7 @@ function explain(err: unknown, timeoutMs: number): unknown {
   const waited = timeoutMs > 0 ? ` (waited ${timeoutMs} ms)` : '';
   const advice =
     timeoutMs > 0
-      ? 'close the database in that process, or pass a larger lockTimeoutMs to OmenDB.open'
-      : 'close the database in that process, or pass { lockTimeoutMs } to OmenDB.open to wait for it';
+      ? 'open it read-only ({ readOnly: true }) to read beside that writer, or wait: close the database in that process, or pass a larger lockTimeoutMs to OmenDB.open'
+      : 'open it read-only ({ readOnly: true }) to read beside that writer, or wait: close the database in that process, or pass { lockTimeoutMs } to OmenDB.open to wait for it';
   return new LockError(`${err.message}${waited}: one process writes a database at a time; ${advice}`, { cause: err, holder: err.holder });
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ClosedError, CorruptionError, IOError } from '../errors.js';
+import { ClosedError, CorruptionError, IOError, ReadOnlyError } from '../errors.js';
 import type { Vfs } from '../fs/vfs.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import { asIOError } from '../fs/io-error.js';
@@ -16,6 +16,7 @@ import { recoverCollection } from './recovery.js';
 import { freezeCheckpoint, sealFrozen, type Frozen } from './checkpoint.js';
 import { compactSegments } from './compaction.js';
 import { BackgroundMerger } from './background-merge.js';
+import { Follower } from './follower.js';
 import type { MergePolicyOptions } from './merge-policy.js';
 import { PublishLock } from './publish-lock.js';
 
@@ -44,6 +45,10 @@ export interface StoreOptions {
  * in one synchronous step (see checkpoint.ts, compaction.ts). One such job
  * runs at a time. Background merges (background-merge.ts) run beside them;
  * the publish lock orders every manifest.
+ *
+ * Opened read-only (`openReadOnly`), it follows a collection another process
+ * writes (follower.ts): every mutation throws ReadOnlyError, `refresh`
+ * catches up with the writer, and it never merges.
  */
 export class CollectionStore {
   private queue: Promise<unknown> = Promise.resolve();
@@ -63,16 +68,17 @@ export class CollectionStore {
     readonly dir: string,
     public manifest: ManifestState,
     public manifestNumber: number,
-    readonly state: CollectionState,
-    private wal: WalWriter,
+    public state: CollectionState,
+    private wal: WalWriter | null,
     public lastLsn: number,
     readonly options: StoreOptions,
     readonly health: Health,
     /** Tombstones per segment as of the current manifest (what it records), aligned with its segments. */
     public manifestTombstones: Uint32Array[],
+    private readonly follower: Follower | null = null,
   ) {
     this.nextSegmentId = manifest.nextSegmentId;
-    this.merger = new BackgroundMerger(this, options.mergePolicy);
+    this.merger = new BackgroundMerger(this, follower ? false : options.mergePolicy);
   }
 
   /** Creates the directory of a new collection with its first manifest, durably. */
@@ -120,17 +126,47 @@ export class CollectionStore {
     return store;
   }
 
+  /**
+   * Opens a collection another process may be writing, without writing a
+   * byte (docs/format/readers.md). Throws CorruptionError (file, offset).
+   */
+  static openReadOnly(vfs: Vfs, dir: string, options: StoreOptions, health: Health, makeFactory: (manifest: ManifestState) => IndexFactory): CollectionStore {
+    const follower = Follower.open(vfs, dir, makeFactory);
+    const { manifest, manifestNumber, state, cursor } = follower.snapshot;
+    // A reader never merges or publishes, so it keeps no manifest tombstones.
+    return new CollectionStore(vfs, dir, manifest, manifestNumber, state, null, cursor.lsn, options, health, [], follower);
+  }
+
+  get readOnly(): boolean {
+    return this.follower !== null;
+  }
+
+  /**
+   * A read-only store catches up with the writer: the records it logged
+   * since the last refresh, or the newest manifest and the log after it.
+   * Synchronous, so a read sees the state before or after, never a mix.
+   */
+  refresh(): void {
+    if (!this.follower || this.closed) return;
+    this.follower.refresh();
+    const { manifest, manifestNumber, state, cursor } = this.follower.snapshot;
+    this.manifest = manifest;
+    this.manifestNumber = manifestNumber;
+    this.state = state;
+    this.lastLsn = cursor.lsn;
+  }
+
   get name(): string {
     return this.manifest.name;
   }
 
   get walBytes(): number {
-    return this.wal.lengthBytes;
+    return this.wal?.lengthBytes ?? this.follower?.snapshot.walBytes ?? 0;
   }
 
   /** Bytes of WAL records buffered in memory, not yet written (durability 'none'). */
   get walBufferedBytes(): number {
-    return this.wal.bufferedByteLength;
+    return this.wal?.bufferedByteLength ?? 0;
   }
 
   /**
@@ -139,6 +175,7 @@ export class CollectionStore {
    * the record is as durable as the database's durability promises.
    */
   write(build: (state: CollectionState) => Operation): Promise<void> {
+    if (this.readOnly) return Promise.reject(this.readOnlyError('write to'));
     const step = this.enqueue(() => {
       if (this.closed) throw new ClosedError(`collection ${JSON.stringify(this.name)} is closed`);
       this.health.check();
@@ -146,7 +183,7 @@ export class CollectionStore {
       // Nothing to log (e.g. a delete that matches no record): acknowledged no earlier than the
       // calls ahead of it, or a power loss could keep this ack and lose theirs (found by the
       // power-loss test: a no-op deleteWhere resolved before the delete issued just before it).
-      if (op.ids.length === 0) return { durable: this.failOnReject(this.wal.settled()) };
+      if (op.ids.length === 0) return { durable: this.failOnReject(this.writer.settled()) };
       const lsn = this.lastLsn + 1;
       const durable = this.appendToWal(op, lsn);
       this.lastLsn = lsn;
@@ -175,6 +212,7 @@ export class CollectionStore {
   }
 
   private startJob(compact: boolean): Promise<void> {
+    if (this.readOnly) return Promise.reject(this.readOnlyError(compact ? 'compact' : 'checkpoint'));
     this.jobsPending++;
     const started = this.enqueue(async () => {
       // A job still running (or a merge publishing) is waited for here, in the queue, so freezes never overlap.
@@ -213,6 +251,7 @@ export class CollectionStore {
    * old name and metadata stay, with every record).
    */
   reconfigure(patch: Pick<Partial<ManifestState>, 'name' | 'metadata'>): Promise<void> {
+    if (this.readOnly) return Promise.reject(this.readOnlyError('modify'));
     return this.enqueue(async () => {
       if (this.closed) throw new ClosedError(`collection ${JSON.stringify(this.name)} is closed`);
       this.health.check();
@@ -242,7 +281,7 @@ export class CollectionStore {
   async close(): Promise<void> {
     if (this.closed) return;
     await this.merger.close();
-    if (!this.health.failed) await this.checkpoint();
+    if (!this.health.failed && !this.readOnly) await this.checkpoint();
     await this.enqueue(async () => {
       await this.job;
       await this.shutDown();
@@ -252,7 +291,7 @@ export class CollectionStore {
   private async shutDown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.wal.close();
+    await this.wal?.close();
     for (const s of this.state.segments) s.dispose();
     this.state.sealing?.index.dispose();
     this.state.memtable?.index.dispose();
@@ -260,14 +299,14 @@ export class CollectionStore {
 
   /** Swaps in the WAL writer of a newly created file; the caller closes the old one. */
   replaceWal(next: WalWriter): WalWriter {
-    const previous = this.wal;
+    const previous = this.writer;
     this.wal = next;
     return previous;
   }
 
   /** Waits for every appended record to be durable. */
   flushWal(): Promise<void> {
-    return this.wal.flush();
+    return this.writer.flush();
   }
 
   memtableBytes(): number {
@@ -298,7 +337,7 @@ export class CollectionStore {
   private appendToWal(op: Operation, lsn: number): Promise<void> {
     let durable: Promise<void>;
     try {
-      durable = this.wal.append(walRecordType(op.type), lsn, encodeOperation(op));
+      durable = this.writer.append(walRecordType(op.type), lsn, encodeOperation(op));
     } catch (err) {
       this.health.fail(err as Error);
       throw err;
@@ -315,6 +354,15 @@ export class CollectionStore {
       this.health.fail(err);
       throw err;
     });
+  }
+
+  private get writer(): WalWriter {
+    if (!this.wal) throw this.readOnlyError('write to');
+    return this.wal;
+  }
+
+  private readOnlyError(what: string): ReadOnlyError {
+    return new ReadOnlyError(`cannot ${what} collection ${JSON.stringify(this.name)}: the database is open read-only`);
   }
 
   private async runDurably<T>(fn: () => Promise<T>): Promise<T> {

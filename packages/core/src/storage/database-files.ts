@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { CorruptionError } from '../errors.js';
+import { CorruptionError, NotFoundError, ReadOnlyError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import type { Vfs } from '../fs/vfs.js';
 import { decodeCatalog, encodeCatalog, MAX_CATALOG_BYTES } from '../format/catalog.js';
@@ -58,6 +58,26 @@ export async function openDatabaseFiles(vfs: Vfs, dir: string): Promise<Database
     if (!vfs.isDirectory(path)) throw new CorruptionError(path, 0, 'the directory of a collection the CATALOG names is missing');
   }
   return { ids, legacy: false };
+}
+
+/**
+ * The collections of the database at `dir` as a read-only reader sees them
+ * (docs/format/readers.md): FORMAT and CATALOG are read, nothing is created
+ * or removed. A collection directory the CATALOG names is read by the caller
+ * (missing: CorruptionError there). Throws NotFoundError when `dir` holds no
+ * database (a reader never creates one), ReadOnlyError for a format-1
+ * database (its first writable open upgrades it), CorruptionError.
+ */
+export function readCatalogIds(vfs: Vfs, dir: string): string[] {
+  const formatPath = layout.formatFile(dir);
+  if (!vfs.exists(formatPath)) throw new NotFoundError(`${dir} holds no OmenDB database (no FORMAT file); a read-only open never creates one`);
+  const version = decodeDatabaseFile(vfs.readFile(formatPath, DATABASE_FILE_BYTES), formatPath);
+  if (version === LEGACY_DATABASE_FORMAT_VERSION) {
+    throw new ReadOnlyError(`${dir} is a format-1 database: open it once without readOnly to upgrade it, then readers can follow it`);
+  }
+  const catalogPath = layout.catalog(dir);
+  if (!vfs.exists(catalogPath)) throw new CorruptionError(catalogPath, 0, 'the CATALOG file is missing');
+  return readCatalog(vfs, catalogPath);
 }
 
 /**

@@ -223,6 +223,17 @@ export class Segment {
     this.text?.killed(row);
   }
 
+  /**
+   * Sets the tombstones to exactly `rows`: a read-only reader that moves to a
+   * newer manifest keeps the segments it has open, whose kills may run past
+   * that manifest's LSN, and replays the log after it on top.
+   */
+  resetTombstones(rows: Uint32Array): void {
+    this.deleted.fill(0);
+    this.deletedRows = 0;
+    for (const row of rows) this.kill(row);
+  }
+
   /** Row offsets of tombstones, ascending. */
   tombstones(): Uint32Array {
     const out = new Uint32Array(this.deletedRows);

@@ -22,7 +22,7 @@ const utf8 = new TextEncoder();
  * name and renamed when complete.
  */
 export async function exportCommand(io: CliIO, dir: string, options: ExportOptions): Promise<number> {
-  const summary = await withDatabase(io.vfs, dir, {}, async (db) => {
+  const summary = await withDatabase(io.vfs, dir, { readOnly: true }, async (db) => {
     const [col] = await selectCollections(db, [options.collection]);
     const total = await col.count();
     const file = options.out === undefined ? null : new StreamingFileWriter(io.vfs, options.out);

@@ -27,10 +27,11 @@ export interface StatsReport {
 /**
  * `omendb stats <dir>`: every figure comes from `db.stats()` / `col.stats()`
  * (the same numbers the API gives) plus the manifest's HNSW parameters and
- * segment list. Opens the database, so it needs the lock like any opener.
+ * segment list. Opens the database read-only, so it runs beside a live writer
+ * (its figures are the state the writer had acknowledged when stats opened).
  */
 export async function statsCommand(io: CliIO, dir: string, options: StatsOptions): Promise<number> {
-  const report = await withDatabase(io.vfs, dir, {}, async (db) => {
+  const report = await withDatabase(io.vfs, dir, { readOnly: true }, async (db) => {
     const collections = await selectCollections(db, options.collection ?? []);
     const files = readCollectionFiles(io.vfs, dir);
     return {

@@ -3,6 +3,7 @@ import type { Vfs } from '../../fs/vfs.js';
 import { decodeCatalog, MAX_CATALOG_BYTES } from '../../format/catalog.js';
 import { DATABASE_FILE_BYTES, decodeDatabaseFile, LEGACY_DATABASE_FORMAT_VERSION } from '../../format/database-file.js';
 import { layout } from '../../storage/layout.js';
+import { parseManifestFileName } from '../../format/manifest.js';
 import { attempt, Findings, type CollectionSummary, type VerifyReport } from './report.js';
 import { verifyCollection } from './verify-collection.js';
 
@@ -10,7 +11,8 @@ import { verifyCollection } from './verify-collection.js';
  * Reads every file of the database at `dir` and checks every checksum and
  * structural invariant, without opening the database and without writing,
  * truncating or removing anything (recovery on open would repair a torn WAL
- * tail; verify only reports it). The caller makes sure no writer holds the lock.
+ * tail; verify only reports it). A live writer may hold the database: see
+ * {@link verifySettled}.
  */
 export function verifyDatabase(vfs: Vfs, dir: string): VerifyReport {
   const findings = new Findings();
@@ -47,7 +49,7 @@ export function verifyDatabase(vfs: Vfs, dir: string): VerifyReport {
       findings.warning(path, 'collection directory the CATALOG does not name (a creation not yet published or a deletion not yet finished); the next open removes it');
       continue;
     }
-    const summary = verifyCollection(vfs, path, findings, legacy);
+    const summary = verifySettled(vfs, path, findings, legacy);
     if (!summary) continue;
     const other = byName.get(summary.name);
     if (other !== undefined) findings.error(path, `collection name ${JSON.stringify(summary.name)} is also used by ${other}`);
@@ -65,4 +67,47 @@ function readCatalog(vfs: Vfs, dir: string, findings: Findings): string[] | unde
     return undefined;
   }
   return attempt(findings, () => decodeCatalog(findings.read(vfs.readFile(path, MAX_CATALOG_BYTES)), path));
+}
+
+/** Checks of one collection that may find a writer's new manifest under them before verify reports it unverifiable. */
+const MAX_RUNS = 5;
+
+/**
+ * verifyCollection, run again while a live writer publishes a manifest of
+ * the collection during the run (a checkpoint or compaction then drops files
+ * the run may have been reading, which would read as damage), or while a
+ * file it listed vanished. A run during
+ * which the manifest names stayed the same read one published state plus WAL
+ * appends, and its findings stand.
+ */
+function verifySettled(vfs: Vfs, path: string, findings: Findings, legacy: boolean): CollectionSummary | null {
+  for (let run = 1; ; run++) {
+    const before = manifestNames(vfs, path);
+    const local = new Findings();
+    let summary: CollectionSummary | null = null;
+    let vanished = false;
+    try {
+      summary = verifyCollection(vfs, path, local, legacy);
+    } catch (err) {
+      // A WAL file the manifest covers, dropped by the writer after the listing: check again.
+      if ((err as NodeJS.ErrnoException | null)?.code !== 'ENOENT' || run === MAX_RUNS) throw err;
+      vanished = true;
+    }
+    const settled = !vanished && manifestNames(vfs, path) === before;
+    if (settled || run === MAX_RUNS) {
+      if (!settled) findings.error(path, `not verified: a writer published a new manifest during each of ${MAX_RUNS} checks; run verify again`);
+      else findings.problems.push(...local.problems);
+      findings.filesChecked += local.filesChecked;
+      findings.bytesChecked += local.bytesChecked;
+      return summary;
+    }
+  }
+}
+
+function manifestNames(vfs: Vfs, path: string): string {
+  return vfs
+    .list(path)
+    .filter((n) => parseManifestFileName(n) !== undefined)
+    .sort()
+    .join(',');
 }
