@@ -16,4 +16,6 @@ export default defineConfig({
   shims: true,
   tsconfig: 'tsconfig.build.json',
   define: { OMENDB_VERSION: JSON.stringify(version) },
+  // `stemmer` ships ESM only: bundled, so the CommonJS build needs no require() of an ES module.
+  noExternal: ['stemmer'],
 });

@@ -13,7 +13,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Top to bottom; the same order as docs/layers.md. The root files (index.ts, errors.ts, types.ts) are handled apart. */
-const LAYERS = ['cli', 'api', 'search', 'ann', 'quantize', 'memory', 'storage', 'wal', 'format', 'fs', 'kernels'];
+const LAYERS = ['cli', 'api', 'search', 'text', 'ann', 'quantize', 'memory', 'storage', 'wal', 'format', 'fs', 'kernels'];
 /** Root files every layer may import: the bottom of the stack. */
 const ROOT_BOTTOM = new Set(['errors.ts', 'types.ts']);
 /** The package entry: imports any layer, imported by none. */

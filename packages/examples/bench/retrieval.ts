@@ -11,13 +11,19 @@
  * Prints a table and, last, one JSON object. A script, not a test: embedding
  * the abstracts with the default model takes minutes on one core.
  *
- * `EMBEDDERS=default,hashing,bge` (default all three) picks the rows.
+ * A BM25 row (bench/retrieval/bm25.ts) ranks the same claims with the
+ * full-text index (`fullText: true`, `Collection.fullTextSearch`), to
+ * compare with BEIR's BM25 (nDCG@10 0.665 on SciFact), and measures its
+ * query latency, index size per document and `$contains` latency.
+ *
+ * `EMBEDDERS=default,hashing,bge,bm25` (default all four) picks the rows.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OmenDB } from '@omendb/core';
 import { createProgress } from '../src/cli/progress.js';
+import { measureBm25, type Bm25Row } from './retrieval/bm25.js';
 import { EMBEDDERS, type BenchEmbedder } from './retrieval/embedders.js';
 import { mean, ndcgAtK, recallAtK } from './retrieval/metrics.js';
 import { loadBgeVectors, loadCorpus, loadTestQueries, requireScifact, type ScifactDoc, type ScifactQuery } from './retrieval/scifact.js';
@@ -130,9 +136,30 @@ function table(rows: Row[], sets: Record<string, string[]>): string {
   return lines.join('\n');
 }
 
+/** BEIR's BM25 figure for SciFact (Elasticsearch, english analyzer; Thakur et al. 2021): nDCG@10. */
+const BEIR_BM25_NDCG10 = 0.665;
+
+function bm25Table(r: Bm25Row): string {
+  const lines = ['| BM25 (fullText) | claims | nDCG@10 | vs BEIR 0.665 | recall@100 |', '|---|---|---|---|---|'];
+  for (const [set, s] of Object.entries(r.scores)) {
+    const delta = (s.ndcg10 - BEIR_BM25_NDCG10).toFixed(3);
+    lines.push(`| k1 1.2, b 0.75 | ${set} (${s.queries}) | ${s.ndcg10.toFixed(3)} | ${delta.startsWith('-') ? delta : `+${delta}`} | ${s.recall100.toFixed(3)} |`);
+  }
+  lines.push(
+    '',
+    `full-text query p50 ${r.queryMs.p50} ms, p99 ${r.queryMs.p99} ms; index ${r.bytesPerDoc.disk} B/doc on disk, ${r.bytesPerDoc.memory} B/doc in memory ` +
+      `(documents ${r.bytesPerDoc.documents} B/doc); indexing ${r.docs} docs ${r.indexSeconds} s; same ranking from memtable and segment: ${r.sameAfterCheckpoint}`,
+    `$contains (${r.containsMs.words} words of the claims): with the index p50 ${r.containsMs.withIndex.p50} ms, p99 ${r.containsMs.withIndex.p99} ms; ` +
+      `without p50 ${r.containsMs.withoutIndex.p50} ms, p99 ${r.containsMs.withoutIndex.p99} ms`,
+  );
+  return lines.join('\n');
+}
+
 async function main(): Promise<void> {
   requireScifact();
-  const names = (process.env.EMBEDDERS ?? 'default,hashing,bge').split(',').map((s) => s.trim()).filter(Boolean);
+  const picked = (process.env.EMBEDDERS ?? 'default,hashing,bge,bm25').split(',').map((s) => s.trim()).filter(Boolean);
+  const withBm25 = picked.includes('bm25');
+  const names = picked.filter((n) => n !== 'bm25');
   for (const n of names) if (!(n in EMBEDDERS)) throw new Error(`unknown embedder '${n}' in EMBEDDERS; known: ${Object.keys(EMBEDDERS).join(', ')}`);
   const docs = loadCorpus();
   const queries = loadTestQueries();
@@ -145,8 +172,11 @@ async function main(): Promise<void> {
     rows.push(row);
     process.stderr.write(`${n}: ${JSON.stringify(row.scores)}\n`);
   }
-  process.stdout.write(`${table(rows, sets)}\n\n`);
-  process.stdout.write(`${JSON.stringify({ data: 'BEIR SciFact, qrels/test.tsv', metric: 'cosine', k: K, rows }, null, 2)}\n`);
+  const bm25 = withBm25 ? await measureBm25(docs, queries, sets) : undefined;
+  if (bm25) process.stderr.write(`bm25: ${JSON.stringify(bm25.scores)}\n`);
+  if (rows.length > 0) process.stdout.write(`${table(rows, sets)}\n\n`);
+  if (bm25) process.stdout.write(`${bm25Table(bm25)}\n\n`);
+  process.stdout.write(`${JSON.stringify({ data: 'BEIR SciFact, qrels/test.tsv', metric: 'cosine', k: K, rows, bm25 }, null, 2)}\n`);
 }
 
 main().catch((err: unknown) => {

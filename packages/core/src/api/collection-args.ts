@@ -80,9 +80,13 @@ export function checkFixedMetadata(manifest: ManifestState, metadata: Record<str
   }
 }
 
+/** `fullText`: true, false, or BM25's `{ k1, b }` (k1 0…100, b 0…1). */
+const fullTextSchema = z.union([z.boolean(), z.object({ k1: z.number().min(0).max(100).optional(), b: z.number().min(0).max(1).optional() }).strict()]);
+
 /** createCollection's arguments: OmenDB's, plus Chroma's `embeddingFunction` and `configuration`. */
 export const createArgsSchema = createCollectionSchema.extend({
   embeddingFunction: embeddingFunctionSchema.nullable().optional(),
+  fullText: fullTextSchema.optional(),
   configuration: chromaConfigurationSchema.optional(),
 });
 

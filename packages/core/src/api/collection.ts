@@ -1,13 +1,13 @@
 import { ClosedError, DimensionMismatchError, DuplicateIdError, NotFoundError, ValidationError } from '../errors.js';
 import { OperationKind } from '../format/operation.js';
 import { validateQuantizationSpec } from '../quantize/spec.js';
-import { compileWhere, compileWhereDocument } from '../search/filter/index.js';
 import { CollectionSearch, metadataAt, passes, scanCollection, type RowFilter } from '../search/fanout.js';
 import type { CollectionState, RecordLocation } from '../storage/collection-state.js';
 import type { CollectionStore } from '../storage/collection-store.js';
 import type { IncludeField, Metadata, Metric } from '../types.js';
 import { collectionStats } from '../memory/collection-stats.js';
 import { embedTexts, textsOf } from './embed.js';
+import { compileFilter, fullTextSearch, type FullTextSearchArgs } from './full-text-search.js';
 import type { EmbeddingBinding } from './embedding-binding.js';
 import type { EmbeddingFunction } from './embedding-function.js';
 import { packVectors, queryVectors, validateIds, validateRecords, type RecordsInput, type ValidRecords } from './records.js';
@@ -137,7 +137,7 @@ export class Collection {
     this.ensureOpen();
     const a = parse(deleteSchema, args, 'delete arguments');
     const ids = a.ids === undefined ? undefined : validateIds(a.ids);
-    const filter = compileFilter(a.where, a.whereDocument);
+    const filter = compileFilter(a.where, a.whereDocument, this.store.state.factory.text);
     requireDeleteSelector(ids, a.where, a.whereDocument);
     return this.store.write((state) => ({ type: OperationKind.Delete, ids: this.select(state, ids, filter) }));
   }
@@ -155,7 +155,7 @@ export class Collection {
     this.ensureFresh();
     const a = parseQuery(args);
     const include = a.include ?? DEFAULT_QUERY_INCLUDE;
-    const filter = compileFilter(a.where, a.whereDocument);
+    const filter = compileFilter(a.where, a.whereDocument, this.store.state.factory.text);
     if (this.store.state.dimension === 0) throw new ValidationError('this collection stores records without vectors (dimension 0); it cannot be queried by vector');
     const queryEmbeddings = a.queryEmbeddings ?? (await embedTexts(await this.embedder.resolve(), a.queryTexts!, this.store.state.dimension));
     const state = this.store.state;
@@ -217,7 +217,7 @@ export class Collection {
     const a = parse(getSchema, args, 'get arguments');
     const include = a.include ?? DEFAULT_GET_INCLUDE;
     const ids = a.ids === undefined ? undefined : validateIds(a.ids);
-    const filter = compileFilter(a.where, a.whereDocument);
+    const filter = compileFilter(a.where, a.whereDocument, this.store.state.factory.text);
     const state = this.store.state;
     const locations = this.locations(state, ids, filter, a.offset ?? 0, a.limit ?? Infinity);
     return readGetResult(locations, include);
@@ -270,6 +270,12 @@ export class Collection {
   async compact(): Promise<void> {
     this.ensureOpen();
     await this.store.compact();
+  }
+
+  /** @internal BM25 ranking over documents; highest score first. */
+  async fullTextSearch(args: FullTextSearchArgs): Promise<{ ids: string[]; scores: number[] }> {
+    this.ensureOpen();
+    return fullTextSearch(this.store, args);
   }
 
   /**
@@ -384,13 +390,6 @@ function* locateAll(state: CollectionState, ids: string[], filter: RowFilter): G
     const loc = state.locate(id);
     if (loc && passes(loc.part, loc.row, filter)) yield loc;
   }
-}
-
-function compileFilter(where: unknown, whereDocument: unknown): RowFilter {
-  return {
-    where: where === undefined || where === null ? undefined : compileWhere(where),
-    whereDocument: whereDocument === undefined || whereDocument === null ? undefined : compileWhereDocument(whereDocument),
-  };
 }
 
 function pushRow(

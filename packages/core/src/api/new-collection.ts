@@ -4,6 +4,7 @@ import type { ManifestState } from '../format/manifest.js';
 import { validateQuantizationSpec } from '../quantize/spec.js';
 import { collectionConfig, createArgsSchema, foldConfiguration } from './collection-args.js';
 import { DEFAULT_EMBEDDING_FUNCTION_NAME, recordOf, type EmbeddingFunction } from './embedding-function.js';
+import { fullTextEntry } from './full-text-wiring.js';
 import type { CreateCollectionArgs } from './options.js';
 import { parse } from './schemas.js';
 
@@ -50,6 +51,7 @@ export function planCollection(args: CreateCollectionArgs): { name: string; ef: 
     ...(quantization === 'none' ? {} : { quantization }),
     ...(a.rescore === undefined ? {} : { rescore: a.rescore }),
     ...(embeddingFunction === undefined ? {} : { embeddingFunction }),
+    ...fullTextEntry(a.fullText),
     checkpointLsn: 0,
     nextSegmentId: 1,
     segments: [],

@@ -9,7 +9,7 @@ import { totalStats, type Stats } from '../memory/collection-stats.js';
 import { CollectionStore, type StoreOptions } from '../storage/collection-store.js';
 import { openDatabaseFiles, publishCatalog, readCatalogIds, upgradeDatabase } from '../storage/database-files.js';
 import { Health } from '../storage/health.js';
-import { defaultIndexFactory } from './default-index.js';
+import { collectionIndexFactory } from './full-text-wiring.js';
 import { layout } from '../storage/layout.js';
 import { Collection, type ModifyArgs } from './collection.js';
 import { planCollection } from './new-collection.js';
@@ -106,7 +106,7 @@ export class OmenDB {
   private async recover(): Promise<void> {
     const files = await openDatabaseFiles(this.vfs, this.dir);
     for (const id of files.ids) {
-      const store = await CollectionStore.open(this.vfs, layout.collection(this.dir, id), this.options, this.health, defaultIndexFactory, files.legacy);
+      const store = await CollectionStore.open(this.vfs, layout.collection(this.dir, id), this.options, this.health, collectionIndexFactory, files.legacy);
       this.register(store);
     }
     if (files.legacy) await upgradeDatabase(this.vfs, this.dir, files.ids);
@@ -129,7 +129,7 @@ export class OmenDB {
       await publishCatalog(this.vfs, this.dir, [...this.collectionIds(), state.id]).catch((err: unknown) => {
         throw asIOError(err, `creating collection ${JSON.stringify(name)}`);
       });
-      const store = await CollectionStore.open(this.vfs, path, this.options, this.health, defaultIndexFactory);
+      const store = await CollectionStore.open(this.vfs, path, this.options, this.health, collectionIndexFactory);
       const handle = this.register(store);
       if (ef) this.collections.get(name)!.embedder.bind(ef);
       return handle;
@@ -288,7 +288,7 @@ export class OmenDB {
     }
     for (const id of named) {
       let store: CollectionStore | undefined;
-      if (this.stillNamed(id, () => (store = CollectionStore.openReadOnly(this.vfs, layout.collection(this.dir, id), this.options, this.health, defaultIndexFactory)))) {
+      if (this.stillNamed(id, () => (store = CollectionStore.openReadOnly(this.vfs, layout.collection(this.dir, id), this.options, this.health, collectionIndexFactory)))) {
         this.register(store!);
       }
     }

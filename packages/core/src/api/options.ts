@@ -2,6 +2,7 @@ import type { Vfs } from '../fs/vfs.js';
 import type { QuantizationSpec } from '../types.js';
 import type { Durability, Metric } from '../types.js';
 import type { EmbeddingFunction } from './embedding-function.js';
+import type { FullTextArgs } from './full-text-wiring.js';
 
 /** Options of `OmenDB.open`. */
 export interface OpenOptions {
@@ -81,7 +82,7 @@ export interface OpenOptions {
 }
 
 /** Arguments of `createCollection`. */
-export interface CreateCollectionArgs {
+export interface CreateCollectionArgs extends FullTextArgs {
   /** 1–128 characters, without `/`, `\`, `..` or NUL. */
   name: string;
   /**

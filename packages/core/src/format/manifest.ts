@@ -24,6 +24,13 @@ export interface HnswConfig {
  */
 export type EmbeddingFunctionRecord = { type: 'known'; name: string; config: Record<string, unknown> } | { type: 'legacy' };
 
+/** A collection's full-text index: its analyzer and BM25 parameters, fixed at creation. */
+export interface FullTextRecord {
+  analyzer: 'english';
+  k1: number;
+  b: number;
+}
+
 export interface ManifestState {
   id: string;
   name: string;
@@ -37,6 +44,8 @@ export interface ManifestState {
   rescore?: { oversampling: number };
   /** Absent (manifests written before it existed, or created with `embeddingFunction: null`) means none recorded. */
   embeddingFunction?: EmbeddingFunctionRecord;
+  /** BM25 full-text index over documents (docs/format/postings.md); absent means none. */
+  fullText?: FullTextRecord;
   checkpointLsn: number;
   nextSegmentId: number;
   segments: { id: number; rows: number }[];
@@ -106,6 +115,7 @@ export function decodeManifest(bytes: Uint8Array, file: string): Manifest {
   if (!isEmbeddingFunctionRecord(state.embeddingFunction)) {
     throw new CorruptionError(file, bodies[0].offset, 'state has a malformed embeddingFunction');
   }
+  if (!isFullTextRecord(state.fullText)) throw new CorruptionError(file, bodies[0].offset, 'state has a malformed fullText');
   const tombstones: Uint32Array[] = [];
   const tomb = bodies[1].body;
   const tview = viewOf(tomb);
@@ -133,6 +143,13 @@ function isEmbeddingFunctionRecord(r: unknown): boolean {
   const { type, name, config } = r as Record<string, unknown>;
   if (type === 'legacy') return true;
   return type === 'known' && typeof name === 'string' && typeof config === 'object' && config !== null && !Array.isArray(config);
+}
+
+function isFullTextRecord(r: unknown): boolean {
+  if (r === undefined) return true;
+  if (typeof r !== 'object' || r === null) return false;
+  const { analyzer, k1, b } = r as Record<string, unknown>;
+  return analyzer === 'english' && typeof k1 === 'number' && k1 >= 0 && typeof b === 'number' && b >= 0 && b <= 1;
 }
 
 export function manifestFileName(n: number): string {

@@ -48,9 +48,11 @@ export const enum SectionKind {
   Codes = 6,
   /** The quantizer's codebook (docs/format/quantization.md). */
   Codebook = 7,
+  /** Full-text postings and doc lengths (docs/format/postings.md; collections with `fullText` only). */
+  Postings = 8,
 }
 
-const LAST_SECTION_KIND = SectionKind.Codebook;
+const LAST_SECTION_KIND = SectionKind.Postings;
 
 const METRICS: Metric[] = ['l2', 'cosine', 'ip'];
 

@@ -23,7 +23,8 @@ export interface Stats {
    * quantized segment), `codes` (quantized codes), `codebook` (quantizers'
    * codebooks and tables, a fixed cost per segment), `graph` (index links),
    * `ids`, `idIndex` (id → row tables), `metadata`, `documents`, `tombstones`,
-   * `memtable` (recent writes: vectors, graph and content together),
+   * `fullText` (BM25 postings and doc lengths of segments and memtables; 0
+   * without `fullText`), `memtable` (recent writes: vectors, graph and content together),
    * `distinct` (the value counts `Collection.distinct` keeps, estimated), `wal`
    * (log records buffered in memory before they are written; durability
    * 'none' only, at most 1 MiB).
@@ -31,8 +32,8 @@ export interface Stats {
   components: Record<string, number>;
   /**
    * Disk by what the bytes hold: segment sections (`vectors`, `graph`, `ids`,
-   * `metadata`, `documents`, `codes`, `codebook`, `header` for headers and
-   * alignment), `wal`, `manifest`.
+   * `metadata`, `documents`, `codes`, `codebook`, `fullText` (postings
+   * sections), `header` for headers and alignment), `wal`, `manifest`.
    */
   diskComponents: Record<string, number>;
 }
@@ -66,6 +67,7 @@ export function collectionStats(store: CollectionStore): CollectionStats {
     metadata: 0,
     documents: 0,
     tombstones: 0,
+    fullText: 0,
     memtable: 0,
     distinct: state.distinct.memoryBytes(),
     wal: store.walBufferedBytes,
@@ -77,7 +79,10 @@ export function collectionStats(store: CollectionStore): CollectionStats {
   // The memtable being sealed is counted with the memtable until its segment replaces it.
   for (const memtable of [state.sealing, state.memtable]) {
     const m = memtable?.memoryBytes();
-    if (m) components.memtable += m.vectors + m.graph + m.content;
+    if (m) {
+      components.memtable += m.vectors + m.graph + m.content;
+      components.fullText += m.fullText;
+    }
   }
 
   const diskComponents: Record<string, number> = { vectors: 0, graph: 0, ids: 0, metadata: 0, documents: 0, header: 0, wal: 0, manifest: 0 };

@@ -4,6 +4,7 @@ import type { CollectionState } from '../storage/collection-state.js';
 import type { Part } from '../storage/part.js';
 import type { Metadata } from '../types.js';
 import type { DocumentPredicate, MetadataPredicate } from './filter/index.js';
+import { candidateRows } from './contains-terms.js';
 import { estimateSelectivity, planFilteredSearch } from './planner.js';
 import { memoizeRows } from './row-memo.js';
 
@@ -18,6 +19,12 @@ export interface Hit {
 export interface RowFilter {
   where?: MetadataPredicate;
   whereDocument?: DocumentPredicate;
+  /**
+   * Full-text terms every row passing `whereDocument` holds (see
+   * contains-terms.ts): where a part has a full-text index, rows without
+   * them all are rejected before the document is read.
+   */
+  requiredTerms?: readonly string[];
   /** A test of the whole record, for filters no where/whereDocument pair expresses (Search API: `#id`, `$or` across both). */
   record?: (part: Part, row: number) => boolean;
 }
@@ -127,7 +134,9 @@ function source(filter: RowFilter, part: Part): Source {
   const filtered = filter.where !== undefined || filter.whereDocument !== undefined || filter.record !== undefined;
   // Without a filter or a dead row, the index searches unfiltered: no per-row callback, none made.
   let accept: ((row: number) => boolean) | undefined;
-  if (filtered) accept = memoizeRows(index.size, (row) => part.isLive(row) && passes(part, row, filter));
+  const candidates = filter.requiredTerms ? candidateRows(part, filter.requiredTerms) : undefined;
+  if (candidates) accept = memoizeRows(index.size, (row) => candidates[row] === 1 && part.isLive(row) && passes(part, row, filter));
+  else if (filtered) accept = memoizeRows(index.size, (row) => part.isLive(row) && passes(part, row, filter));
   else if (part.liveCount < part.rows) accept = (row) => part.isLive(row);
   return { part, index, accept, filtered, selectivity: null };
 }

@@ -109,6 +109,7 @@ async function seal(store: CollectionStore, frozen: Frozen): Promise<Published> 
       vectors: sealed.vectors,
       graph: sealed.graph,
       quantization: sealed.quantization,
+      postings: memtable.textPostings ? state.factory.text!.encode(memtable.textPostings) : undefined,
     };
     segment = await writeSegment(store, id, contents, sealed);
     release = sealed.release;

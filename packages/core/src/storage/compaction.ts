@@ -1,7 +1,7 @@
 import type { ManifestState } from '../format/manifest.js';
 import type { Published } from './checkpoint.js';
 import type { CollectionStore } from './collection-store.js';
-import type { BuildOptions } from './index-factory.js';
+import type { BuildOptions, IndexFactory } from './index-factory.js';
 import { layout } from './layout.js';
 import type { Segment } from './segment.js';
 import { writeSegment } from './segment-writer.js';
@@ -86,7 +86,8 @@ export async function prepareMerge(store: CollectionStore, old: Segment[], tombs
     throw err;
   }
   const id = store.allocateSegmentId();
-  const merged = await writeSegment(store, id, { ids, metadata, documents, vectors: sealed.vectors, graph: sealed.graph, quantization: sealed.quantization }, sealed);
+  const postings = mergePostings(state.factory, old, deadAtLsn, live);
+  const merged = await writeSegment(store, id, { ids, metadata, documents, vectors: sealed.vectors, graph: sealed.graph, quantization: sealed.quantization, postings }, sealed);
   return { merged, origin, release: sealed.release };
 }
 
@@ -155,6 +156,22 @@ export async function publishMerge(store: CollectionStore, old: Segment[], prepa
     store.vfs.removeTree(layout.segmentDir(store.dir, s.id));
   }
   return true;
+}
+
+/**
+ * The merged segment's postings section: each old segment's postings with its
+ * rows renumbered as the merge above numbers them (live rows in order, part
+ * after part), those dead at the LSN dropped. Undefined without a full-text index.
+ */
+function mergePostings(factory: IndexFactory, old: Segment[], deadAtLsn: Uint8Array[], rows: number): Uint8Array | undefined {
+  if (!factory.text) return undefined;
+  let next = 0;
+  const parts = old.map((s, part) => {
+    const newRows = new Int32Array(s.rows);
+    for (let row = 0; row < s.rows; row++) newRows[row] = deadAtLsn[part][row] === 1 ? -1 : next++;
+    return { postings: s.text!.postings, newRows };
+  });
+  return factory.text.merge(parts, rows);
 }
 
 /** Replaces `old` (a consecutive run of the state's segments) by `merged` for readers, in one synchronous step. */

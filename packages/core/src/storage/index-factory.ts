@@ -1,4 +1,5 @@
 import type { OriginalVectors } from './original-vectors.js';
+import type { TextIndexer } from './text-index.js';
 import type { VectorIndex } from './vector-index.js';
 import type { Metric } from '../types.js';
 
@@ -73,4 +74,6 @@ export interface IndexFactory {
    * parts' readers throw.
    */
   open(parts: SegmentIndexParts): VectorIndex;
+  /** The full-text index of a collection created with `fullText`; absent: none (docs/format/postings.md). */
+  text?: TextIndexer;
 }

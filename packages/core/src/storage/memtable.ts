@@ -1,6 +1,8 @@
+import type { MutableTextPostings } from './text-index.js';
 import type { VectorIndex } from './vector-index.js';
 import { ByteArena } from './byte-arena.js';
 import { IdHash } from './id-hash.js';
+import { PartText } from './part-text.js';
 
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder();
@@ -22,7 +24,20 @@ export class Memtable {
   private live = new Uint8Array(64);
   private liveRows = 0;
 
-  constructor(readonly index: VectorIndex) {}
+  /** Full-text postings, built as rows arrive; null without a full-text index. */
+  readonly text: PartText | null;
+
+  constructor(
+    readonly index: VectorIndex,
+    textPostings: MutableTextPostings | null = null,
+  ) {
+    this.text = textPostings ? new PartText(textPostings) : null;
+  }
+
+  /** The postings being built (null without a full-text index). */
+  get textPostings(): MutableTextPostings | null {
+    return (this.text?.postings as MutableTextPostings | undefined) ?? null;
+  }
 
   get rows(): number {
     return this.ids.length;
@@ -46,6 +61,10 @@ export class Memtable {
     this.live[row] = 1;
     this.rowOf.insert(idBytes, row);
     this.liveRows++;
+    if (this.text) {
+      (this.text.postings as MutableTextPostings).add(row, document);
+      this.text.added(row);
+    }
     return row;
   }
 
@@ -63,6 +82,7 @@ export class Memtable {
     this.live[row] = 0;
     this.rowOf.remove(this.ids.get(row)!, row);
     this.liveRows--;
+    this.text?.killed(row);
   }
 
   externalId(row: number): string {
@@ -79,13 +99,14 @@ export class Memtable {
     return bytes ? utf8Decoder.decode(bytes) : null;
   }
 
-  /** Bytes held: the index's vectors and graph, and the arenas, flags and id table. */
-  memoryBytes(): { vectors: number; graph: number; content: number } {
+  /** Bytes held: the index's vectors and graph, the arenas, flags and id table, and the full-text postings. */
+  memoryBytes(): { vectors: number; graph: number; content: number; fullText: number } {
     const index = this.index.memoryBytes();
     return {
       vectors: index.vectors,
       graph: index.graph,
       content: this.ids.byteLength + this.metadata.byteLength + this.documents.byteLength + this.live.byteLength + this.rowOf.byteLength,
+      fullText: this.text?.postings.memoryBytes() ?? 0,
     };
   }
 }

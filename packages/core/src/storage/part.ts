@@ -1,3 +1,4 @@
+import type { PartText } from './part-text.js';
 import type { VectorIndex } from './vector-index.js';
 
 /**
@@ -20,4 +21,6 @@ export interface Part {
   /** MessagePack-encoded metadata of `row`, or null. A view: copy it to keep it. */
   metadataBytes(row: number): Uint8Array | null;
   document(row: number): string | null;
+  /** Full-text postings and live statistics; null when the collection has no full-text index. */
+  readonly text: PartText | null;
 }

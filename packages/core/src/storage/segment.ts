@@ -6,6 +6,7 @@ import type { Vfs } from '../fs/vfs.js';
 import type { VectorIndex } from './vector-index.js';
 import type { Metadata, Metric } from '../types.js';
 import { IdTable } from './id-table.js';
+import { PartText } from './part-text.js';
 import type { IndexFactory } from './index-factory.js';
 import { sectionsInFile, sectionsInMemory, type SegmentSections } from './segment-sections.js';
 
@@ -19,6 +20,7 @@ const SECTION_NAMES: Partial<Record<SectionKind, string>> = {
   [SectionKind.Graph]: 'graph',
   [SectionKind.Codes]: 'codes',
   [SectionKind.Codebook]: 'codebook',
+  [SectionKind.Postings]: 'fullText',
 };
 const utf8Decoder = new TextDecoder();
 
@@ -41,6 +43,8 @@ export interface SegmentContents {
   graph: Uint8Array | null;
   /** Codes and codebook of a quantized collection. */
   quantization?: { codes: Uint8Array; codebook: Uint8Array };
+  /** The full-text postings section of a collection with `fullText` (docs/format/postings.md). */
+  postings?: Uint8Array;
 }
 
 /**
@@ -65,13 +69,15 @@ export class Segment {
     private readonly documents: BlobList,
     /** Bytes of the segment file by section name (`vectors`, `graph`, `ids`, …, `header` for the rest). */
     readonly sectionBytes: Readonly<Record<string, number>>,
+    /** Full-text postings and live statistics; null without a full-text index. */
+    readonly text: PartText | null,
   ) {
     this.deleted = new Uint8Array(rows);
   }
 
   /** Encodes sealed rows as a segment file (docs/format/segment.md). */
   static encode(contents: SegmentContents, dimension: number, metric: Metric): Uint8Array {
-    const { ids, metadata, documents, vectors, graph, quantization } = contents;
+    const { ids, metadata, documents, vectors, graph, quantization, postings } = contents;
     const sections = [
       { kind: SectionKind.Vectors, bytes: new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength) },
       { kind: SectionKind.Ids, bytes: BlobList.encode(ids.map((id) => utf8.encode(id))) },
@@ -85,6 +91,7 @@ export class Segment {
     if (quantization) {
       sections.push({ kind: SectionKind.Codes, bytes: quantization.codes }, { kind: SectionKind.Codebook, bytes: quantization.codebook });
     }
+    if (postings) sections.push({ kind: SectionKind.Postings, bytes: postings });
     return encodeSegment({ rows: ids.length, dimension, metric }, sections);
   }
 
@@ -178,10 +185,11 @@ export class Segment {
         codebook: present(SectionKind.Codebook),
       });
     }
+    const text = openText(sections, header.rows, file, factory);
     const sectionBytes: Record<string, number> = {};
     for (const [kind, entry] of entries) sectionBytes[SECTION_NAMES[kind] ?? `section${kind}`] = entry.lengthBytes;
     sectionBytes.header = sections.fileBytes - Object.values(sectionBytes).reduce((a, b) => a + b, 0);
-    return new Segment(id, file, header.rows, vectorIndex, ids, metadata, documents, sectionBytes);
+    return new Segment(id, file, header.rows, vectorIndex, ids, metadata, documents, sectionBytes, text);
   }
 
   /** Bytes of the segment file. */
@@ -212,6 +220,7 @@ export class Segment {
     if (this.deleted[row] === 1) return;
     this.deleted[row] = 1;
     this.deletedRows++;
+    this.text?.killed(row);
   }
 
   /**
@@ -256,7 +265,7 @@ export class Segment {
    * unquantized. A quantized segment's float32 vectors are not held: see
    * {@link mappedBytes}.
    */
-  memoryBytes(): Record<'vectors' | 'codes' | 'codebook' | 'graph' | 'ids' | 'idIndex' | 'metadata' | 'documents' | 'tombstones', number> {
+  memoryBytes(): Record<'vectors' | 'codes' | 'codebook' | 'graph' | 'ids' | 'idIndex' | 'metadata' | 'documents' | 'tombstones' | 'fullText', number> {
     const index = this.index.memoryBytes();
     return {
       vectors: index.vectors,
@@ -268,6 +277,7 @@ export class Segment {
       metadata: this.metadata.byteLength,
       documents: this.documents.byteLength,
       tombstones: this.deleted.byteLength,
+      fullText: this.text?.postings.memoryBytes() ?? 0,
     };
   }
 
@@ -283,4 +293,21 @@ export class Segment {
   dispose(): void {
     this.index.dispose();
   }
+}
+
+/**
+ * The segment's full-text postings: present exactly when the collection has a
+ * full-text index (docs/format/segment.md), else CorruptionError. The bytes
+ * are copied out of a file held in memory, so the postings do not keep it alive.
+ */
+function openText(sections: SegmentSections, rows: number, file: string, factory: IndexFactory): PartText | null {
+  const entry = sections.entries.get(SectionKind.Postings);
+  if (!factory.text) {
+    if (entry) throw new CorruptionError(file, entry.offset, 'postings section in a segment of a collection without fullText');
+    return null;
+  }
+  if (!entry) throw new CorruptionError(file, 12, 'segment of a fullText collection has no postings section');
+  const bytes = sections.read(entry);
+  const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+  return new PartText(factory.text.open(own, rows, { file, offset: entry.offset }));
 }

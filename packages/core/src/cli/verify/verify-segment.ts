@@ -2,6 +2,7 @@ import { decode } from '@msgpack/msgpack';
 import { CorruptionError } from '../../errors.js';
 import { BlobList } from '../../format/blob-list.js';
 import type { HnswConfig } from '../../format/manifest.js';
+import { decodePostings } from '../../format/postings.js';
 import { decodeSegment, SectionKind, type SectionRef } from '../../format/segment-file.js';
 import { HnswIndex } from '../../ann/hnsw/hnsw.js';
 import type { Metric } from '../../types.js';
@@ -24,7 +25,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * manifest, section sizes, finite vectors, blob lists, one valid id per row
  * (unique in the segment), decodable metadata and documents, and the HNSW
  * graph through the same checks `HnswIndex.open` applies (neighbour ids in
- * range, degrees, levels). Returns the row ids, or null when they cannot be read.
+ * range, degrees, levels), and the full-text postings through their decoder. Returns the row ids, or null when they cannot be read.
  */
 export function verifySegment(bytes: Uint8Array, file: string, expected: SegmentExpectation, findings: Findings): string[] | null {
   if (!checkSegmentChecksums(bytes, file, findings)) return null;
@@ -37,7 +38,7 @@ export function verifySegment(bytes: Uint8Array, file: string, expected: Segment
   if (header.metric !== metric) findings.error(file, `header says metric ${header.metric}, the collection ${metric}`, 24);
   if (header.rows !== rows || header.dimension !== dimension || header.metric !== metric) return null;
   for (const kind of sections.keys()) {
-    if (kind < SectionKind.Vectors || kind > SectionKind.Graph) findings.warning(file, `unknown section kind ${kind}; this build ignores it`, 48);
+    if (kind < SectionKind.Vectors || kind > SectionKind.Postings) findings.warning(file, `unknown section kind ${kind}; this build ignores it`, 48);
   }
 
   const vectors = checkVectors(sections.get(SectionKind.Vectors), file, expected, findings);
@@ -48,6 +49,9 @@ export function verifySegment(bytes: Uint8Array, file: string, expected: Segment
   });
   checkBlobs(sections.get(SectionKind.Documents), 'documents', file, rows, findings, (entry) => utf8.decode(entry));
   if (vectors) checkGraph(sections.get(SectionKind.Graph), vectors, file, expected, findings);
+  // The full-text postings, through the decoder open uses (docs/format/postings.md).
+  const postings = sections.get(SectionKind.Postings);
+  if (postings) attempt(findings, () => decodePostings(postings.bytes, rows, file, postings.offset));
   return ids;
 }
 
