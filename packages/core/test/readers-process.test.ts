@@ -40,7 +40,7 @@ describe('readers in other processes', () => {
     const log: WriterLog = parseWriter((await first.done).stdout);
     expect(log.done, `seed ${seed}`).toBeDefined();
     const firstCalls = log.done!.calls;
-    const readers = ['refresh', 'refresh', 'interval0'].map((mode) => spawnChild('reliability-readers-reader', [dir, mode, '12000']));
+    const readers = ['refresh', 'refresh', 'interval0'].map((mode) => spawnChild('reliability-readers-reader', [dir, mode, '6000']));
     // Each reader has read once before the next writer starts, so every reader reads states before and after its calls.
     await Promise.all(readers.map((r) => printed(r.child, 'FIRST')));
     // A second writer, killed at a random moment while the readers run.
