@@ -5,4 +5,4 @@
  */
 import { kill9Suite } from './fixtures/kill9-suite.js';
 
-kill9Suite({ iterations: 5, pointRuns: 1, points: 4, backgroundMerges: true });
+kill9Suite({ iterations: 3, pointRuns: 1, points: 2, backgroundMerges: true });

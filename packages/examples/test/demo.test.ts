@@ -67,17 +67,6 @@ describe('pnpm demo', () => {
     expect(existsSync(dbDir as string)).toBe(false);
   });
 
-  it('keeps a --db directory and reuses its records on the next run', async () => {
-    const dbDir = join(work, 'kept-db');
-    const first = await demo('--embedder', 'hashing', '--dir', join(work, 'notes'), '--db', dbDir, '-q', 'bread dough');
-    expect(first.code).toBe(0);
-    expect(existsSync(dbDir)).toBe(true);
-    const second = await demo('--embedder', 'hashing', '--dir', join(work, 'notes'), '--db', dbDir, '-q', 'bread dough');
-    expect(second.code).toBe(0);
-    expect(second.stdout).toContain("Reusing 3 records already in collection 'passages'");
-    expect(second.stdout).toMatch(/^ {2}1\. 0\.\d{4} {2}bread\.md › Bread$/m);
-  });
-
   it('answers by meaning with the default embedder, not by shared words', async () => {
     // The notes plus a decoy that shares the questions' words but not their meaning:
     // the hashing embedder ranks the decoy first for both questions.

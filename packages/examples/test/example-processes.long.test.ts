@@ -1,5 +1,5 @@
 /**
- * The LlamaIndex and LangChain examples as CI runs them: child processes
+ * The demo's --db reuse and the LlamaIndex and LangChain examples as CI runs them: child processes
  * through tsx, no TTY, no network, the lexical embedder. Each start costs
  * seconds of CPU (tsx with a cold cache), so they live in the long tier; the
  * fast tier runs the same pipelines in-process (llamaindex-retrieval.test.ts,
@@ -73,3 +73,28 @@ describe('pnpm langchain (src/langchain/main.ts)', () => {
     expect(existsSync(dbDir)).toBe(false);
   });
 });
+
+async function demo(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/demo.ts', ...args], {
+      cwd: packageDir,
+      env: { ...process.env, INIT_CWD: '' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+describe('pnpm demo (src/demo.ts)', () => {
+  it('keeps a --db directory and reuses its records on the next run', async () => {
+    const dbDir = join(work, 'kept-db');
+    const first = await demo('--embedder', 'hashing', '--dir', join(work, 'notes'), '--db', dbDir, '-q', 'bread dough');
+    expect(first.code).toBe(0);
+    expect(existsSync(dbDir)).toBe(true);
+    const second = await demo('--embedder', 'hashing', '--dir', join(work, 'notes'), '--db', dbDir, '-q', 'bread dough');
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain("Reusing 3 records already in collection 'passages'");
+    expect(second.stdout).toMatch(/^ {2}1\. 0\.\d{4} {2}bread\.md › Bread$/m);
+  });});
