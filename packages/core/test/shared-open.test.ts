@@ -3,6 +3,7 @@ import { existsSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ClosedError, LockError, OmenDB, ValidationError } from '../src/index.js';
+import { databaseKey } from '../src/api/shared-databases.js';
 import { tempDir } from './helpers/tmp.js';
 import { DIST_INDEX } from './helpers/dist.js';
 
@@ -81,7 +82,8 @@ describe('opening a directory this process already has open', () => {
   it('refuses to share with another version of the package', async () => {
     const a = await OmenDB.open(dir);
     const registry = (globalThis as Record<symbol, Map<string, { version: string }>>)[Symbol.for('@omendb/core/open-databases@1')];
-    const entry = [...registry.values()][0];
+    // This directory's entry: other files of the same test worker may hold databases open too.
+    const entry = registry.get(databaseKey(dir, undefined))!;
     const ours = entry.version;
     entry.version = '9.9.9';
     try {
