@@ -2,19 +2,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { HnswIndex } from '../src/ann/hnsw/hnsw.js';
 import { SeededRandom } from '../src/kernels/seeded-random.js';
 import { hasDataset, loadDataset, type Dataset } from './helpers/datasets.js';
+import { expectFilteredWalkRecall, tiedRecall } from './fixtures/hnsw-real-sets.js';
 
 const SEED = 77;
 const K = 10;
 const SELECTIVITIES = [0.001, 0.01, 0.1, 0.5, 1];
-
-/** Recall of `found` against exact filtered results, counting distance ties as hits. */
-function tiedRecall(found: { row: number; distance: number }[], exact: { row: number; distance: number }[]): number {
-  if (exact.length === 0) return found.length === 0 ? 1 : 0;
-  const rows = new Set(exact.map((n) => n.row));
-  const last = exact[exact.length - 1].distance;
-  const bound = last + Math.abs(last) * 1e-6;
-  return found.filter((n) => rows.has(n.row) || n.distance <= bound).length / exact.length;
-}
 
 describe.skipIf(!hasDataset('sift10k'))('HnswIndex filtered search on sift10k', () => {
   let data: Dataset;
@@ -54,22 +46,8 @@ describe.skipIf(!hasDataset('sift10k'))('HnswIndex filtered search on sift10k', 
   });
 
   // The scalar (js) backend builds the same graph in several times the CPU: index-hnsw-real-sets.long.test.ts walks it.
-  it.each(['wasm-simd'] as const)('walks the graph through rejected rows on the %s backend', (backend) => {
-    const walked = new HnswIndex(data.dim, 'l2', { seed: SEED, efConstruction: 64 }, { backend });
-    for (let row = 0; row < data.base.count; row++) walked.add(data.base.data.subarray(row * data.dim, (row + 1) * data.dim));
-    // One row in five at efSearch 32: the walk needs ≈ 1,550 visits here, under
-    // the exact-scan cut-over (n/4 = 2,500), so the walk itself answers.
-    const accept = (row: number) => row % 5 === 0;
-    let sum = 0;
-    for (let q = 0; q < data.queries.count; q++) {
-      const query = data.queries.data.subarray(q * data.dim, (q + 1) * data.dim);
-      const found = walked.search(query, K, { accept, efSearch: 32 });
-      expect(found).toHaveLength(K);
-      expect(found.every((n) => accept(n.row))).toBe(true);
-      sum += tiedRecall(found, walked.search(query, K, { accept, exact: true }));
-    }
-    expect(sum / data.queries.count, `${backend}, seed ${SEED}`).toBeGreaterThanOrEqual(0.95);
-  });
+  it('walks the graph through rejected rows on the wasm-simd backend', () => expectFilteredWalkRecall(data, 'wasm-simd', SEED));
+
 
   it('returns nothing when nothing is accepted', () => {
     const query = data.queries.data.subarray(0, data.dim);

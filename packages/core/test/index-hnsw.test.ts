@@ -2,10 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { DimensionMismatchError, ValidationError } from '../src/errors.js';
 import { FlatIndex } from '../src/ann/exact/flat.js';
 import { HnswIndex } from '../src/ann/hnsw/hnsw.js';
-import { DEFAULT_HNSW_PARAMS } from '../src/ann/hnsw/hnsw-params.js';
 import { SeededRandom } from '../src/kernels/seeded-random.js';
 import type { Metric } from '../src/types.js';
-import { hasDataset, loadDataset, recallAtK, referenceDistance, type DatasetName } from './helpers/datasets.js';
+import { realSetRecallSuite } from './fixtures/hnsw-real-sets.js';
 
 const SEED = 1234;
 const K = 10;
@@ -26,24 +25,7 @@ function clustered(seed: number, count: number, dim: number, unit = false): Floa
 }
 
 // The fast tier holds one real set; glove25 (cosine) and scifact-bge (ip) run in index-hnsw-real-sets.long.test.ts.
-describe.each<[DatasetName, Metric]>([['sift10k', 'l2']])('HnswIndex on %s (%s)', (name, metric) => {
-  it.skipIf(!hasDataset(name))(`reaches recall@10 ≥ 0.95 at the default efSearch (${DEFAULT_HNSW_PARAMS.efSearch})`, () => {
-    const data = loadDataset(name, metric);
-    const index = new HnswIndex(data.dim, metric, { seed: SEED });
-    for (let row = 0; row < data.base.count; row++) index.add(data.base.data.subarray(row * data.dim, (row + 1) * data.dim));
-    let sum = 0;
-    for (let q = 0; q < data.queries.count; q++) {
-      const query = data.queries.data.subarray(q * data.dim, (q + 1) * data.dim);
-      const found = index.search(query, K);
-      expect(found).toHaveLength(K);
-      const truth = data.groundTruth.data.subarray(q * data.groundTruth.dim, (q + 1) * data.groundTruth.dim);
-      const base = (row: number) => data.base.data.subarray(row * data.dim, (row + 1) * data.dim);
-      sum += recallAtK(found.map((n) => n.row), truth, K, (row) => referenceDistance(metric, base(row), query));
-    }
-    const recall = sum / data.queries.count;
-    expect(recall, `recall@10 on ${name}, seed ${SEED}`).toBeGreaterThanOrEqual(0.95);
-  });
-});
+realSetRecallSuite([['sift10k', 'l2']], SEED);
 
 describe('HnswIndex', () => {
   const dim = 16;

@@ -6,12 +6,13 @@
  * langchain-rag.test.ts). Needs the packages built (`pnpm build`).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runExample, writeNotes } from './helpers/notes.js';
 
 const run = promisify(execFile);
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,13 +20,7 @@ const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 let work: string;
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'omendb-example-processes-'));
-  mkdirSync(join(work, 'notes', 'garden'), { recursive: true });
-  writeFileSync(
-    join(work, 'notes', 'garden', 'tomatoes.md'),
-    '# Garden\n\n## Tomatoes\n\nWater tomatoes deeply twice a week and stake the vines so the fruit stays off the soil.\n',
-  );
-  writeFileSync(join(work, 'notes', 'bread.md'), '# Bread\n\nKnead the dough for ten minutes, then let it rise until doubled before baking at 220 degrees.\n');
-  writeFileSync(join(work, 'notes', 'bikes.md'), '# Bikes\n\nOil the bicycle chain every few hundred kilometres and after riding in rain.\n');
+  writeNotes(join(work, 'notes'));
 });
 afterAll(() => {
   rmSync(work, { recursive: true, force: true });
@@ -74,18 +69,7 @@ describe('pnpm langchain (src/langchain/main.ts)', () => {
   });
 });
 
-async function demo(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/demo.ts', ...args], {
-      cwd: packageDir,
-      env: { ...process.env, INIT_CWD: '' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const demo = (...args: string[]) => runExample('src/demo.ts', args);
 
 describe('pnpm demo (src/demo.ts)', () => {
   it('keeps a --db directory and reuses its records on the next run', async () => {

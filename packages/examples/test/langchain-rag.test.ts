@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { FakeChatModel } from '@langchain/core/utils/testing';
 import { OmenDB } from '@omendb/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeNotes } from './helpers/notes.js';
 import { HashingEmbedder } from '../src/embedder/hashing-embedder.js';
 import { HashingEmbeddings } from '../src/langchain/hashing-embeddings.js';
 import { chatModelFromEnv } from '../src/langchain/llm-from-env.js';
@@ -21,14 +22,8 @@ let notes: string;
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'omendb-langchain-example-'));
   notes = join(work, 'notes');
-  mkdirSync(join(notes, 'garden'), { recursive: true });
+  writeNotes(notes);
   mkdirSync(join(notes, 'node_modules'), { recursive: true });
-  writeFileSync(
-    join(notes, 'garden', 'tomatoes.md'),
-    '# Garden\n\n## Tomatoes\n\nWater tomatoes deeply twice a week and stake the vines so the fruit stays off the soil.\n',
-  );
-  writeFileSync(join(notes, 'bread.md'), '# Bread\n\nKnead the dough for ten minutes, then let it rise until doubled before baking at 220 degrees.\n');
-  writeFileSync(join(notes, 'bikes.md'), '# Bikes\n\nOil the bicycle chain every few hundred kilometres and after riding in rain.\n');
   writeFileSync(join(notes, '.hidden.md'), '# Hidden\n\nNever indexed.\n');
   writeFileSync(join(notes, 'node_modules', 'dep.md'), '# Dependency\n\nNever indexed.\n');
 });

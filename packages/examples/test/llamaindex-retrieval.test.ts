@@ -3,11 +3,12 @@
  * end to end in-process (as a child process: example-processes.long.test.ts). Needs
  * `@omendb/core` and `@omendb/llamaindex` built (`pnpm build`).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MetadataMode } from 'llamaindex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeNotes } from './helpers/notes.js';
 import { loadDirectory } from '../src/corpus/load.js';
 import { HashingEmbedder } from '../src/embedder/hashing-embedder.js';
 import { HashingEmbedding } from '../src/llamaindex/hashing-embedding.js';
@@ -17,13 +18,7 @@ import { runRetrieval } from '../src/llamaindex/retrieval.js';
 let work: string;
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'omendb-llamaindex-example-'));
-  mkdirSync(join(work, 'notes', 'garden'), { recursive: true });
-  writeFileSync(
-    join(work, 'notes', 'garden', 'tomatoes.md'),
-    '# Garden\n\n## Tomatoes\n\nWater tomatoes deeply twice a week and stake the vines so the fruit stays off the soil.\n',
-  );
-  writeFileSync(join(work, 'notes', 'bread.md'), '# Bread\n\nKnead the dough for ten minutes, then let it rise until doubled before baking at 220 degrees.\n');
-  writeFileSync(join(work, 'notes', 'bikes.md'), '# Bikes\n\nOil the bicycle chain every few hundred kilometres and after riding in rain.\n');
+  writeNotes(join(work, 'notes'));
 });
 afterAll(() => {
   rmSync(work, { recursive: true, force: true });
