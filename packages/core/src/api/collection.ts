@@ -1,10 +1,10 @@
 import { ClosedError, DimensionMismatchError, DuplicateIdError, NotFoundError, ValidationError } from '../errors.js';
 import { OperationKind } from '../format/operation.js';
 import { validateQuantizationSpec } from '../quantize/spec.js';
-import { CollectionSearch, metadataAt, passes, scanCollection, type RowFilter } from '../search/fanout.js';
+import { CollectionSearch, passes, scanCollection, type RowFilter } from '../search/fanout.js';
 import type { CollectionState, RecordLocation } from '../storage/collection-state.js';
 import type { CollectionStore } from '../storage/collection-store.js';
-import type { IncludeField, Metadata, Metric } from '../types.js';
+import type { IncludeField, Metric } from '../types.js';
 import { collectionStats } from '../memory/collection-stats.js';
 import { embedTexts, textsOf } from './embed.js';
 import { compileFilter, fullTextSearch, type FullTextSearchArgs } from './full-text-search.js';
@@ -12,6 +12,7 @@ import type { EmbeddingBinding } from './embedding-binding.js';
 import type { EmbeddingFunction } from './embedding-function.js';
 import { packVectors, queryVectors, validateIds, validateRecords, type RecordsInput, type ValidRecords } from './records.js';
 import { DEFAULT_GET_INCLUDE, DEFAULT_QUERY_INCLUDE, GetResult, QueryResult, type CollectionStats } from './results.js';
+import { pushHits } from './query-rows.js';
 import { keepStoredMetadata, validateKeepKeys, type UpsertOptions } from './keep-metadata.js';
 import { deleteSchema, getSchema, parse, parseQuery } from './schemas.js';
 import { requireDeleteSelector } from './delete-selector.js';
@@ -160,34 +161,15 @@ export class Collection {
     const queryEmbeddings = a.queryEmbeddings ?? (await embedTexts(await this.embedder.resolve(), a.queryTexts!, this.store.state.dimension));
     const state = this.store.state;
     const result = new QueryResult(include);
-    const withEmbeddings = include.includes('embeddings');
     if (state.dimension === null) {
-      for (const _ of queryEmbeddings) pushRow(result, [], [], [], [], []);
+      for (const _ of queryEmbeddings) pushHits(result, []);
       return result;
     }
     const queries = queryVectors(queryEmbeddings, state.dimension, state.metric, 'queryEmbeddings');
     // One search for the call: the filter's per-row answers are shared by every query embedding.
     const search = new CollectionSearch(state, filter);
     const options = { efSearch: a.efSearch ?? this.store.manifest.hnsw.efSearch, exact: a.exact };
-    const withMetadata = include.includes('metadatas');
-    const withDocuments = include.includes('documents');
-    for (const query of queries) {
-      const skip = a.offset ?? 0;
-      const hits = skip === 0 ? search.search(query, a.nResults, options) : search.search(query, skip + a.nResults, options).slice(skip);
-      const ids: string[] = [];
-      const distances: number[] = [];
-      const metadatas: (Metadata | null)[] = [];
-      const documents: (string | null)[] = [];
-      // Only the fields asked for are read: a vector copy or a metadata decode per hit is not free.
-      for (const hit of hits) {
-        ids.push(hit.part.externalId(hit.row));
-        distances.push(hit.distance);
-        metadatas.push(withMetadata ? metadataAt(hit.part, hit.row) : null);
-        documents.push(withDocuments ? hit.part.document(hit.row) : null);
-      }
-      const embeddings = withEmbeddings ? hits.map((h) => Array.from(h.part.index.vector(h.row))) : undefined;
-      pushRow(result, ids, distances, metadatas, documents, embeddings);
-    }
+    for (const query of queries) pushHits(result, search.search(query, (a.offset ?? 0) + a.nResults, options).slice(a.offset ?? 0));
     return result;
   }
 
@@ -390,19 +372,4 @@ function* locateAll(state: CollectionState, ids: string[], filter: RowFilter): G
     const loc = state.locate(id);
     if (loc && passes(loc.part, loc.row, filter)) yield loc;
   }
-}
-
-function pushRow(
-  result: QueryResult,
-  ids: string[],
-  distances: number[],
-  metadatas: (Metadata | null)[],
-  documents: (string | null)[],
-  embeddings: number[][] | undefined,
-): void {
-  result.ids.push(ids);
-  result.distances.push(distances);
-  result.metadatas.push(metadatas);
-  result.documents.push(documents);
-  if (embeddings && result.embeddings) result.embeddings.push(embeddings);
 }
