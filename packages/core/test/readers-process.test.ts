@@ -6,52 +6,34 @@
  * killed (-9) while the readers run, and the next writer recovers every
  * acknowledged call. The 60 s run and repeated kills: readers.long.test.ts.
  */
-import { type ChildProcess } from 'node:child_process';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildChildTree, exited, printed, startChild, type ChildTree } from './fixtures/reliability-spawn.js';
+import { describe, expect, it } from 'vitest';
+import { readerProcesses } from './fixtures/reader-processes.js';
+import { printed } from './fixtures/reliability-spawn.js';
 import { checkReaders, parseReader, parseWriter, type WriterLog } from './helpers/readers-check.js';
-import { tempDir } from './helpers/tmp.js';
 
-let tree: ChildTree;
-let dir: string;
-let cleanup: () => void;
-const children: ChildProcess[] = [];
-beforeAll(async () => {
-  tree = await buildChildTree();
-}, 120_000);
-afterAll(() => tree?.cleanup());
-beforeEach(() => ({ dir, cleanup } = tempDir()));
-afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  cleanup();
-});
-
-function spawnChild(name: string, args: string[]): { child: ChildProcess; done: ReturnType<typeof exited> } {
-  const child = startChild(tree.script(name), args);
-  children.push(child);
-  return { child, done: exited(child) };
-}
+const processes = readerProcesses();
+const spawnChild = processes.spawnChild;
 
 describe('readers in other processes', () => {
   it('three readers beside a busy writer, and a kill -9 of the writer: every state read was acknowledged, nothing acknowledged is lost', async () => {
     const seed = 1 + Math.floor(Math.random() * 1e9);
     // The first writer creates the collection and makes some calls before the readers open.
-    const first = spawnChild('reliability-readers-writer', [dir, String(seed), '500', '0']);
+    const first = spawnChild('reliability-readers-writer', [processes.dir(), String(seed), '500', '0']);
     const log: WriterLog = parseWriter((await first.done).stdout);
     expect(log.done, `seed ${seed}`).toBeDefined();
     const firstCalls = log.done!.calls;
-    const readers = ['refresh', 'refresh', 'interval0'].map((mode) => spawnChild('reliability-readers-reader', [dir, mode, '6000']));
+    const readers = ['refresh', 'refresh', 'interval0'].map((mode) => spawnChild('reliability-readers-reader', [processes.dir(), mode, '6000']));
     // Each reader has read once before the next writer starts, so every reader reads states before and after its calls.
     await Promise.all(readers.map((r) => printed(r.child, 'FIRST')));
     // A second writer, killed at a random moment while the readers run.
-    const second = spawnChild('reliability-readers-writer', [dir, String(seed), '60000', String(log.issued)]);
+    const second = spawnChild('reliability-readers-writer', [processes.dir(), String(seed), '60000', String(log.issued)]);
     await printed(second.child, 'OPENED');
     await new Promise((r) => setTimeout(r, 200 + Math.floor(Math.random() * 500)));
     second.child.kill('SIGKILL');
     parseWriter((await second.done).stdout, log);
     const acked = Math.max(...log.acks.map((a) => a.index));
     // The third recovers: the state it finds holds every acknowledged call.
-    const third = spawnChild('reliability-readers-writer', [dir, String(seed), '1000', String(log.issued)]);
+    const third = spawnChild('reliability-readers-writer', [processes.dir(), String(seed), '1000', String(log.issued)]);
     const thirdOut = await third.done;
     parseWriter(thirdOut.stdout, log);
     expect(thirdOut.code, `seed ${seed}: ${thirdOut.stdout.slice(0, 500)} ${thirdOut.stderr}`).toBe(0);

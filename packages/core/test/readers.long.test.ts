@@ -7,37 +7,20 @@
  * restarted writer recovers every acknowledged call. Prints the writer's rate
  * alone and beside the readers, and the readers' query latency.
  */
-import { type ChildProcess } from 'node:child_process';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildChildTree, exited, printed, startChild, type ChildTree } from './fixtures/reliability-spawn.js';
+import { describe, expect, it } from 'vitest';
+import { readerProcesses } from './fixtures/reader-processes.js';
+import { printed } from './fixtures/reliability-spawn.js';
 import { checkReaders, parseReader, parseWriter, type ReaderLog, type WriterLog } from './helpers/readers-check.js';
-import { seededRandom, tempDir } from './helpers/tmp.js';
+import { seededRandom } from './helpers/tmp.js';
 
-let tree: ChildTree;
-let dir: string;
-let cleanup: () => void;
-const children: ChildProcess[] = [];
-beforeAll(async () => {
-  tree = await buildChildTree();
-}, 120_000);
-afterAll(() => tree?.cleanup());
-beforeEach(() => ({ dir, cleanup } = tempDir()));
-afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  cleanup();
-});
+const processes = readerProcesses();
+const spawnChild = processes.spawnChild;
 
-function spawnChild(name: string, args: string[]): { child: ChildProcess; done: ReturnType<typeof exited> } {
-  const child = startChild(tree.script(name), args);
-  children.push(child);
-  return { child, done: exited(child) };
+function startReaders(durationMs: number): ReturnType<typeof spawnChild>[] {
+  return ['refresh', 'refresh', 'interval0'].map((mode) => spawnChild('reliability-readers-reader', [processes.dir(), mode, String(durationMs)]));
 }
 
-function startReaders(durationMs: number): { child: ChildProcess; done: ReturnType<typeof exited> }[] {
-  return ['refresh', 'refresh', 'interval0'].map((mode) => spawnChild('reliability-readers-reader', [dir, mode, String(durationMs)]));
-}
-
-async function finishReaders(seed: number, readers: { done: ReturnType<typeof exited> }[]): Promise<ReaderLog[]> {
+async function finishReaders(seed: number, readers: ReturnType<typeof spawnChild>[]): Promise<ReaderLog[]> {
   const logs: ReaderLog[] = [];
   for (const r of readers) {
     const out = await r.done;
@@ -55,10 +38,10 @@ describe('readers in other processes (long)', () => {
   it('a writer for 60 s beside three readers: every read state was acknowledged, no reader error', async () => {
     const seed = 1 + Math.floor(Math.random() * 1e9);
     // Baseline: the writer alone, 10 s.
-    const alone = spawnChild('reliability-readers-writer', [dir, String(seed), '10000', '0']);
+    const alone = spawnChild('reliability-readers-writer', [processes.dir(), String(seed), '10000', '0']);
     const log = parseWriter((await alone.done).stdout);
     const aloneDone = log.done;
-    const busy = spawnChild('reliability-readers-writer', [dir, String(seed), '60000', String(log.issued)]);
+    const busy = spawnChild('reliability-readers-writer', [processes.dir(), String(seed), '60000', String(log.issued)]);
     await printed(busy.child, 'OPENED');
     const readers = startReaders(62_000);
     const busyOut = await busy.done;
@@ -83,7 +66,7 @@ describe('readers in other processes (long)', () => {
   it('kill -9 of the writer at random moments while readers run: readers keep answering, each next writer recovers every acknowledged call', async () => {
     const seed = 1 + Math.floor(Math.random() * 1e9);
     const random = seededRandom(seed);
-    const first = spawnChild('reliability-readers-writer', [dir, String(seed), '1000', '0']);
+    const first = spawnChild('reliability-readers-writer', [processes.dir(), String(seed), '1000', '0']);
     await printed(first.child, 'OPENED');
     const readers = startReaders(40_000);
     const log = parseWriter((await first.done).stdout);
@@ -91,7 +74,7 @@ describe('readers in other processes (long)', () => {
     let kills = 0;
     while (Date.now() - started < 35_000) {
       const acked = Math.max(0, ...log.acks.map((a) => a.index));
-      const writer = spawnChild('reliability-readers-writer', [dir, String(seed), '60000', String(log.issued)]);
+      const writer = spawnChild('reliability-readers-writer', [processes.dir(), String(seed), '60000', String(log.issued)]);
       const opened = await Promise.race([printed(writer.child, 'OPENED').then(() => true), writer.done.then(() => false)]);
       const resumedBefore = log.resumed.length;
       if (!opened) {
