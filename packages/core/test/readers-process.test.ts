@@ -22,7 +22,8 @@ describe('readers in other processes', () => {
     const log: WriterLog = parseWriter((await first.done).stdout);
     expect(log.done, `seed ${seed}`).toBeDefined();
     const firstCalls = log.done!.calls;
-    const readers = ['refresh', 'refresh', 'interval0'].map((mode) => spawnChild('reliability-readers-reader', [processes.dir(), mode, '6000']));
+    // Readers run until told to stop (SIGTERM, below), however slow the machine; 100 s is only a backstop.
+    const readers = ['refresh', 'refresh', 'interval0'].map((mode) => spawnChild('reliability-readers-reader', [processes.dir(), mode, '100000']));
     // Each reader has read once before the next writer starts, so every reader reads states before and after its calls.
     await Promise.all(readers.map((r) => printed(r.child, 'FIRST')));
     // A second writer, killed at a random moment while the readers run.
@@ -39,6 +40,8 @@ describe('readers in other processes', () => {
     expect(thirdOut.code, `seed ${seed}: ${thirdOut.stdout.slice(0, 500)} ${thirdOut.stderr}`).toBe(0);
     expect(log.resumed[0], `seed ${seed}`).toBe(firstCalls);
     expect(log.resumed[1], `seed ${seed}`).toBeGreaterThanOrEqual(acked);
+    // Each reader's last round starts after this, so it reads the third writer's state.
+    for (const r of readers) r.child.kill('SIGTERM');
     const logs = await Promise.all(readers.map(async (r) => {
       const out = await r.done;
       return { out, log: parseReader(out.stdout) };
