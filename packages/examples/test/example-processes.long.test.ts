@@ -1,12 +1,14 @@
 /**
- * The demo's --db reuse and the LlamaIndex and LangChain examples as CI runs them: child processes
- * through tsx, no TTY, no network, the lexical embedder. Each start costs
+ * The demo's --db reuse, its semantic default and its argument errors, and
+ * the LlamaIndex and LangChain examples as CI runs them: child processes
+ * through tsx, no TTY, no network, the lexical embedder unless a test names
+ * the semantic default. Each start costs
  * seconds of CPU (tsx with a cold cache), so they live in the long tier; the
  * fast tier runs the same pipelines in-process (llamaindex-retrieval.test.ts,
  * langchain-rag.test.ts). Needs the packages built (`pnpm build`).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,4 +83,32 @@ describe('pnpm demo (src/demo.ts)', () => {
     expect(second.code).toBe(0);
     expect(second.stdout).toContain("Reusing 3 records already in collection 'passages'");
     expect(second.stdout).toMatch(/^ {2}1\. 0\.\d{4} {2}bread\.md › Bread$/m);
-  });});
+  });
+
+  it('answers by meaning with the default embedder, not by shared words', async () => {
+    // The notes plus a decoy that shares the questions' words but not their meaning:
+    // the hashing embedder ranks the decoy first for both questions.
+    const dir = join(work, 'decoy');
+    writeNotes(dir, 'txt');
+    writeFileSync(
+      join(dir, 'office.md'),
+      '# Office\n\nThe plants in the lobby are plastic; how frequently the building gets maintenance is on the notice board, and there is no bike parking.\n',
+    );
+    const { code, stdout, stderr } = await demo('--dir', dir, '-q', 'how frequently to irrigate the plants', '-q', 'maintenance for my bike', '--k', '1');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout.split('\n')[0]).toMatch(/^Embedder: @omendb\/default-embed \(omendb-default\): Universal Sentence Encoder lite, 512-d, semantic, offline/);
+    expect(stdout.slice(stdout.indexOf('Q1:'))).toMatch(/^ {2}1\. 0\.\d{4} {2}garden\/tomatoes\.md › Garden › Tomatoes$/m);
+    expect(stdout.slice(stdout.indexOf('Q2:'))).toMatch(/^ {2}1\. 0\.\d{4} {2}bikes\.txt$/m);
+  });
+
+  it('rejects bad arguments with a message and a non-zero exit', async () => {
+    const both = await demo('--dir', work, '--jsonl', join(work, 'x.jsonl'));
+    expect(both.code).not.toBe(0);
+    expect(both.stderr).toMatch(/cannot be used with/);
+    // The other option errors (--k, --embedder) are parsed in-process in cli.test.ts: a child costs ~2 s of CPU.
+    const missing = await demo('--dir', join(work, 'missing'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^demo failed: Error: not a directory/);
+  });
+});
