@@ -108,6 +108,12 @@ describe('hybridSearch (dense + BM25, RRF)', () => {
     expect(await plain.hybridSearch(claims[0].text, { k: 3, weights: [1, 0] })).toHaveLength(3);
   });
 
+  it('an empty collection returns nothing', async () => {
+    const empty = new OmenVectorStore(store.embeddings, { db, collectionName: 'empty', fullText: true });
+    expect(await empty.hybridSearch(claims[0].text, { k: 3 })).toEqual([]);
+    await empty.close();
+  });
+
   it('bad options are ValidationErrors', async () => {
     const text = claims[0].text;
     await expect(store.hybridSearch(text, { k: 0 })).rejects.toThrow(ValidationError);

@@ -234,6 +234,17 @@ describe('errors', () => {
     expect(await ids(query(claim, VectorStoreQueryMode.HYBRID, { alpha: 1 }), plain)).toHaveLength(K);
   });
 
+  it('every mode on an empty collection returns nothing', async () => {
+    const empty = new OmenVectorStore({ db, collectionName: 'empty', fullText: true, embedModel });
+    try {
+      for (const mode of [VectorStoreQueryMode.DEFAULT, TEXT_SEARCH_MODE, VectorStoreQueryMode.SPARSE, VectorStoreQueryMode.HYBRID, VectorStoreQueryMode.MMR]) {
+        expect(await empty.query(query(claims[0], mode))).toEqual({ ids: [], similarities: [], nodes: [] });
+      }
+    } finally {
+      await empty.close();
+    }
+  });
+
   it('missing or bad mode parameters are ValidationErrors', async () => {
     const claim = claims[0];
     await expect(store.query({ ...query(claim, TEXT_SEARCH_MODE), queryStr: undefined })).rejects.toThrow(/queryStr/);
