@@ -4,5 +4,7 @@
  * for migration from Chroma, HNSWLib and MemoryVectorStore.
  */
 export { OmenVectorStore, type OmenAddOptions, type OmenDeleteParams } from './omen-vector-store.js';
+export { OmenHybridRetriever, type OmenHybridRetrieverInput } from './hybrid-retriever.js';
+export type { HybridSearchOptions } from './hybrid-search.js';
 export { DEFAULT_COLLECTION_NAME, DEFAULT_PATH, type OmenVectorStoreArgs } from './store-args.js';
 export type { Where } from '@omendb/core';

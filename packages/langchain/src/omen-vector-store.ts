@@ -11,6 +11,7 @@ import { maximalMarginalRelevance } from '@langchain/core/utils/math';
 import { VectorStore, type MaxMarginalRelevanceSearchOptions } from '@langchain/core/vectorstores';
 import { ClosedError, DimensionMismatchError, NotFoundError, quantizationLabel, ValidationError, type Collection, type Where } from '@omendb/core';
 import { resolveIds, toDocument, toRecords } from './document-records.js';
+import { checkHybridOptions, hybridSearch, type HybridSearchOptions } from './hybrid-search.js';
 import { acquireDatabase, type DatabaseLease } from './shared-database.js';
 import { resolveArgs, type OmenVectorStoreArgs, type ResolvedArgs } from './store-args.js';
 import { combineWhere } from './where.js';
@@ -161,6 +162,32 @@ export class OmenVectorStore extends VectorStore {
     return picked.map((i) => toDocument(result.ids[0][i], result.documents[0][i], result.metadatas[0][i]));
   }
 
+  /**
+   * Hybrid search: the `k` (default 4) documents best for `query` by both
+   * its embedding (dense, HNSW) and its words (BM25 over the documents),
+   * fused by reciprocal rank fusion (`hybrid-search.ts`; `rrfK` default 60,
+   * `fetchK` candidates per ranking, `weights` `[dense, text]`), each with
+   * its RRF score, higher is better. `filter` (a Chroma `where`) applies
+   * inside both rankings, ANDed with the store's `filter`. Needs a
+   * collection created with `fullText: true` unless the text weight is 0:
+   * otherwise ValidationError, code `no_full_text_index`.
+   */
+  async hybridSearchWithScore(query: string, options?: HybridSearchOptions): Promise<[Document, number][]> {
+    if (typeof query !== 'string' || query.trim().length === 0) {
+      throw new ValidationError('invalid hybrid search', [{ code: 'invalid_type', path: ['query'], message: 'expected a query text with a non-space character' }]);
+    }
+    const checked = checkHybridOptions(options);
+    const { collection } = await this.open(false);
+    const embedding = await this.embeddings.embedQuery(query);
+    const hits = await hybridSearch(collection, query, embedding, combineWhere(this.filter, options?.filter), checked);
+    return hits.map((h) => [toDocument(h.id, h.document, h.metadata), h.score]);
+  }
+
+  /** {@link hybridSearchWithScore} without the scores. */
+  async hybridSearch(query: string, options?: HybridSearchOptions): Promise<Document[]> {
+    return (await this.hybridSearchWithScore(query, options)).map(([doc]) => doc);
+  }
+
   /** The stored documents with these ids, in the order given; missing ids are skipped. */
   async getByIds(ids: string[]): Promise<Document[]> {
     const { collection } = await this.open(false);
@@ -283,6 +310,7 @@ export class OmenVectorStore extends VectorStore {
           metadata: a.collectionMetadata,
           dimension: a.numDimensions,
           quantization: a.quantization,
+          fullText: a.fullText,
           // The store embeds with its LangChain Embeddings: the collection has no embedding function of its own.
           embeddingFunction: null,
         });

@@ -41,6 +41,13 @@ export interface OmenVectorStoreArgs {
    * otherwise is rejected.
    */
   quantization?: QuantizationSpec;
+  /**
+   * A BM25 full-text index over the documents of a collection this store
+   * creates (`createCollection`'s option: `true`, or `{ k1, b }`); default
+   * off. `hybridSearch` and `OmenHybridRetriever` need it. Fixed when the
+   * collection is created: an existing collection keeps what it has.
+   */
+  fullText?: boolean | { k1?: number; b?: number };
 }
 
 /** Arguments after validation, defaults applied. */
@@ -54,6 +61,7 @@ export interface ResolvedArgs {
   numDimensions?: number;
   durability: Durability;
   quantization?: QuantizationSpec;
+  fullText?: boolean | { k1?: number; b?: number };
 }
 
 export const DEFAULT_PATH = './omendb';
@@ -61,7 +69,7 @@ export const DEFAULT_COLLECTION_NAME = 'langchain';
 
 /** Chroma arguments that address a server or a client object; OmenDB has neither. */
 const SERVER_KEYS = ['url', 'index', 'client', 'clientParams', 'chromaCloudAPIKey', 'host', 'port', 'ssl'];
-const KNOWN_KEYS = ['path', 'collectionName', 'collectionMetadata', 'metric', 'db', 'filter', 'numDimensions', 'durability', 'quantization'];
+const KNOWN_KEYS = ['path', 'collectionName', 'collectionMetadata', 'metric', 'db', 'filter', 'numDimensions', 'durability', 'quantization', 'fullText'];
 
 /**
  * Validates `args` and applies defaults.
@@ -113,6 +121,8 @@ export function resolveArgs(args: unknown): ResolvedArgs {
     durability: (a.durability as Durability | undefined) ?? 'sync',
     // Checked by createCollection, which knows the dimension.
     quantization: a.quantization as QuantizationSpec | undefined,
+    // Checked by createCollection.
+    fullText: a.fullText as ResolvedArgs['fullText'],
   };
 }
 

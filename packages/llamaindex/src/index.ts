@@ -5,4 +5,5 @@
 export { OmenVectorStore } from './omen-vector-store.js';
 export type { OmenVectorStoreOptions } from './options.js';
 export { similarityFromDistance } from './similarity.js';
+export { TEXT_SEARCH_MODE } from './check-query.js';
 export { encodeKey, decodeKey } from './metadata-keys.js';

@@ -5,11 +5,9 @@
 import { ClosedError, OmenDB, quantizationLabel, ValidationError, type Collection } from '@omendb/core';
 import { BaseVectorStore, type BaseNode, type VectorStoreQuery, type VectorStoreQueryResult } from 'llamaindex';
 import { checkQuery } from './check-query.js';
-import { pushdown } from './filters/pushdown.js';
-import { nodeToRecord, recordToNode, REF_DOC_ID_KEY } from './node-record.js';
+import { nodeToRecord, REF_DOC_ID_KEY } from './node-record.js';
 import { checkOptions, DEFAULT_METRIC, type CheckedOptions, type OmenVectorStoreOptions } from './options.js';
-import { searchCollection } from './search.js';
-import { similarityFromDistance } from './similarity.js';
+import { runQuery } from './query-modes.js';
 
 interface Opened {
   db: OmenDB;
@@ -93,22 +91,22 @@ export class OmenVectorStore extends BaseVectorStore<Promise<Collection>> {
   }
 
   /**
-   * The `similarityTopK` nodes nearest to `queryEmbedding` that pass
-   * `filters` and, when `docIds` is given, belong to one of those source
-   * documents. Results are ordered by descending similarity (see
-   * `similarity.ts`); `nodes[i]`, `ids[i]` and `similarities[i]` describe the
-   * same node. Throws ValidationError for a malformed query and
-   * DimensionMismatchError for an embedding of the wrong length.
+   * The `similarityTopK` best nodes for `query` that pass `filters` and, when
+   * `docIds` is given, belong to one of those source documents, best first;
+   * `nodes[i]`, `ids[i]` and `similarities[i]` describe the same node. The
+   * mode decides the ranking (`query-modes.ts`): `default` (nearest vectors,
+   * similarity per `similarity.ts`), `text_search` and `sparse` (BM25 on
+   * `queryStr`), `hybrid` (relative-score fusion of both, `alpha` = dense
+   * weight, default 0.5), `mmr` (maximal marginal relevance, λ =
+   * `mmrThreshold`, default 0.5). Throws ValidationError for a malformed
+   * query, or (code `no_full_text_index`) for a text mode on a collection
+   * created without `fullText`, and DimensionMismatchError for an embedding
+   * of the wrong length.
    */
   override async query(query: VectorStoreQuery): Promise<VectorStoreQueryResult> {
     const q = checkQuery(query);
     const { collection } = await this.open();
-    const hits = await searchCollection(collection, q.embedding, q.k, pushdown(q.filters, q.docIds), q.filters);
-    return {
-      ids: hits.map((h) => h.id),
-      similarities: hits.map((h) => similarityFromDistance(h.distance, collection.metric)),
-      nodes: hits.map((h) => recordToNode(h.id, h.metadata, h.document)),
-    };
+    return runQuery(collection, q);
   }
 
   /**
@@ -146,7 +144,7 @@ export class OmenVectorStore extends BaseVectorStore<Promise<Collection>> {
 }
 
 async function openCollection(options: CheckedOptions): Promise<Opened> {
-  const { source, collectionName, metric, quantization } = options;
+  const { source, collectionName, metric, quantization, fullText } = options;
   const owned = source.kind === 'path';
   const db = source.kind === 'path' ? await OmenDB.open(source.path) : source.db;
   try {
@@ -154,6 +152,7 @@ async function openCollection(options: CheckedOptions): Promise<Opened> {
       name: collectionName,
       metric: metric ?? DEFAULT_METRIC,
       quantization,
+      fullText,
       // LlamaIndex embeds the nodes: the collection has no embedding function of its own.
       embeddingFunction: null,
     });

@@ -33,6 +33,14 @@ export interface OmenVectorStoreOptions extends VectorStoreBaseParams {
    * ValidationError at first use.
    */
   quantization?: QuantizationSpec;
+  /**
+   * A BM25 full-text index over the nodes' text in a newly created
+   * collection (core's `createCollection` option: `true`, or `{ k1, b }`);
+   * default off. The `text_search`, `sparse` and `hybrid` query modes need
+   * it. Fixed when the collection is created: an existing collection keeps
+   * what it was created with.
+   */
+  fullText?: boolean | { k1?: number; b?: number };
 }
 
 export const DEFAULT_COLLECTION_NAME = 'llamaindex';
@@ -48,11 +56,13 @@ export interface CheckedOptions {
   metric: Metric | undefined;
   /** Checked by core's createCollection, which knows the dimension. */
   quantization: QuantizationSpec | undefined;
+  /** Checked by core's createCollection. */
+  fullText: OmenVectorStoreOptions['fullText'];
 }
 
 /** Throws ValidationError unless exactly one of `path` / `db` is given and `metric` is known. */
 export function checkOptions(options: OmenVectorStoreOptions | undefined): CheckedOptions {
-  const { path, db, collectionName, metric, quantization } = options ?? {};
+  const { path, db, collectionName, metric, quantization, fullText } = options ?? {};
   if ((path === undefined) === (db === undefined)) {
     throw new ValidationError('OmenVectorStore needs exactly one of `path` (a directory) or `db` (an open OmenDB)');
   }
@@ -74,5 +84,6 @@ export function checkOptions(options: OmenVectorStoreOptions | undefined): Check
     collectionName: collectionName ?? DEFAULT_COLLECTION_NAME,
     metric,
     quantization,
+    fullText,
   };
 }

@@ -1,6 +1,7 @@
 /**
- * One nearest-neighbour search with LlamaIndex filters, on top of
- * `Collection.query`.
+ * Searches with LlamaIndex filters: nearest neighbours on top of
+ * `Collection.query`, and the over-fetch that finishes any ranking whose
+ * core filter is a superset (also used by `text-search.ts`).
  *
  * When the core `where` selects exactly the matching nodes (`pushdown.ts`),
  * this is one core query of k results, filtered inside core's search. When it
@@ -11,7 +12,7 @@
  * filter still finds every match. One round considers at most
  * {@link MAX_CANDIDATES} records (core's limit on `nResults`).
  */
-import type { Collection, Metadata } from '@omendb/core';
+import type { Collection, IncludeField, Metadata } from '@omendb/core';
 import type { CheckedFilters } from './filters/check.js';
 import { matchesFilters } from './filters/evaluate.js';
 import type { Pushdown } from './filters/pushdown.js';
@@ -22,18 +23,22 @@ export const MAX_CANDIDATES = 100_000;
 const OVERFETCH_FACTOR = 4;
 const MIN_CANDIDATES = 32;
 
-/** One result, nearest first; `metadata` is the decoded LlamaIndex dict. */
+/** One result, best first; `metadata` is the decoded LlamaIndex dict. */
 export interface SearchHit {
   id: string;
+  /** The collection's distance (dense) or 1 − BM25 score (full text): lower is better. */
   distance: number;
   metadata: Record<string, unknown>;
   document: string | null;
+  /** The stored vector, when asked for. */
+  embedding?: number[];
 }
 
 /**
  * The `k` nearest records to `embedding` (`number[]`, the collection's
- * dimension) among those `filters` and the `pushdown` selection admit.
- * Throws core's DimensionMismatchError for an embedding of another length.
+ * dimension) among those `filters` and the `pushdown` selection admit, with
+ * their vectors when `withEmbeddings`. Throws core's DimensionMismatchError
+ * for an embedding of another length.
  */
 export async function searchCollection(
   collection: Collection,
@@ -41,13 +46,30 @@ export async function searchCollection(
   k: number,
   pushdown: Pushdown,
   filters: CheckedFilters | undefined,
+  withEmbeddings = false,
 ): Promise<SearchHit[]> {
   if (pushdown.selection.kind === 'none') return [];
   const where = pushdown.selection.kind === 'where' ? pushdown.selection.where : undefined;
-  const run = async (nResults: number, exact: boolean) =>
-    hits(await collection.query({ queryEmbeddings: [embedding], nResults, where, exact, include: ['metadatas', 'documents', 'distances'] }));
-  if (pushdown.exact || filters === undefined) return run(k, false);
+  const include: IncludeField[] = withEmbeddings ? ['metadatas', 'documents', 'distances', 'embeddings'] : ['metadatas', 'documents', 'distances'];
+  const run = async (nResults: number, exact: boolean) => hits(await collection.query({ queryEmbeddings: [embedding], nResults, where, exact, include }));
+  return filteredTopK(collection, k, pushdown, filters, run);
+}
 
+/**
+ * The first `k` hits that pass `filters`, from `run(n, whole)` (the best `n`
+ * candidates of the pushdown's selection; `whole` when `n` covers the whole
+ * collection). One round when the pushdown is exact, else the over-fetch
+ * rounds of the module comment.
+ */
+export async function filteredTopK(
+  collection: Collection,
+  k: number,
+  pushdown: Pushdown,
+  filters: CheckedFilters | undefined,
+  run: (n: number, whole: boolean) => Promise<SearchHit[]>,
+): Promise<SearchHit[]> {
+  if (pushdown.selection.kind === 'none') return [];
+  if (pushdown.exact || filters === undefined) return run(k, false);
   const count = await collection.count();
   let n = Math.min(Math.max(k * OVERFETCH_FACTOR, MIN_CANDIDATES), MAX_CANDIDATES);
   for (;;) {
@@ -59,12 +81,23 @@ export async function searchCollection(
   }
 }
 
-function hits(result: { ids: string[][]; distances: number[][]; metadatas: (Metadata | null)[][]; documents: (string | null)[][] }): SearchHit[] {
+function hits(result: {
+  ids: string[][];
+  distances: number[][];
+  metadatas: (Metadata | null)[][];
+  documents: (string | null)[][];
+  embeddings?: (number[] | null)[][] | null;
+}): SearchHit[] {
   const ids = result.ids[0] ?? [];
-  return ids.map((id, i) => ({
-    id,
-    distance: result.distances[0][i],
-    metadata: decodeLlamaMetadata(result.metadatas[0][i]),
-    document: result.documents[0][i],
-  }));
+  return ids.map((id, i) => {
+    const hit: SearchHit = {
+      id,
+      distance: result.distances[0][i],
+      metadata: decodeLlamaMetadata(result.metadatas[0][i]),
+      document: result.documents[0][i],
+    };
+    const embedding = result.embeddings?.[0]?.[i];
+    if (embedding) hit.embedding = Array.from(embedding);
+    return hit;
+  });
 }

@@ -271,7 +271,7 @@ describe('errors', () => {
     await expect(s.query({ similarityTopK: 1, mode: VectorStoreQueryMode.DEFAULT })).rejects.toThrow(ValidationError);
     await expect(s.query(q([1, 0], 0))).rejects.toThrow(ValidationError);
     await expect(s.query(q([1, 0], 1.5))).rejects.toThrow(ValidationError);
-    await expect(s.query(q([1, 0], 1, { mode: VectorStoreQueryMode.MMR }))).rejects.toThrow(/mode/);
+    await expect(s.query(q([1, 0], 1, { mode: VectorStoreQueryMode.SVM }))).rejects.toThrow(/mode/);
     await expect(s.query(q([1, 0], 1, { docIds: [1 as unknown as string] }))).rejects.toThrow(ValidationError);
   });
 
