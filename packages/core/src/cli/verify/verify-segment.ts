@@ -38,7 +38,7 @@ export function verifySegment(bytes: Uint8Array, file: string, expected: Segment
   if (header.metric !== metric) findings.error(file, `header says metric ${header.metric}, the collection ${metric}`, 24);
   if (header.rows !== rows || header.dimension !== dimension || header.metric !== metric) return null;
   for (const kind of sections.keys()) {
-    if (kind < SectionKind.Vectors || kind > SectionKind.Postings) findings.warning(file, `unknown section kind ${kind}; this build ignores it`, 48);
+    if (kind < SectionKind.Vectors || kind > SectionKind.SparsePostings) findings.warning(file, `unknown section kind ${kind}; this build ignores it`, 48);
   }
 
   const vectors = checkVectors(sections.get(SectionKind.Vectors), file, expected, findings);
