@@ -1,0 +1,211 @@
+import { K, Knn, Rrf, Schema, Search, SparseVectorIndexConfig } from 'chromadb-search';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CorruptionError, EmbeddingFunctionError, OmenDB, ValidationError } from '../src/index.js';
+import { decodeSparsePostings, encodeSparsePostings } from '../src/format/sparse-postings.js';
+import { SparsePostingsBuilder } from '../src/text/sparse-postings.js';
+import { seededRandom, tempDir } from './helpers/tmp.js';
+
+let dir: string;
+let cleanup: () => void;
+beforeEach(() => ({ dir, cleanup } = tempDir()));
+afterEach(() => cleanup());
+
+type Sparse = { indices: number[]; values: number[] };
+
+/** A deterministic sparse embedding function: term counts over a small vocabulary (ids = word index), queries weight 1. */
+class CountSparse {
+  readonly name = 'test_counts';
+  calls = 0;
+  private static vector(text: string, unit: boolean): Sparse {
+    const counts = new Map<number, number>();
+    for (const w of text.toLowerCase().split(/\W+/).filter(Boolean)) {
+      const d = [...w].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % 5000;
+      counts.set(d, unit ? 1 : (counts.get(d) ?? 0) + 1);
+    }
+    const indices = [...counts.keys()].sort((a, b) => a - b);
+    return { indices, values: indices.map((d) => counts.get(d)!) };
+  }
+  async generate(texts: string[]): Promise<Sparse[]> {
+    this.calls++;
+    return texts.map((t) => CountSparse.vector(t, false));
+  }
+  async generateForQueries(texts: string[]): Promise<Sparse[]> {
+    return texts.map((t) => CountSparse.vector(t, true));
+  }
+  getConfig() {
+    return {};
+  }
+}
+
+const WORDS = 'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon'.split(' ');
+
+function corpus(n: number, seed: number): { ids: string[]; documents: string[]; embeddings: number[][] } {
+  const rand = seededRandom(seed);
+  const ids = Array.from({ length: n }, (_, i) => `r${i}`);
+  const documents = ids.map(() => Array.from({ length: 3 + Math.floor(rand() * 8) }, () => WORDS[Math.floor(rand() * rand() * WORDS.length)]).join(' '));
+  const embeddings = ids.map(() => Array.from({ length: 8 }, () => rand() - 0.5));
+  return { ids, documents, embeddings };
+}
+
+function schemaWith(ef: CountSparse): Schema {
+  return new Schema().createIndex(new SparseVectorIndexConfig({ embeddingFunction: ef as never, sourceKey: K.DOCUMENT, bm25: false }), 'sparse_embedding');
+}
+
+function dot(a: Sparse, b: Sparse): number {
+  let s = 0;
+  for (let i = 0; i < a.indices.length; i++) {
+    const j = b.indices.indexOf(a.indices[i]);
+    if (j >= 0) s += a.values[i] * b.values[j];
+  }
+  return s;
+}
+
+/** Reference ranking: dot product of the query with every stored sparse vector (from get), best first, ties by id. */
+async function reference(col: Awaited<ReturnType<OmenDB['getCollection']>>, query: Sparse, limit: number): Promise<{ ids: string[]; scores: number[] }> {
+  const all = await col.get({ include: ['metadatas'] });
+  const scored = all.ids
+    .map((id, i) => [id, dot(query, all.metadatas[i]!.sparse_embedding as Sparse)] as const)
+    .filter(([, s]) => s !== 0)
+    .slice(0, limit);
+  return normalize(scored.map((s) => s[0]), scored.map((s) => -s[1]));
+}
+
+const QUERIES = ['alpha beta', 'gamma gamma delta', 'sigma tau upsilon', 'omega', 'pi rho'];
+
+async function ranked(col: Awaited<ReturnType<OmenDB['getCollection']>>, query: string): Promise<{ ids: string[]; scores: number[] }> {
+  // Every hit (limit above the corpus), as (score, id) ascending: Search breaks score ties by storage order, which edits change.
+  const r = await col.search(new Search().rank(Knn({ query, key: 'sparse_embedding', limit: 1000 })).limit(1000).select(K.SCORE));
+  return normalize(r.ids[0], r.scores[0] as number[]);
+}
+
+function normalize(ids: string[], scores: number[]): { ids: string[]; scores: number[] } {
+  const pairs = ids.map((id, i) => [id, scores[i]] as const).sort((x, y) => x[1] - y[1] || (x[0] < y[0] ? -1 : 1));
+  return { ids: pairs.map((p) => p[0]), scores: pairs.map((p) => p[1]) };
+}
+
+describe('sparse vectors (Chroma Schema + SparseVectorIndexConfig)', () => {
+  it('embeds documents into the key, ranks by exact dot product, same across checkpoint, upserts, deletes, compaction and reopen', async () => {
+    const ef = new CountSparse();
+    let db = await OmenDB.open(dir);
+    let col = await db.createCollection({ name: 's', schema: schemaWith(ef), embeddingFunction: null });
+    const data = corpus(300, 11);
+    await col.add({ ids: data.ids.slice(0, 150), documents: data.documents.slice(0, 150), embeddings: data.embeddings.slice(0, 150) });
+    await db.checkpoint();
+    await col.add({ ids: data.ids.slice(150), documents: data.documents.slice(150), embeddings: data.embeddings.slice(150) });
+    const got = await col.get({ ids: ['r0'], include: ['metadatas', 'documents'] });
+    expect(got.metadatas[0]!.sparse_embedding).toEqual((await ef.generate([data.documents[0]]))[0]);
+
+    const check = async (label: string) => {
+      for (const q of QUERIES) {
+        const [qv] = await ef.generateForQueries([q]);
+        expect(await ranked(col, q), `${label}: ${q}`).toEqual(await reference(col, qv, 1000));
+      }
+    };
+    await check('memtable + segment');
+    const before = await Promise.all(QUERIES.map((q) => ranked(col, q)));
+    await db.checkpoint();
+    expect(await Promise.all(QUERIES.map((q) => ranked(col, q))), 'after checkpoint').toEqual(before);
+
+    await col.delete({ ids: ['r1', 'r2', 'r200'] });
+    await col.upsert({ ids: ['r3', 'r250'], documents: ['alpha alpha alpha beta', 'sigma sigma tau'], embeddings: [data.embeddings[3], data.embeddings[250]] });
+    await col.update({ ids: ['r4'], documents: ['pi rho pi'] });
+    expect((await col.get({ ids: ['r4'], include: ['metadatas'] })).metadatas[0]!.sparse_embedding).toEqual((await ef.generate(['pi rho pi']))[0]);
+    await check('after deletes and upserts');
+    const edited = await Promise.all(QUERIES.map((q) => ranked(col, q)));
+    await db.checkpoint();
+    await col.compact();
+    expect(col.stats().segments).toBe(1);
+    expect(await Promise.all(QUERIES.map((q) => ranked(col, q))), 'after compaction').toEqual(edited);
+    expect(col.stats().components.sparse).toBeGreaterThan(0);
+    expect(col.stats().diskComponents.sparse).toBeGreaterThan(0);
+    await db.close();
+
+    db = await OmenDB.open(dir);
+    col = await db.getCollection('s');
+    // A sparse vector query needs no function; a text query names what to pass.
+    const [qv] = await ef.generateForQueries(['alpha beta']);
+    const bySparse = await col.search(new Search().rank(Knn({ query: qv, key: 'sparse_embedding', limit: 1000 })).limit(1000).select(K.SCORE));
+    expect(normalize(bySparse.ids[0], bySparse.scores[0] as number[])).toEqual(edited[0]);
+    await expect(ranked(col, 'alpha beta')).rejects.toThrow(EmbeddingFunctionError);
+    await expect(col.add({ ids: ['new'], documents: ['alpha'], embeddings: [data.embeddings[0]] })).rejects.toThrow(EmbeddingFunctionError);
+    col = await db.getCollection({ name: 's', schema: schemaWith(ef) });
+    expect(await Promise.all(QUERIES.map((q) => ranked(col, q))), 'after reopen').toEqual(edited);
+    await db.close();
+  });
+
+  it('fuses dense and sparse with Rrf, and takes the payload JSON of the builders', async () => {
+    const ef = new CountSparse();
+    const db = await OmenDB.open(dir);
+    const col = await db.createCollection({ name: 'h', schema: schemaWith(ef), embeddingFunction: null });
+    const data = corpus(120, 5);
+    await col.add(data);
+    const search = new Search()
+      .rank(Rrf({ ranks: [Knn({ query: data.embeddings[7], returnRank: true, limit: 50 }), Knn({ query: 'alpha beta', key: 'sparse_embedding', returnRank: true, limit: 50 })], k: 60 }))
+      .limit(10);
+    const json = JSON.parse(JSON.stringify(search.toPayload())) as Record<string, unknown>;
+    const a = await col.search(search);
+    const b = await col.search(json);
+    expect(a.ids[0]).toHaveLength(10);
+    expect(b.ids).toEqual(a.ids);
+    expect(b.scores).toEqual(a.scores);
+    await db.close();
+  });
+
+  it('raises clear errors for what it does not support and for bad sparse values', async () => {
+    const ef = new CountSparse();
+    const db = await OmenDB.open(dir);
+    const spann = new Schema().createIndex(new SparseVectorIndexConfig({ embeddingFunction: ef as never, sourceKey: K.DOCUMENT }), 'a');
+    spann.createIndex(new SparseVectorIndexConfig({ embeddingFunction: ef as never, sourceKey: K.DOCUMENT }), 'b');
+    await expect(db.createCollection({ name: 'two', schema: spann })).rejects.toThrow(ValidationError);
+    const col = await db.createCollection({ name: 'x', schema: schemaWith(ef), embeddingFunction: null });
+    await col.add({ ids: ['a'], documents: ['alpha'], embeddings: [[1, 0]] });
+    await expect(col.search(new Search().rank(Knn({ query: 'alpha', key: 'other_key' })))).rejects.toThrow(/no sparse-vector index on key "other_key"/);
+    await expect(col.search(new Search().rank(Knn({ query: [1, 0], key: 'sparse_embedding' })))).rejects.toThrow(ValidationError);
+    await expect(col.add({ ids: ['b'], embeddings: [[0, 1]], metadatas: [{ sparse_embedding: { indices: [3, 1], values: [1, 1] } }] })).rejects.toThrow(/strictly ascending/);
+    // A sparse vector given in metadata (no document) is indexed as given.
+    await col.add({ ids: ['c'], embeddings: [[0, 1]], metadatas: [{ sparse_embedding: { indices: [1, 4000000000], values: [2, 0.5] } }] });
+    const r = await col.search(new Search().rank(Knn({ query: { indices: [4000000000], values: [2] }, key: 'sparse_embedding' })).select(K.SCORE));
+    expect(r.ids[0]).toEqual(['c']);
+    expect(r.scores[0]).toEqual([-1]);
+    await db.close();
+  });
+
+  it('a corrupted sparse section raises CorruptionError, in the decoder and on open', async () => {
+    const b = new SparsePostingsBuilder();
+    const rand = seededRandom(3);
+    for (let row = 0; row < 50; row++) b.add(row, { indices: [row % 7, 10 + (row % 3)], values: [rand(), rand()] });
+    const bytes = encodeSparsePostings(b.toLayout());
+    expect(decodeSparsePostings(bytes, 50, 'f', 0).dims.length).toBe(10);
+    const flips = [0, 4, 12, 16, 16 + 4 * 10, 16 + 8 * 10 + 4 + 8];
+    for (const at of flips) {
+      const bad = bytes.slice();
+      bad[at] ^= 0xff;
+      expect(() => decodeSparsePostings(bad, 50, 'f', 0), `byte ${at}`).toThrow(CorruptionError);
+    }
+
+    const ef = new CountSparse();
+    let db = await OmenDB.open(dir);
+    const col = await db.createCollection({ name: 'c', schema: schemaWith(ef), embeddingFunction: null });
+    const data = corpus(40, 9);
+    await col.add(data);
+    await db.checkpoint();
+    await db.close();
+    const segDir = join(dir, 'collections');
+    const file = findSegment(segDir);
+    const raw = readFileSync(file);
+    // The sparse section is the last one: flip a byte of its rows; the section checksum catches it.
+    raw[raw.length - 20] ^= 0x01;
+    writeFileSync(file, raw);
+    await expect(OmenDB.open(dir).then((d) => d.getCollection('c').then((c) => c.get({ ids: ['r0'] })).finally(() => d.close()))).rejects.toThrow(CorruptionError);
+    db = undefined as never;
+  });
+});
+
+function findSegment(root: string): string {
+  for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile() && entry.name === 'segment.bin') return join(entry.parentPath, entry.name);
+  }
+  throw new Error(`no segment under ${root}`);
+}
