@@ -49,8 +49,8 @@ function corpus(n: number, seed: number): { ids: string[]; documents: string[]; 
   return { ids, documents, embeddings };
 }
 
-function schemaWith(ef: CountSparse): Schema {
-  return new Schema().createIndex(new SparseVectorIndexConfig({ embeddingFunction: ef as never, sourceKey: K.DOCUMENT, bm25: false }), 'sparse_embedding');
+function schemaWith(ef: CountSparse, bm25 = false): Schema {
+  return new Schema().createIndex(new SparseVectorIndexConfig({ embeddingFunction: ef as never, sourceKey: K.DOCUMENT, bm25 }), 'sparse_embedding');
 }
 
 function dot(a: Sparse, b: Sparse): number {
@@ -62,9 +62,23 @@ function dot(a: Sparse, b: Sparse): number {
   return s;
 }
 
-/** Reference ranking: dot product of the query with every stored sparse vector (from get), best first, ties by id. */
-async function reference(col: Awaited<ReturnType<OmenDB['getCollection']>>, query: Sparse, limit: number): Promise<{ ids: string[]; scores: number[] }> {
+/**
+ * Reference ranking: dot product of the query with every stored sparse vector (from get), as (score, id) ascending;
+ * with `idf`, each query weight first times ln(1 + (N − df + 0.5) / (df + 0.5)) over the stored vectors.
+ */
+async function reference(col: Awaited<ReturnType<OmenDB['getCollection']>>, query: Sparse, limit: number, idf = false): Promise<{ ids: string[]; scores: number[] }> {
   const all = await col.get({ include: ['metadatas'] });
+  if (idf) {
+    const vectors = all.metadatas.map((m) => m!.sparse_embedding as Sparse);
+    const n = vectors.length;
+    query = {
+      indices: query.indices,
+      values: query.values.map((w, q) => {
+        const df = vectors.filter((v) => v.indices.includes(query.indices[q])).length;
+        return w * Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      }),
+    };
+  }
   const scored = all.ids
     .map((id, i) => [id, dot(query, all.metadatas[i]!.sparse_embedding as Sparse)] as const)
     .filter(([, s]) => s !== 0)
@@ -132,6 +146,32 @@ describe('sparse vectors (Chroma Schema + SparseVectorIndexConfig)', () => {
     await expect(col.add({ ids: ['new'], documents: ['alpha'], embeddings: [data.embeddings[0]] })).rejects.toThrow(EmbeddingFunctionError);
     col = await db.getCollection({ name: 's', schema: schemaWith(ef) });
     expect(await Promise.all(QUERIES.map((q) => ranked(col, q))), 'after reopen').toEqual(edited);
+    await db.close();
+  });
+
+  it('with bm25: true weighs query dimensions by their idf over the live records, exact after deletes and compaction', async () => {
+    const ef = new CountSparse();
+    const db = await OmenDB.open(dir);
+    const col = await db.createCollection({ name: 'b', schema: schemaWith(ef, true), embeddingFunction: null });
+    const data = corpus(200, 21);
+    await col.add({ ids: data.ids.slice(0, 100), documents: data.documents.slice(0, 100), embeddings: data.embeddings.slice(0, 100) });
+    await db.checkpoint();
+    await col.add({ ids: data.ids.slice(100), documents: data.documents.slice(100), embeddings: data.embeddings.slice(100) });
+    const check = async (label: string) => {
+      for (const q of QUERIES) {
+        const [qv] = await ef.generateForQueries([q]);
+        const got = await ranked(col, q);
+        const want = await reference(col, qv, 1000, true);
+        expect(got.ids, `${label}: ${q}`).toEqual(want.ids);
+        got.scores.forEach((s, i) => expect(s, `${label}: ${q} #${i}`).toBeCloseTo(want.scores[i], 4));
+      }
+    };
+    await check('two parts');
+    await col.delete({ ids: data.ids.filter((_, i) => i % 3 === 0) });
+    await check('after deletes');
+    await db.checkpoint();
+    await col.compact();
+    await check('after compaction');
     await db.close();
   });
 

@@ -18,7 +18,7 @@ const DOCS = [
 ];
 
 describe("Chroma's sparse-vector recipe with @chroma-core/chroma-bm25, embedded", () => {
-  it('embeds documents with chroma-bm25 into the schema key and ranks a text Knn on it by the dot product, before and after a reopen', async () => {
+  it('embeds documents with chroma-bm25 into the schema key and ranks a text Knn on it by the idf-weighted dot product (bm25: true), before and after a reopen', async () => {
     const ef = new ChromaBm25EmbeddingFunction();
     const schema = () => new Schema().createIndex(new SparseVectorIndexConfig({ embeddingFunction: ef, sourceKey: K.DOCUMENT, bm25: true }), 'sparse_embedding');
     let db = await OmenDB.open(dir);
@@ -29,11 +29,15 @@ describe("Chroma's sparse-vector recipe with @chroma-core/chroma-bm25, embedded"
 
     const search = new Search().rank(Knn({ query: 'borrow references', key: 'sparse_embedding', limit: 10 })).select(K.SCORE);
     const first = await col.search(search);
-    // Expected: −(query · document) from chroma-bm25's own vectors, best (lowest) first.
+    // Expected, as Chroma scores a bm25 key: −Σ query weight × idf × document weight, from chroma-bm25's own vectors, best (lowest) first.
     const [q] = await ef.generateForQueries(['borrow references']);
     const docs = await ef.generate(DOCS);
+    const idf = (dim: number) => {
+      const df = docs.filter((d) => d.indices.includes(dim)).length;
+      return Math.log(1 + (docs.length - df + 0.5) / (df + 0.5));
+    };
     const expected = docs
-      .map((d, i) => [`d${i}`, -q.indices.reduce((s, dim, j) => s + q.values[j] * (d.values[d.indices.indexOf(dim)] ?? 0), 0)] as const)
+      .map((d, i) => [`d${i}`, -q.indices.reduce((s, dim, j) => s + q.values[j] * idf(dim) * (d.values[d.indices.indexOf(dim)] ?? 0), 0)] as const)
       .filter(([, s]) => s !== 0)
       .sort((a, b) => a[1] - b[1]);
     expect(first.ids[0]).toEqual(expected.map((e) => e[0]));

@@ -56,6 +56,7 @@ export function searchContext(store: CollectionStore, embedder: EmbeddingBinding
     embed: async (texts) => embedTexts(await embedder.resolve(), texts, store.state.dimension),
     fullTextHost: host,
     sparseKey: store.manifest.sparse?.key ?? null,
+    sparseIdf: store.manifest.sparse?.bm25 ?? false,
     embedSparse: (texts) => embedSparseQueries(embedder.sparse, store.name, store.manifest.sparse?.key ?? '', texts),
   };
 }
@@ -80,7 +81,7 @@ export async function runSearches(ctx: SearchContext, input: unknown, options: S
   const order = storageOrder(state);
   const result = new SearchResult();
   plans.forEach((plan, p) => {
-    const records = plan.rank ? ranked(plan, state, ctx.efSearch, vectors[p], fullText[p], sparse[p], order) : unranked(plan, state, order);
+    const records = plan.rank ? ranked(plan, state, ctx.efSearch, vectors[p], fullText[p], sparse[p].map((v) => (v ? { vector: v, idf: ctx.sparseIdf } : undefined)), order) : unranked(plan, state, order);
     project(result, records, plan.select);
   });
   return result;
@@ -92,7 +93,7 @@ function ranked(
   efSearch: number,
   vectors: Float32Array[],
   fullText: Parameters<typeof leafHits>[6][],
-  sparse: (SparseVector | undefined)[],
+  sparse: ({ vector: SparseVector; idf: boolean } | undefined)[],
   order: (loc: RecordLocation) => number,
 ): Located[] {
   const locations = new Map<string, RecordLocation>();

@@ -33,6 +33,8 @@ export interface LeafContext {
   fullTextHost: object;
   /** The metadata key of the collection's sparse-vector index, or null. */
   sparseKey: string | null;
+  /** Whether the sparse index holds BM25 vectors (Chroma's `bm25: true`): queries are weighted by idf. */
+  sparseIdf: boolean;
   /** The sparse embedding function's query vectors, once for every text of the call. */
   embedSparse(texts: string[]): Promise<SparseVector[]>;
 }
@@ -146,12 +148,12 @@ export function leafHits(
   vector: Float32Array,
   fullText: FullTextHits | undefined,
   locations: Map<string, RecordLocation>,
-  sparse?: SparseVector,
+  sparse?: { vector: SparseVector; idf: boolean },
 ): LeafHit[] {
   const out: LeafHit[] = [];
   if (sparse) {
     // Chroma's measure for a sparse key: lower is better, so the negated dot product.
-    for (const hit of searchSparse(state, sparse, leaf.limit, (part, row) => passesSearchWhere(plan.where, part, row))) {
+    for (const hit of searchSparse(state, sparse.vector, leaf.limit, (part, row) => passesSearchWhere(plan.where, part, row), sparse.idf)) {
       const id = hit.part.externalId(hit.row);
       locations.set(id, { part: hit.part, row: hit.row });
       out.push({ key: id, measure: -hit.score });

@@ -1,6 +1,7 @@
 import type { CollectionState } from '../storage/collection-state.js';
 import type { Part } from '../storage/part.js';
 import type { SparseVector } from '../storage/sparse-index.js';
+import { bm25Idf } from '../text/bm25.js';
 
 /** A sparse hit: the part and row of a live record and its dot product with the query. */
 export interface SparseHit {
@@ -18,9 +19,18 @@ export interface SparseHit {
  * is the same whatever part holds it. Rows without a common dimension never
  * appear; rows failing `accept` are dropped after scoring; the best `limit`
  * are kept, highest score first, ties by ascending id.
+ *
+ * With `idf` (an index created with Chroma's `bm25: true`), each query
+ * weight is first multiplied by the dimension's BM25 inverse document
+ * frequency over the live records, ln(1 + (N − df + 0.5) / (df + 0.5)), N the
+ * live records with a sparse vector and df those with the dimension
+ * (Robertson & Zaragoza 2009; the documents' vectors carry only the
+ * saturated term frequency, as chroma-bm25 makes them). N is counted per
+ * query over every row, so deletes and upserts are exact at once.
  */
-export function searchSparse(state: CollectionState, query: SparseVector, limit: number, accept: (part: Part, row: number) => boolean): SparseHit[] {
+export function searchSparse(state: CollectionState, query: SparseVector, limit: number, accept: (part: Part, row: number) => boolean, idf = false): SparseHit[] {
   if (limit <= 0 || query.indices.length === 0) return [];
+  if (idf) query = withIdf(state, query);
   const hits: SparseHit[] = [];
   for (const part of state.parts) {
     const postings = part.sparse;
@@ -51,4 +61,20 @@ export function searchSparse(state: CollectionState, query: SparseVector, limit:
   };
   hits.sort((a, b) => b.score - a.score || (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0));
   return hits.slice(0, limit);
+}
+
+/** `query` with each weight multiplied by its dimension's BM25 idf over the live records of every part. */
+function withIdf(state: CollectionState, query: SparseVector): SparseVector {
+  let docs = 0;
+  const df = new Float64Array(query.indices.length);
+  for (const part of state.parts) {
+    const postings = part.sparse;
+    if (!postings) continue;
+    for (let row = 0; row < postings.rows; row++) if (postings.hasVector(row) && part.isLive(row)) docs++;
+    query.indices.forEach((dim, q) => {
+      const list = postings.postings(dim);
+      if (list) for (const row of list.rows) if (part.isLive(row)) df[q]++;
+    });
+  }
+  return { indices: query.indices, values: query.values.map((w, q) => w * bm25Idf(docs, df[q])) };
 }

@@ -20,6 +20,8 @@ export interface SparseList {
 export interface SparsePostings {
   /** Rows covered. */
   readonly rows: number;
+  /** Whether `row` has a sparse vector with at least one dimension. */
+  hasVector(row: number): boolean;
   /** The postings of dimension `dim`, or null when no row has it. */
   postings(dim: number): SparseList | null;
   /** Every dimension with its postings, dimensions ascending. */

@@ -37,11 +37,16 @@ const DIM_OVERHEAD_BYTES = 100;
 export class SparsePostingsBuilder implements MutableSparsePostings {
   private readonly lists = new Map<number, GrowingList>();
   private listBytes = 0;
+  private withVector = new Uint8Array(64);
   rows = 0;
 
   add(row: number, vector: SparseVector | null): void {
     if (vector) for (let i = 0; i < vector.indices.length; i++) this.addPosting(vector.indices[i], row, vector.values[i]);
     this.rows = row + 1;
+  }
+
+  hasVector(row: number): boolean {
+    return row < this.withVector.length && this.withVector[row] === 1;
   }
 
   /** Appends a posting; for one dimension, rows must come in ascending order. */
@@ -53,6 +58,12 @@ export class SparsePostingsBuilder implements MutableSparsePostings {
       this.listBytes += list.rows.byteLength + list.weights.byteLength;
     }
     this.listBytes += list.push(row, weight);
+    while (row >= this.withVector.length) {
+      const grown = new Uint8Array(this.withVector.length * 2);
+      grown.set(this.withVector);
+      this.withVector = grown;
+    }
+    this.withVector[row] = 1;
   }
 
   postings(dim: number): SparseList | null {
@@ -64,7 +75,7 @@ export class SparsePostingsBuilder implements MutableSparsePostings {
   }
 
   memoryBytes(): number {
-    return this.lists.size * DIM_OVERHEAD_BYTES + this.listBytes;
+    return this.lists.size * DIM_OVERHEAD_BYTES + this.listBytes + this.withVector.byteLength;
   }
 
   /** The section layout of the rows so far. */
@@ -86,9 +97,16 @@ export class SparsePostingsBuilder implements MutableSparsePostings {
 /** A segment's sparse postings read in place from its decoded section; a dimension is found by binary search. */
 export class SealedSparsePostings implements SparsePostings {
   readonly rows: number;
+  private readonly withVector: Uint8Array;
 
   constructor(private readonly layout: SparseLayout) {
     this.rows = layout.rows;
+    this.withVector = new Uint8Array(layout.rows);
+    for (const row of layout.postingRows) this.withVector[row] = 1;
+  }
+
+  hasVector(row: number): boolean {
+    return this.withVector[row] === 1;
   }
 
   postings(dim: number): SparseList | null {
@@ -110,7 +128,7 @@ export class SealedSparsePostings implements SparsePostings {
 
   memoryBytes(): number {
     const l = this.layout;
-    return l.dims.byteLength + l.postingStart.byteLength + l.postingRows.byteLength + l.postingWeights.byteLength;
+    return l.dims.byteLength + l.postingStart.byteLength + l.postingRows.byteLength + l.postingWeights.byteLength + this.withVector.byteLength;
   }
 
   private list(d: number): SparseList {
