@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CorruptionError, EmbeddingFunctionError, OmenDB, ValidationError } from '../src/index.js';
 import { decodeSparsePostings, encodeSparsePostings } from '../src/format/sparse-postings.js';
+import { decodeSegment, encodeSegment, SectionKind } from '../src/format/segment-file.js';
 import { SparsePostingsBuilder } from '../src/text/sparse-postings.js';
 import { seededRandom, tempDir } from './helpers/tmp.js';
 
@@ -232,13 +233,37 @@ describe('sparse vectors (Chroma Schema + SparseVectorIndexConfig)', () => {
     await col.add(data);
     await db.checkpoint();
     await db.close();
-    const segDir = join(dir, 'collections');
-    const file = findSegment(segDir);
-    const raw = readFileSync(file);
-    // The sparse section is the last one: flip a byte of its rows; the section checksum catches it.
-    raw[raw.length - 20] ^= 0x01;
-    writeFileSync(file, raw);
-    await expect(OmenDB.open(dir).then((d) => d.getCollection('c').then((c) => c.get({ ids: ['r0'] })).finally(() => d.close()))).rejects.toThrow(CorruptionError);
+    const file = findSegment(join(dir, 'collections'));
+    const original = new Uint8Array(readFileSync(file));
+    const openAndRead = async () => {
+      const d = await OmenDB.open(dir);
+      try {
+        await (await d.getCollection('c')).get({ ids: ['r0'] });
+      } finally {
+        await d.close();
+      }
+    };
+    // 1. A flipped byte in the sparse section: its crc32 no longer matches.
+    const { header, sections } = decodeSegment(original, file);
+    const sparse = sections.get(SectionKind.SparsePostings)!;
+    const flipped = original.slice();
+    flipped[sparse.offset + sparse.bytes.byteLength - 8] ^= 0x01;
+    writeFileSync(file, flipped);
+    await expect(openAndRead()).rejects.toThrow(CorruptionError);
+    // 2. A section with a valid checksum whose rows are out of order: the decoder rejects it at its offset.
+    const bad = sparse.bytes.slice();
+    const view = new DataView(bad.buffer);
+    const dims = view.getUint32(4, true);
+    const rowsAt = 16 + 8 * dims + 4;
+    view.setUint32(rowsAt, 1_000_000, true);
+    const rewritten = encodeSegment(header, [...sections.values()].map((s) => ({ kind: s.kind, bytes: s.kind === SectionKind.SparsePostings ? bad : s.bytes })));
+    writeFileSync(file, rewritten);
+    const err = await openAndRead().then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(CorruptionError);
+    expect((err as CorruptionError).message).toMatch(/sparse postings: row 1000000 out of range/);
+    // 3. The original file opens again.
+    writeFileSync(file, original);
+    await openAndRead();
     db = undefined as never;
   });
 });
