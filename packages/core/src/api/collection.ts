@@ -8,7 +8,7 @@ import type { IncludeField, Metric } from '../types.js';
 import { collectionStats } from '../memory/collection-stats.js';
 import { embedTexts, textsOf } from './embed.js';
 import { compileFilter, fullTextSearch, type FullTextSearchArgs } from './full-text-search.js';
-import { checkSparseValues, embedSparse } from './sparse-embedding.js';
+import { withSparseVectors } from './sparse-embedding.js';
 import type { EmbeddingBinding } from './embedding-binding.js';
 import type { EmbeddingFunction } from './embedding-function.js';
 import { packVectors, queryVectors, validateIds, validateRecords, type RecordsInput, type ValidRecords } from './records.js';
@@ -291,7 +291,10 @@ export class Collection {
     const checked = embed
       ? await this.embedRecords(records, type)
       : validateRecords(records, { requireEmbeddings, dimension: state.dimension, metric: state.metric, maxDocumentBytes: this.store.options.maxDocumentBytes });
-    const valid = await this.withSparseVectors(checked);
+    // Awaited only when documents are to be embedded: otherwise the call joins the write queue in call order.
+    const sparse = withSparseVectors(this.store.manifest.sparse, this.embedder.sparse, this.store.name, checked);
+    const valid = sparse instanceof Promise ? await sparse : sparse;
+    this.ensureOpen();
     return this.store.write((current) => {
       // The dimension may have been fixed by an earlier write queued before this one.
       if (valid.vectors && current.dimension !== null && valid.dim !== current.dimension) {
@@ -321,21 +324,6 @@ export class Collection {
     this.ensureOpen();
     const packed = packVectors(rows, dimension, metric);
     return { ...valid, dim: packed.dim, vectors: packed.vectors };
-  }
-
-  /**
-   * With a sparse-vector index: the values under its key checked, and, when
-   * it embeds documents, each given document's sparse vector put there (one
-   * call of the sparse embedding function), before anything is logged.
-   */
-  private async withSparseVectors(valid: ValidRecords): Promise<ValidRecords> {
-    const sparse = this.store.manifest.sparse;
-    if (!sparse) return valid;
-    checkSparseValues(valid.metadatas, sparse.key);
-    if (sparse.source !== 'document' || !valid.documents) return valid;
-    const metadatas = await embedSparse(sparse, this.embedder.sparse, this.store.name, valid.documents, valid.metadatas);
-    this.ensureOpen();
-    return { ...valid, metadatas };
   }
 
   /** Matching locations from the `offset`-th on, at most `limit`; the scan stops once it has them. */

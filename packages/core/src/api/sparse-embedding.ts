@@ -7,6 +7,7 @@ import { EmbeddingFunctionError, ValidationError, type ValidationIssue } from '.
 import type { SparseRecord } from '../format/manifest.js';
 import type { SparseVector } from '../storage/sparse-index.js';
 import type { Metadata } from '../types.js';
+import type { ValidRecords } from './records.js';
 
 /** Chroma's `SparseEmbeddingFunction`: `generate(texts)`, and `generateForQueries(texts)` when queries embed differently (BM25 does). */
 export interface SparseEmbeddingFunction {
@@ -79,6 +80,25 @@ export async function embedSparse(
     out[row] = { ...(out[row] ?? {}), [record.key]: { indices: [...vectors[j].indices], values: [...vectors[j].values] } };
   });
   return out;
+}
+
+/**
+ * Records for a collection with a sparse-vector index (`record`; none: `valid`
+ * as is): the values under its key checked (ValidationError), and, when it
+ * embeds documents and `valid` has some, each document's sparse vector put
+ * under the key by one call of `ef`. Synchronous unless it embeds, so a call
+ * that embeds nothing joins the write queue in call order.
+ */
+export function withSparseVectors(
+  record: SparseRecord | undefined,
+  ef: SparseEmbeddingFunction | undefined,
+  collection: string,
+  valid: ValidRecords,
+): ValidRecords | Promise<ValidRecords> {
+  if (!record) return valid;
+  checkSparseValues(valid.metadatas, record.key);
+  if (record.source !== 'document' || !valid.documents) return valid;
+  return embedSparse(record, ef, collection, valid.documents, valid.metadatas).then((metadatas) => ({ ...valid, metadatas }));
 }
 
 /** The query vectors of texts: `generateForQueries` when the function has it (BM25 weighs query terms 1), else `generate`. */
