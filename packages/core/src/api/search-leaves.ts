@@ -67,7 +67,7 @@ function classify(leaf: KnnLeaf, dimension: number | null, sparseKey: string | n
   if (key === DOCUMENT_KEY && typeof query === 'string') return { kind: 'fulltext', text: query };
   const message =
     key === DOCUMENT_KEY ? 'a $knn on #document ranks by BM25 and takes a text query'
-    : sparse && key === EMBEDDING_KEY ? 'sparse query vectors are not supported yet; #embedding takes a dense vector or a text'
+    : sparse && key === EMBEDDING_KEY ? '#embedding takes a dense vector or a text; a sparse vector ranks on a key with a sparse-vector index (Schema + SparseVectorIndexConfig)'
     : `no sparse-vector index on key ${JSON.stringify(key)}${sparseKey === null ? '' : ` (this collection's is on ${JSON.stringify(sparseKey)})`}; create the collection with a schema holding SparseVectorIndexConfig on it, or rank with #embedding or #document`;
   issues.push({ code: 'unsupported', path: [...path, 'key'], message });
   return { kind: 'dense', vector: undefined, text: undefined };
