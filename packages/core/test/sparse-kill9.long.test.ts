@@ -71,9 +71,9 @@ describe('sparse vectors under kill -9', () => {
         const { stdout, stderr } = await done;
         expect(stderr, `seed ${SEED}, kill ${kill}`).toBe('');
         for (const line of stdout.split('\n')) {
-          const [tag, seq, json] = line.split(/ (.*)/s)[0] === 'I' ? ['I', ...line.slice(2).split(/ (.*)/s)] : line.split(' ');
-          if (tag === 'I') issued.push(JSON.parse(json) as SparseOp);
-          if (tag === 'A') acked.add(Number(seq));
+          const m = /^(I|A) (\d+)(?: (.*))?$/.exec(line);
+          if (m?.[1] === 'I') issued.push(JSON.parse(m[3]) as SparseOp);
+          if (m?.[1] === 'A') acked.add(Number(m[2]));
         }
         nextSeq = issued.length === 0 ? nextSeq : Math.max(nextSeq, issued[issued.length - 1].seq + 1);
 

@@ -148,6 +148,11 @@ describe('sparse vectors (Chroma Schema + SparseVectorIndexConfig)', () => {
     col = await db.getCollection({ name: 's', schema: schemaWith(ef) });
     expect(await Promise.all(QUERIES.map((q) => ranked(col, q))), 'after reopen').toEqual(edited);
     await db.close();
+    // getOrCreateCollection with the schema, as Chroma code calls it, binds the function too.
+    db = await OmenDB.open(dir);
+    col = await db.getOrCreateCollection({ name: 's', schema: schemaWith(ef), embeddingFunction: null });
+    expect(await ranked(col, QUERIES[0])).toEqual(edited[0]);
+    await db.close();
   });
 
   it('with bm25: true weighs query dimensions by their idf over the live records, exact after deletes and compaction', async () => {

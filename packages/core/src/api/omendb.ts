@@ -157,18 +157,20 @@ export class OmenDB {
   /**
    * The collection named `args.name`, created with `args` when missing; an
    * existing one is returned as is (its settings are not compared), with
-   * `embeddingFunction` checked as `getCollection` checks it.
+   * `embeddingFunction` checked and `schema`'s sparse function bound as
+   * `getCollection` does.
    */
   async getOrCreateCollection(args: CreateCollectionArgs): Promise<Collection> {
     this.ensureOpen();
     this.catchUpIfDue();
     const existing = this.collections.get(args?.name);
     const ef = args?.embeddingFunction ?? args?.configuration?.embeddingFunction ?? undefined;
-    if (existing) return this.getCollection({ name: args.name, ...(ef ? { embeddingFunction: ef } : {}) });
+    const again = { name: args?.name, ...(ef ? { embeddingFunction: ef } : {}), ...(args?.schema != null ? { schema: args.schema } : {}) };
+    if (existing) return this.getCollection(again);
     try {
       return await this.createCollection(args);
     } catch (err) {
-      if (err instanceof AlreadyExistsError) return this.getCollection({ name: args.name, ...(ef ? { embeddingFunction: ef } : {}) });
+      if (err instanceof AlreadyExistsError) return this.getCollection(again);
       throw err;
     }
   }
