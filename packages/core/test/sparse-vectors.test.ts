@@ -181,6 +181,20 @@ describe('sparse vectors (Chroma Schema + SparseVectorIndexConfig)', () => {
     await db.close();
   });
 
+  it('works in a collection without dense vectors (dimension 0), with where filters', async () => {
+    const ef = new CountSparse();
+    const db = await OmenDB.open(dir);
+    const col = await db.createCollection({ name: 'kv', dimension: 0, schema: schemaWith(ef) });
+    await col.add({ ids: ['a', 'b', 'c'], documents: ['alpha beta', 'alpha alpha', 'gamma'], metadatas: [{ tag: 1 }, { tag: 2 }, { tag: 1 }] });
+    const r = await col.search(new Search().where(K('tag').eq(1)).rank(Knn({ query: 'alpha', key: 'sparse_embedding' })).select(K.SCORE, 'tag'));
+    expect(r.ids[0]).toEqual(['a']);
+    expect(r.scores[0]).toEqual([-1]);
+    const all = await col.search(new Search().rank(Knn({ query: 'alpha', key: 'sparse_embedding' })).select(K.SCORE));
+    expect(all.ids[0]).toEqual(['b', 'a']);
+    expect(all.scores[0]).toEqual([-2, -1]);
+    await db.close();
+  });
+
   it('fuses dense and sparse with Rrf, and takes the payload JSON of the builders', async () => {
     const ef = new CountSparse();
     const db = await OmenDB.open(dir);
