@@ -237,6 +237,8 @@ export class Segment {
    * that manifest's LSN, and replays the log after it on top.
    */
   resetTombstones(rows: Uint32Array): void {
+    // Every row live again first, in the full-text statistics too, so the kills below count each row once.
+    if (this.text) for (let row = 0; row < this.rows; row++) if (this.deleted[row] === 1) this.text.added(row);
     this.deleted.fill(0);
     this.deletedRows = 0;
     for (const row of rows) this.kill(row);
