@@ -219,6 +219,17 @@ describe('sparse vectors (Chroma Schema + SparseVectorIndexConfig)', () => {
     const spann = new Schema().createIndex(new SparseVectorIndexConfig({ embeddingFunction: ef as never, sourceKey: K.DOCUMENT }), 'a');
     spann.createIndex(new SparseVectorIndexConfig({ embeddingFunction: ef as never, sourceKey: K.DOCUMENT }), 'b');
     await expect(db.createCollection({ name: 'two', schema: spann })).rejects.toThrow(ValidationError);
+    const unsupported: [unknown, RegExp][] = [
+      [{ keys: { '#embedding': { floatList: { vectorIndex: { enabled: true, config: { spann: { search_nprobe: 8 } } } } } } }, /SPANN is a Chroma Cloud index/],
+      [{ keys: {}, cmek: { gcp: 'k' } }, /customer-managed keys/],
+      [{ keys: {}, defaults: { sparseVector: { sparseVectorIndex: { enabled: true, config: {} } } } }, /on every key is not supported/],
+      [{ keys: { sv: { sparseVector: { sparseVectorIndex: { enabled: true, config: { sourceKey: 'title' } } } } } }, /embedded from #document only/],
+      [{ keys: { sv: { sparseVector: { sparseVectorIndex: { enabled: true, config: { sourceKey: '#document' } } } } } }, /needs an embeddingFunction/],
+      [{ keys: { '#document': { sparseVector: { sparseVectorIndex: { enabled: true, config: {} } } } } }, /lives on a metadata key/],
+      ['not a schema', /expected chromadb's Schema/],
+    ];
+    for (const [schema, message] of unsupported) await expect(db.createCollection({ name: 'u', schema }), String(message)).rejects.toThrow(message);
+    await expect(db.createCollection({ name: 'u', schema: schemaWith(ef), fullText: false })).rejects.toThrow(/also given outside the schema/);
     const col = await db.createCollection({ name: 'x', schema: schemaWith(ef), embeddingFunction: null });
     await col.add({ ids: ['a'], documents: ['alpha'], embeddings: [[1, 0]] });
     await expect(col.search(new Search().rank(Knn({ query: 'alpha', key: 'other_key' })))).rejects.toThrow(/no sparse-vector index on key "other_key"/);
