@@ -25,8 +25,9 @@ export interface SparseHit {
  * frequency over the live records, ln(1 + (N − df + 0.5) / (df + 0.5)), N the
  * live records with a sparse vector and df those with the dimension
  * (Robertson & Zaragoza 2009; the documents' vectors carry only the
- * saturated term frequency, as chroma-bm25 makes them). N is counted per
- * query over every row, so deletes and upserts are exact at once.
+ * saturated term frequency, as chroma-bm25 makes them). N is counted over
+ * every row once per state version (bumped by every change), so deletes and
+ * upserts are exact at once.
  */
 export function searchSparse(state: CollectionState, query: SparseVector, limit: number, accept: (part: Part, row: number) => boolean, idf = false): SparseHit[] {
   if (limit <= 0 || query.indices.length === 0) return [];
@@ -65,16 +66,30 @@ export function searchSparse(state: CollectionState, query: SparseVector, limit:
 
 /** `query` with each weight multiplied by its dimension's BM25 idf over the live records of every part. */
 function withIdf(state: CollectionState, query: SparseVector): SparseVector {
-  let docs = 0;
+  const docs = liveVectors(state);
   const df = new Float64Array(query.indices.length);
   for (const part of state.parts) {
     const postings = part.sparse;
     if (!postings) continue;
-    for (let row = 0; row < postings.rows; row++) if (postings.hasVector(row) && part.isLive(row)) docs++;
     query.indices.forEach((dim, q) => {
       const list = postings.postings(dim);
       if (list) for (const row of list.rows) if (part.isLive(row)) df[q]++;
     });
   }
   return { indices: query.indices, values: query.values.map((w, q) => w * bm25Idf(docs, df[q])) };
+}
+
+const vectorCounts = new WeakMap<CollectionState, { version: number; count: number }>();
+
+/** Live records with a sparse vector, over every part; counted once per state version. */
+function liveVectors(state: CollectionState): number {
+  const memo = vectorCounts.get(state);
+  if (memo && memo.version === state.version) return memo.count;
+  let count = 0;
+  for (const part of state.parts) {
+    const postings = part.sparse;
+    if (postings) for (let row = 0; row < postings.rows; row++) if (postings.hasVector(row) && part.isLive(row)) count++;
+  }
+  vectorCounts.set(state, { version: state.version, count });
+  return count;
 }
