@@ -169,7 +169,7 @@ function sparseTable(r: SparseRow): string {
       if (s) lines.push(`| ${label[mode]} | ${set} (${s.queries}) | ${s.ndcg10.toFixed(3)} | ${s.recall100.toFixed(3)} |`);
     }
   }
-  lines.push('', `sparse index ${r.bytesPerDoc.disk} B/doc on disk, ${r.bytesPerDoc.memory} B/doc in memory; indexing ${r.docs} docs ${r.indexSeconds} s (embedding included); same ranking from memtable and segment: ${r.sameAfterCheckpoint}`);
+  lines.push('', `sparse Knn search p50 ${r.queryMs.p50} ms, p99 ${r.queryMs.p99} ms (query embedding included); sparse index ${r.bytesPerDoc.disk} B/doc on disk, ${r.bytesPerDoc.memory} B/doc in memory; indexing ${r.docs} docs ${r.indexSeconds} s (embedding included); same ranking from memtable and segment: ${r.sameAfterCheckpoint}`);
   return lines.join('\n');
 }
 

@@ -31,6 +31,8 @@ export interface SparseRow {
   /** Whether every claim's sparse ranking was the same from the memtable and after a checkpoint. */
   sameAfterCheckpoint: boolean;
   indexSeconds: number;
+  /** `col.search` of one claim's sparse Knn (query embedding included), after the checkpoint. */
+  queryMs: { p50: number; p99: number };
   bytesPerDoc: { disk: number; memory: number };
 }
 
@@ -52,7 +54,8 @@ export async function measureSparse(docs: ScifactDoc[], queries: ScifactQuery[],
     const indexSeconds = (performance.now() - t) / 1000;
     const fromMemtable = await rankAll(col, queries, (q) => sparseSearch(q.text));
     await db.checkpoint();
-    const sparse = await rankAll(col, queries, (q) => sparseSearch(q.text));
+    const latencies: number[] = [];
+    const sparse = await rankAll(col, queries, (q) => sparseSearch(q.text), latencies);
     const sameAfterCheckpoint = queries.every((q) => JSON.stringify(fromMemtable.get(q.id)) === JSON.stringify(sparse.get(q.id)));
     const withDense = queries.filter((q) => bge.queries.has(q.id));
     const rrf = await rankAll(col, withDense, (q) => rrfSearch(q.text, bge.queries.get(q.id)!));
@@ -71,6 +74,7 @@ export async function measureSparse(docs: ScifactDoc[], queries: ScifactQuery[],
       scores,
       sameAfterCheckpoint,
       indexSeconds: round(indexSeconds, 2),
+      queryMs: percentiles(latencies),
       bytesPerDoc: { disk: Math.round((stats.diskComponents.sparse ?? 0) / docs.length), memory: Math.round(stats.components.sparse / docs.length) },
     };
   } finally {
@@ -89,10 +93,20 @@ function rrfSearch(text: string, vector: Float32Array): Search {
     .limit(K);
 }
 
-async function rankAll(col: Collection, queries: ScifactQuery[], search: (q: ScifactQuery) => Search): Promise<Map<string, string[]>> {
+async function rankAll(col: Collection, queries: ScifactQuery[], search: (q: ScifactQuery) => Search, latencies?: number[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
-  for (const q of queries) out.set(q.id, (await col.search(search(q))).ids[0]);
+  for (const q of queries) {
+    const t = performance.now();
+    out.set(q.id, (await col.search(search(q))).ids[0]);
+    latencies?.push(performance.now() - t);
+  }
   return out;
+}
+
+function percentiles(ms: number[]): { p50: number; p99: number } {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  return { p50: round(at(0.5), 3), p99: round(at(0.99), 3) };
 }
 
 function score(ranked: Map<string, string[]>, queries: ScifactQuery[], ids: string[]): Scores {
