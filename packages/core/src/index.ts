@@ -6,6 +6,8 @@ export { OmenDB, type OpenOptions, type CreateCollectionArgs } from './api/omend
 export { Collection, type QueryArgs, type GetArgs, type DeleteArgs, type ModifyArgs } from './api/collection.js';
 export type { GetCollectionArgs } from './api/collection-args.js';
 export { registerEmbeddingFunction, type EmbeddingFunction, type EmbeddingFunctionClass } from './api/embedding-function.js';
+export type { SparseEmbeddingFunction } from './api/sparse-embedding.js';
+export type { SparseVector } from './storage/sparse-index.js';
 export type { UpsertOptions } from './api/keep-metadata.js';
 export type { DistinctArgs, DistinctResult, DistinctValue } from './api/distinct.js';
 export type { RecordsInput } from './api/records.js';

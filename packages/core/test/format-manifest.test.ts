@@ -64,4 +64,14 @@ describe('manifest (manifest.md)', () => {
   it.each(cases)('raises CorruptionError for %s, at its offset', (_, bytes, offset) => {
     expect(corruptionAt(FILE, () => decodeManifest(bytes, FILE))).toBe(offset);
   });
+
+  const stateWith = (extra: Record<string, unknown>) =>
+    concat(magic('OMENMANI'), u32(1), u32(2), section(new TextEncoder().encode(JSON.stringify({ ...MANIFEST.state, ...extra }))), section(tombstones));
+  it('keeps a sparse record; a malformed one is CorruptionError at the state', () => {
+    const sparse = { key: 'sparse_embedding', source: 'document', bm25: true, embeddingFunction: { name: 'chroma_bm25', config: { k: 1.2 } } };
+    expect(decodeManifest(stateWith({ sparse }), FILE).state.sparse).toEqual(sparse);
+    for (const bad of [{ ...sparse, key: '' }, { ...sparse, source: 'metadata' }, { ...sparse, bm25: 'yes' }, { ...sparse, embeddingFunction: { config: {} } }, 'sparse']) {
+      expect(corruptionAt(FILE, () => decodeManifest(stateWith({ sparse: bad }), FILE)), JSON.stringify(bad)).toBe(stateAt + 8);
+    }
+  });
 });

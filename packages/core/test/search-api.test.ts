@@ -190,8 +190,8 @@ describe(`Collection.search (seed ${SEED})`, () => {
   });
 
   it('raises clear errors for what it does not support', async () => {
-    await expect(col.search(new Search().rank(Knn({ query: 'graph', key: 'sparse_embedding' })))).rejects.toThrow(/sparse vector keys are not supported yet/);
-    await expect(col.search(new Search().rank(Knn({ query: { indices: [1], values: [0.5] } })))).rejects.toThrow(/sparse query vectors are not supported yet/);
+    await expect(col.search(new Search().rank(Knn({ query: 'graph', key: 'sparse_embedding' })))).rejects.toThrow(/no sparse-vector index on key "sparse_embedding"/);
+    await expect(col.search(new Search().rank(Knn({ query: { indices: [1], values: [0.5] } })))).rejects.toThrow(/#embedding takes a dense vector or a text; a sparse vector ranks on a key with a sparse-vector index/);
     await expect(col.search(new Search().rank(Knn({ query: [1, 2, 3] })))).rejects.toThrow(/dimension/);
     await expect(col.search({ rank: { $knn: { query: [1] } }, select: ['#vector'] })).rejects.toBeInstanceOf(ValidationError);
     await expect(col.search(new Search(), { readLevel: 'eventually' as never })).rejects.toBeInstanceOf(ValidationError);

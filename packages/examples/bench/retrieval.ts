@@ -16,7 +16,11 @@
  * compare with BEIR's BM25 (nDCG@10 0.665 on SciFact), and measures its
  * query latency, index size per document and `$contains` latency.
  *
- * `EMBEDDERS=default,hashing,bge,bm25` (default all four) picks the rows.
+ * Sparse rows (bench/retrieval/sparse.ts) run Chroma's sparse-vector recipe
+ * embedded: chroma-bm25 into a `SparseVectorIndexConfig` key, ranked by
+ * `Knn` on that key, and `Rrf` of it with the bge dense vectors.
+ *
+ * `EMBEDDERS=default,hashing,bge,bm25,sparse` (default all five) picks the rows.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +28,7 @@ import { join } from 'node:path';
 import { OmenDB } from '@omendb/core';
 import { createProgress } from '../src/cli/progress.js';
 import { measureBm25, type Bm25Row } from './retrieval/bm25.js';
+import { measureSparse, type SparseRow } from './retrieval/sparse.js';
 import { EMBEDDERS, type BenchEmbedder } from './retrieval/embedders.js';
 import { mean, ndcgAtK, recallAtK } from './retrieval/metrics.js';
 import { loadBgeVectors, loadCorpus, loadTestQueries, requireScifact, type ScifactDoc, type ScifactQuery } from './retrieval/scifact.js';
@@ -155,11 +160,25 @@ function bm25Table(r: Bm25Row): string {
   return lines.join('\n');
 }
 
+function sparseTable(r: SparseRow): string {
+  const lines = ['| sparse (Schema + chroma-bm25) | claims | nDCG@10 | recall@100 |', '|---|---|---|---|'];
+  const label = { sparse: 'Knn on sparse key (BM25)', dense: 'Knn dense (bge), same claims', rrf: 'Rrf(dense bge, sparse), k 60' } as const;
+  for (const [set, modes] of Object.entries(r.scores)) {
+    for (const mode of ['sparse', 'dense', 'rrf'] as const) {
+      const s = modes[mode];
+      if (s) lines.push(`| ${label[mode]} | ${set} (${s.queries}) | ${s.ndcg10.toFixed(3)} | ${s.recall100.toFixed(3)} |`);
+    }
+  }
+  lines.push('', `sparse Knn search p50 ${r.queryMs.p50} ms, p99 ${r.queryMs.p99} ms (query embedding included); sparse index ${r.bytesPerDoc.disk} B/doc on disk, ${r.bytesPerDoc.memory} B/doc in memory; indexing ${r.docs} docs ${r.indexSeconds} s (embedding included); same ranking from memtable and segment: ${r.sameAfterCheckpoint}`);
+  return lines.join('\n');
+}
+
 async function main(): Promise<void> {
   requireScifact();
-  const picked = (process.env.EMBEDDERS ?? 'default,hashing,bge,bm25').split(',').map((s) => s.trim()).filter(Boolean);
+  const picked = (process.env.EMBEDDERS ?? 'default,hashing,bge,bm25,sparse').split(',').map((s) => s.trim()).filter(Boolean);
   const withBm25 = picked.includes('bm25');
-  const names = picked.filter((n) => n !== 'bm25');
+  const withSparse = picked.includes('sparse');
+  const names = picked.filter((n) => n !== 'bm25' && n !== 'sparse');
   for (const n of names) if (!(n in EMBEDDERS)) throw new Error(`unknown embedder '${n}' in EMBEDDERS; known: ${Object.keys(EMBEDDERS).join(', ')}`);
   const docs = loadCorpus();
   const queries = loadTestQueries();
@@ -174,9 +193,12 @@ async function main(): Promise<void> {
   }
   const bm25 = withBm25 ? await measureBm25(docs, queries, sets) : undefined;
   if (bm25) process.stderr.write(`bm25: ${JSON.stringify(bm25.scores)}\n`);
+  const sparse = withSparse ? await measureSparse(docs, queries, sets) : undefined;
+  if (sparse) process.stderr.write(`sparse: ${JSON.stringify(sparse.scores)}\n`);
   if (rows.length > 0) process.stdout.write(`${table(rows, sets)}\n\n`);
   if (bm25) process.stdout.write(`${bm25Table(bm25)}\n\n`);
-  process.stdout.write(`${JSON.stringify({ data: 'BEIR SciFact, qrels/test.tsv', metric: 'cosine', k: K, rows, bm25 }, null, 2)}\n`);
+  if (sparse) process.stdout.write(`${sparseTable(sparse)}\n\n`);
+  process.stdout.write(`${JSON.stringify({ data: 'BEIR SciFact, qrels/test.tsv', metric: 'cosine', k: K, rows, bm25, sparse }, null, 2)}\n`);
 }
 
 main().catch((err: unknown) => {

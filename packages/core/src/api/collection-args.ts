@@ -32,9 +32,11 @@ export interface GetCollectionArgs {
   name: string;
   /** The function the collection was created with (EmbeddingFunctionError when it is another). */
   embeddingFunction?: EmbeddingFunction;
+  /** chromadb's `Schema` the collection was created with: binds its sparse embedding function again. */
+  schema?: unknown;
 }
 
-const getCollectionSchema = z.object({ name: z.string(), embeddingFunction: embeddingFunctionSchema.optional() }).strict();
+const getCollectionSchema = z.object({ name: z.string(), embeddingFunction: embeddingFunctionSchema.optional(), schema: z.unknown().optional() }).strict();
 
 /** `name` or Chroma's `{ name, embeddingFunction? }`, checked; throws ValidationError. */
 export function collectionRef(arg: unknown, what: string): GetCollectionArgs {
@@ -87,6 +89,7 @@ const fullTextSchema = z.union([z.boolean(), z.object({ k1: z.number().min(0).ma
 export const createArgsSchema = createCollectionSchema.extend({
   embeddingFunction: embeddingFunctionSchema.nullable().optional(),
   fullText: fullTextSchema.optional(),
+  schema: z.unknown().optional(),
   configuration: chromaConfigurationSchema.optional(),
 });
 

@@ -1,7 +1,8 @@
 /**
  * `Collection.search`: Chroma's Search API over one collection. Per search:
  * filter → each `$knn` leaf's top `limit` (dense HNSW search with the
- * filter, or BM25 through the full-text index) → the rank expression over
+ * filter, BM25 through the full-text index, or the exact dot product over
+ * the sparse-vector index) → the rank expression over
  * the union of their candidates (rank-domain.ts) → ascending score → groupBy
  * → offset/limit → the selected fields. Without a rank, the records that
  * pass the filter in storage order, scored by position (as Chroma does).
@@ -18,7 +19,9 @@ import type { Part } from '../storage/part.js';
 import type { Metadata } from '../types.js';
 import { embedTexts } from './embed.js';
 import type { EmbeddingBinding } from './embedding-binding.js';
-import { classifyLeaves, embedLeafTexts, leafHits, runFullTextLeaves, type LeafContext } from './search-leaves.js';
+import { classifyLeaves, embedLeafTexts, leafHits, runFullTextLeaves, sparseLeafVectors, type LeafContext } from './search-leaves.js';
+import { embedSparseQueries } from './sparse-embedding.js';
+import type { SparseVector } from '../storage/sparse-index.js';
 import { SearchResult } from './search-result.js';
 
 /** Options of `Collection.search`. `readLevel`: any of Chroma's; every read here sees every acknowledged write, which each allows. */
@@ -52,6 +55,9 @@ export function searchContext(store: CollectionStore, embedder: EmbeddingBinding
     efSearch: store.manifest.hnsw.efSearch,
     embed: async (texts) => embedTexts(await embedder.resolve(), texts, store.state.dimension),
     fullTextHost: host,
+    sparseKey: store.manifest.sparse?.key ?? null,
+    sparseIdf: store.manifest.sparse?.bm25 ?? false,
+    embedSparse: (texts) => embedSparseQueries(embedder.sparse, store.name, store.manifest.sparse?.key ?? '', texts),
   };
 }
 
@@ -66,15 +72,16 @@ export async function runSearches(ctx: SearchContext, input: unknown, options: S
     throw new ValidationError('invalid search options', [{ code: 'invalid_value', path: ['readLevel'], message: `expected one of ${READ_LEVELS.join(', ')}` }]);
   }
   const plans = parseSearches(input);
-  const sources = classifyLeaves(plans, ctx.dimension);
+  const sources = classifyLeaves(plans, ctx.dimension, ctx.sparseKey);
   // The awaited work first (embedding, full text); then one synchronous pass over one state.
   const vectors = await embedLeafTexts(sources, plans, ctx);
   const fullText = await runFullTextLeaves(sources, plans, ctx, () => ctx.state().count);
+  const sparse = await sparseLeafVectors(sources, ctx);
   const state = ctx.state();
   const order = storageOrder(state);
   const result = new SearchResult();
   plans.forEach((plan, p) => {
-    const records = plan.rank ? ranked(plan, state, ctx.efSearch, vectors[p], fullText[p], order) : unranked(plan, state, order);
+    const records = plan.rank ? ranked(plan, state, ctx.efSearch, vectors[p], fullText[p], sparse[p].map((v) => (v ? { vector: v, idf: ctx.sparseIdf } : undefined)), order) : unranked(plan, state, order);
     project(result, records, plan.select);
   });
   return result;
@@ -86,11 +93,12 @@ function ranked(
   efSearch: number,
   vectors: Float32Array[],
   fullText: Parameters<typeof leafHits>[6][],
+  sparse: ({ vector: SparseVector; idf: boolean } | undefined)[],
   order: (loc: RecordLocation) => number,
 ): Located[] {
   const locations = new Map<string, RecordLocation>();
   const search = new CollectionSearch(state, plan.where?.filter ?? {});
-  const hits: LeafHit[][] = plan.knn.map((leaf, i) => leafHits(leaf, plan, state, search, efSearch, vectors[i], fullText[i], locations));
+  const hits: LeafHit[][] = plan.knn.map((leaf, i) => leafHits(leaf, plan, state, search, efSearch, vectors[i], fullText[i], locations, sparse[i]));
   const records: Located[] = [];
   for (const [id, score] of evaluateRank(plan.rank!, hits)) {
     const loc = locations.get(id)!;

@@ -8,6 +8,7 @@ import type { IncludeField, Metric } from '../types.js';
 import { collectionStats } from '../memory/collection-stats.js';
 import { embedTexts, textsOf } from './embed.js';
 import { compileFilter, fullTextSearch, type FullTextSearchArgs } from './full-text-search.js';
+import { withSparseVectors } from './sparse-embedding.js';
 import type { EmbeddingBinding } from './embedding-binding.js';
 import type { EmbeddingFunction } from './embedding-function.js';
 import { packVectors, queryVectors, validateIds, validateRecords, type RecordsInput, type ValidRecords } from './records.js';
@@ -287,9 +288,13 @@ export class Collection {
     const state = this.store.state;
     // Chroma re-embeds the documents of an update; a collection without any function keeps its vectors, as before functions existed.
     const embed = state.dimension !== 0 && needsEmbedding(records) && (type !== OperationKind.Update || this.embedder.exists);
-    const valid = embed
+    const checked = embed
       ? await this.embedRecords(records, type)
       : validateRecords(records, { requireEmbeddings, dimension: state.dimension, metric: state.metric, maxDocumentBytes: this.store.options.maxDocumentBytes });
+    // Awaited only when documents are to be embedded: otherwise the call joins the write queue in call order.
+    const sparse = withSparseVectors(this.store.manifest.sparse, this.embedder.sparse, this.store.name, checked);
+    const valid = sparse instanceof Promise ? await sparse : sparse;
+    this.ensureOpen();
     return this.store.write((current) => {
       // The dimension may have been fixed by an earlier write queued before this one.
       if (valid.vectors && current.dimension !== null && valid.dim !== current.dimension) {

@@ -1,6 +1,7 @@
 import { EmbeddingFunctionError } from '../errors.js';
 import type { EmbeddingFunctionRecord } from '../format/manifest.js';
 import { defaultEmbeddingClass } from './default-embedding.js';
+import type { SparseEmbeddingFunction } from './sparse-embedding.js';
 import { checkSameFunction, DEFAULT_EMBEDDING_FUNCTION_NAME, registeredEmbeddingFunction, type EmbeddingFunction } from './embedding-function.js';
 
 /**
@@ -13,6 +14,8 @@ export class EmbeddingBinding {
   private given: EmbeddingFunction | undefined;
   private built: Promise<EmbeddingFunction> | undefined;
   private rebuilt: EmbeddingFunction | undefined;
+  /** The sparse embedding function of the collection's sparse-vector index, passed (in its schema) to create/getCollection in this process. */
+  sparse: SparseEmbeddingFunction | undefined;
 
   constructor(
     private readonly collection: () => string,

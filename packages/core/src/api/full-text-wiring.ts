@@ -1,14 +1,19 @@
 import type { FullTextRecord, ManifestState } from '../format/manifest.js';
 import { DEFAULT_BM25 } from '../text/bm25.js';
 import { englishTextIndexer } from '../text/english-indexer.js';
+import { sparseIndexer } from '../text/sparse-postings.js';
 import { defaultIndexFactory } from './default-index.js';
 import type { IndexFactory } from '../storage/index-factory.js';
 
-/** The collection's indexes: the default vector index, and the BM25 index when its manifest records `fullText`. */
+/** The collection's indexes: the default vector index, the BM25 index when its manifest records `fullText`, the sparse-vector index when it records `sparse`. */
 export function collectionIndexFactory(manifest: ManifestState): IndexFactory {
   const factory = defaultIndexFactory(manifest);
-  const fullText = manifest.fullText;
-  return fullText ? { ...factory, text: englishTextIndexer({ k1: fullText.k1, b: fullText.b }) } : factory;
+  const { fullText, sparse } = manifest;
+  return {
+    ...factory,
+    ...(fullText ? { text: englishTextIndexer({ k1: fullText.k1, b: fullText.b }) } : {}),
+    ...(sparse ? { sparse: sparseIndexer(sparse.key) } : {}),
+  };
 }
 
 /** createCollection's full-text argument (CreateCollectionArgs extends it). */

@@ -15,6 +15,7 @@ import { Collection, type ModifyArgs } from './collection.js';
 import { planCollection } from './new-collection.js';
 import { checkFixedMetadata, collectionRef, listCollectionsSchema, modifySchema, type GetCollectionArgs } from './collection-args.js';
 import { EmbeddingBinding } from './embedding-binding.js';
+import { bindSchema } from './sparse-binding.js';
 import type { CreateCollectionArgs, OpenOptions } from './options.js';
 import { openOptionsSchema, parse } from './schemas.js';
 import { databaseKey, openShared } from './shared-databases.js';
@@ -119,7 +120,7 @@ export class OmenDB {
    */
   async createCollection(args: CreateCollectionArgs): Promise<Collection> {
     this.ensureWritable('create a collection');
-    const { name, ef, state } = planCollection(args);
+    const { name, ef, sparseEf, state } = planCollection(args);
     return this.exclusive(async () => {
       this.ensureOpen();
       this.health.check();
@@ -132,6 +133,7 @@ export class OmenDB {
       const store = await CollectionStore.open(this.vfs, path, this.options, this.health, collectionIndexFactory);
       const handle = this.register(store);
       if (ef) this.collections.get(name)!.embedder.bind(ef);
+      this.collections.get(name)!.embedder.sparse = sparseEf;
       return handle;
     });
   }
@@ -144,28 +146,31 @@ export class OmenDB {
   async getCollection(ref: string | GetCollectionArgs): Promise<Collection> {
     this.ensureOpen();
     this.catchUpIfDue();
-    const { name, embeddingFunction } = collectionRef(ref, 'getCollection');
+    const { name, embeddingFunction, schema } = collectionRef(ref, 'getCollection');
     const entry = this.collections.get(name);
     if (!entry) throw new NotFoundError(`collection ${JSON.stringify(name)} does not exist`);
     if (embeddingFunction) entry.embedder.bind(embeddingFunction);
+    if (schema !== undefined && schema !== null) bindSchema(entry.embedder, entry.store.manifest, schema);
     return entry.handle;
   }
 
   /**
    * The collection named `args.name`, created with `args` when missing; an
    * existing one is returned as is (its settings are not compared), with
-   * `embeddingFunction` checked as `getCollection` checks it.
+   * `embeddingFunction` checked and `schema`'s sparse function bound as
+   * `getCollection` does.
    */
   async getOrCreateCollection(args: CreateCollectionArgs): Promise<Collection> {
     this.ensureOpen();
     this.catchUpIfDue();
     const existing = this.collections.get(args?.name);
     const ef = args?.embeddingFunction ?? args?.configuration?.embeddingFunction ?? undefined;
-    if (existing) return this.getCollection({ name: args.name, ...(ef ? { embeddingFunction: ef } : {}) });
+    const again = { name: args?.name, ...(ef ? { embeddingFunction: ef } : {}), ...(args?.schema != null ? { schema: args.schema } : {}) };
+    if (existing) return this.getCollection(again);
     try {
       return await this.createCollection(args);
     } catch (err) {
-      if (err instanceof AlreadyExistsError) return this.getCollection({ name: args.name, ...(ef ? { embeddingFunction: ef } : {}) });
+      if (err instanceof AlreadyExistsError) return this.getCollection(again);
       throw err;
     }
   }

@@ -86,6 +86,19 @@ export interface CreateCollectionArgs extends FullTextArgs {
   /** 1–128 characters, without `/`, `\`, `..` or NUL. */
   name: string;
   /**
+   * chromadb's (≥ 3.5) collection `Schema`, read by shape: a
+   * `SparseVectorIndexConfig({ embeddingFunction, sourceKey: K.DOCUMENT, bm25 })`
+   * on one metadata key makes a sparse-vector index there (documents
+   * embedded into the key on add/upsert/update; `Knn({ query, key })` ranks by
+   * the dot product), `FtsIndexConfig` on `#document` the BM25 index
+   * (`fullText`), and the `#embedding` vector index's `space` and
+   * `embeddingFunction` apply as `metric` and `embeddingFunction`. Chroma
+   * Cloud features (SPANN, CMEK) and sparse indexes on several keys raise
+   * ValidationError (code `unsupported`). The sparse embedding function is
+   * not rebuilt on reopen: pass the schema again to `getCollection`.
+   */
+  schema?: unknown;
+  /**
    * Vector length, 0–65,536; when omitted it is fixed by the first add (same
    * cap). 0: records without vectors (a key-value collection: add/upsert/get/
    * delete with ids, metadata, documents and `where`; `query` throws ValidationError).

@@ -31,6 +31,19 @@ export interface FullTextRecord {
   b: number;
 }
 
+/**
+ * A collection's sparse-vector index (Chroma's `SparseVectorIndexConfig`): the
+ * metadata key holding each record's sparse vector, whether documents are
+ * embedded into it (`source: 'document'`), and the sparse embedding function
+ * by name and config as Chroma records it (it must be passed again on reopen).
+ */
+export interface SparseRecord {
+  key: string;
+  source: 'document' | null;
+  bm25: boolean;
+  embeddingFunction?: { name: string; config: Record<string, unknown> };
+}
+
 export interface ManifestState {
   id: string;
   name: string;
@@ -46,6 +59,8 @@ export interface ManifestState {
   embeddingFunction?: EmbeddingFunctionRecord;
   /** BM25 full-text index over documents (docs/format/postings.md); absent means none. */
   fullText?: FullTextRecord;
+  /** Sparse-vector index over a metadata key (docs/format/sparse-postings.md); absent means none. */
+  sparse?: SparseRecord;
   checkpointLsn: number;
   nextSegmentId: number;
   segments: { id: number; rows: number }[];
@@ -116,6 +131,7 @@ export function decodeManifest(bytes: Uint8Array, file: string): Manifest {
     throw new CorruptionError(file, bodies[0].offset, 'state has a malformed embeddingFunction');
   }
   if (!isFullTextRecord(state.fullText)) throw new CorruptionError(file, bodies[0].offset, 'state has a malformed fullText');
+  if (!isSparseRecord(state.sparse)) throw new CorruptionError(file, bodies[0].offset, 'state has a malformed sparse');
   const tombstones: Uint32Array[] = [];
   const tomb = bodies[1].body;
   const tview = viewOf(tomb);
@@ -150,6 +166,15 @@ function isFullTextRecord(r: unknown): boolean {
   if (typeof r !== 'object' || r === null) return false;
   const { analyzer, k1, b } = r as Record<string, unknown>;
   return analyzer === 'english' && typeof k1 === 'number' && k1 >= 0 && typeof b === 'number' && b >= 0 && b <= 1;
+}
+
+function isSparseRecord(r: unknown): boolean {
+  if (r === undefined) return true;
+  if (typeof r !== 'object' || r === null) return false;
+  const { key, source, bm25, embeddingFunction } = r as Record<string, unknown>;
+  const ef = embeddingFunction as Record<string, unknown> | undefined;
+  const efOk = ef === undefined || (typeof ef === 'object' && ef !== null && typeof ef.name === 'string' && typeof ef.config === 'object' && ef.config !== null);
+  return typeof key === 'string' && key.length > 0 && (source === 'document' || source === null) && typeof bm25 === 'boolean' && efOk;
 }
 
 export function manifestFileName(n: number): string {

@@ -50,9 +50,11 @@ export const enum SectionKind {
   Codebook = 7,
   /** Full-text postings and doc lengths (docs/format/postings.md; collections with `fullText` only). */
   Postings = 8,
+  /** Sparse-vector postings per dimension (docs/format/sparse-postings.md; collections with a sparse-vector index only). */
+  SparsePostings = 9,
 }
 
-const LAST_SECTION_KIND = SectionKind.Postings;
+const LAST_SECTION_KIND = SectionKind.SparsePostings;
 
 const METRICS: Metric[] = ['l2', 'cosine', 'ip'];
 

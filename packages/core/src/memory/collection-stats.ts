@@ -24,7 +24,8 @@ export interface Stats {
    * codebooks and tables, a fixed cost per segment), `graph` (index links),
    * `ids`, `idIndex` (id → row tables), `metadata`, `documents`, `tombstones`,
    * `fullText` (BM25 postings and doc lengths of segments and memtables; 0
-   * without `fullText`), `memtable` (recent writes: vectors, graph and content together),
+   * without `fullText`), `sparse` (sparse-vector postings of segments and
+   * memtables; 0 without a sparse-vector index), `memtable` (recent writes: vectors, graph and content together),
    * `distinct` (the value counts `Collection.distinct` keeps, estimated), `wal`
    * (log records buffered in memory before they are written; durability
    * 'none' only, at most 1 MiB).
@@ -33,7 +34,7 @@ export interface Stats {
   /**
    * Disk by what the bytes hold: segment sections (`vectors`, `graph`, `ids`,
    * `metadata`, `documents`, `codes`, `codebook`, `fullText` (postings
-   * sections), `header` for headers and alignment), `wal`, `manifest`.
+   * sections), `sparse` (sparse postings sections), `header` for headers and alignment), `wal`, `manifest`.
    */
   diskComponents: Record<string, number>;
 }
@@ -68,6 +69,7 @@ export function collectionStats(store: CollectionStore): CollectionStats {
     documents: 0,
     tombstones: 0,
     fullText: 0,
+    sparse: 0,
     memtable: 0,
     distinct: state.distinct.memoryBytes(),
     wal: store.walBufferedBytes,
@@ -82,6 +84,7 @@ export function collectionStats(store: CollectionStore): CollectionStats {
     if (m) {
       components.memtable += m.vectors + m.graph + m.content;
       components.fullText += m.fullText;
+      components.sparse += m.sparse;
     }
   }
 

@@ -110,6 +110,7 @@ async function seal(store: CollectionStore, frozen: Frozen): Promise<Published> 
       graph: sealed.graph,
       quantization: sealed.quantization,
       postings: memtable.textPostings ? state.factory.text!.encode(memtable.textPostings) : undefined,
+      sparse: memtable.sparse ? state.factory.sparse!.encode(memtable.sparse) : undefined,
     };
     segment = await writeSegment(store, id, contents, sealed);
     release = sealed.release;

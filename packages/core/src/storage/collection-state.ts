@@ -124,7 +124,7 @@ export class CollectionState {
   }
 
   ensureMemtable(): Memtable {
-    this.memtable ??= new Memtable(this.factory.create(this.dimension!, this.metric), this.factory.text?.create() ?? null);
+    this.memtable ??= new Memtable(this.factory.create(this.dimension!, this.metric), this.factory.text?.create() ?? null, this.factory.sparse ?? null);
     return this.memtable;
   }
 

@@ -311,7 +311,7 @@ export class CollectionStore {
 
   memtableBytes(): number {
     const m = this.state.memtable?.memoryBytes();
-    return m ? m.vectors + m.graph + m.content + m.fullText : 0;
+    return m ? m.vectors + m.graph + m.content + m.fullText + m.sparse : 0;
   }
 
   /** A segment id no other segment of this collection has or will get. */

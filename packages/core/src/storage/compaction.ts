@@ -87,7 +87,8 @@ export async function prepareMerge(store: CollectionStore, old: Segment[], tombs
   }
   const id = store.allocateSegmentId();
   const postings = mergePostings(state.factory, old, deadAtLsn, live);
-  const merged = await writeSegment(store, id, { ids, metadata, documents, vectors: sealed.vectors, graph: sealed.graph, quantization: sealed.quantization, postings }, sealed);
+  const sparse = mergeSparse(state.factory, old, deadAtLsn, live);
+  const merged = await writeSegment(store, id, { ids, metadata, documents, vectors: sealed.vectors, graph: sealed.graph, quantization: sealed.quantization, postings, sparse }, sealed);
   return { merged, origin, release: sealed.release };
 }
 
@@ -172,6 +173,18 @@ function mergePostings(factory: IndexFactory, old: Segment[], deadAtLsn: Uint8Ar
     return { postings: s.text!.postings, newRows };
   });
   return factory.text.merge(parts, rows);
+}
+
+/** The merged segment's sparse postings section, renumbered as {@link mergePostings}; undefined without a sparse-vector index. */
+function mergeSparse(factory: IndexFactory, old: Segment[], deadAtLsn: Uint8Array[], rows: number): Uint8Array | undefined {
+  if (!factory.sparse) return undefined;
+  let next = 0;
+  const parts = old.map((s, part) => {
+    const newRows = new Int32Array(s.rows);
+    for (let row = 0; row < s.rows; row++) newRows[row] = deadAtLsn[part][row] === 1 ? -1 : next++;
+    return { postings: s.sparse!, newRows };
+  });
+  return factory.sparse.merge(parts, rows);
 }
 
 /** Replaces `old` (a consecutive run of the state's segments) by `merged` for readers, in one synchronous step. */

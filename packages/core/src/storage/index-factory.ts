@@ -1,5 +1,6 @@
 import type { OriginalVectors } from './original-vectors.js';
 import type { TextIndexer } from './text-index.js';
+import type { SparseIndexer } from './sparse-index.js';
 import type { VectorIndex } from './vector-index.js';
 import type { Metric } from '../types.js';
 
@@ -76,4 +77,6 @@ export interface IndexFactory {
   open(parts: SegmentIndexParts): VectorIndex;
   /** The full-text index of a collection created with `fullText`; absent: none (docs/format/postings.md). */
   text?: TextIndexer;
+  /** The sparse-vector index of a collection created with one (docs/format/sparse-postings.md); absent: none. */
+  sparse?: SparseIndexer;
 }

@@ -3,6 +3,7 @@ import type { VectorIndex } from './vector-index.js';
 import { ByteArena } from './byte-arena.js';
 import { IdHash } from './id-hash.js';
 import { PartText } from './part-text.js';
+import { sparseVectorIn, type MutableSparsePostings, type SparseIndexer } from './sparse-index.js';
 
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder();
@@ -27,11 +28,16 @@ export class Memtable {
   /** Full-text postings, built as rows arrive; null without a full-text index. */
   readonly text: PartText | null;
 
+  /** Sparse-vector postings, built as rows arrive from their metadata; null without a sparse-vector index. */
+  readonly sparse: MutableSparsePostings | null;
+
   constructor(
     readonly index: VectorIndex,
     textPostings: MutableTextPostings | null = null,
+    private readonly sparseIndexer: SparseIndexer | null = null,
   ) {
     this.text = textPostings ? new PartText(textPostings) : null;
+    this.sparse = sparseIndexer?.create() ?? null;
   }
 
   /** The postings being built (null without a full-text index). */
@@ -65,6 +71,7 @@ export class Memtable {
       (this.text.postings as MutableTextPostings).add(row, document);
       this.text.added(row);
     }
+    this.sparse?.add(row, sparseVectorIn(metadata, this.sparseIndexer!.key));
     return row;
   }
 
@@ -100,13 +107,14 @@ export class Memtable {
   }
 
   /** Bytes held: the index's vectors and graph, the arenas, flags and id table, and the full-text postings. */
-  memoryBytes(): { vectors: number; graph: number; content: number; fullText: number } {
+  memoryBytes(): { vectors: number; graph: number; content: number; fullText: number; sparse: number } {
     const index = this.index.memoryBytes();
     return {
       vectors: index.vectors,
       graph: index.graph,
       content: this.ids.byteLength + this.metadata.byteLength + this.documents.byteLength + this.live.byteLength + this.rowOf.byteLength,
       fullText: this.text?.postings.memoryBytes() ?? 0,
+      sparse: this.sparse?.memoryBytes() ?? 0,
     };
   }
 }

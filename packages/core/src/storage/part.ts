@@ -1,4 +1,5 @@
 import type { PartText } from './part-text.js';
+import type { SparsePostings } from './sparse-index.js';
 import type { VectorIndex } from './vector-index.js';
 
 /**
@@ -23,4 +24,6 @@ export interface Part {
   document(row: number): string | null;
   /** Full-text postings and live statistics; null when the collection has no full-text index. */
   readonly text: PartText | null;
+  /** Sparse-vector postings; null when the collection has no sparse-vector index. */
+  readonly sparse: SparsePostings | null;
 }

@@ -7,6 +7,7 @@ import type { VectorIndex } from './vector-index.js';
 import type { Metadata, Metric } from '../types.js';
 import { IdTable } from './id-table.js';
 import { PartText } from './part-text.js';
+import type { SparsePostings } from './sparse-index.js';
 import type { IndexFactory } from './index-factory.js';
 import { sectionsInFile, sectionsInMemory, type SegmentSections } from './segment-sections.js';
 
@@ -21,6 +22,7 @@ const SECTION_NAMES: Partial<Record<SectionKind, string>> = {
   [SectionKind.Codes]: 'codes',
   [SectionKind.Codebook]: 'codebook',
   [SectionKind.Postings]: 'fullText',
+  [SectionKind.SparsePostings]: 'sparse',
 };
 const utf8Decoder = new TextDecoder();
 
@@ -45,6 +47,8 @@ export interface SegmentContents {
   quantization?: { codes: Uint8Array; codebook: Uint8Array };
   /** The full-text postings section of a collection with `fullText` (docs/format/postings.md). */
   postings?: Uint8Array;
+  /** The sparse postings section of a collection with a sparse-vector index (docs/format/sparse-postings.md). */
+  sparse?: Uint8Array;
 }
 
 /**
@@ -71,13 +75,15 @@ export class Segment {
     readonly sectionBytes: Readonly<Record<string, number>>,
     /** Full-text postings and live statistics; null without a full-text index. */
     readonly text: PartText | null,
+    /** Sparse-vector postings; null without a sparse-vector index. */
+    readonly sparse: SparsePostings | null,
   ) {
     this.deleted = new Uint8Array(rows);
   }
 
   /** Encodes sealed rows as a segment file (docs/format/segment.md). */
   static encode(contents: SegmentContents, dimension: number, metric: Metric): Uint8Array {
-    const { ids, metadata, documents, vectors, graph, quantization, postings } = contents;
+    const { ids, metadata, documents, vectors, graph, quantization, postings, sparse } = contents;
     const sections = [
       { kind: SectionKind.Vectors, bytes: new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength) },
       { kind: SectionKind.Ids, bytes: BlobList.encode(ids.map((id) => utf8.encode(id))) },
@@ -92,6 +98,7 @@ export class Segment {
       sections.push({ kind: SectionKind.Codes, bytes: quantization.codes }, { kind: SectionKind.Codebook, bytes: quantization.codebook });
     }
     if (postings) sections.push({ kind: SectionKind.Postings, bytes: postings });
+    if (sparse) sections.push({ kind: SectionKind.SparsePostings, bytes: sparse });
     return encodeSegment({ rows: ids.length, dimension, metric }, sections);
   }
 
@@ -186,10 +193,11 @@ export class Segment {
       });
     }
     const text = openText(sections, header.rows, file, factory);
+    const sparse = openSparse(sections, header.rows, file, factory);
     const sectionBytes: Record<string, number> = {};
     for (const [kind, entry] of entries) sectionBytes[SECTION_NAMES[kind] ?? `section${kind}`] = entry.lengthBytes;
     sectionBytes.header = sections.fileBytes - Object.values(sectionBytes).reduce((a, b) => a + b, 0);
-    return new Segment(id, file, header.rows, vectorIndex, ids, metadata, documents, sectionBytes, text);
+    return new Segment(id, file, header.rows, vectorIndex, ids, metadata, documents, sectionBytes, text, sparse);
   }
 
   /** Bytes of the segment file. */
@@ -229,6 +237,8 @@ export class Segment {
    * that manifest's LSN, and replays the log after it on top.
    */
   resetTombstones(rows: Uint32Array): void {
+    // Every row live again first, in the full-text statistics too, so the kills below count each row once.
+    if (this.text) for (let row = 0; row < this.rows; row++) if (this.deleted[row] === 1) this.text.added(row);
     this.deleted.fill(0);
     this.deletedRows = 0;
     for (const row of rows) this.kill(row);
@@ -265,7 +275,7 @@ export class Segment {
    * unquantized. A quantized segment's float32 vectors are not held: see
    * {@link mappedBytes}.
    */
-  memoryBytes(): Record<'vectors' | 'codes' | 'codebook' | 'graph' | 'ids' | 'idIndex' | 'metadata' | 'documents' | 'tombstones' | 'fullText', number> {
+  memoryBytes(): Record<'vectors' | 'codes' | 'codebook' | 'graph' | 'ids' | 'idIndex' | 'metadata' | 'documents' | 'tombstones' | 'fullText' | 'sparse', number> {
     const index = this.index.memoryBytes();
     return {
       vectors: index.vectors,
@@ -278,6 +288,7 @@ export class Segment {
       documents: this.documents.byteLength,
       tombstones: this.deleted.byteLength,
       fullText: this.text?.postings.memoryBytes() ?? 0,
+      sparse: this.sparse?.memoryBytes() ?? 0,
     };
   }
 
@@ -310,4 +321,17 @@ function openText(sections: SegmentSections, rows: number, file: string, factory
   const bytes = sections.read(entry);
   const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
   return new PartText(factory.text.open(own, rows, { file, offset: entry.offset }));
+}
+
+/** The segment's sparse postings: present exactly when the collection has a sparse-vector index, else CorruptionError. */
+function openSparse(sections: SegmentSections, rows: number, file: string, factory: IndexFactory): SparsePostings | null {
+  const entry = sections.entries.get(SectionKind.SparsePostings);
+  if (!factory.sparse) {
+    if (entry) throw new CorruptionError(file, entry.offset, 'sparse postings section in a segment of a collection without a sparse-vector index');
+    return null;
+  }
+  if (!entry) throw new CorruptionError(file, 12, 'segment of a collection with a sparse-vector index has no sparse postings section');
+  const bytes = sections.read(entry);
+  const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+  return factory.sparse.open(own, rows, { file, offset: entry.offset });
 }

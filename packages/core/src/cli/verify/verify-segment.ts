@@ -3,6 +3,7 @@ import { CorruptionError } from '../../errors.js';
 import { BlobList } from '../../format/blob-list.js';
 import type { HnswConfig } from '../../format/manifest.js';
 import { decodePostings } from '../../format/postings.js';
+import { decodeSparsePostings } from '../../format/sparse-postings.js';
 import { decodeSegment, SectionKind, type SectionRef } from '../../format/segment-file.js';
 import { HnswIndex } from '../../ann/hnsw/hnsw.js';
 import type { Metric } from '../../types.js';
@@ -38,7 +39,7 @@ export function verifySegment(bytes: Uint8Array, file: string, expected: Segment
   if (header.metric !== metric) findings.error(file, `header says metric ${header.metric}, the collection ${metric}`, 24);
   if (header.rows !== rows || header.dimension !== dimension || header.metric !== metric) return null;
   for (const kind of sections.keys()) {
-    if (kind < SectionKind.Vectors || kind > SectionKind.Postings) findings.warning(file, `unknown section kind ${kind}; this build ignores it`, 48);
+    if (kind < SectionKind.Vectors || kind > SectionKind.SparsePostings) findings.warning(file, `unknown section kind ${kind}; this build ignores it`, 48);
   }
 
   const vectors = checkVectors(sections.get(SectionKind.Vectors), file, expected, findings);
@@ -52,6 +53,9 @@ export function verifySegment(bytes: Uint8Array, file: string, expected: Segment
   // The full-text postings, through the decoder open uses (docs/format/postings.md).
   const postings = sections.get(SectionKind.Postings);
   if (postings) attempt(findings, () => decodePostings(postings.bytes, rows, file, postings.offset));
+  // The sparse-vector postings, likewise (docs/format/sparse-postings.md).
+  const sparse = sections.get(SectionKind.SparsePostings);
+  if (sparse) attempt(findings, () => decodeSparsePostings(sparse.bytes, rows, file, sparse.offset));
   return ids;
 }
 
