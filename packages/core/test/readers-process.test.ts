@@ -23,7 +23,8 @@ describe('readers in other processes', () => {
     expect(log.done, `seed ${seed}`).toBeDefined();
     const firstCalls = log.done!.calls;
     // Readers run until told to stop (SIGTERM, below), however slow the machine; 100 s is only a backstop.
-    const readers = ['refresh', 'refresh', 'interval0'].map((mode) => spawnChild('reliability-readers-reader', [processes.dir(), mode, '100000']));
+    // A 5 ms pause between rounds keeps three readers from holding both cores (readers.long.test.ts reads without one).
+    const readers = ['refresh', 'refresh', 'interval0'].map((mode) => spawnChild('reliability-readers-reader', [processes.dir(), mode, '100000', '5']));
     // Each reader has read once before the next writer starts, so every reader reads states before and after its calls.
     await Promise.all(readers.map((r) => printed(r.child, 'FIRST')));
     // A second writer, killed at a random moment while the readers run.
