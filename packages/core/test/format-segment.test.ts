@@ -70,7 +70,7 @@ describe('segment file (segment.md)', () => {
     ['another version', resealed(patched(good, HEADER_AT.version, u32(2))), HEADER_AT.version],
     ['an unknown metric', resealed(patched(good, HEADER_AT.metric, u32(3))), HEADER_AT.metric],
     ['a reserved header byte not zero', resealed(patched(good, HEADER_AT.reserved + 5, u8(1))), HEADER_AT.reserved + 5],
-    ['an unknown section kind', resealed(patched(good, entry(1, 'kind'), u32(9))), entry(1, 'kind')],
+    ['an unknown section kind', resealed(patched(good, entry(1, 'kind'), u32(10))), entry(1, 'kind')],
     ['a kind twice', resealed(patched(good, entry(1, 'kind'), u32(1))), entry(1, 'kind')],
     ['a reserved table byte not zero', resealed(patched(good, entry(0, 'reserved') + 2, u8(1))), entry(0, 'reserved') + 2],
     ['a reserved table tail byte not zero', resealed(patched(good, entry(1, 'reservedTail'), u8(1))), entry(1, 'reservedTail')],
