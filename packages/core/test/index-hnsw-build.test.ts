@@ -1,15 +1,28 @@
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it, vi } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HnswIndex } from '../src/ann/hnsw/hnsw.js';
 import { SeededRandom } from '../src/kernels/seeded-random.js';
+import { buildChildTree, type ChildTree } from './fixtures/reliability-spawn.js';
 import { expectNoProcessWarnings } from './helpers/no-process-warnings.js';
 
-const HNSW_SOURCE = fileURLToPath(new URL('../src/ann/hnsw/hnsw.ts', import.meta.url));
+// The children import the engine from the transpiled tree: plain node, no tsx (~2 CPU-s a child).
+let tree: ChildTree;
+let HNSW_SOURCE = '';
+let children = 0;
+beforeAll(async () => {
+  tree = await buildChildTree();
+  HNSW_SOURCE = join(tree.root, 'src', 'ann', 'hnsw', 'hnsw.js');
+}, 120_000);
+afterAll(() => tree?.cleanup());
 
 /** Runs `script` (an ES module) in a new process, which must print `stdout` and exit by itself without a warning. */
 function expectExitsByItself(script: string, stdout: string): void {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  // A file, not `-e`: worker threads inherit the process's flags, and `--input-type` is refused for a worker's file.
+  const file = join(tree.root, `child-${++children}.mjs`);
+  writeFileSync(file, script);
+  const run = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 60_000 });
   expect(run.stderr).not.toMatch(/Warning/);
   expect(run.signal, 'killed by the timeout: something kept the process alive').toBeNull();
   expect(run.status).toBe(0);
