@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CorruptionError, OmenDB } from '../src/index.js';
 import { decodeSegmentTable, SectionKind } from '../src/format/segment-file.js';
 import { adviseHugePages } from '../src/fs/mmap.js';
+import { KernelMemory } from '../src/kernels/kernel-memory.js';
 import { NodeVfs } from '../src/fs/node-vfs.js';
 import type { CollectionStore } from '../src/storage/collection-store.js';
 import { layout } from '../src/storage/layout.js';
@@ -100,9 +101,10 @@ describe('segment open through a mapping', () => {
 });
 
 describe('adviseHugePages', () => {
-  it('keeps the bytes of a WebAssembly memory and of an unaligned view, and never throws', () => {
-    const memory = new WebAssembly.Memory({ initial: 64 });
-    const whole = new Uint8Array(memory.buffer);
+  it('keeps the bytes of a kernel memory and of an unaligned view, and never throws', () => {
+    const memory = KernelMemory.create();
+    memory.ensureBytes(4 << 20);
+    const whole = memory.u8;
     whole[5] = 7;
     adviseHugePages(whole);
     whole.fill(3, 1 << 20);
