@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import * as fs from 'node:fs';
 import { openRegularFile } from './regular-file.js';
 
@@ -23,12 +24,31 @@ interface MmapBinding {
 
 let binding: MmapBinding | null | undefined;
 
-/** The native mmap binding, or null where it is not installed or does not load. */
+/**
+ * The native mmap binding, or null where it is not installed or does not load.
+ * The compiled addon is loaded straight from where its install put it
+ * (`build/binding/Release/node-v<abi>-<platform>-<arch>/`): the package's
+ * entry finds it through @mapbox/node-pre-gyp, whose loading costs ≈ 170 ms
+ * of CPU per process (measured, Node 20 on the 2-core bench VM) against
+ * 3–6 ms for the addon itself — more than mapping and checking a segment of
+ * 100k rows. The entry is the fallback where the addon is elsewhere.
+ */
 function mmapBinding(): MmapBinding | null {
   if (binding !== undefined) return binding;
+  // createRequire: the binding is CommonJS, and this module is bundled to both ESM and CJS.
+  const require = createRequire(import.meta.url);
   try {
-    // createRequire: the binding is CommonJS, and this module is bundled to both ESM and CJS.
-    const required = createRequire(import.meta.url)('@riaskov/mmap-io') as MmapBinding & { default?: MmapBinding };
+    const root = dirname(require.resolve('@riaskov/mmap-io/package.json'));
+    const addon = join(root, 'build', 'binding', 'Release', `node-v${process.versions.modules}-${process.platform}-${process.arch}`, 'mmap_io.node');
+    if (fs.existsSync(addon)) {
+      binding = require(addon) as MmapBinding;
+      return binding;
+    }
+  } catch {
+    // Fall back to the package's entry below.
+  }
+  try {
+    const required = require('@riaskov/mmap-io') as MmapBinding & { default?: MmapBinding };
     binding = required.default ?? required;
   } catch {
     binding = null;
