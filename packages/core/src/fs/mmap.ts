@@ -20,6 +20,7 @@ interface MmapBinding {
   PROT_READ: number;
   MAP_SHARED: number;
   MADV_RANDOM: number;
+  MADV_DONTNEED: number;
 }
 
 let binding: MmapBinding | null | undefined;
@@ -107,5 +108,23 @@ export function adviseHugePages(bytes: Uint8Array): void {
     mmap.advise(Buffer.from(bytes.buffer, start, end - start), MADV_HUGEPAGE);
   } catch {
     // EINVAL (an unaligned buffer, a kernel without THP): the pages stay small.
+  }
+}
+
+/**
+ * Drops the pages of a read-only file mapping from the process's page
+ * tables (madvise(2) MADV_DONTNEED): they leave its RSS but stay in the
+ * OS page cache, and reading the mapping again pages them back in, the
+ * same bytes (the file is not written while mapped). For a mapping read
+ * once (a segment's sections at open) that lives on until it is collected.
+ * A no-op without the binding; never throws.
+ */
+export function releaseMappedPages(mapping: Uint8Array): void {
+  const mmap = mmapBinding();
+  if (mmap === null || !Buffer.isBuffer(mapping)) return;
+  try {
+    mmap.advise(mapping, mmap.MADV_DONTNEED);
+  } catch {
+    // The pages stay mapped until the mapping is collected.
   }
 }

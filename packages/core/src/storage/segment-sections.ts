@@ -8,7 +8,7 @@ import {
   type SegmentHeader,
   segmentTableBytes,
 } from '../format/segment-file.js';
-import { adviseHugePages } from '../fs/mmap.js';
+import { adviseHugePages, releaseMappedPages } from '../fs/mmap.js';
 import type { Vfs } from '../fs/vfs.js';
 import { originalsFromBytes, type OriginalVectors } from './original-vectors.js';
 import { openSegmentOriginals, readFully } from './segment-originals.js';
@@ -32,6 +32,8 @@ export interface SegmentSections {
   readInto(entry: SectionEntry, dest: Uint8Array): void;
   /** The vectors section `entry` as rows read on demand (a quantized segment's originals), checked once. */
   originals(entry: SectionEntry, rows: number, dimension: number): OriginalVectors;
+  /** Called once the segment is open: views from `read` are not used after it. */
+  done?(): void;
 }
 
 /** Sections of a segment file held in memory (just encoded): every checksum is verified up front. */
@@ -123,5 +125,7 @@ function sectionsMapped(mapping: Uint8Array, file: string, originals: SegmentSec
       checkSection(dest, entry, file);
     },
     originals,
+    // The mapped pages read at open leave the RSS now rather than when the mapping is collected.
+    done: () => releaseMappedPages(mapping),
   };
 }

@@ -121,7 +121,12 @@ export class Segment {
   static open(vfs: Vfs, id: number, file: string, expected: SegmentExpectation, factory: IndexFactory): Segment {
     const fd = vfs.open(file, 'r');
     try {
-      return Segment.fromSections(id, file, sectionsInFile(vfs, fd, file), expected, factory);
+      const sections = sectionsInFile(vfs, fd, file);
+      try {
+        return Segment.fromSections(id, file, sections, expected, factory);
+      } finally {
+        sections.done?.();
+      }
     } finally {
       vfs.close(fd);
     }
