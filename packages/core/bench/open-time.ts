@@ -8,7 +8,9 @@
  * checkpoint, then the merges catch up), closed, then reopened RUNS times (default
  * 5): recovery opens each segment section by section (Segment.open: the
  * vectors straight into index memory, the graph loaded, never rebuilt).
- * Medians of wall and CPU seconds.
+ * Medians of wall and CPU seconds. The reopens run in this process, which
+ * reuses the memory the previous one freed: bench/open-time-fresh.ts times
+ * fresh processes, as a restart is.
  * The page cache is warm (the files were just written or read), as for a
  * process restart on the same machine.
  *
