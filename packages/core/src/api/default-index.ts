@@ -66,7 +66,10 @@ export function defaultIndexFactory(manifest: ManifestState): IndexFactory {
       // smaller batches with a turn of the event loop between them: the caller's thread links its
       // share of each batch synchronously, so the batch size bounds how long it is held.
       const background = options.background === true;
-      const build = background ? { yielding: true, signal: options.signal, maxBatchRows: BACKGROUND_MAX_BATCH_ROWS } : {};
+      const build = {
+        onIndex: options.holding,
+        ...(background ? { yielding: true, signal: options.signal, maxBatchRows: BACKGROUND_MAX_BATCH_ROWS } : {}),
+      };
       const hnsw = await HnswIndex.build({ dimension, metric, params }, vectors, build);
       if (background) await new Promise<void>((resolve) => setImmediate(resolve));
       return sealed(hnsw, hnsw.serializeGraph(), hnsw);

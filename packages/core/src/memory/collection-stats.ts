@@ -28,7 +28,10 @@ export interface Stats {
    * memtables; 0 without a sparse-vector index), `memtable` (recent writes: vectors, graph and content together),
    * `distinct` (the value counts `Collection.distinct` keeps, estimated), `wal`
    * (log records buffered in memory before they are written; durability
-   * 'none' only, at most 1 MiB).
+   * 'none' only, at most 1 MiB), `merge` (background merges and compactions
+   * not yet published: the rows they gathered, the index being built and
+   * its copy, then the merged segment until readers switch to it; the
+   * segments merged stay counted as segments until then).
    */
   components: Record<string, number>;
   /**
@@ -73,7 +76,9 @@ export function collectionStats(store: CollectionStore): CollectionStats {
     memtable: 0,
     distinct: state.distinct.memoryBytes(),
     wal: store.walBufferedBytes,
+    merge: 0,
   };
+  for (const merge of store.merging) components.merge += merge.bytes();
   for (const segment of state.segments) {
     for (const [key, bytes] of Object.entries(segment.memoryBytes())) components[key] += bytes;
   }

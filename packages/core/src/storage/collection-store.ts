@@ -16,6 +16,7 @@ import { recoverCollection } from './recovery.js';
 import { freezeCheckpoint, sealFrozen, type Frozen } from './checkpoint.js';
 import { compactSegments } from './compaction.js';
 import { BackgroundMerger } from './background-merge.js';
+import type { MergeMemory } from './merge-memory.js';
 import { Follower } from './follower.js';
 import type { MergePolicyOptions } from './merge-policy.js';
 import { PublishLock } from './publish-lock.js';
@@ -57,6 +58,8 @@ export class CollectionStore {
   /** Held from a checkpoint's freeze to its switch, and by a merge's snapshot and publish. */
   readonly publishLock = new PublishLock();
   readonly merger: BackgroundMerger;
+  /** Merges and compactions not yet published, with the memory they hold (stats() counts it). */
+  readonly merging = new Set<MergeMemory>();
   /** The next segment id to hand out (≥ the manifest's: a merge takes one while checkpoints publish). */
   private nextSegmentId: number;
   /** Checkpoint jobs asked for and not yet settled. */

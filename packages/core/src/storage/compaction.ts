@@ -3,6 +3,7 @@ import type { Published } from './checkpoint.js';
 import type { CollectionStore } from './collection-store.js';
 import type { BuildOptions, IndexFactory } from './index-factory.js';
 import { layout } from './layout.js';
+import { MergeMemory } from './merge-memory.js';
 import type { Segment } from './segment.js';
 import { writeSegment } from './segment-writer.js';
 
@@ -34,6 +35,8 @@ export interface PreparedMerge {
   /** origin[k]: the old segment (index in the run) and row of merged row k. */
   origin: { part: number; row: number }[];
   release?: () => void;
+  /** What the merge holds, counted by stats() until it is published or abandoned (in `store.merging`). */
+  memory: MergeMemory;
 }
 
 /**
@@ -46,6 +49,23 @@ export interface PreparedMerge {
  * open removes.
  */
 export async function prepareMerge(store: CollectionStore, old: Segment[], tombstones: Uint32Array[], options: BuildOptions): Promise<PreparedMerge> {
+  const memory = new MergeMemory();
+  store.merging.add(memory);
+  try {
+    return await gatherAndBuild(store, old, tombstones, { ...options, holding: (index) => memory.hold(index) }, memory);
+  } catch (err) {
+    store.merging.delete(memory);
+    throw err;
+  }
+}
+
+async function gatherAndBuild(
+  store: CollectionStore,
+  old: Segment[],
+  tombstones: Uint32Array[],
+  options: BuildOptions,
+  memory: MergeMemory,
+): Promise<PreparedMerge> {
   const { state } = store;
   const dim = state.dimension!;
   const deadAtLsn = old.map((s, i) => {
@@ -59,6 +79,7 @@ export async function prepareMerge(store: CollectionStore, old: Segment[], tombs
   const documents: (string | null)[] = [];
   const origin: { part: number; row: number }[] = [];
   const vectors = new Float32Array(live * dim);
+  memory.allocate(live, dim);
   for (let part = 0; part < old.length; part++) {
     const s = old[part];
     for (let row = 0; row < s.rows; row++) {
@@ -67,6 +88,7 @@ export async function prepareMerge(store: CollectionStore, old: Segment[], tombs
       ids.push(s.externalId(row));
       metadata.push(s.metadataBytes(row)?.slice() ?? null);
       documents.push(s.document(row));
+      memory.gather(ids[ids.length - 1], metadata[metadata.length - 1], documents[documents.length - 1]);
       origin.push({ part, row });
       if (options.background && ids.length % GATHER_YIELD_ROWS === 0) {
         await new Promise<void>((resolve) => setImmediate(resolve));
@@ -74,7 +96,7 @@ export async function prepareMerge(store: CollectionStore, old: Segment[], tombs
       }
     }
   }
-  if (live === 0) return { merged: null, origin };
+  if (live === 0) return { merged: null, origin, memory };
   const sealed = await state.factory.build(dim, state.metric, vectors, live, options);
   try {
     // A turn between the build's last synchronous step and the encoding and write of the segment, which are one more.
@@ -88,12 +110,18 @@ export async function prepareMerge(store: CollectionStore, old: Segment[], tombs
   const id = store.allocateSegmentId();
   const postings = mergePostings(state.factory, old, deadAtLsn, live);
   const sparse = mergeSparse(state.factory, old, deadAtLsn, live);
-  const merged = await writeSegment(store, id, { ids, metadata, documents, vectors: sealed.vectors, graph: sealed.graph, quantization: sealed.quantization, postings, sparse }, sealed);
-  return { merged, origin, release: sealed.release };
+  const { graph, quantization } = sealed;
+  memory.holdSections(
+    (graph?.byteLength ?? 0) + (quantization ? quantization.codes.byteLength + quantization.codebook.byteLength : 0) + (postings?.byteLength ?? 0) + (sparse?.byteLength ?? 0),
+  );
+  const merged = await writeSegment(store, id, { ids, metadata, documents, vectors: sealed.vectors, graph, quantization, postings, sparse }, sealed);
+  memory.written(merged, live);
+  return { merged, origin, release: sealed.release, memory };
 }
 
 /** Drops a prepared merge that will not be published: frees it and removes its directory. */
 export function abandonMerge(store: CollectionStore, prepared: PreparedMerge): void {
+  store.merging.delete(prepared.memory);
   if (!prepared.merged) return;
   prepared.merged.dispose();
   prepared.release?.();
@@ -147,10 +175,13 @@ export async function publishMerge(store: CollectionStore, old: Segment[], prepa
     // Not removed: the manifest's rename may have reached the disk; the failed database leaves it to the next open.
     merged?.dispose();
     prepared.release?.();
+    store.merging.delete(prepared.memory);
     throw err;
   }
   switchSegments(store, old, merged, origin);
   prepared.release?.();
+  // The merged segment is counted as a segment from the switch on.
+  store.merging.delete(prepared.memory);
   for (const s of old) {
     s.dispose();
     // Crash before this ⇒ an unreferenced segment directory, removed on open.

@@ -56,6 +56,12 @@ export interface BuildOptions {
   background?: boolean;
   /** Aborts a background build between batches; it rejects with the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * Called with each index the build allocates, as soon as it exists (the
+   * one being built, its final copy): stats() counts a merge in flight by
+   * their `memoryBytes()`, which drop to 0 once disposed.
+   */
+  holding?: (index: VectorIndex) => void;
 }
 
 /** How a collection makes the vector index of its memtable and of each segment. */

@@ -119,16 +119,23 @@ export class Segment {
   }
 
   /**
-   * Opens the segment file at `file` without reading it whole: the header and
-   * table, then each section with positional reads through `vfs`, the
-   * vectors straight into the index memory, every section checked against
-   * its crc32 where it lands. The graph is loaded, never rebuilt. Throws
-   * CorruptionError (file, offset), or the Vfs's error.
+   * Opens the segment file at `file` without reading it into a buffer of
+   * its own: the header and table, then each section through a read-only
+   * mapping of the file (positional reads through `vfs` where it gives
+   * none; see sectionsInFile), the vectors straight into the index memory,
+   * every section checked against its crc32 before it is used. The graph
+   * is loaded, never rebuilt. Throws CorruptionError (file, offset), or the
+   * Vfs's error.
    */
   static open(vfs: Vfs, id: number, file: string, expected: SegmentExpectation, factory: IndexFactory): Segment {
     const fd = vfs.open(file, 'r');
     try {
-      return Segment.fromSections(id, file, sectionsInFile(vfs, fd, file), expected, factory);
+      const sections = sectionsInFile(vfs, fd, file);
+      try {
+        return Segment.fromSections(id, file, sections, expected, factory);
+      } finally {
+        sections.done?.();
+      }
     } finally {
       vfs.close(fd);
     }

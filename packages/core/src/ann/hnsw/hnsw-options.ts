@@ -1,5 +1,6 @@
 import { ValidationError } from '../../errors.js';
 import type { KernelBackend } from '../../kernels/kernels.js';
+import type { HnswIndex } from './hnsw.js';
 
 /**
  * Rows from which `HnswIndex.build` uses the batched two-thread build.
@@ -42,6 +43,13 @@ export interface HnswBuildOptions {
   yielding?: boolean;
   /** Aborts a yielding build between batches: the build rejects with the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * Called with each index the build allocates (the one being linked, then
+   * its exact-size copy), as soon as it exists: a caller accounting for
+   * memory reads their `memoryBytes()` while the build runs (a disposed
+   * index reports 0).
+   */
+  onIndex?: (index: HnswIndex) => void;
 }
 
 /**

@@ -182,9 +182,10 @@ export class HnswIndex implements VectorIndex {
     const schedule = options.schedule ?? 'auto';
     const batched =
       rows >= 2 && schedule !== 'sequential' && (schedule === 'batched' || rows >= PARALLEL_BUILD_MIN_ROWS) && batchedBuildSupported();
-    const { yielding = false, signal } = options;
+    const { yielding = false, signal, onIndex } = options;
     if (!batched) {
       const index = new HnswIndex(dimension, metric, params, { initialCapacity: Math.max(1, rows) });
+      onIndex?.(index);
       try {
         for (let row = 0; row < rows; row++) {
           index.add(vectors.subarray(row * dimension, (row + 1) * dimension));
@@ -198,6 +199,7 @@ export class HnswIndex implements VectorIndex {
     }
     const threads = options.threads ?? Math.min(2, availableParallelism());
     const index = new HnswIndex(dimension, metric, params, { initialCapacity: rows, linking: { threads, maxBatchRows: options.maxBatchRows } });
+    onIndex?.(index);
     try {
       const levels = new Uint8Array(rows);
       for (let row = 0; row < rows; row++) levels[row] = index.drawLevel();
@@ -210,7 +212,9 @@ export class HnswIndex implements VectorIndex {
       const graph = index.serializeGraph();
       if (yielding) await yieldTurn(signal);
       // An exact-size copy on a memory of its own: no linking scratch, no growth slack.
-      return HnswIndex.open({ dimension, metric, params }, index.vectors(), graph, { file: '(build)', offset: 0 });
+      const copy = HnswIndex.open({ dimension, metric, params }, index.vectors(), graph, { file: '(build)', offset: 0 });
+      onIndex?.(copy);
+      return copy;
     } finally {
       index.dispose();
     }
