@@ -95,7 +95,7 @@ export function nearestDistance(): f32 {
  * one is closer (ties keep the current node). Returns the node; its distance
  * is {@link nearestDistance}.
  */
-export function greedy(links: usize, stride: i32, offsets: usize, level: i32, entry: i32, entryDistance: f32): i32 {
+function greedy(links: usize, stride: i32, offsets: usize, level: i32, entry: i32, entryDistance: f32): i32 {
   let node = entry;
   let distance = entryDistance;
   for (let moved = true; moved; ) {

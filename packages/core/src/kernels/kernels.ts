@@ -79,9 +79,7 @@ export interface GraphKernels {
   useFloatScorer(metric: MetricCode, query: number, queryInv: number, base: number, norms: number, dim: number): void;
   /** Scores codes: as `codeGather` of quantize/quantized-kernels.ts with the same arguments. */
   useCodeScorer(method: number, image: number, codes: number, codeBytes: number, len: number, bias: number, scale: number, scale2: number): void;
-  /** Greedy walk (ef = 1) on `level` from `entry`; returns the node, its distance in `nearestDistance()`. */
-  greedy(links: number, stride: number, offsets: number, level: number, entry: number, entryDistance: number): number;
-  /** Greedy walks on levels `top` … `bottom + 1` of one view from `entry`; returns the node, its distance in `nearestDistance()`. */
+  /** Greedy walks (ef = 1) on levels `top` … `bottom + 1` of one view from `entry`; returns the node, its distance in `nearestDistance()`. */
   descend(links: number, stride: number, offsets: number, top: number, bottom: number, entry: number, entryDistance: number): number;
   nearestDistance(): number;
   /**

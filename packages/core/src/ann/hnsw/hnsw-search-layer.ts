@@ -70,11 +70,11 @@ export function queryDistance(graph: WalkGraph, scratch: WalkScratch, node: numb
 }
 
 /**
- * Greedy walk at `level` (search with ef = 1): moves to the closest
- * neighbour until none is closer (the first of equal ones). Returns the
- * node; its distance is left in `best[0]`.
+ * Greedy walk at `level` (search with ef = 1) in JavaScript: moves to the
+ * closest neighbour until none is closer (the first of equal ones). Returns
+ * the node; its distance is left in `best[0]`.
  */
-export function greedyClosest(
+function greedyClosest(
   graph: WalkGraph,
   scratch: WalkScratch,
   start: number,
@@ -82,14 +82,6 @@ export function greedyClosest(
   level: number,
   best: Float64Array,
 ): number {
-  const wasm = graph.memory.graphKernels;
-  const view = wasm === null ? null : graph.wasmLevel(level);
-  if (view !== null) {
-    graph.useScorer(wasm!);
-    const node = wasm!.greedy(view.links, view.stride, view.offsets, level, start, startDistance);
-    best[0] = wasm!.nearestDistance();
-    return node;
-  }
   let node = start;
   let distance = startDistance;
   const idsAt = scratch.ids >> 2;
