@@ -9,10 +9,14 @@
 // useCodeScorer before a walk (per instance: each thread has its own).
 //
 // Graph view: adjacency is degree-prefixed int32 blocks [degree, ids…], as the
-// graph section stores them (docs/format/graph.md). Node n's level-0 block
-// starts at `links + n·stride·4` when `stride` > 0 (a growable graph's fixed
-// blocks), else at word `offsets[n]` of `links` (a sealed graph's compact
-// blocks), where its blocks of levels 1, 2, … follow it in order.
+// graph section stores them (docs/format/graph.md), located in one of two
+// ways. Fixed blocks of `stride` int32 (a growable graph, as hnswlib): on
+// level 0 node n's block starts at `links + n·stride·4` (`offsets` = 0); on
+// levels l ≥ 1 at word `offsets[n]` of `links`, its level-l block
+// (l − 1)·stride words further (its upper blocks in one run). Compact
+// blocks (a sealed graph, `stride` = 0): node n's level-0 block starts at
+// word `offsets[n]` of `links`, its blocks of levels 1, 2, … following it
+// in order, each degree + 1 words.
 
 import { METRIC_COSINE, metricDistance } from './distance';
 import { maxPop, maxPush, minPop, minPush, sortMaxHeap, topId, topKey } from './heap';
@@ -72,8 +76,9 @@ function score(row: i32): f32 {
 /** Byte address of `node`'s block at `level` in the view (links, stride, offsets). */
 @inline
 function blockAt(links: usize, stride: i32, offsets: usize, node: i32, level: i32): usize {
-  if (stride > 0) return links + ((<usize>node * <usize>stride) << 2);
+  if (offsets == 0) return links + ((<usize>node * <usize>stride) << 2);
   let at = links + (<usize>load<i32>(offsets + (<usize>node << 2)) << 2);
+  if (stride > 0) return at + ((<usize>(level - 1) * <usize>stride) << 2);
   for (let l = 0; l < level; l++) at += (<usize>load<i32>(at) + 1) << 2;
   return at;
 }
@@ -90,7 +95,7 @@ export function nearestDistance(): f32 {
  * one is closer (ties keep the current node). Returns the node; its distance
  * is {@link nearestDistance}.
  */
-export function greedy(links: usize, stride: i32, offsets: usize, level: i32, entry: i32, entryDistance: f32): i32 {
+function greedy(links: usize, stride: i32, offsets: usize, level: i32, entry: i32, entryDistance: f32): i32 {
   let node = entry;
   let distance = entryDistance;
   for (let moved = true; moved; ) {
@@ -111,6 +116,20 @@ export function greedy(links: usize, stride: i32, offsets: usize, level: i32, en
     node = next;
   }
   nearest = distance;
+  return node;
+}
+
+/**
+ * Greedy descent from `entry` through levels `top` … `bottom + 1` (Alg. 5
+ * lines 1–4, and INSERT's descent to the new node's level + 1), one
+ * {@link greedy} walk per level over the same view. Returns the node
+ * reached; its distance is {@link nearestDistance} (`entryDistance` when
+ * top ≤ bottom).
+ */
+export function descend(links: usize, stride: i32, offsets: usize, top: i32, bottom: i32, entry: i32, entryDistance: f32): i32 {
+  let node = entry;
+  nearest = entryDistance;
+  for (let level = top; level > bottom; level--) node = greedy(links, stride, offsets, level, node, nearest);
   return node;
 }
 

@@ -108,4 +108,31 @@ describe('RowArena', () => {
     expect(arena.offset(2) % 16).toBe(0);
     expect(memory.byteLength).toBeGreaterThanOrEqual(arena.offset(2) + arena.regionBytes(2));
   });
+
+  it.each(BACKENDS)('keeps its tail intact past the regions as rows and tail grow in turn (%s)', (backend) => {
+    const memory = KernelMemory.create({ backend });
+    const strides = [12, 4, 36];
+    const arena = new RowArena(memory, 100, strides, 1);
+    // As an HNSW graph's upper pool: a few bytes of tail now and then while rows grow.
+    let tailUsed = 0;
+    for (let row = 0; row < 3000; row++) {
+      arena.reserve(row, row + 1);
+      for (let r = 0; r < strides.length; r++) memory.u8[arena.offset(r) + row * strides[r]] = (row * (r + 3)) & 0xff;
+      if (row % 7 === 0) {
+        arena.reserveTail(tailUsed + 20);
+        for (let i = 0; i < 20; i++, tailUsed++) {
+          expect(memory.u8[arena.tailOffset() + tailUsed], `tail byte ${tailUsed}`).toBe(0);
+          memory.u8[arena.tailOffset() + tailUsed] = (tailUsed * 5 + 1) & 0xff;
+        }
+      }
+      const tail = arena.tailOffset();
+      expect(tail % 16).toBe(0);
+      expect(tail).toBeGreaterThanOrEqual(arena.offset(2) + arena.regionBytes(2));
+      expect(memory.byteLength).toBeGreaterThanOrEqual(tail + arena.tailBytes());
+    }
+    for (let i = 0; i < tailUsed; i++) expect(memory.u8[arena.tailOffset() + i], `tail byte ${i}`).toBe((i * 5 + 1) & 0xff);
+    for (let row = 0; row < 3000; row++) {
+      for (let r = 0; r < strides.length; r++) expect(memory.u8[arena.offset(r) + row * strides[r]]).toBe((row * (r + 3)) & 0xff);
+    }
+  });
 });

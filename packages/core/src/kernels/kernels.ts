@@ -67,17 +67,20 @@ export interface Kernels {
  * WebAssembly backend only (the scalar fallback walks in JavaScript). Every
  * pointer is a byte offset into kernel memory. A walk scores rows with the
  * scorer set last (float rows or codes); the graph view is degree-prefixed
- * int32 blocks located by a fixed `stride` (int32 per block) or, when stride
- * is 0, by a per-node word offset into `links` with levels 1, 2, … after
- * level 0 (docs/format/graph.md's order).
+ * int32 blocks, either fixed (`stride` int32 each: node n's block at word
+ * n·stride of `links` when `offsets` is 0, as level 0 of a growable graph;
+ * else its level-l block at word offsets[n] + (l − 1)·stride, as the
+ * upper levels of one) or, when stride is 0, compact: a per-node word
+ * offset into `links` with levels 1, 2, … after level 0
+ * (docs/format/graph.md's order).
  */
 export interface GraphKernels {
   /** Scores float32 rows: distance(query, row) as `scan` computes it. */
   useFloatScorer(metric: MetricCode, query: number, queryInv: number, base: number, norms: number, dim: number): void;
   /** Scores codes: as `codeGather` of quantize/quantized-kernels.ts with the same arguments. */
   useCodeScorer(method: number, image: number, codes: number, codeBytes: number, len: number, bias: number, scale: number, scale2: number): void;
-  /** Greedy walk (ef = 1) on `level` from `entry`; returns the node, its distance in `nearestDistance()`. */
-  greedy(links: number, stride: number, offsets: number, level: number, entry: number, entryDistance: number): number;
+  /** Greedy walks (ef = 1) on levels `top` … `bottom + 1` of one view from `entry`; returns the node, its distance in `nearestDistance()`. */
+  descend(links: number, stride: number, offsets: number, top: number, bottom: number, entry: number, entryDistance: number): number;
   nearestDistance(): number;
   /**
    * SEARCH-LAYER on `level` from `entry`; returns rows visited or −1 past

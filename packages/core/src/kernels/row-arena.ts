@@ -16,18 +16,22 @@ function align(bytes: number): number {
 
 /**
  * Lays out a {@link KernelMemory} as a fixed scratch area followed by
- * per-row regions that share one row capacity:
+ * per-row regions that share one row capacity, then a tail:
  *
- *   [scratch][region 0: capacity × stride₀][region 1: capacity × stride₁]…
+ *   [scratch][region 0: capacity × stride₀][region 1: capacity × stride₁]…[tail]
  *
  * Every region starts 16-byte aligned. When rows outgrow the capacity, the
- * capacity grows by {@link GROWTH}, the memory grows, and regions 1… move
- * up (last first, so no move overwrites data not yet moved). Region 0 never
- * moves: put the largest one (the vectors) there.
+ * capacity grows by {@link GROWTH}, the memory grows, and the tail and
+ * regions 1… move up (highest first, so no move overwrites data not yet
+ * moved). Region 0 never moves: put the largest one (the vectors) there.
+ * The tail is a pool whose size does not follow the rows (an HNSW graph's
+ * upper-level blocks): it grows at the end of the memory on its own, so
+ * growing it moves nothing.
  */
 export class RowArena {
   private offsets: number[];
   private rowCapacity = 0;
+  private tailCapacity = 0;
 
   constructor(
     readonly memory: KernelMemory,
@@ -54,21 +58,46 @@ export class RowArena {
     return this.strides[region] * this.rowCapacity;
   }
 
+  /** Byte offset of the tail (16-aligned); it moves when the rows' capacity grows. */
+  tailOffset(): number {
+    return this.tailAt(this.offsets, this.rowCapacity);
+  }
+
+  /** Bytes reserved for the tail. */
+  tailBytes(): number {
+    return this.tailCapacity;
+  }
+
+  /**
+   * Makes the tail hold at least `bytes` (growing by {@link GROWTH}); its
+   * contents are kept and bytes never written read as zero.
+   */
+  reserveTail(bytes: number): void {
+    if (bytes <= this.tailCapacity) return;
+    const capacity = align(Math.max(bytes, Math.ceil(this.tailCapacity * GROWTH)));
+    this.memory.ensureBytes(this.tailOffset() + capacity);
+    this.tailCapacity = capacity;
+  }
+
   /**
    * Makes room for `rows` rows; the first `usedRows` rows of each region are
-   * kept, and the rest of each region reads as zero bytes.
+   * kept, and the rest of each region reads as zero bytes. The tail moves
+   * up whole.
    */
   reserve(usedRows: number, rows: number): void {
     if (rows <= this.rowCapacity) return;
     const capacity = Math.max(rows, Math.ceil(this.rowCapacity * GROWTH), 16);
     const next = this.layout(capacity);
     const last = this.strides.length - 1;
-    // Nothing past the current layout's end has been written: the memory only
-    // grows, and grows zeroed. Clearing only below it spares a bulk load from
-    // touching (and faulting in) every fresh page twice.
-    const written = this.offsets[last] + this.strides[last] * this.rowCapacity;
-    this.memory.ensureBytes(next[last] + this.strides[last] * capacity);
+    // Nothing past the tail's end has been written: the memory only grows,
+    // and grows zeroed, and the tail's end only moves up. Clearing only below
+    // it spares a bulk load from touching (and faulting in) every fresh page twice.
+    const tail = this.tailOffset();
+    const written = tail + this.tailCapacity;
+    const nextTail = this.tailAt(next, capacity);
+    this.memory.ensureBytes(nextTail + this.tailCapacity);
     const u8 = this.memory.u8;
+    if (this.tailCapacity > 0 && nextTail !== tail) u8.copyWithin(nextTail, tail, written);
     for (let r = last; r >= 0; r--) {
       const used = this.strides[r] * usedRows;
       if (next[r] !== this.offsets[r]) u8.copyWithin(next[r], this.offsets[r], this.offsets[r] + used);
@@ -82,7 +111,13 @@ export class RowArena {
   /** Forgets the layout after the memory was released: every region reads as 0 bytes. */
   release(): void {
     this.rowCapacity = 0;
+    this.tailCapacity = 0;
     this.offsets = this.layout(0);
+  }
+
+  private tailAt(offsets: readonly number[], capacity: number): number {
+    const last = this.strides.length - 1;
+    return align(offsets[last] + this.strides[last] * capacity);
   }
 
   private layout(capacity: number): number[] {

@@ -3,9 +3,9 @@ import type { WasmMemory } from '../../kernels/wasm-api.js';
 /**
  * What the threads of a batch link (see hnsw-build.ts) share: the graph's
  * kernel memory (a shared WebAssembly memory holding vectors, inverse norms,
- * level-0 links, levels, upper-block starts, and every thread's scratch,
- * visited tags and heaps), the graph's upper pool, the batch's forward edges
- * and the control words. Every thread binds its own instance of the kernels
+ * level-0 links, levels, upper-block starts, the upper pool, and every
+ * thread's scratch, visited tags and heaps), the batch's forward edges and
+ * the control words. Every thread binds its own instance of the kernels
  * to the same memory. Offsets that move when the graph grows are published
  * in the control words before each batch (see {@link CTRL}).
  */
@@ -20,8 +20,6 @@ export interface LinkShared {
   threads: number;
   /** 4-byte slots of each scratch array of a thread. */
   capacity: number;
-  /** The graph's upper pool: a growable SharedArrayBuffer of int32 blocks (HnswGraph.upperPool). */
-  upperPool: SharedArrayBuffer;
   /** Forward links of the current batch, per row and level a block of 2·M + 1 int32 (growable). */
   edges: SharedArrayBuffer;
   /** int32 per batch row: its first block in `edges`. */
@@ -33,7 +31,7 @@ export interface LinkShared {
 /**
  * Control words. A command is published by bumping GEN; each worker adds 1
  * to DONE when finished and sets FAILED on an error; a worker sets READY
- * once it has bound its kernels. VECTORS…UPPER_AT are the graph's region
+ * once it has bound its kernels. VECTORS…UPPER are the graph's region
  * offsets for the batch; each thread t has {@link THREAD_WORDS} words from
  * `THREAD + t · THREAD_WORDS`, indexed by {@link THREAD_WORD}.
  */
@@ -53,6 +51,7 @@ export const CTRL = {
   LINKS0: 12,
   LEVELS: 13,
   UPPER_AT: 14,
+  UPPER: 15,
   THREAD: 16,
 } as const;
 /** A thread's byte offsets: query buffer, scratch arrays (ids, out, candIds, candDists, selected; `capacity` slots each), visited tags, heaps. */

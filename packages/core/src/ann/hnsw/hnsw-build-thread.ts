@@ -36,7 +36,6 @@ export class BuildThread {
   private f32: Float32Array;
   private i32: Int32Array;
   private u8: Uint8Array;
-  private readonly upper: Int32Array;
   private readonly edges: Int32Array;
   private readonly edgeAt: Int32Array;
   readonly ctrl: Int32Array;
@@ -46,6 +45,7 @@ export class BuildThread {
   private links0 = 0;
   private levels = 0;
   private upperAt = 0;
+  private upper = 0;
   private query = 0;
   private ids = 0;
   private out = 0;
@@ -83,7 +83,6 @@ export class BuildThread {
     this.f32 = new Float32Array(0);
     this.i32 = new Int32Array(0);
     this.u8 = new Uint8Array(0);
-    this.upper = new Int32Array(shared.upperPool);
     this.edges = new Int32Array(shared.edges);
     this.edgeAt = new Int32Array(shared.edgeAt);
     this.ctrl = new Int32Array(shared.ctrl);
@@ -117,7 +116,8 @@ export class BuildThread {
       found: 0,
       linkArray: (level) => this.linkArray(level),
       linkIndex: (node, level) => this.linkIndex(node, level),
-      wasmLevel: (level): WasmLevel | null => (level === 0 ? { links: this.links0, stride: this.stride0, offsets: 0 } : null),
+      wasmLevel: (level): WasmLevel =>
+        level === 0 ? { links: this.links0, stride: this.stride0, offsets: 0 } : { links: this.upper, stride: this.strideUpper, offsets: this.upperAt },
       useScorer: (walk) => walk.useFloatScorer(this.code, this.query, this.queryInv, this.vectors, this.norms, this.dim),
       gather: (ids, count, out) => this.k.gather(this.code, this.query, this.queryInv, this.vectors, this.norms, this.dim, ids, count, out),
       visitedIndex: () => this.visited >> 2,
@@ -141,6 +141,7 @@ export class BuildThread {
     this.links0 = c[CTRL.LINKS0];
     this.levels = c[CTRL.LEVELS];
     this.upperAt = c[CTRL.UPPER_AT];
+    this.upper = c[CTRL.UPPER];
     const w = CTRL.THREAD + THREAD_WORDS * this.t;
     const slots = this.capacity * 4;
     this.query = c[w + THREAD_WORD.QUERY];
@@ -218,12 +219,15 @@ export class BuildThread {
     }
   }
 
-  private linkArray(level: number): Int32Array {
-    return level === 0 ? this.i32 : this.upper;
+  /** Every level's blocks are in the shared memory (see HnswGraph). */
+  private linkArray(_level: number): Int32Array {
+    return this.i32;
   }
 
   private linkIndex(node: number, level: number): number {
-    return level === 0 ? (this.links0 >> 2) + node * this.stride0 : this.i32[(this.upperAt >> 2) + node] + (level - 1) * this.strideUpper;
+    return level === 0
+      ? (this.links0 >> 2) + node * this.stride0
+      : (this.upper >> 2) + this.i32[(this.upperAt >> 2) + node] + (level - 1) * this.strideUpper;
   }
 
   private levelOf(row: number): number {

@@ -112,8 +112,7 @@ export class BatchLinker {
   ) {
     const memory = graph.rows.memory;
     const module = wasmSharedKernelModule();
-    const upperPool = graph.sharedUpperPool;
-    if (memory.sharedMemory === null || module === null || upperPool === null) throw new Error('batched HNSW linking needs a shared graph');
+    if (memory.sharedMemory === null || module === null) throw new Error('batched HNSW linking needs a shared graph');
     const { M } = graph;
     const { threads, maxBatch } = params;
     const maxEdgeBytes = 4 * maxBatch * (MAX_LEVEL + 1) * (2 * M + 1);
@@ -127,7 +126,6 @@ export class BatchLinker {
       efConstruction: params.efConstruction,
       threads,
       capacity: scratch.capacity,
-      upperPool,
       edges: this.edges,
       edgeAt: new SharedArrayBuffer(4 * maxBatch),
       ctrl: new SharedArrayBuffer(4 * ctrlSlots(threads)),
@@ -287,6 +285,7 @@ export class BatchLinker {
     c[CTRL.LINKS0] = graph.links0Offset();
     c[CTRL.LEVELS] = graph.levelsOffset();
     c[CTRL.UPPER_AT] = graph.upperAtOffset();
+    c[CTRL.UPPER] = graph.upperOffset();
     const scratchBytes = threadScratchBytes(rows.dimension, this.scratch.capacity);
     const queryBytes = threadQueryBytes(rows.dimension);
     for (let t = 0; t < this.threads; t++) {

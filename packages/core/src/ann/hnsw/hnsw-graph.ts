@@ -14,14 +14,6 @@ const RESULTS = 7;
 /** Per extra linking thread t ≥ 1: its visited tags, candidate heap and result heap, from region 8 + 3·(t − 1). */
 const THREAD_REGIONS = 8;
 
-/**
- * Most bytes a shared graph's upper pool may grow to (a growable
- * SharedArrayBuffer reserves this much address space, committing only what
- * it grows to). A graph fills its 4 GiB of kernel memory long before: even
- * at 1-d with M = 2 that is ≈ 28 M rows and ≈ 340 MB of upper blocks.
- */
-const SHARED_UPPER_MAX_BYTES = 1 << 30;
-
 /** A growable SharedArrayBuffer (ES2024; typed here, the project's lib is ES2022). */
 export interface GrowableSharedArrayBuffer extends SharedArrayBuffer {
   readonly maxByteLength: number;
@@ -35,17 +27,21 @@ export function growableShared(bytes: number, maxBytes: number): GrowableSharedA
 }
 
 /**
- * Storage of an HNSW graph (Malkov & Yashunin 2018) next to its vectors.
+ * Storage of an HNSW graph (Malkov & Yashunin 2018) next to its vectors, all
+ * in kernel memory, so every level is walked in WebAssembly
+ * (assembly/walk.ts).
  *
- * Level 0, searched by every query and insert, lives in kernel memory as one
- * fixed block per node of `M0 + 1` int32: `[degree, neighbour₀, …]` (M0 = 2·M,
- * as hnswlib). Nodes above level 0 (≈ 1/M of them) get `level` blocks of
- * `M + 1` int32 in `upperPool`, a JS array grown by doubling, starting at
- * `upperAt(node)` (−1 for level-0 nodes). Also per node: its level (uint8)
- * and a visited tag (int32) that lets a search mark nodes without clearing,
- * and 8 bytes each for the candidate and result heaps of a layer search
- * (a search holds at most one entry per visited row, so a row's worth of
- * heap space per row can never overflow, whatever ef is).
+ * Level 0, searched by every query and insert, is one fixed block per node
+ * of `M0 + 1` int32: `[degree, neighbour₀, …]` (M0 = 2·M, as hnswlib). Nodes
+ * above level 0 (≈ 1/M of them) get `level` blocks of `M + 1` int32, one
+ * after another, in the upper pool: the arena's tail (see RowArena), which
+ * grows on its own at the end of the memory. `upperAt(node)` is the word
+ * index of a node's level-1 block in the pool (−1 for level-0 nodes), so it
+ * holds when the pool moves. Also per node: its level (uint8) and a visited
+ * tag (int32) that lets a search mark nodes without clearing, and 8 bytes
+ * each for the candidate and result heaps of a layer search (a search holds
+ * at most one entry per visited row, so a row's worth of heap space per row
+ * can never overflow, whatever ef is).
  */
 export class HnswGraph implements WalkGraph {
   readonly rows: VectorRows;
@@ -55,19 +51,14 @@ export class HnswGraph implements WalkGraph {
   readonly strideUpper: number;
   entryPoint = -1;
   maxLevel = -1;
-  /**
-   * Upper-level blocks. In a shared graph a length-tracking view of a
-   * growable SharedArrayBuffer ({@link sharedUpperPool}), so threads that
-   * hold a view see it grow.
-   */
-  upperPool: Int32Array;
+  /** int32 of the upper pool in use. */
   upperUsed = 0;
   /** Threads besides the owner's that have regions of their own here (shared graphs). */
   readonly extraThreads: number;
   private visitTag = 0;
 
   /**
-   * `shared`: kernel memory and upper pool on SharedArrayBuffers, with
+   * `shared`: kernel memory on a SharedArrayBuffer, with
    * visited tags and heaps for `extraThreads` more threads (see
    * hnsw-build.ts), which their scratch areas also need in `scratchBytes`.
    */
@@ -88,14 +79,7 @@ export class HnswGraph implements WalkGraph {
       backend: options.backend,
       shared: options.shared,
     });
-    const ints = Math.max(16, Math.ceil(options.initialRows / M) * this.strideUpper);
-    this.upperPool = options.shared === true ? new Int32Array(growableShared(4 * ints, SHARED_UPPER_MAX_BYTES)) : new Int32Array(ints);
-  }
-
-  /** The growable SharedArrayBuffer under a shared graph's upper pool; null otherwise. */
-  get sharedUpperPool(): GrowableSharedArrayBuffer | null {
-    const buffer = this.upperPool.buffer;
-    return typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer ? (buffer as GrowableSharedArrayBuffer) : null;
+    this.reserveUpper(Math.max(16, Math.ceil(options.initialRows / M) * this.strideUpper));
   }
 
   get size(): number {
@@ -107,9 +91,11 @@ export class HnswGraph implements WalkGraph {
     return this.rows.memory;
   }
 
-  /** Level 0 (fixed blocks in kernel memory) for the WebAssembly walk; upper levels live in a JS array (null). */
-  wasmLevel(level: number): WasmLevel | null {
-    return level === 0 ? { links: this.links0Offset(), stride: this.stride0, offsets: 0 } : null;
+  /** `level` for the WebAssembly walk: level 0's fixed blocks, or the upper pool located by `upperAt` (every level ≥ 1 alike). */
+  wasmLevel(level: number): WasmLevel {
+    return level === 0
+      ? { links: this.links0Offset(), stride: this.stride0, offsets: 0 }
+      : { links: this.upperOffset(), stride: this.strideUpper, offsets: this.upperAtOffset() };
   }
 
   /** The rows and the current query as the WebAssembly walk's scorer. */
@@ -127,16 +113,16 @@ export class HnswGraph implements WalkGraph {
     return level === 0 ? this.stride0 - 1 : this.strideUpper - 1;
   }
 
-  /** The int32 array holding `level`'s blocks: kernel memory for 0, the upper pool above. Re-read after any add. */
-  linkArray(level: number): Int32Array {
-    return level === 0 ? this.rows.memory.i32 : this.upperPool;
+  /** The int32 array holding `level`'s blocks: kernel memory, every level. Re-read after any add. */
+  linkArray(_level: number): Int32Array {
+    return this.rows.memory.i32;
   }
 
-  /** Index in {@link linkArray} of `node`'s block at `level` (its degree; neighbours follow). */
+  /** Index in {@link linkArray} of `node`'s block at `level` (its degree; neighbours follow). Changes after any add. */
   linkIndex(node: number, level: number): number {
     return level === 0
       ? (this.rows.offset(LINKS0) >> 2) + node * this.stride0
-      : this.upperAt(node) + (level - 1) * this.strideUpper;
+      : (this.upperOffset() >> 2) + this.upperAt(node) + (level - 1) * this.strideUpper;
   }
 
   level(node: number): number {
@@ -161,38 +147,35 @@ export class HnswGraph implements WalkGraph {
    */
   addNodes(levels: Uint8Array, fill: (dest: Uint8Array) => void): number {
     const first = this.rows.appendWith(levels.length, fill);
+    let upper = 0;
+    for (let i = 0; i < levels.length; i++) upper += levels[i];
+    this.reserveUpper(this.upperUsed + upper * this.strideUpper);
     for (let i = 0; i < levels.length; i++) this.setLevel(first + i, levels[i]);
     return first;
   }
 
   /** Sets a fresh row's level and reserves its upper blocks (zero degree). */
   setLevel(row: number, level: number): void {
-    const memory = this.rows.memory;
-    memory.u8[this.rows.offset(LEVELS) + row] = level;
+    this.rows.memory.u8[this.rows.offset(LEVELS) + row] = level;
     let at = -1;
     if (level > 0) {
       at = this.upperUsed;
       this.reserveUpper(at + level * this.strideUpper);
-      this.upperPool.fill(0, at, at + level * this.strideUpper);
+      const base = this.upperOffset() >> 2;
+      this.rows.memory.i32.fill(0, base + at, base + at + level * this.strideUpper);
       this.upperUsed += level * this.strideUpper;
     }
-    memory.i32[(this.rows.offset(UPPER_AT) >> 2) + row] = at;
+    this.rows.memory.i32[(this.rows.offset(UPPER_AT) >> 2) + row] = at;
   }
 
-  /** Grows the upper pool to hold at least `ints` int32 (a shared pool in place). */
+  /** Grows the upper pool to hold at least `ints` int32 (kernel memory grows; nothing moves). */
   reserveUpper(ints: number): void {
-    if (ints <= this.upperPool.length) return;
-    const length = Math.max(ints, this.upperPool.length * 2);
-    const shared = this.sharedUpperPool;
-    if (shared !== null) {
-      const bytes = Math.min(4 * length, shared.maxByteLength);
-      if (bytes < 4 * ints) throw new RangeError(`an HNSW graph's upper levels need ${4 * ints} bytes; at most ${shared.maxByteLength}`);
-      shared.grow(bytes);
-      return;
-    }
-    const grown = new Int32Array(length);
-    grown.set(this.upperPool.subarray(0, this.upperUsed));
-    this.upperPool = grown;
+    this.rows.arena.reserveTail(4 * ints);
+  }
+
+  /** Byte offset of the upper pool in kernel memory; it moves when the rows' regions grow. */
+  upperOffset(): number {
+    return this.rows.arena.tailOffset();
   }
 
   /** Byte offsets of extra thread `t`'s (1 ≤ t ≤ extraThreads) visited tags, candidate heap and result heap. */
@@ -249,7 +232,6 @@ export class HnswGraph implements WalkGraph {
   /** Drops all memory; the graph must not be used afterwards. */
   release(): void {
     this.rows.release();
-    this.upperPool = new Int32Array(0);
     this.upperUsed = 0;
     this.entryPoint = -1;
     this.maxLevel = -1;
@@ -257,12 +239,12 @@ export class HnswGraph implements WalkGraph {
 
   /**
    * Allocated bytes: `vectors` = the vector and inverse-norm regions;
-   * `graph` = everything else in kernel memory (links, levels, visited tags,
-   * scratch, page rounding) plus the upper pool.
+   * `graph` = everything else in kernel memory (links, upper pool, levels,
+   * visited tags, scratch, page rounding).
    */
   memoryBytes(): { vectors: number; graph: number } {
     const arena = this.rows.arena;
     const vectors = arena.regionBytes(0) + arena.regionBytes(1);
-    return { vectors, graph: this.rows.memory.byteLength - vectors + this.upperPool.byteLength };
+    return { vectors, graph: this.rows.memory.byteLength - vectors };
   }
 }

@@ -5,9 +5,9 @@ import type { GraphKernels } from '../../kernels/kernels.js';
 /**
  * The HNSW traversal (Malkov & Yashunin 2018), written once for every graph:
  * the growable graph (HnswGraph), a sealed quantized graph (CodeWalk) and
- * the parallel build's threads. Each level runs in WebAssembly
- * (assembly/walk.ts) when the graph has it in kernel memory and the backend
- * is WebAssembly; otherwise here in JavaScript, the reference the WebAssembly
+ * the parallel build's threads. On the WebAssembly backend the greedy
+ * descent and each SEARCH-LAYER run in assembly/walk.ts, one call each;
+ * on the scalar backend here in JavaScript, the reference the WebAssembly
  * walk is tested against (same visits, same heaps, same results).
  */
 
@@ -32,7 +32,11 @@ export interface WalkGraph {
   linkArray(level: number): Int32Array;
   /** Index in {@link linkArray} of `node`'s block at `level`. */
   linkIndex(node: number, level: number): number;
-  /** `level` as the WebAssembly walk reads it, or null when it is not in kernel memory. */
+  /**
+   * `level` as the WebAssembly walk reads it, or null when it is not in
+   * kernel memory. Every level ≥ 1 has the same view (one call descends
+   * through them all).
+   */
   wasmLevel(level: number): WasmLevel | null;
   /** Makes the current query and rows (or codes) the WebAssembly walk's scorer. */
   useScorer(walk: GraphKernels): void;
@@ -66,11 +70,11 @@ export function queryDistance(graph: WalkGraph, scratch: WalkScratch, node: numb
 }
 
 /**
- * Greedy walk at `level` (search with ef = 1): moves to the closest
- * neighbour until none is closer (the first of equal ones). Returns the
- * node; its distance is left in `best[0]`.
+ * Greedy walk at `level` (search with ef = 1) in JavaScript: moves to the
+ * closest neighbour until none is closer (the first of equal ones). Returns
+ * the node; its distance is left in `best[0]`.
  */
-export function greedyClosest(
+function greedyClosest(
   graph: WalkGraph,
   scratch: WalkScratch,
   start: number,
@@ -78,14 +82,6 @@ export function greedyClosest(
   level: number,
   best: Float64Array,
 ): number {
-  const wasm = graph.memory.graphKernels;
-  const view = wasm === null ? null : graph.wasmLevel(level);
-  if (view !== null) {
-    graph.useScorer(wasm!);
-    const node = wasm!.greedy(view.links, view.stride, view.offsets, level, start, startDistance);
-    best[0] = wasm!.nearestDistance();
-    return node;
-  }
   let node = start;
   let distance = startDistance;
   const idsAt = scratch.ids >> 2;
@@ -113,7 +109,8 @@ export function greedyClosest(
 
 /**
  * Greedy descent from `entry` (its distance `entryDistance`) through levels
- * `top` … `bottom + 1`; returns the node reached, its distance in `best[0]`.
+ * `top` … `bottom + 1` (bottom ≥ 0); returns the node reached, its distance
+ * in `best[0]`.
  */
 export function descend(
   graph: WalkGraph,
@@ -124,6 +121,14 @@ export function descend(
   bottom: number,
   best: Float64Array,
 ): number {
+  const wasm = graph.memory.graphKernels;
+  const view = wasm === null || top <= bottom ? null : graph.wasmLevel(top);
+  if (view !== null) {
+    graph.useScorer(wasm!);
+    const node = wasm!.descend(view.links, view.stride, view.offsets, top, bottom, entry, entryDistance);
+    best[0] = wasm!.nearestDistance();
+    return node;
+  }
   let node = entry;
   best[0] = entryDistance;
   for (let level = top; level > bottom; level--) node = greedyClosest(graph, scratch, node, best[0], level, best);
