@@ -1,34 +1,18 @@
 import { NO_DOCUMENT, type PostingsLayout } from '../format/postings.js';
 import type { MutableTextPostings, PostingList } from '../storage/text-index.js';
+import { GrowingPostingList } from './growing-posting-list.js';
 
 const utf8 = new TextEncoder();
 
-/** One term's growing postings: rows and frequencies in two arrays that double when full. */
-class GrowingList {
-  rows = new Uint32Array(2);
-  tfs = new Uint32Array(2);
-  length = 0;
-
-  /** Appends a posting; returns the bytes the arrays grew by. */
-  push(row: number, tf: number): number {
-    let grown = 0;
-    if (this.length === this.rows.length) {
-      grown = 8 * this.length;
-      const rows = new Uint32Array(this.length * 2);
-      rows.set(this.rows);
-      this.rows = rows;
-      const tfs = new Uint32Array(this.length * 2);
-      tfs.set(this.tfs);
-      this.tfs = tfs;
-    }
-    this.rows[this.length] = row;
-    this.tfs[this.length] = tf;
-    this.length++;
-    return grown;
+/** One term's growing postings, seen as this index's list. */
+class GrowingList extends GrowingPostingList<Uint32Array> {
+  protected makeValues(length: number): Uint32Array {
+    return new Uint32Array(length);
   }
 
   view(): PostingList {
-    return { rows: this.rows.subarray(0, this.length), tfs: this.tfs.subarray(0, this.length) };
+    const { rows, values } = this.entries();
+    return { rows, tfs: values };
   }
 }
 
@@ -89,7 +73,7 @@ export class PostingsBuilder implements MutableTextPostings {
       list = new GrowingList();
       this.lists.set(term, list);
       this.termChars += term.length;
-      this.listBytes += list.rows.byteLength + list.tfs.byteLength;
+      this.listBytes += list.byteLength;
     }
     this.listBytes += list.push(row, tf);
   }

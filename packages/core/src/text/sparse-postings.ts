@@ -1,32 +1,16 @@
 import { decodeSparsePostings, encodeSparsePostings, type SparseLayout } from '../format/sparse-postings.js';
 import type { MutableSparsePostings, SparseIndexer, SparseList, SparsePostings, SparseVector } from '../storage/sparse-index.js';
+import { GrowingPostingList } from './growing-posting-list.js';
 
-/** One dimension's growing postings: rows and weights in two arrays that double when full. */
-class GrowingList {
-  rows = new Uint32Array(2);
-  weights = new Float32Array(2);
-  length = 0;
-
-  /** Appends a posting; returns the bytes the arrays grew by. */
-  push(row: number, weight: number): number {
-    let grown = 0;
-    if (this.length === this.rows.length) {
-      grown = 8 * this.length;
-      const rows = new Uint32Array(this.length * 2);
-      rows.set(this.rows);
-      this.rows = rows;
-      const weights = new Float32Array(this.length * 2);
-      weights.set(this.weights);
-      this.weights = weights;
-    }
-    this.rows[this.length] = row;
-    this.weights[this.length] = weight;
-    this.length++;
-    return grown;
+/** One dimension's growing postings, seen as this index's list. */
+class GrowingList extends GrowingPostingList<Float32Array> {
+  protected makeValues(length: number): Float32Array {
+    return new Float32Array(length);
   }
 
   view(): SparseList {
-    return { rows: this.rows.subarray(0, this.length), weights: this.weights.subarray(0, this.length) };
+    const { rows, values } = this.entries();
+    return { rows, weights: values };
   }
 }
 
@@ -55,7 +39,7 @@ export class SparsePostingsBuilder implements MutableSparsePostings {
     if (!list) {
       list = new GrowingList();
       this.lists.set(dim, list);
-      this.listBytes += list.rows.byteLength + list.weights.byteLength;
+      this.listBytes += list.byteLength;
     }
     this.listBytes += list.push(row, weight);
     while (row >= this.withVector.length) {
