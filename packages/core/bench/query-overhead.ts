@@ -14,7 +14,11 @@
  * mode runs the query set repeated for ≥ 0.3 s, modes alternating within a
  * run; figures are medians of RUNS runs (default 5) after one warm-up run.
  *
- * Run: npx tsx packages/core/bench/query-overhead.ts [--ef 16] [--sets sift10k,glove25] [--modes index,'query []']
+ * `generated-100k` (seeded Gaussian mixture around sift10k, 200 queries;
+ * bench/generated-data.ts) is built as one memtable (`memtableLimitBytes`
+ * 1 GiB, labelled so) so that it seals into the one segment compared.
+ *
+ * Run: npx tsx packages/core/bench/query-overhead.ts [--ef 16] [--sets sift10k,glove25,generated-100k] [--modes index,'query []']
  * Profile: node --cpu-prof --import tsx packages/core/bench/query-overhead.ts --modes 'query []'
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,11 +31,13 @@ import type { CollectionStore } from '../src/storage/collection-store.js';
 import type { Metric } from '../src/types.js';
 import { loadDataset, type DatasetName } from '../test/helpers/datasets.js';
 import { median } from './ann-stats.js';
+import { generateClusteredSet } from './generated-data.js';
 
 const K = 10;
 const MIN_SECONDS = 0.3;
 const RUNS = Number(process.env.RUNS ?? 5);
-const SET_METRICS: Record<string, Metric> = { sift10k: 'l2', glove25: 'cosine', 'scifact-bge': 'ip' };
+const SET_METRICS: Record<string, Metric> = { sift10k: 'l2', glove25: 'cosine', 'scifact-bge': 'ip', 'generated-100k': 'l2' };
+const GENERATED: Record<string, number> = { 'generated-100k': 100_000 };
 
 const { values: flags } = parseArgs({
   options: {
@@ -53,8 +59,17 @@ function cpuMicros(since: NodeJS.CpuUsage): number {
   return used.user + used.system;
 }
 
-async function loadCollection(db: OmenDB, name: DatasetName, metric: Metric) {
-  const ds = loadDataset(name, metric);
+type SetName = DatasetName | 'generated-100k';
+
+/** A real set, or a generated one in the same shape. */
+function loadSet(name: SetName, metric: Metric) {
+  if (!(name in GENERATED)) return loadDataset(name as DatasetName, metric);
+  const g = generateClusteredSet(GENERATED[name], 200);
+  return { dim: g.dim, base: { data: g.base, count: g.baseCount }, queries: { data: g.queries, count: g.queryCount } };
+}
+
+async function loadCollection(db: OmenDB, name: SetName, metric: Metric) {
+  const ds = loadSet(name, metric);
   const col = await db.createCollection({ name, metric });
   const { dim } = ds;
   for (let start = 0; start < ds.base.count; start += 1000) {
@@ -84,11 +99,12 @@ function segmentIndex(col: Collection): VectorIndex {
   return state.segments[0].index;
 }
 
-async function measure(name: DatasetName): Promise<Record<Mode, number>> {
+async function measure(name: SetName): Promise<Record<Mode, number>> {
   const metric = SET_METRICS[name];
   const dir = mkdtempSync(join(tmpdir(), 'omendb-query-overhead-'));
-  // The default options: these sets (≤ 11k rows) fit one 64 MiB memtable, so one checkpoint gives one segment.
-  const db = await OmenDB.open(dir);
+  // The default options: the real sets (≤ 11k rows) fit one 64 MiB memtable, so one checkpoint gives one segment;
+  // a generated set is given a 1 GiB memtable for the same one segment.
+  const db = await OmenDB.open(dir, name in GENERATED ? { memtableLimitBytes: 2 ** 30 } : {});
   try {
     const { ds, col } = await loadCollection(db, name, metric);
     const index = segmentIndex(col);
@@ -130,7 +146,7 @@ async function measure(name: DatasetName): Promise<Record<Mode, number>> {
 }
 
 console.log(`k = ${K}, efSearch = ${efSearch}, median of ${RUNS} runs; CPU µs per query (QPS per CPU-s, × of index)`);
-for (const name of flags.sets.split(',') as DatasetName[]) {
+for (const name of flags.sets.split(',') as SetName[]) {
   const m = await measure(name);
   const vsIndex = (mode: Mode) => (m.index === undefined ? '' : `, ${(m.index / m[mode]).toFixed(2)}×`);
   const cells = MODES.map((mode) => `${mode} ${m[mode].toFixed(1)} µs (${Math.round(1e6 / m[mode]).toLocaleString('en')}${vsIndex(mode)})`);
