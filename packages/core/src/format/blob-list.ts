@@ -1,5 +1,6 @@
 import { CorruptionError } from '../errors.js';
 import { viewOf } from './header.js';
+import { decodeUtf8 } from './utf8.js';
 
 /**
  * A list of optional byte strings (layout in docs/format/segment.md, "Blob
@@ -73,6 +74,12 @@ export class BlobList {
     // Entries past the presence flags (an absent list holds none) read as absent.
     if (this.presence[i] !== 1) return null;
     return this.data.subarray(this.offsets[i], this.offsets[i + 1]);
+  }
+
+  /** Entry `i` decoded as UTF-8, or null when absent. */
+  text(i: number): string | null {
+    if (this.presence[i] !== 1) return null;
+    return decodeUtf8(this.data, this.offsets[i], this.offsets[i + 1]);
   }
 
   get byteLength(): number {

@@ -260,7 +260,7 @@ export class Segment {
   }
 
   externalId(row: number): string {
-    return utf8Decoder.decode(this.ids.get(row)!);
+    return this.ids.text(row)!;
   }
 
   metadataBytes(row: number): Uint8Array | null {
