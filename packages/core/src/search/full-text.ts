@@ -4,6 +4,7 @@ import type { CollectionState } from '../storage/collection-state.js';
 import type { Part } from '../storage/part.js';
 import { candidateRows } from './contains-terms.js';
 import { passes, type RowFilter } from './fanout.js';
+import { topByScore } from './top-by-score.js';
 
 /** A full-text hit: the part and row of a live record and its BM25 score. */
 export interface TextHit {
@@ -71,15 +72,4 @@ function addScores(part: Part, list: PostingList | null, idf: number, avgDocLeng
     if (scores[row] === 0) touched.push(row);
     scores[row] += bm25TermScore(idf, list.tfs[i], postings.docLength(row), avgDocLength, text.params);
   }
-}
-
-function topByScore(hits: TextHit[], limit: number): TextHit[] {
-  const ids = new Map<TextHit, string>();
-  const idOf = (h: TextHit) => {
-    let id = ids.get(h);
-    if (id === undefined) ids.set(h, (id = h.part.externalId(h.row)));
-    return id;
-  };
-  hits.sort((a, b) => b.score - a.score || (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0));
-  return hits.slice(0, limit);
 }

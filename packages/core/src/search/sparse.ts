@@ -2,6 +2,7 @@ import type { CollectionState } from '../storage/collection-state.js';
 import type { Part } from '../storage/part.js';
 import type { SparseVector } from '../storage/sparse-index.js';
 import { bm25Idf } from '../text/bm25.js';
+import { topByScore } from './top-by-score.js';
 
 /** A sparse hit: the part and row of a live record and its dot product with the query. */
 export interface SparseHit {
@@ -54,14 +55,7 @@ export function searchSparse(state: CollectionState, query: SparseVector, limit:
     }
     for (const row of touched) if (part.isLive(row) && accept(part, row)) hits.push({ part, row, score: scores[row] });
   }
-  const ids = new Map<SparseHit, string>();
-  const idOf = (h: SparseHit) => {
-    let id = ids.get(h);
-    if (id === undefined) ids.set(h, (id = h.part.externalId(h.row)));
-    return id;
-  };
-  hits.sort((a, b) => b.score - a.score || (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0));
-  return hits.slice(0, limit);
+  return topByScore(hits, limit);
 }
 
 /** `query` with each weight multiplied by its dimension's BM25 idf over the live records of every part. */
