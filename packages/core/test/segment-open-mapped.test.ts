@@ -1,6 +1,7 @@
 /**
  * Opening a segment through a read-only mapping of its file (NodeVfs) and
- * with positional reads (a Vfs without mapReadOnly) gives the same answers,
+ * with positional reads (a Vfs without mapReadOnly) gives the same answers
+ * as each other and as the collection gave before it was closed,
  * and a damaged section is a CorruptionError at open either way, before any
  * query runs. adviseHugePages is a hint that never changes bytes nor throws.
  */
@@ -67,6 +68,27 @@ describe('segment open through a mapping', () => {
     const mapped = await answers(dir, new NodeVfs(), queries);
     expect(mapped.map((ids) => ids[0]), `seed ${SEED}`).toEqual(['r3', 'r200', 'r399']);
     expect(await answers(dir, unmappedVfs(), queries)).toEqual(mapped);
+  });
+
+  it('answers after reopening exactly as before the close, ids and distances', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const rand = seededRandom(SEED + 1);
+    const embeddings = Array.from({ length: ROWS }, () => Array.from({ length: DIM }, () => Math.floor(rand() * 8) + rand() * 0.1));
+    const queries = Array.from({ length: 8 }, () => Array.from({ length: DIM }, () => rand() * 8));
+    const db = await OmenDB.open(dir);
+    const col = await db.createCollection({ name: 'c', dimension: DIM, hnsw: { M: 8, efConstruction: 32 } });
+    await col.add({ ids: embeddings.map((_, i) => `r${i}`), embeddings });
+    await db.checkpoint();
+    const before = await col.query({ queryEmbeddings: queries, nResults: 10 });
+    await db.close();
+    for (const vfs of [new NodeVfs(), unmappedVfs()]) {
+      const reopened = await OmenDB.open(dir, { vfs });
+      const after = await (await reopened.getCollection('c')).query({ queryEmbeddings: queries, nResults: 10 });
+      await reopened.close();
+      expect(after.ids, `seed ${SEED + 1}`).toEqual(before.ids);
+      expect(after.distances, `seed ${SEED + 1}`).toEqual(before.distances);
+    }
   });
 
   it.each([

@@ -155,7 +155,9 @@ export function loadGraphLinks(graph: GraphLinks, bytes: Uint8Array, h: GraphHea
   for (let node = 0; node < h.count; node++) {
     let at = blockOffsets[node];
     let words = blocks[at] + 1;
-    links0.set(blocks.subarray(at, at + words), base0 + node * stride0);
+    // A word loop, not set(subarray(…)): a view per node costs more than copying its ≤ 2M + 1 words
+    // (1M nodes of M = 16: 39–55 ms against 73–84 ms, Node 20).
+    for (let k = 0, to = base0 + node * stride0; k < words; k++) links0[to + k] = blocks[at + k];
     for (let level = 1, top = levels[node]; level <= top; level++) {
       at += words;
       words = blocks[at] + 1;

@@ -62,18 +62,19 @@ export function sectionsInMemory(bytes: Uint8Array, file: string): SegmentSectio
  * open is quick: a section the caller only parses and copies (the graph,
  * codes) is read where the OS page cache holds it instead of into fresh
  * memory first, whose every page the kernel must fault in and zero (≈ 14 µs
- * a 4 KiB page on the 2-core VM the benches run on). The mapping is dropped
- * with the last view of it, once the segment is open. Throws
- * CorruptionError, or the Vfs's error when a read fails.
+ * a 4 KiB page on the 2-core VM the benches run on). `readInto` still uses
+ * a positional read, mapping or not: see {@link sectionsMapped}. The
+ * mapping is dropped with the last view of it, once the segment is open.
+ * Throws CorruptionError, or the Vfs's error when a read fails.
  */
 export function sectionsInFile(vfs: Vfs, fd: number, file: string): SegmentSections {
   // A descriptor (or mapping) of its own: the segment keeps reading after this one is closed.
   const originals = (entry: SectionEntry, rows: number, dimension: number) => openSegmentOriginals(vfs, file, entry, rows, dimension);
+  const readAt = (position: number, dest: Uint8Array) => readFully(vfs, fd, file, position, dest);
   const mapping = vfs.mapReadOnly?.(file) ?? null;
-  if (mapping !== null) return sectionsMapped(mapping, file, originals);
+  if (mapping !== null) return sectionsMapped(mapping, file, readAt, originals);
   const fileBytes = vfs.sizeOf(file);
   if (fileBytes === undefined) throw new CorruptionError(file, 0, 'segment file is missing');
-  const readAt = (position: number, dest: Uint8Array) => readFully(vfs, fd, file, position, dest);
   const first = new Uint8Array(Math.min(SEGMENT_HEADER_BYTES, fileBytes));
   readAt(0, first);
   // A header too short for its count is reported by decodeSegmentTable, as for a file in memory.
@@ -103,11 +104,23 @@ export function sectionsInFile(vfs: Vfs, fd: number, file: string): SegmentSecti
 /**
  * Sections of a segment file mapped read-only (see {@link sectionsInFile}):
  * each checked when it is read, the vectors where they land in `readInto`.
- * `read` gives a view of the mapping; `readInto` first asks for huge pages
+ * `read` gives a view of the mapping. `readInto` first asks for huge pages
  * for the whole memory `dest` lies in (an index's memory about to be
- * written in full: the vectors now, the links next; see adviseHugePages).
+ * written in full: the vectors now, the links next; see adviseHugePages),
+ * then fills it with a positional read (`readAt`), not from the mapping:
+ * copying out of a mapping faults every page of it into the process's page
+ * tables first (one fault per 64 KiB folio here), which a read(2) from the
+ * page cache skips. Measured on the 1M × 128 segment of
+ * bench/open-time.ts (512 MB of vectors, page cache warm, huge-page
+ * memory, 6 fresh processes each, 2-core VM under load): 394–994 ms CPU
+ * copying from the mapping, 104–282 ms reading.
  */
-function sectionsMapped(mapping: Uint8Array, file: string, originals: SegmentSections['originals']): SegmentSections {
+function sectionsMapped(
+  mapping: Uint8Array,
+  file: string,
+  readAt: (position: number, dest: Uint8Array) => void,
+  originals: SegmentSections['originals'],
+): SegmentSections {
   const { header, sections } = decodeSegmentTable(mapping, mapping.byteLength, file);
   const view = (entry: SectionEntry) => mapping.subarray(entry.offset, entry.offset + entry.lengthBytes);
   return {
@@ -121,7 +134,7 @@ function sectionsMapped(mapping: Uint8Array, file: string, originals: SegmentSec
     },
     readInto: (entry, dest) => {
       adviseHugePages(new Uint8Array(dest.buffer));
-      dest.set(view(entry));
+      readAt(entry.offset, dest);
       checkSection(dest, entry, file);
     },
     originals,

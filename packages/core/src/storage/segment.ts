@@ -122,8 +122,9 @@ export class Segment {
    * Opens the segment file at `file` without reading it into a buffer of
    * its own: the header and table, then each section through a read-only
    * mapping of the file (positional reads through `vfs` where it gives
-   * none; see sectionsInFile), the vectors straight into the index memory,
-   * every section checked against its crc32 before it is used. The graph
+   * none; see sectionsInFile), the vectors with a positional read straight
+   * into the index memory, every section checked against its crc32 before
+   * it is used. The graph
    * is loaded, never rebuilt. Throws CorruptionError (file, offset), or the
    * Vfs's error.
    */
