@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { HnswIndex } from '../src/ann/hnsw/hnsw.js';
 import { searchWorker, stopSearchWorker } from '../src/ann/hnsw/hnsw-search-pool.js';
+import { releaseSharedView } from '../src/ann/hnsw/hnsw-search-view.js';
 import { searchShared } from '../src/search/shared-search.js';
-import type { Neighbor, VectorIndex } from '../src/storage/vector-index.js';
+import type { Neighbor } from '../src/storage/vector-index.js';
 import type { Metric } from '../src/types.js';
 import { hasDataset, loadDataset, type DatasetName } from './helpers/datasets.js';
 
@@ -19,7 +20,7 @@ async function workerReady(): Promise<void> {
 }
 
 /** Shared batches until the worker has walked some queries; each must equal index.search. */
-function expectSharedEqualsSearch(index: VectorIndex, queries: Float32Array[], k: number, efSearch: number): void {
+function expectSharedEqualsSearch(index: HnswIndex, queries: Float32Array[], k: number, efSearch: number): void {
   const one = (_: unknown, q: Float32Array): Neighbor[] => index.search(q, k, { efSearch });
   const before = searchWorker.sharedQueries;
   for (let round = 0; round < 50 && (round === 0 || searchWorker.sharedQueries === before); round++) {
@@ -28,6 +29,9 @@ function expectSharedEqualsSearch(index: VectorIndex, queries: Float32Array[], k
     for (let q = 0; q < queries.length; q++) expect(out![q][0]).toEqual(index.search(queries[q], k, { efSearch }));
   }
   expect(searchWorker.sharedQueries).toBeGreaterThan(before);
+  // The worker's area (laid out at the same place for the same graph) is left zeroed: RowArena.pastTail's contract.
+  const view = index.sharedSearchView(k, efSearch)!;
+  expect(new Uint8Array(view.memory.buffer, view.area, view.areaBytes).every((b) => b === 0)).toBe(true);
 }
 
 function rowsOf(name: DatasetName, metric: Metric, rows: number, queryCount: number) {
@@ -51,7 +55,6 @@ describe.each([
     for (let r = 0; r < 3000; r++) built.add(base.subarray(r * dim, (r + 1) * dim));
     const index = HnswIndex.open({ dimension: dim, metric }, built.vectors(), built.serializeGraph(), { file: '(test)', offset: 0 });
     built.dispose();
-    expect(index.sharedSearchView(10, 40)).not.toBeNull();
     await workerReady();
     expectSharedEqualsSearch(index, queries, 10, 40);
     expectSharedEqualsSearch(index, queries, 1, 8);
@@ -60,7 +63,7 @@ describe.each([
 });
 
 describe('shared search on a graph linked in batches', () => {
-  it.skipIf(!hasDataset('sift10k'))('the worker returns what search returns, between batches of the linker', async () => {
+  it.skipIf(!hasDataset('sift10k'))('the worker returns what search returns, between batches of the linker; growth after it keeps the graph', async () => {
     const { dim, base, queries } = rowsOf('sift10k', 'l2', 6000, 40);
     const index = new HnswIndex(dim, 'l2', { M: 12, efConstruction: 64 }, { linking: { threads: 2 } });
     let row = 0;
@@ -71,9 +74,16 @@ describe('shared search on a graph linked in batches', () => {
         row++;
       }
       // Only a graph with every row linked is shared.
-      expect(index.sharedSearchView(10, 40)).not.toBeNull();
+      const view = index.sharedSearchView(10, 40);
+      expect(view).not.toBeNull();
+      releaseSharedView(view!);
       expectSharedEqualsSearch(index, queries, 10, 40);
     }
+    // The worker's area past the arena's tail is left zeroed, so growing after a batch gives the graph growing without one.
+    const twin = new HnswIndex(dim, 'l2', { M: 12, efConstruction: 64 }, { linking: { threads: 1 } });
+    for (let r = 0; r < row; r++) twin.add(base.subarray((r % 6000) * dim, ((r % 6000) + 1) * dim));
+    expect(Buffer.from(index.serializeGraph()).equals(Buffer.from(twin.serializeGraph()))).toBe(true);
+    twin.dispose();
     index.dispose();
   });
 });

@@ -186,7 +186,7 @@ export class HnswIndex implements VectorIndex {
       rows >= 2 && schedule !== 'sequential' && (schedule === 'batched' || rows >= PARALLEL_BUILD_MIN_ROWS) && batchedBuildSupported();
     const { yielding = false, signal, onIndex } = options;
     if (!batched) {
-      const index = new HnswIndex(dimension, metric, params, { initialCapacity: Math.max(1, rows) });
+      const index = new HnswIndex(dimension, metric, params, { initialCapacity: Math.max(1, rows), shareMemory: true });
       onIndex?.(index);
       try {
         for (let row = 0; row < rows; row++) {
