@@ -152,6 +152,11 @@ export class BatchLinker {
    */
   start(): Promise<void> {
     if (this.workers === null && this.stopping === null && !this.closed && this.threads > 1) {
+      // A new worker counts its visited tags from 1: clear the ones a worker before it left, lest they read as visited.
+      for (let t = 1; t < this.threads; t++) {
+        const visited = this.graph.threadRegions(t).visited;
+        this.graph.memory.u8.fill(0, visited, visited + 4 * this.graph.size);
+      }
       const workers: Worker[] = [];
       const { script, eval: isEval } = workerScript('hnsw-build-worker');
       const started: Array<Promise<void>> = [];
