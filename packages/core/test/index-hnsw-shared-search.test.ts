@@ -32,6 +32,9 @@ function expectSharedEqualsSearch(index: HnswIndex, queries: Float32Array[], k: 
   // The worker's area (laid out at the same place for the same graph) is left zeroed: RowArena.pastTail's contract.
   const view = index.sharedSearchView(k, efSearch)!;
   expect(new Uint8Array(view.memory.buffer, view.area, view.areaBytes).every((b) => b === 0)).toBe(true);
+  // …and is counted in the index's memory (what stats() reports).
+  const { vectors, graph } = index.memoryBytes();
+  expect(vectors + graph).toBeGreaterThanOrEqual(view.area + view.areaBytes);
 }
 
 function rowsOf(name: DatasetName, metric: Metric, rows: number, queryCount: number) {
