@@ -26,9 +26,9 @@ function shareable(source: SharedSource): source is SharedSource & { index: Shar
  * (hnsw-search-pool.ts), query by query, whichever thread is free taking
  * the next. The worker runs the same WebAssembly walk with the same
  * arguments, so the hits are the same; a walk that falls short (fewer than
- * k rows, or past its visit budget) is redone here through `searchOne`. Other sources (filtered,
- * with deleted rows, quantized, exact, or rows waiting to be linked) are
- * searched here while the worker walks. Returns null when nothing would
+ * k rows, or past its visit budget) is redone here through `searchOne`.
+ * Other sources (filtered, with deleted rows, quantized, exact, or rows
+ * waiting to be linked) are searched here while the worker walks. Returns null when nothing would
  * be shared: fewer than MIN_SHARED_QUERIES queries, no shareable source,
  * or the worker not running yet (it is started for the next call).
  * Synchronous: the state cannot change under the worker.
