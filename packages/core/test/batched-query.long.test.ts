@@ -41,9 +41,9 @@ describe.skipIf(!sift)('batched queries on sift10k (two segments + memtable grap
     const t = tempDir();
     cleanup = t.cleanup;
     dir = t.dir;
-    db = await OmenDB.open(t.dir, { durability: 'none' });
+    db = await OmenDB.open(t.dir, { durability: 'none', mergePolicy: false });
     col = await db.createCollection({ name: 'sift', dimension: dim, metric: 'l2' });
-    // Rows [0, 3500) and [3500, 7000) become segments; [7000, 10000) stay in the memtable (a graph past 2,048 rows).
+    // Rows [0, 3500) and [3500, 7000) become segments (not merged); [7000, 10000) stay in the memtable (a graph past 2,048 rows).
     for (const [start, end, seal] of [
       [0, 3500, true],
       [3500, 7000, true],
@@ -109,7 +109,7 @@ describe.skipIf(!sift)('batched queries on sift10k (two segments + memtable grap
 
   it('equals one query at a time after reopening (segments read from their files)', async () => {
     await db.close();
-    db = await OmenDB.open(dir, { durability: 'none' });
+    db = await OmenDB.open(dir, { durability: 'none', mergePolicy: false });
     col = await db.getCollection('sift');
     await col.query({ queryEmbeddings: queries, nResults: 1 });
     await workerReady();
