@@ -76,10 +76,7 @@ export class CollectionSearch {
 
   /** Up to `k` hits, ascending by distance. */
   search(query: Float32Array, k: number, options: SearchOptions): Hit[] {
-    return this.merge(
-      this.sources.map((source) => this.searchSource(source, query, k, options)),
-      k,
-    );
+    return this.merge(this.sources.map((source) => this.searchSource(source, query, k, options)), k);
   }
 
   /**
