@@ -5,9 +5,9 @@ import { workerScript } from './worker-script.js';
 
 /**
  * Query vectors per call from which a call shares its graph walks with the
- * search worker: posting a batch, waking the worker and joining it cost
- * more than a few walks (on sift10k, 8 per call were slower than 1 per
- * call; see bench/batched-query.ts).
+ * search worker: a batch's fixed cost (posting it, waking the worker,
+ * joining it, zeroing its areas) is that of a few walks. Not tuned on free
+ * cores: bench/batched-query.ts reports 8, 32 and 100 per call.
  */
 export const MIN_SHARED_QUERIES = 32;
 
