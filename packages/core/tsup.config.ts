@@ -5,8 +5,14 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 
 export default defineConfig({
   // The library, and the `omendb` command (src/cli/main.ts starts with its #! line, which esbuild keeps).
-  // The parallel HNSW build's worker is its own entry: hnsw-build.ts starts it from beside the bundle.
-  entry: { index: 'src/index.ts', cli: 'src/cli/main.ts', 'hnsw-build-worker': 'src/ann/hnsw/hnsw-build-worker.ts' },
+  // The parallel HNSW build's and the batched queries' workers are entries of their own: hnsw-build.ts and
+  // hnsw-search-pool.ts start them from beside the bundle.
+  entry: {
+    index: 'src/index.ts',
+    cli: 'src/cli/main.ts',
+    'hnsw-build-worker': 'src/ann/hnsw/hnsw-build-worker.ts',
+    'hnsw-search-worker': 'src/ann/hnsw/hnsw-search-worker.ts',
+  },
   format: ['esm', 'cjs'],
   dts: { entry: { index: 'src/index.ts' } },
   sourcemap: true,

@@ -4,6 +4,7 @@ import { FlatIndex } from './exact/flat.js';
 import { HnswIndex } from './hnsw/hnsw.js';
 import { batchedBuildSupported } from './hnsw/hnsw-build.js';
 import type { HnswParams } from './hnsw/hnsw-params.js';
+import type { SharedGraphView } from './hnsw/hnsw-search-view.js';
 import type { IndexSearchOptions, Neighbor, VectorIndex } from '../storage/vector-index.js';
 
 /**
@@ -82,6 +83,11 @@ export class AdaptiveIndex implements VectorIndex {
     const hits = [...hnsw.search(query, k, options), ...rest];
     hits.sort((a, b) => a.distance - b.distance || a.row - b.row);
     return hits.slice(0, k);
+  }
+
+  /** The graph's view for the search worker (HnswIndex.sharedSearchView) once every row is in it; else null. */
+  sharedSearchView(k: number, efSearch: number): SharedGraphView | null {
+    return this.flat === null ? this.hnsw!.sharedSearchView(k, efSearch) : null;
   }
 
   memoryBytes(): { vectors: number; graph: number } {

@@ -170,7 +170,8 @@ export class Collection {
     // One search for the call: the filter's per-row answers are shared by every query embedding.
     const search = new CollectionSearch(state, filter);
     const options = { efSearch: a.efSearch ?? this.store.manifest.hnsw.efSearch, exact: a.exact };
-    for (const query of queries) pushHits(result, search.search(query, (a.offset ?? 0) + a.nResults, options).slice(a.offset ?? 0));
+    // Many query embeddings share their graph walks with a worker thread (CollectionSearch.searchMany).
+    for (const hits of search.searchMany(queries, (a.offset ?? 0) + a.nResults, options)) pushHits(result, hits.slice(a.offset ?? 0));
     return result;
   }
 

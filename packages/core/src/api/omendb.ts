@@ -19,6 +19,7 @@ import { bindSchema } from './sparse-binding.js';
 import type { CreateCollectionArgs, OpenOptions } from './options.js';
 import { openOptionsSchema, parse } from './schemas.js';
 import { databaseKey, openShared } from './shared-databases.js';
+import { stopSearchWorker } from '../ann/hnsw/hnsw-search-pool.js';
 
 export type { CreateCollectionArgs, OpenOptions } from './options.js';
 
@@ -258,6 +259,8 @@ export class OmenDB {
       if (errors.length > 0) throw errors[0];
     } finally {
       this.lock?.release();
+      // The batched queries' worker is the process's; another open database starts it again on demand.
+      await stopSearchWorker();
     }
   }
 

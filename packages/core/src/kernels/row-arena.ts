@@ -80,6 +80,21 @@ export class RowArena {
   }
 
   /**
+   * Byte offset (16-aligned) of `bytes` of zeroed memory past the tail,
+   * growing the memory if needed: working space of another thread for one
+   * synchronous call (a batched query's search worker), laid out anew for
+   * each call since it moves with the tail. The caller must zero what it
+   * wrote before the arena next grows: growth takes every byte past the
+   * tail's end to be zero. The memory stays allocated (WebAssembly memory
+   * never shrinks) and counts in the memory's byte length.
+   */
+  pastTail(bytes: number): number {
+    const at = align(this.tailOffset() + this.tailCapacity);
+    this.memory.ensureBytes(at + bytes);
+    return at;
+  }
+
+  /**
    * Makes room for `rows` rows; the first `usedRows` rows of each region are
    * kept, and the rest of each region reads as zero bytes. The tail moves
    * up whole.

@@ -1,5 +1,5 @@
 import { decode } from '@msgpack/msgpack';
-import type { VectorIndex } from '../storage/vector-index.js';
+import type { Neighbor, VectorIndex } from '../storage/vector-index.js';
 import type { CollectionState } from '../storage/collection-state.js';
 import type { Part } from '../storage/part.js';
 import type { Metadata } from '../types.js';
@@ -7,6 +7,7 @@ import type { DocumentPredicate, MetadataPredicate } from './filter/index.js';
 import { candidateRows } from './contains-terms.js';
 import { estimateSelectivity, planFilteredSearch } from './planner.js';
 import { memoizeRows } from './row-memo.js';
+import { searchShared, type SharedSource } from './shared-search.js';
 
 /** A result row of a collection-wide search. */
 export interface Hit {
@@ -37,7 +38,7 @@ export interface SearchOptions {
 }
 
 /** One searchable part of a collection: its index and which rows count. */
-interface Source {
+interface Source extends SharedSource {
   part: Part;
   index: VectorIndex;
   /** Undefined when every row counts (no filter, no dead row). */
@@ -75,14 +76,31 @@ export class CollectionSearch {
 
   /** Up to `k` hits, ascending by distance. */
   search(query: Float32Array, k: number, options: SearchOptions): Hit[] {
+    return this.merge(this.sources.map((source) => this.searchSource(source, query, k, options)), k);
+  }
+
+  /**
+   * {@link search} for each of `queries`: the same hits in the same order.
+   * From MIN_SHARED_QUERIES queries, the unfiltered graph walks of indexes
+   * in shared memory (float32 graphs: segments, and the memtable's when no
+   * row waits for its batch; not quantized ones, filtered sources or parts
+   * with deleted rows) are shared with the search worker thread (see
+   * searchShared).
+   */
+  searchMany(queries: Float32Array[], k: number, options: SearchOptions): Hit[][] {
+    const perQuery = searchShared(this.sources, queries, k, options, (source, query) => this.searchSource(source, query, k, options));
+    if (perQuery === null) return queries.map((query) => this.search(query, k, options));
+    return perQuery.map((lists) => this.merge(lists, k));
+  }
+
+  /** Hits of each source (in the sources' order), merged into the top k. */
+  private merge(lists: Neighbor[][], k: number): Hit[] {
     const hits: Hit[] = [];
-    for (const source of this.sources) {
-      for (const n of this.searchSource(source, query, k, options)) {
-        hits.push({ part: source.part, row: n.row, distance: n.distance });
-      }
+    for (let s = 0; s < lists.length; s++) {
+      for (const n of lists[s]) hits.push({ part: this.sources[s].part, row: n.row, distance: n.distance });
     }
     // One source's hits are already its index's top k in order; the merge (a stable sort) would keep them so.
-    if (this.sources.length === 1) return hits;
+    if (lists.length === 1) return hits;
     hits.sort((a, b) => a.distance - b.distance);
     return hits.slice(0, k);
   }

@@ -18,6 +18,7 @@ import type { HnswScratch } from './hnsw-scratch.js';
 import type { GraphKernels, Kernels } from '../../kernels/kernels.js';
 import { KernelMemory } from '../../kernels/kernel-memory.js';
 import { wasmSharedKernelModule } from '../../kernels/wasm-module.js';
+import { workerScript } from './worker-script.js';
 
 /**
  * Batch schedule: each batch is this fraction of the rows already linked
@@ -151,8 +152,13 @@ export class BatchLinker {
    */
   start(): Promise<void> {
     if (this.workers === null && this.stopping === null && !this.closed && this.threads > 1) {
+      // A new worker counts its visited tags from 1: clear the ones a worker before it left, lest they read as visited.
+      for (let t = 1; t < this.threads; t++) {
+        const visited = this.graph.threadRegions(t).visited;
+        this.graph.memory.u8.fill(0, visited, visited + 4 * this.graph.size);
+      }
       const workers: Worker[] = [];
-      const { script, eval: isEval } = workerScript();
+      const { script, eval: isEval } = workerScript('hnsw-build-worker');
       const started: Array<Promise<void>> = [];
       for (let t = 1; t < this.threads; t++) {
         const worker = new Worker(script, { workerData: { shared: this.shared, t }, eval: isEval });
@@ -323,17 +329,4 @@ export class BatchLinker {
     for (let d; (d = Atomics.load(ctrl, CTRL.DONE)) < workers; ) Atomics.wait(ctrl, CTRL.DONE, d);
     if (Atomics.load(ctrl, CTRL.FAILED) !== 0) throw new Error('a parallel HNSW build worker failed');
   }
-}
-
-/**
- * How to start the worker script beside this module: .js in the ESM bundle,
- * .cjs in the CommonJS bundle (tsup entry `hnsw-build-worker`; tsup shims
- * import.meta.url in CJS), .ts when running the sources under vitest or tsx,
- * through tsx's loader (Node 20 ignores `--import` in a worker's execArgv).
- */
-function workerScript(): { script: string | URL; eval: boolean } {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return { script: new URL(here.endsWith('.cjs') ? './hnsw-build-worker.cjs' : './hnsw-build-worker.js', here), eval: false };
-  const source = JSON.stringify(new URL('./hnsw-build-worker.ts', here).href);
-  return { script: `import('tsx/esm/api').then(({ register }) => { register(); return import(${source}); })`, eval: true };
 }

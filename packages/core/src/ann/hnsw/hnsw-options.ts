@@ -76,6 +76,12 @@ export interface HnswIndexOptions {
    * graph: the batches, not the threads, decide it.
    */
   linking?: HnswLinkingOptions;
+  /**
+   * Kernel memory on a SharedArrayBuffer where the runtime has WebAssembly
+   * threads, so the batched queries' search worker can walk the graph
+   * (HnswIndex.sharedSearchView). No extra byte until it does. Default false.
+   */
+  shareMemory?: boolean;
 }
 
 /** Throws ValidationError(`message`) unless `threads` and `maxBatchRows`, where given, are integers ≥ 1. */

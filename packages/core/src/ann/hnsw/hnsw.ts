@@ -6,6 +6,7 @@ import { linkCapacity } from './hnsw-build-layout.js';
 import { BatchLinker, batchedBuildSupported, batchEnd, defaultMaxBatchRows, linkerScratchBytes } from './hnsw-build.js';
 import { encodeGraph, MAX_LEVEL } from '../../format/graph.js';
 import { HnswGraph } from './hnsw-graph.js';
+import { sharedView, type SharedGraphView } from './hnsw-search-view.js';
 import { insertRow } from './hnsw-insert.js';
 import { checkGraphHeader, type GraphSource, loadGraphLinks, storedLevels } from '../../format/graph-load.js';
 import { type HnswParams, resolveHnswParams } from './hnsw-params.js';
@@ -69,13 +70,14 @@ export class HnswIndex implements VectorIndex {
     }
     this.maxBatch = linking?.maxBatchRows ?? defaultMaxBatchRows(dimension);
     const threads = linking?.threads ?? 1;
+    const shared = linking !== undefined || (options.shareMemory === true && options.backend !== 'js' && batchedBuildSupported());
     const capacity = Math.max(HnswScratch.capacityFor(efConstruction, M), linking ? linkCapacity(efConstruction, M, this.maxBatch) : 0);
     const ownScratch = HnswScratch.bytes(capacity);
     this.graph = new HnswGraph(dimension, metric, M, {
       initialRows: options.initialCapacity ?? 64,
       scratchBytes: ownScratch + (linking ? linkerScratchBytes(dimension, capacity, threads) : 0),
       backend: options.backend,
-      shared: linking !== undefined,
+      shared,
       extraThreads: threads - 1,
     });
     this.scratch = new HnswScratch(this.graph.rows.scratchPtr, capacity);
@@ -134,7 +136,7 @@ export class HnswIndex implements VectorIndex {
       dimension,
       metric,
       { ...params, M: header.M, efConstruction: header.efConstruction, seed: header.seed },
-      { initialCapacity: rows },
+      { initialCapacity: rows, shareMemory: true },
     );
     try {
       index.graph.addNodes(storedLevels(graph, rows), fill);
@@ -184,7 +186,7 @@ export class HnswIndex implements VectorIndex {
       rows >= 2 && schedule !== 'sequential' && (schedule === 'batched' || rows >= PARALLEL_BUILD_MIN_ROWS) && batchedBuildSupported();
     const { yielding = false, signal, onIndex } = options;
     if (!batched) {
-      const index = new HnswIndex(dimension, metric, params, { initialCapacity: Math.max(1, rows) });
+      const index = new HnswIndex(dimension, metric, params, { initialCapacity: Math.max(1, rows), shareMemory: true });
       onIndex?.(index);
       try {
         for (let row = 0; row < rows; row++) {
@@ -330,6 +332,17 @@ export class HnswIndex implements VectorIndex {
   }
 
   /**
+   * The search worker's view to run {@link search}'s unfiltered walk (same k and ef; hnsw-search-view.ts);
+   * null where the memory is not shared, rows wait for their batch, or {@link search} would scan exactly.
+   */
+  sharedSearchView(k: number, efSearch: number): SharedGraphView | null {
+    const size = this.graph.size;
+    k = Math.min(Math.floor(k), size);
+    if (!(k >= 1) || this.linked < size || !(Number.isInteger(efSearch) && efSearch >= 1)) return null;
+    return sharedView(this.graph, k, Math.min(Math.max(efSearch, k), size));
+  }
+
+  /**
    * Allocated bytes: `vectors` = vector rows + cosine inverse norms;
    * `graph` = links, levels, visited tags, scratch, page rounding and the
    * upper-level pool. Both from the byte lengths of the buffers held.
@@ -364,10 +377,6 @@ export class HnswIndex implements VectorIndex {
     return Math.min(MAX_LEVEL, Math.floor(-Math.log(1 - this.random.next()) * this.levelScale));
   }
 
-  /**
-   * Links the rows waiting for their batch: whole batches of the schedule,
-   * and with `rest` the remainder as one last batch.
-   */
   /** Links the next batch of stored rows; false when every row was linked. */
   private linkBatch(): boolean {
     const size = this.graph.size;
@@ -378,6 +387,7 @@ export class HnswIndex implements VectorIndex {
     return true;
   }
 
+  /** Links the rows waiting for their batch: whole batches of the schedule, with `rest` the remainder as one last batch. */
   private linkPending(rest: boolean): void {
     const size = this.graph.size;
     while (this.linked < size && this.linker !== null) {
