@@ -82,6 +82,16 @@ export class BlobList {
     return decodeUtf8(this.data, this.offsets[i], this.offsets[i + 1]);
   }
 
+  /**
+   * Entry `i` decoded as UTF-8, for a list whose every entry is present (a
+   * segment's ids, checked when it is opened): the presence flag is not
+   * read, one memory access fewer per call, and after a graph search it is
+   * mostly a cache miss (~1 % of a 100k-row query returning 10 ids).
+   */
+  presentText(i: number): string {
+    return decodeUtf8(this.data, this.offsets[i], this.offsets[i + 1]);
+  }
+
   get byteLength(): number {
     return this.bytes.byteLength;
   }

@@ -1,3 +1,5 @@
+import { decodeUtf8 } from '../format/utf8.js';
+
 /**
  * A growable list of optional byte strings packed into one buffer: entry `i`
  * is `data[offsets[i] .. offsets[i+1])`, or absent. Holds no JS object per
@@ -30,6 +32,12 @@ export class ByteArena {
   get(i: number): Uint8Array | null {
     if (this.presence[i] !== 1) return null;
     return this.data.subarray(this.offsets[i], this.offsets[i + 1]);
+  }
+
+  /** Entry `i` decoded as UTF-8 (as TextDecoder does), or null when absent; no view is made. */
+  text(i: number): string | null {
+    if (this.presence[i] !== 1) return null;
+    return decodeUtf8(this.data, this.offsets[i], this.offsets[i + 1]);
   }
 
   get byteLength(): number {

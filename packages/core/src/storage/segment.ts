@@ -24,7 +24,6 @@ const SECTION_NAMES: Partial<Record<SectionKind, string>> = {
   [SectionKind.Postings]: 'fullText',
   [SectionKind.SparsePostings]: 'sparse',
 };
-const utf8Decoder = new TextDecoder();
 
 /** What the manifest says a segment holds. */
 export interface SegmentExpectation {
@@ -260,7 +259,7 @@ export class Segment {
   }
 
   externalId(row: number): string {
-    return this.ids.text(row)!;
+    return this.ids.presentText(row);
   }
 
   metadataBytes(row: number): Uint8Array | null {
@@ -273,8 +272,7 @@ export class Segment {
   }
 
   document(row: number): string | null {
-    const bytes = this.documents.get(row);
-    return bytes ? utf8Decoder.decode(bytes) : null;
+    return this.documents.text(row);
   }
 
   /**
