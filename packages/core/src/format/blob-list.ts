@@ -85,8 +85,9 @@ export class BlobList {
   /**
    * Entry `i` decoded as UTF-8, for a list whose every entry is present (a
    * segment's ids, checked when it is opened): the presence flag is not
-   * read, one memory access fewer per call, and after a graph search it is
-   * mostly a cache miss (~1 % of a 100k-row query returning 10 ids).
+   * read: one memory access fewer per call, mostly a cache miss after a
+   * graph search (in a CPU profile of generated-100k queries, k 10, id
+   * decoding went from 3.0 % to 2.4 % of the query).
    */
   presentText(i: number): string {
     return decodeUtf8(this.data, this.offsets[i], this.offsets[i + 1]);

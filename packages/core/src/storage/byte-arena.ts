@@ -34,7 +34,7 @@ export class ByteArena {
     return this.data.subarray(this.offsets[i], this.offsets[i + 1]);
   }
 
-  /** Entry `i` decoded as UTF-8 (as TextDecoder does), or null when absent; no view is made. */
+  /** Entry `i` decoded as UTF-8 by format/utf8.ts (a leading BOM kept), or null when absent; no view is made. */
   text(i: number): string | null {
     if (this.presence[i] !== 1) return null;
     return decodeUtf8(this.data, this.offsets[i], this.offsets[i + 1]);
