@@ -17,6 +17,8 @@ describe('stored text decoding', () => {
     const arena = new ByteArena();
     for (const e of ENTRIES) arena.push(e);
     ENTRIES.forEach((e, i) => expect(arena.text(i), `entry ${i}`).toBe(e === null ? null : reference.decode(e)));
+    const present = ENTRIES.flatMap((e, i) => (e === null ? [] : [i])).reverse();
+    expect(arena.presentTexts(present)).toEqual(present.map((i) => reference.decode(ENTRIES[i]!)));
   });
 
   it('BlobList.presentText equals text() for every present entry', () => {
@@ -25,6 +27,8 @@ describe('stored text decoding', () => {
       expect(list.text(i), `entry ${i}`).toBe(e === null ? null : reference.decode(e));
       if (e !== null) expect(list.presentText(i), `entry ${i}`).toBe(reference.decode(e));
     });
+    const present = ENTRIES.flatMap((e, i) => (e === null ? [] : [i, i]));
+    expect(list.presentTexts(present)).toEqual(present.map((i) => reference.decode(ENTRIES[i]!)));
   });
 
   describe('through a collection', () => {
@@ -33,7 +37,7 @@ describe('stored text decoding', () => {
     beforeEach(() => ({ dir, cleanup } = tempDir()));
     afterEach(() => cleanup());
 
-    it('query and get give back ids and documents as written (a leading BOM too), from the memtable, the log and a segment', async () => {
+    it('query and get give back ids and documents as written (a leading BOM too), from the memtable, the log, a segment and both at once', async () => {
       let db = await OmenDB.open(dir);
       let col = await db.createCollection({ name: 't', dimension: 2 });
       const ids = [...TEXTS.slice(0, -1).map((t, i) => `${i}:${t}`), '\uFEFFid led by a BOM'];
@@ -56,6 +60,9 @@ describe('stored text decoding', () => {
       await check('memtable replayed from the log');
       await db.checkpoint();
       await check('segment');
+      // Hits from two parts, interleaved by distance: the second half rewritten into the memtable.
+      await col.upsert({ ids: ids.filter((_, i) => i % 2 === 1), embeddings: embeddings.filter((_, i) => i % 2 === 1), documents: documents.filter((_, i) => i % 2 === 1) });
+      await check('a segment and the memtable');
       await db.close();
     });
   });

@@ -1,6 +1,6 @@
 import { CorruptionError } from '../errors.js';
 import { viewOf } from './header.js';
-import { decodeUtf8 } from './utf8.js';
+import { decodeUtf8, decodeUtf8Rows } from './utf8.js';
 
 /**
  * A list of optional byte strings (layout in docs/format/segment.md, "Blob
@@ -91,6 +91,11 @@ export class BlobList {
    */
   presentText(i: number): string {
     return decodeUtf8(this.data, this.offsets[i], this.offsets[i + 1]);
+  }
+
+  /** {@link presentText} of each of `rows`, in order, their memory reads overlapped (see decodeUtf8Rows). */
+  presentTexts(rows: ArrayLike<number>): string[] {
+    return decodeUtf8Rows(this.data, this.offsets, rows);
   }
 
   get byteLength(): number {

@@ -24,3 +24,48 @@ export function decodeUtf8(bytes: Uint8Array, start: number, end: number): strin
   }
   return decoder.decode(bytes.subarray(start, end));
 }
+
+// Scratch of decodeUtf8Rows, grown to the largest call (a query's k): bounds and ASCII flags per entry.
+let starts = new Uint32Array(16);
+let ends = new Uint32Array(16);
+let ascii = new Uint8Array(16);
+
+/**
+ * {@link decodeUtf8} of entries `rows` of a packed list (entry i is
+ * `data[offsets[i], offsets[i + 1])`, the layout of segment blob lists and
+ * of the memtable's arenas), in order. For a few entries scattered over a
+ * large list, as the ids of a query's hits are, it reads in passes (every
+ * entry's bounds, then every entry's bytes for the ASCII check, then the
+ * strings) so that the cache misses of the entries overlap instead of
+ * coming one after another as with one decodeUtf8 per entry.
+ */
+export function decodeUtf8Rows(data: Uint8Array, offsets: Uint32Array, rows: ArrayLike<number>): string[] {
+  const n = rows.length;
+  if (starts.length < n) {
+    starts = new Uint32Array(2 * n);
+    ends = new Uint32Array(2 * n);
+    ascii = new Uint8Array(2 * n);
+  }
+  for (let j = 0; j < n; j++) {
+    const row = rows[j];
+    starts[j] = offsets[row];
+    ends[j] = offsets[row + 1];
+  }
+  for (let j = 0; j < n; j++) {
+    const end = ends[j];
+    let isAscii = end - starts[j] <= SHORT_BYTES;
+    for (let i = starts[j]; isAscii && i < end; i++) isAscii = data[i] < 0x80;
+    ascii[j] = isAscii ? 1 : 0;
+  }
+  const out: string[] = [];
+  for (let j = 0; j < n; j++) {
+    const start = starts[j];
+    const end = ends[j];
+    if (ascii[j] === 1) {
+      let text = '';
+      for (let i = start; i < end; i++) text += String.fromCharCode(data[i]);
+      out.push(text);
+    } else out.push(decoder.decode(data.subarray(start, end)));
+  }
+  return out;
+}

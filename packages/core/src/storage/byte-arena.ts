@@ -1,4 +1,4 @@
-import { decodeUtf8 } from '../format/utf8.js';
+import { decodeUtf8, decodeUtf8Rows } from '../format/utf8.js';
 
 /**
  * A growable list of optional byte strings packed into one buffer: entry `i`
@@ -38,6 +38,11 @@ export class ByteArena {
   text(i: number): string | null {
     if (this.presence[i] !== 1) return null;
     return decodeUtf8(this.data, this.offsets[i], this.offsets[i + 1]);
+  }
+
+  /** {@link text} of each of `rows`, which must all be present, in order, their memory reads overlapped (see decodeUtf8Rows). */
+  presentTexts(rows: ArrayLike<number>): string[] {
+    return decodeUtf8Rows(this.data, this.offsets, rows);
   }
 
   get byteLength(): number {

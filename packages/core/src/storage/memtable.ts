@@ -95,6 +95,10 @@ export class Memtable {
     return this.ids.text(row)!;
   }
 
+  externalIds(rows: readonly number[]): string[] {
+    return this.ids.presentTexts(rows);
+  }
+
   /** MessagePack-encoded metadata of `row`, or null. A view: copy it to keep it. */
   metadataBytes(row: number): Uint8Array | null {
     return this.metadata.get(row);

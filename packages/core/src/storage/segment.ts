@@ -262,6 +262,10 @@ export class Segment {
     return this.ids.presentText(row);
   }
 
+  externalIds(rows: readonly number[]): string[] {
+    return this.ids.presentTexts(rows);
+  }
+
   metadataBytes(row: number): Uint8Array | null {
     return this.metadata.get(row);
   }
