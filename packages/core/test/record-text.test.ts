@@ -13,15 +13,17 @@ const TEXTS = ['42', 'doc-000123', 'ünïcödé id', '😀', '\uFEFFwith BOM', '
 const ENTRIES: (Uint8Array | null)[] = [...TEXTS.map((t) => encoder.encode(t)), null, Uint8Array.of(0x61, 0xc3), Uint8Array.of(0xff, 0x41)];
 
 describe('stored text decoding', () => {
-  it('ByteArena.text equals TextDecoder over get(), null when absent', () => {
+  it('ByteArena.text equals TextDecoder over get(), null when absent; texts and presentTexts equal it row by row', () => {
     const arena = new ByteArena();
     for (const e of ENTRIES) arena.push(e);
     ENTRIES.forEach((e, i) => expect(arena.text(i), `entry ${i}`).toBe(e === null ? null : reference.decode(e)));
     const present = ENTRIES.flatMap((e, i) => (e === null ? [] : [i])).reverse();
     expect(arena.presentTexts(present)).toEqual(present.map((i) => reference.decode(ENTRIES[i]!)));
+    const all = [...ENTRIES.keys(), 0, ENTRIES.indexOf(null)];
+    expect(arena.texts(all)).toEqual(all.map((i) => arena.text(i)));
   });
 
-  it('BlobList.presentText equals text() for every present entry', () => {
+  it('BlobList.presentText, texts and presentTexts equal text() for every entry they read', () => {
     const list = BlobList.decode(BlobList.encode(ENTRIES), 'test', 0);
     ENTRIES.forEach((e, i) => {
       expect(list.text(i), `entry ${i}`).toBe(e === null ? null : reference.decode(e));
@@ -29,6 +31,9 @@ describe('stored text decoding', () => {
     });
     const present = ENTRIES.flatMap((e, i) => (e === null ? [] : [i, i]));
     expect(list.presentTexts(present)).toEqual(present.map((i) => reference.decode(ENTRIES[i]!)));
+    const all = [...ENTRIES.keys()].reverse();
+    expect(list.texts(all)).toEqual(all.map((i) => list.text(i)));
+    expect(BlobList.absent(3).texts([2, 0])).toEqual([null, null]);
   });
 
   describe('through a collection', () => {

@@ -76,6 +76,11 @@ export class BlobList {
     return this.data.subarray(this.offsets[i], this.offsets[i + 1]);
   }
 
+  /** {@link text} of each of `rows`, in order, their memory reads overlapped (see decodeUtf8Rows). */
+  texts(rows: ArrayLike<number>): (string | null)[] {
+    return decodeUtf8Rows(this.data, this.offsets, rows, this.presence);
+  }
+
   /** Entry `i` decoded as UTF-8, or null when absent. */
   text(i: number): string | null {
     if (this.presence[i] !== 1) return null;

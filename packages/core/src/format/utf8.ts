@@ -39,7 +39,10 @@ let ascii = new Uint8Array(16);
  * strings) so that the cache misses of the entries overlap instead of
  * coming one after another as with one decodeUtf8 per entry.
  */
-export function decodeUtf8Rows(data: Uint8Array, offsets: Uint32Array, rows: ArrayLike<number>): string[] {
+export function decodeUtf8Rows(data: Uint8Array, offsets: Uint32Array, rows: ArrayLike<number>): string[];
+/** The same for a list with presence flags (1 = present): an absent entry gives null. */
+export function decodeUtf8Rows(data: Uint8Array, offsets: Uint32Array, rows: ArrayLike<number>, presence: Uint8Array): (string | null)[];
+export function decodeUtf8Rows(data: Uint8Array, offsets: Uint32Array, rows: ArrayLike<number>, presence?: Uint8Array): (string | null)[] {
   const n = rows.length;
   if (starts.length < n) {
     starts = new Uint32Array(2 * n);
@@ -48,6 +51,12 @@ export function decodeUtf8Rows(data: Uint8Array, offsets: Uint32Array, rows: Arr
   }
   for (let j = 0; j < n; j++) {
     const row = rows[j];
+    // An absent entry is marked by ends < starts (offsets only grow).
+    if (presence !== undefined && presence[row] !== 1) {
+      starts[j] = 1;
+      ends[j] = 0;
+      continue;
+    }
     starts[j] = offsets[row];
     ends[j] = offsets[row + 1];
   }
@@ -57,11 +66,12 @@ export function decodeUtf8Rows(data: Uint8Array, offsets: Uint32Array, rows: Arr
     for (let i = starts[j]; isAscii && i < end; i++) isAscii = data[i] < 0x80;
     ascii[j] = isAscii ? 1 : 0;
   }
-  const out: string[] = [];
+  const out: (string | null)[] = [];
   for (let j = 0; j < n; j++) {
     const start = starts[j];
     const end = ends[j];
-    if (ascii[j] === 1) {
+    if (end < start) out.push(null);
+    else if (ascii[j] === 1) {
       let text = '';
       for (let i = start; i < end; i++) text += String.fromCharCode(data[i]);
       out.push(text);

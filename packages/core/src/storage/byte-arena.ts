@@ -40,6 +40,11 @@ export class ByteArena {
     return decodeUtf8(this.data, this.offsets[i], this.offsets[i + 1]);
   }
 
+  /** {@link text} of each of `rows`, in order, their memory reads overlapped (see decodeUtf8Rows). */
+  texts(rows: ArrayLike<number>): (string | null)[] {
+    return decodeUtf8Rows(this.data, this.offsets, rows, this.presence);
+  }
+
   /** {@link text} of each of `rows`, which must all be present, in order, their memory reads overlapped (see decodeUtf8Rows). */
   presentTexts(rows: ArrayLike<number>): string[] {
     return decodeUtf8Rows(this.data, this.offsets, rows);

@@ -108,6 +108,10 @@ export class Memtable {
     return this.documents.text(row);
   }
 
+  documentsOf(rows: readonly number[]): (string | null)[] {
+    return this.documents.texts(rows);
+  }
+
   /** Bytes held: the index's vectors and graph, the arenas, flags and id table, and the full-text postings. */
   memoryBytes(): { vectors: number; graph: number; content: number; fullText: number; sparse: number } {
     const index = this.index.memoryBytes();

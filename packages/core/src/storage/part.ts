@@ -27,6 +27,8 @@ export interface Part {
   /** MessagePack-encoded metadata of `row`, or null. A view: copy it to keep it. */
   metadataBytes(row: number): Uint8Array | null;
   document(row: number): string | null;
+  /** `document` of each row, in order, read together as `externalIds` reads ids. */
+  documentsOf(rows: readonly number[]): (string | null)[];
   /** Full-text postings and live statistics; null when the collection has no full-text index. */
   readonly text: PartText | null;
   /** Sparse-vector postings; null when the collection has no sparse-vector index. */

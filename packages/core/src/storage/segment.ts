@@ -279,6 +279,10 @@ export class Segment {
     return this.documents.text(row);
   }
 
+  documentsOf(rows: readonly number[]): (string | null)[] {
+    return this.documents.texts(rows);
+  }
+
   /**
    * Bytes held in memory by component; `codes` and `codebook` are 0
    * unquantized. A quantized segment's float32 vectors are not held: see
