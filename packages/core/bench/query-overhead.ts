@@ -5,6 +5,7 @@
  * then times, per query embedding and in CPU microseconds of this process:
  *
  * - `index`: the segment's HnswIndex.search alone (bench-only reach into the store);
+ *   with several parts (`--defaults`), each part's index searched for k, unmerged;
  * - `query []`: `collection.query({ queryEmbeddings: [q], nResults: k, efSearch, include: [] })`
  *   with q a Float32Array, as bench/ann-engines.ts calls it;
  * - `query [] number[]`: the same with q a number[];
@@ -17,8 +18,11 @@
  * `generated-100k` (seeded Gaussian mixture around sift10k, 200 queries;
  * bench/generated-data.ts) is built as one memtable (`memtableLimitBytes`
  * 1 GiB, labelled so) so that it seals into the one segment compared.
+ * `--defaults` opens with the default options instead, as a new user does
+ * (64 MiB memtable: several segments at 100k, merged in the background), and
+ * measures once `waitForMerges` resolved; the parts left are printed.
  *
- * Run: npx tsx packages/core/bench/query-overhead.ts [--ef 16] [--sets sift10k,glove25,generated-100k] [--modes index,'query []']
+ * Run: npx tsx packages/core/bench/query-overhead.ts [--ef 16] [--sets sift10k,glove25,generated-100k] [--modes index,'query []'] [--defaults]
  * Profile: node --cpu-prof --import tsx packages/core/bench/query-overhead.ts --modes 'query []'
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -26,7 +30,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { OmenDB, type Collection } from '../src/index.js';
-import type { VectorIndex } from '../src/storage/vector-index.js';
+import type { Part } from '../src/storage/part.js';
 import type { CollectionStore } from '../src/storage/collection-store.js';
 import type { Metric } from '../src/types.js';
 import { loadDataset, type DatasetName } from '../test/helpers/datasets.js';
@@ -44,6 +48,7 @@ const { values: flags } = parseArgs({
     ef: { type: 'string', default: '16' },
     sets: { type: 'string', default: 'sift10k,glove25' },
     modes: { type: 'string' },
+    defaults: { type: 'boolean', default: false },
   },
 });
 const efSearch = Number(flags.ef);
@@ -87,16 +92,24 @@ async function loadCollection(db: OmenDB, name: SetName, metric: Metric) {
     await col.add({ ids, embeddings, metadatas, documents });
   }
   await db.checkpoint();
+  if (flags.defaults) await col.waitForMerges();
   return { ds, col };
 }
 
-/** The one sealed segment's index: bench-only reach past the public API. */
-function segmentIndex(col: Collection): VectorIndex {
-  const state = (col as unknown as { store: CollectionStore }).store.state;
-  if (state.segments.length !== 1 || (state.memtable?.rows ?? 0) !== 0) {
-    throw new Error(`expected one segment and an empty memtable, got ${state.segments.length} segment(s)`);
-  }
-  return state.segments[0].index;
+/** The parts holding rows: bench-only reach past the public API. */
+function partsOf(col: Collection): Part[] {
+  const parts = (col as unknown as { store: CollectionStore }).store.state.parts.filter((p) => p.rows > 0);
+  if (!flags.defaults && parts.length !== 1) throw new Error(`expected one segment and an empty memtable, got ${parts.length} parts`);
+  return parts;
+}
+
+/** Each part's top k, merged by distance (ties by part order, as the stable merge of search/fanout.ts), as ids. */
+function indexIds(parts: Part[], query: Float32Array): string[] {
+  const hits = parts.flatMap((part) => part.index.search(query, K, { efSearch }).map((n) => ({ part, row: n.row, distance: n.distance })));
+  return hits
+    .sort((a, b) => a.distance - b.distance)
+    .slice(0, K)
+    .map((h) => h.part.externalId(h.row));
 }
 
 async function measure(name: SetName): Promise<Record<Mode, number>> {
@@ -104,24 +117,28 @@ async function measure(name: SetName): Promise<Record<Mode, number>> {
   const dir = mkdtempSync(join(tmpdir(), 'omendb-query-overhead-'));
   // The default options: the real sets (≤ 11k rows) fit one 64 MiB memtable, so one checkpoint gives one segment;
   // a generated set is given a 1 GiB memtable for the same one segment.
-  const db = await OmenDB.open(dir, name in GENERATED ? { memtableLimitBytes: 2 ** 30 } : {});
+  const db = await OmenDB.open(dir, name in GENERATED && !flags.defaults ? { memtableLimitBytes: 2 ** 30 } : {});
   try {
     const { ds, col } = await loadCollection(db, name, metric);
-    const index = segmentIndex(col);
+    const parts = partsOf(col);
+    const indexes = parts.map((p) => p.index);
+    if (flags.defaults) console.log(`${name}: ${parts.length} part(s) after merges caught up, rows ${parts.map((p) => p.rows).join(' + ')}`);
     const dim = ds.dim;
     const queries = Array.from({ length: ds.queries.count }, (_, q) => ds.queries.data.subarray(q * dim, (q + 1) * dim));
     const queryArrays = queries.map((q) => Array.from(q));
     const run: Record<Mode, (q: number) => unknown> = {
-      index: (q) => index.search(queries[q], K, { efSearch }),
+      index: (q) => {
+        for (const index of indexes) index.search(queries[q], K, { efSearch });
+      },
       'query []': (q) => col.query({ queryEmbeddings: [queries[q]], nResults: K, efSearch, include: [] }),
       'query [] number[]': (q) => col.query({ queryEmbeddings: [queryArrays[q]], nResults: K, efSearch, include: [] }),
       'query default': (q) => col.query({ queryEmbeddings: [queries[q]], nResults: K, efSearch }),
     };
     // Same answers through both paths, or the comparison means nothing.
     for (let q = 0; q < queries.length; q++) {
-      const rows = index.search(queries[q], K, { efSearch }).map((n) => String(n.row));
+      const expected = indexIds(parts, queries[q]);
       const ids = (await col.query({ queryEmbeddings: [queries[q]], nResults: K, efSearch, include: [] })).ids[0];
-      if (rows.join() !== ids.join()) throw new Error(`${name} query ${q}: index ${rows.join()} ≠ query ${ids.join()}`);
+      if (expected.join() !== ids.join()) throw new Error(`${name} query ${q}: index ${expected.join()} ≠ query ${ids.join()}`);
     }
     const samples = Object.fromEntries(MODES.map((m) => [m, [] as number[]])) as Record<Mode, number[]>;
     for (let r = 0; r <= RUNS; r++) {
@@ -145,7 +162,7 @@ async function measure(name: SetName): Promise<Record<Mode, number>> {
   }
 }
 
-console.log(`k = ${K}, efSearch = ${efSearch}, median of ${RUNS} runs; CPU µs per query (QPS per CPU-s, × of index)`);
+console.log(`k = ${K}, efSearch = ${efSearch}, ${flags.defaults ? 'default options' : 'one segment'}, median of ${RUNS} runs; CPU µs per query (QPS per CPU-s, × of index)`);
 for (const name of flags.sets.split(',') as SetName[]) {
   const m = await measure(name);
   const vsIndex = (mode: Mode) => (m.index === undefined ? '' : `, ${(m.index / m[mode]).toFixed(2)}×`);

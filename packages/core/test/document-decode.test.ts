@@ -48,10 +48,16 @@ afterEach(() => {
 
 /** Counts document and metadata decodes (and the characters of documents decoded) while `run` runs. */
 async function decodes(run: () => Promise<unknown>) {
-  const documents = [vi.spyOn(Segment.prototype, 'document'), vi.spyOn(Memtable.prototype, 'document')];
+  // One document per `document` call, one per row of a `documentsOf` call (a query's hits, per part).
+  const documents = [
+    vi.spyOn(Segment.prototype, 'document'),
+    vi.spyOn(Memtable.prototype, 'document'),
+    vi.spyOn(Segment.prototype, 'documentsOf'),
+    vi.spyOn(Memtable.prototype, 'documentsOf'),
+  ];
   const metadata = [vi.spyOn(Segment.prototype, 'metadataBytes'), vi.spyOn(Memtable.prototype, 'metadataBytes'), vi.spyOn(Segment.prototype, 'metadataOf')];
   await run();
-  const results = documents.flatMap((spy) => spy.mock.results.map((r) => r.value as string | null));
+  const results = documents.flatMap((spy) => spy.mock.results.flatMap((r) => r.value as string | null | (string | null)[]));
   const counts = {
     documents: results.length,
     documentChars: results.reduce((n, doc) => n + (doc?.length ?? 0), 0),

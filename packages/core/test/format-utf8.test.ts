@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decodeUtf8 } from '../src/format/utf8.js';
+import { decodeUtf8, decodeUtf8Rows } from '../src/format/utf8.js';
 import { SeededRandom } from '../src/kernels/seeded-random.js';
 
-const reference = new TextDecoder();
+const reference = new TextDecoder('utf-8', { ignoreBOM: true });
 const encode = (s: string) => new TextEncoder().encode(s);
 
 describe('decodeUtf8', () => {
@@ -13,7 +13,7 @@ describe('decodeUtf8', () => {
       encode('doc-000123'),
       encode('ünïcödé id'),
       encode('😀'),
-      Uint8Array.of(0xef, 0xbb, 0xbf, 0x61), // a BOM, which TextDecoder drops
+      Uint8Array.of(0xef, 0xbb, 0xbf, 0x61), // a BOM, kept (the default TextDecoder drops it)
       Uint8Array.of(0x61, 0xc3), // a cut sequence
       Uint8Array.of(0xff, 0x41),
       encode('x'.repeat(64)),
@@ -34,6 +34,23 @@ describe('decodeUtf8', () => {
       // Mostly ASCII, sometimes any byte: both paths and the switch between them.
       const bytes = Uint8Array.from({ length }, () => (random.next() < 0.9 ? 0x20 + Math.floor(random.next() * 95) : Math.floor(random.next() * 256)));
       expect(decodeUtf8(bytes, 0, length), `string ${n}`).toBe(reference.decode(bytes));
+    }
+  });
+
+  it('decodeUtf8Rows equals decodeUtf8 entry by entry: any rows, repeated, in any order, more than its first scratch holds', () => {
+    const seed = 20261207;
+    const random = new SeededRandom(seed);
+    const entries = Array.from({ length: 300 }, () => {
+      const length = Math.floor(random.next() * 90);
+      return Uint8Array.from({ length }, () => (random.next() < 0.95 ? 0x20 + Math.floor(random.next() * 95) : Math.floor(random.next() * 256)));
+    });
+    const offsets = new Uint32Array(entries.length + 1);
+    entries.forEach((e, i) => (offsets[i + 1] = offsets[i] + e.length));
+    const data = new Uint8Array(offsets[entries.length]);
+    entries.forEach((e, i) => data.set(e, offsets[i]));
+    for (const n of [0, 1, 10, 17, 100, 40]) {
+      const rows = Array.from({ length: n }, () => Math.floor(random.next() * entries.length));
+      expect(decodeUtf8Rows(data, offsets, rows), `seed ${seed}, ${n} rows`).toEqual(rows.map((r) => reference.decode(entries[r])));
     }
   });
 });

@@ -1,6 +1,6 @@
 import { CorruptionError } from '../errors.js';
 import { viewOf } from './header.js';
-import { decodeUtf8 } from './utf8.js';
+import { decodeUtf8, decodeUtf8Rows } from './utf8.js';
 
 /**
  * A list of optional byte strings (layout in docs/format/segment.md, "Blob
@@ -76,10 +76,31 @@ export class BlobList {
     return this.data.subarray(this.offsets[i], this.offsets[i + 1]);
   }
 
+  /** {@link text} of each of `rows`, in order, their memory reads overlapped (see decodeUtf8Rows). */
+  texts(rows: ArrayLike<number>): (string | null)[] {
+    return decodeUtf8Rows(this.data, this.offsets, rows, this.presence);
+  }
+
   /** Entry `i` decoded as UTF-8, or null when absent. */
   text(i: number): string | null {
     if (this.presence[i] !== 1) return null;
     return decodeUtf8(this.data, this.offsets[i], this.offsets[i + 1]);
+  }
+
+  /**
+   * Entry `i` decoded as UTF-8, for a list whose every entry is present (a
+   * segment's ids, checked when it is opened): the presence flag is not
+   * read: one memory access fewer per call, mostly a cache miss after a
+   * graph search (in a CPU profile of generated-100k queries, k 10, id
+   * decoding went from 3.0 % to 2.4 % of the query).
+   */
+  presentText(i: number): string {
+    return decodeUtf8(this.data, this.offsets[i], this.offsets[i + 1]);
+  }
+
+  /** {@link presentText} of each of `rows`, in order, their memory reads overlapped (see decodeUtf8Rows). */
+  presentTexts(rows: ArrayLike<number>): string[] {
+    return decodeUtf8Rows(this.data, this.offsets, rows);
   }
 
   get byteLength(): number {

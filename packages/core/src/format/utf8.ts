@@ -1,13 +1,16 @@
-const decoder = new TextDecoder();
+// ignoreBOM keeps a leading U+FEFF: stored text is given back as written (the default decoder drops it).
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** Longest entry decoded by the ASCII loop; longer ones go to TextDecoder, whose per-call cost they amortize. */
 const SHORT_BYTES = 64;
 
 /**
- * `bytes[start, end)` as a string, exactly as `new TextDecoder().decode`
- * gives it (malformed sequences → U+FFFD, a leading BOM dropped). Short
- * ASCII entries (ids, mostly) are built by a loop: TextDecoder's fixed cost
- * per call (~0.1–0.2 µs) was 2–3 % of a 100k-row query returning 10 ids.
+ * `bytes[start, end)` as a string, exactly as
+ * `new TextDecoder('utf-8', { ignoreBOM: true }).decode` gives it (malformed
+ * sequences → U+FFFD, a leading BOM kept, so a string written as UTF-8 is
+ * read back unchanged). Short ASCII entries (ids, mostly) are built by a
+ * loop: TextDecoder's fixed cost per call (~0.1–0.2 µs) was 2–3 % of a
+ * 100k-row query returning 10 ids.
  */
 export function decodeUtf8(bytes: Uint8Array, start: number, end: number): string {
   if (end - start <= SHORT_BYTES) {
@@ -20,4 +23,59 @@ export function decodeUtf8(bytes: Uint8Array, start: number, end: number): strin
     return out;
   }
   return decoder.decode(bytes.subarray(start, end));
+}
+
+// Scratch of decodeUtf8Rows, grown to the largest call (a query's k): bounds and ASCII flags per entry.
+let starts = new Uint32Array(16);
+let ends = new Uint32Array(16);
+let ascii = new Uint8Array(16);
+
+/**
+ * {@link decodeUtf8} of entries `rows` of a packed list (entry i is
+ * `data[offsets[i], offsets[i + 1])`, the layout of segment blob lists and
+ * of the memtable's arenas), in order. For a few entries scattered over a
+ * large list, as the ids of a query's hits are, it reads in passes (every
+ * entry's bounds, then every entry's bytes for the ASCII check, then the
+ * strings) so that the cache misses of the entries overlap instead of
+ * coming one after another as with one decodeUtf8 per entry.
+ */
+export function decodeUtf8Rows(data: Uint8Array, offsets: Uint32Array, rows: ArrayLike<number>): string[];
+/** The same for a list with presence flags (1 = present): an absent entry gives null. */
+export function decodeUtf8Rows(data: Uint8Array, offsets: Uint32Array, rows: ArrayLike<number>, presence: Uint8Array): (string | null)[];
+export function decodeUtf8Rows(data: Uint8Array, offsets: Uint32Array, rows: ArrayLike<number>, presence?: Uint8Array): (string | null)[] {
+  const n = rows.length;
+  if (starts.length < n) {
+    starts = new Uint32Array(2 * n);
+    ends = new Uint32Array(2 * n);
+    ascii = new Uint8Array(2 * n);
+  }
+  for (let j = 0; j < n; j++) {
+    const row = rows[j];
+    // An absent entry is marked by ends < starts (offsets only grow).
+    if (presence !== undefined && presence[row] !== 1) {
+      starts[j] = 1;
+      ends[j] = 0;
+      continue;
+    }
+    starts[j] = offsets[row];
+    ends[j] = offsets[row + 1];
+  }
+  for (let j = 0; j < n; j++) {
+    const end = ends[j];
+    let isAscii = end - starts[j] <= SHORT_BYTES;
+    for (let i = starts[j]; isAscii && i < end; i++) isAscii = data[i] < 0x80;
+    ascii[j] = isAscii ? 1 : 0;
+  }
+  const out: (string | null)[] = [];
+  for (let j = 0; j < n; j++) {
+    const start = starts[j];
+    const end = ends[j];
+    if (end < start) out.push(null);
+    else if (ascii[j] === 1) {
+      let text = '';
+      for (let i = start; i < end; i++) text += String.fromCharCode(data[i]);
+      out.push(text);
+    } else out.push(decoder.decode(data.subarray(start, end)));
+  }
+  return out;
 }

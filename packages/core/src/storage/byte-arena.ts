@@ -1,3 +1,5 @@
+import { decodeUtf8, decodeUtf8Rows } from '../format/utf8.js';
+
 /**
  * A growable list of optional byte strings packed into one buffer: entry `i`
  * is `data[offsets[i] .. offsets[i+1])`, or absent. Holds no JS object per
@@ -30,6 +32,22 @@ export class ByteArena {
   get(i: number): Uint8Array | null {
     if (this.presence[i] !== 1) return null;
     return this.data.subarray(this.offsets[i], this.offsets[i + 1]);
+  }
+
+  /** Entry `i` decoded as UTF-8 by format/utf8.ts (a leading BOM kept), or null when absent; no view is made. */
+  text(i: number): string | null {
+    if (this.presence[i] !== 1) return null;
+    return decodeUtf8(this.data, this.offsets[i], this.offsets[i + 1]);
+  }
+
+  /** {@link text} of each of `rows`, in order, their memory reads overlapped (see decodeUtf8Rows). */
+  texts(rows: ArrayLike<number>): (string | null)[] {
+    return decodeUtf8Rows(this.data, this.offsets, rows, this.presence);
+  }
+
+  /** {@link text} of each of `rows`, which must all be present, in order, their memory reads overlapped (see decodeUtf8Rows). */
+  presentTexts(rows: ArrayLike<number>): string[] {
+    return decodeUtf8Rows(this.data, this.offsets, rows);
   }
 
   get byteLength(): number {

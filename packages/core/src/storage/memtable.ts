@@ -6,7 +6,6 @@ import { PartText } from './part-text.js';
 import { sparseVectorIn, type MutableSparsePostings, type SparseIndexer } from './sparse-index.js';
 
 const utf8 = new TextEncoder();
-const utf8Decoder = new TextDecoder();
 
 /**
  * Recent writes, in memory and searchable at once. Rows are appended; an
@@ -93,7 +92,11 @@ export class Memtable {
   }
 
   externalId(row: number): string {
-    return utf8Decoder.decode(this.ids.get(row)!);
+    return this.ids.text(row)!;
+  }
+
+  externalIds(rows: readonly number[]): string[] {
+    return this.ids.presentTexts(rows);
   }
 
   /** MessagePack-encoded metadata of `row`, or null. A view: copy it to keep it. */
@@ -102,8 +105,11 @@ export class Memtable {
   }
 
   document(row: number): string | null {
-    const bytes = this.documents.get(row);
-    return bytes ? utf8Decoder.decode(bytes) : null;
+    return this.documents.text(row);
+  }
+
+  documentsOf(rows: readonly number[]): (string | null)[] {
+    return this.documents.texts(rows);
   }
 
   /** Bytes held: the index's vectors and graph, the arenas, flags and id table, and the full-text postings. */

@@ -19,9 +19,16 @@ export interface Part {
   /** The live row holding `id`, or −1. */
   find(id: string): number;
   externalId(row: number): string;
+  /**
+   * `externalId` of each row, in order: one call for a result's hits, whose
+   * ids are read together (their cache misses overlap, see format/utf8.ts).
+   */
+  externalIds(rows: readonly number[]): string[];
   /** MessagePack-encoded metadata of `row`, or null. A view: copy it to keep it. */
   metadataBytes(row: number): Uint8Array | null;
   document(row: number): string | null;
+  /** `document` of each row, in order, read together as `externalIds` reads ids. */
+  documentsOf(rows: readonly number[]): (string | null)[];
   /** Full-text postings and live statistics; null when the collection has no full-text index. */
   readonly text: PartText | null;
   /** Sparse-vector postings; null when the collection has no sparse-vector index. */

@@ -24,7 +24,6 @@ const SECTION_NAMES: Partial<Record<SectionKind, string>> = {
   [SectionKind.Postings]: 'fullText',
   [SectionKind.SparsePostings]: 'sparse',
 };
-const utf8Decoder = new TextDecoder();
 
 /** What the manifest says a segment holds. */
 export interface SegmentExpectation {
@@ -261,7 +260,11 @@ export class Segment {
   }
 
   externalId(row: number): string {
-    return this.ids.text(row)!;
+    return this.ids.presentText(row);
+  }
+
+  externalIds(rows: readonly number[]): string[] {
+    return this.ids.presentTexts(rows);
   }
 
   metadataBytes(row: number): Uint8Array | null {
@@ -274,8 +277,11 @@ export class Segment {
   }
 
   document(row: number): string | null {
-    const bytes = this.documents.get(row);
-    return bytes ? utf8Decoder.decode(bytes) : null;
+    return this.documents.text(row);
+  }
+
+  documentsOf(rows: readonly number[]): (string | null)[] {
+    return this.documents.texts(rows);
   }
 
   /**
