@@ -11,6 +11,7 @@ import { checkGraphHeader, type GraphSource, loadGraphLinks, storedLevels } from
 import { type HnswParams, resolveHnswParams } from './hnsw-params.js';
 import { checkThreadOptions, type HnswBuildOptions, type HnswIndexOptions, PARALLEL_BUILD_MIN_ROWS } from './hnsw-options.js';
 import { HnswScratch } from './hnsw-scratch.js';
+import { checkSeed, encodeInStorageOrder, fillLinkOrder, seedLevels, seedLinks } from './hnsw-seed.js';
 import { descend, queryDistance, searchLayer } from './hnsw-search-layer.js';
 import { metricCode } from '../../kernels/metric-code.js';
 import { SeededRandom } from '../../kernels/seeded-random.js';
@@ -180,9 +181,9 @@ export class HnswIndex implements VectorIndex {
     checkThreadOptions(options, 'invalid build options');
     const rows = vectors.length / dimension;
     const schedule = options.schedule ?? 'auto';
+    const { yielding = false, signal, onIndex, seed } = options;
     const batched =
-      rows >= 2 && schedule !== 'sequential' && (schedule === 'batched' || rows >= PARALLEL_BUILD_MIN_ROWS) && batchedBuildSupported();
-    const { yielding = false, signal, onIndex } = options;
+      rows >= 2 && schedule !== 'sequential' && (schedule === 'batched' || seed !== undefined || rows >= PARALLEL_BUILD_MIN_ROWS) && batchedBuildSupported();
     if (!batched) {
       const index = new HnswIndex(dimension, metric, params, { initialCapacity: Math.max(1, rows) });
       onIndex?.(index);
@@ -202,17 +203,22 @@ export class HnswIndex implements VectorIndex {
     onIndex?.(index);
     try {
       const levels = new Uint8Array(rows);
-      for (let row = 0; row < rows; row++) levels[row] = index.drawLevel();
-      index.graph.addNodes(levels, (dest) => dest.set(new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength)));
+      const graphSeed = seed && seed.index.pendingRows === 0 ? checkSeed(seed.index.graph, seed.dead, seed.at, index.graph, rows) : undefined;
+      const seeded = graphSeed ? seedLevels(graphSeed, levels) : 0;
+      for (let row = seeded; row < rows; row++) levels[row] = index.drawLevel();
+      index.graph.addNodes(levels, (dest) => fillLinkOrder(dest, vectors, dimension, graphSeed?.at ?? 0, seeded));
+      if (graphSeed) seedLinks(index.graph, graphSeed, index.scratch);
+      index.linked = seeded;
       await index.linker!.start();
       if (yielding) {
         while (index.linkBatch()) await yieldTurn(signal);
       } else index.linkPending(true);
       await index.linker!.close();
-      const graph = index.serializeGraph();
+      const { efConstruction, seed: levelSeed } = index.params;
+      const graph = graphSeed ? encodeInStorageOrder(index.graph, graphSeed.at, seeded, efConstruction, levelSeed, index.random.current) : index.serializeGraph();
       if (yielding) await yieldTurn(signal);
-      // An exact-size copy on a memory of its own: no linking scratch, no growth slack.
-      const copy = HnswIndex.open({ dimension, metric, params }, index.vectors(), graph, { file: '(build)', offset: 0 });
+      // An exact-size copy on a memory of its own, in storage order: no linking scratch, no growth slack.
+      const copy = HnswIndex.open({ dimension, metric, params }, graphSeed ? vectors : index.vectors(), graph, { file: '(build)', offset: 0 });
       onIndex?.(copy);
       return copy;
     } finally {
@@ -364,10 +370,6 @@ export class HnswIndex implements VectorIndex {
     return Math.min(MAX_LEVEL, Math.floor(-Math.log(1 - this.random.next()) * this.levelScale));
   }
 
-  /**
-   * Links the rows waiting for their batch: whole batches of the schedule,
-   * and with `rest` the remainder as one last batch.
-   */
   /** Links the next batch of stored rows; false when every row was linked. */
   private linkBatch(): boolean {
     const size = this.graph.size;
@@ -378,6 +380,7 @@ export class HnswIndex implements VectorIndex {
     return true;
   }
 
+  /** Links the rows waiting for their batch: whole batches of the schedule, and with `rest` the remainder as one last batch. */
   private linkPending(rest: boolean): void {
     const size = this.graph.size;
     while (this.linked < size && this.linker !== null) {
