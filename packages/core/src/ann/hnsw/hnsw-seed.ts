@@ -9,7 +9,7 @@ import type { HnswScratch } from './hnsw-scratch.js';
  * {@link seedLinks} fills from the dropped row's own neighbours, a local
  * repair that keeps the graph navigable while holes are few; past this a
  * rebuild is the safer graph. Recall after seeding a graph with 10 % of its
- * rows dropped: test/seeded-merge.test.ts.
+ * rows dropped: test/index-hnsw-seeded.test.ts.
  */
 export const MAX_SEED_DEAD_FRACTION = 0.2;
 
@@ -132,11 +132,15 @@ export function seedLinks(target: HnswGraph, seed: GraphSeed, scratch: HnswScrat
   const { source } = seed;
   const { newRow, live } = seedRows(seed);
   if (live === 0) return;
-  const stamp = new Int32Array(live).fill(-1);
+  // stamp[row] === tag: row is already in the list being copied (one tag per list).
+  const marks = { stamp: new Int32Array(live), tag: 0 };
   for (let old = 0; old < source.size; old++) {
     const x = newRow[old];
     if (x < 0) continue;
-    for (let l = 0, top = source.level(old); l <= top; l++) copyList(target, source, newRow, scratch, stamp, old, x, l);
+    for (let l = 0, top = source.level(old); l <= top; l++) {
+      marks.tag++;
+      copyList(target, source, newRow, scratch, marks, old, x, l);
+    }
   }
   const entry = newRow[source.entryPoint];
   if (entry >= 0) {
@@ -151,7 +155,17 @@ export function seedLinks(target: HnswGraph, seed: GraphSeed, scratch: HnswScrat
 }
 
 /** One list of source row `old` (new row x) at level l, renumbered and repaired. */
-function copyList(target: HnswGraph, source: HnswGraph, newRow: Int32Array, scratch: HnswScratch, stamp: Int32Array, old: number, x: number, l: number): void {
+function copyList(
+  target: HnswGraph,
+  source: HnswGraph,
+  newRow: Int32Array,
+  scratch: HnswScratch,
+  marks: { stamp: Int32Array; tag: number },
+  old: number,
+  x: number,
+  l: number,
+): void {
+  const { stamp, tag } = marks;
   const from = source.linkArray(l);
   const at = source.linkIndex(old, l);
   const degree = from[at];
@@ -162,12 +176,12 @@ function copyList(target: HnswGraph, source: HnswGraph, newRow: Int32Array, scra
     const y = newRow[from[at + 1 + i]];
     if (y < 0) continue;
     to[dest + 1 + kept++] = y;
-    stamp[y] = x;
+    stamp[y] = tag;
   }
   to[dest] = kept;
   if (kept === degree) return;
   // Candidates: the live neighbours of the dropped neighbours, not x, not already linked.
-  stamp[x] = x;
+  stamp[x] = tag;
   const i32 = target.memory.i32;
   const ids = scratch.ids >> 2;
   let count = 0;
@@ -177,8 +191,8 @@ function copyList(target: HnswGraph, source: HnswGraph, newRow: Int32Array, scra
     const dAt = source.linkIndex(d, l);
     for (let j = 0, dDegree = from[dAt]; j < dDegree && count < scratch.capacity; j++) {
       const z = newRow[from[dAt + 1 + j]];
-      if (z < 0 || stamp[z] === x) continue;
-      stamp[z] = x;
+      if (z < 0 || stamp[z] === tag) continue;
+      stamp[z] = tag;
       i32[ids + count++] = z;
     }
   }
