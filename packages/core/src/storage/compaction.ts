@@ -12,7 +12,8 @@ const GATHER_YIELD_ROWS = 4096;
 
 /**
  * Merges segments of the manifest just published into one, dropping the
- * rows dead as of its checkpoint LSN, and rebuilds the index: segments
+ * rows dead as of its checkpoint LSN, and builds their index (from the
+ * largest segment's where the factory can, see `BuildOptions.seed`): segments
  * [`from`, `to`) of `published` (all of them for `compact()`). Runs outside
  * the write queue, after a checkpoint, holding the store's publish lock:
  * writes go on meanwhile. See {@link mergeSegments} for what happens to rows
