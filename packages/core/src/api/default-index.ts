@@ -66,8 +66,12 @@ export function defaultIndexFactory(manifest: ManifestState): IndexFactory {
       // smaller batches with a turn of the event loop between them: the caller's thread links its
       // share of each batch synchronously, so the batch size bounds how long it is held.
       const background = options.background === true;
+      // Seeded by the largest segment's float32 graph (HnswIndex.build decides whether its dead rows allow it).
+      // A quantized segment walks a compact graph of another layout: its merge rebuilds.
+      const { seed } = options;
       const build = {
         onIndex: options.holding,
+        ...(seed && seed.index instanceof HnswIndex ? { seed: { index: seed.index, dead: seed.dead, at: seed.at } } : {}),
         ...(background ? { yielding: true, signal: options.signal, maxBatchRows: BACKGROUND_MAX_BATCH_ROWS } : {}),
       };
       const hnsw = await HnswIndex.build({ dimension, metric, params }, vectors, build);

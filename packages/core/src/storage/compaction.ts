@@ -12,7 +12,8 @@ const GATHER_YIELD_ROWS = 4096;
 
 /**
  * Merges segments of the manifest just published into one, dropping the
- * rows dead as of its checkpoint LSN, and rebuilds the index: segments
+ * rows dead as of its checkpoint LSN, and builds their index (from the
+ * largest segment's where the factory can, see `BuildOptions.seed`): segments
  * [`from`, `to`) of `published` (all of them for `compact()`). Runs outside
  * the write queue, after a checkpoint, holding the store's publish lock:
  * writes go on meanwhile. See {@link mergeSegments} for what happens to rows
@@ -97,7 +98,7 @@ async function gatherAndBuild(
     }
   }
   if (live === 0) return { merged: null, origin, memory };
-  const sealed = await state.factory.build(dim, state.metric, vectors, live, options);
+  const sealed = await state.factory.build(dim, state.metric, vectors, live, { ...options, seed: largestPart(old, deadAtLsn) });
   try {
     // A turn between the build's last synchronous step and the encoding and write of the segment, which are one more.
     if (options.background) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -117,6 +118,25 @@ async function gatherAndBuild(
   const merged = await writeSegment(store, id, { ids, metadata, documents, vectors: sealed.vectors, graph, quantization, postings, sparse }, sealed);
   memory.written(merged, live);
   return { merged, origin, release: sealed.release, memory };
+}
+
+/**
+ * The segment of the run with the most live rows, as the seed of the merged
+ * index (Lucene 9.9 starts a merged HNSW graph from the largest segment's):
+ * its live rows are merged rows `at` … in order, as gathered above.
+ */
+function largestPart(old: Segment[], deadAtLsn: Uint8Array[]): BuildOptions['seed'] {
+  let best = 0;
+  let bestLive = -1;
+  let at = 0;
+  let bestAt = 0;
+  old.forEach((s, part) => {
+    let live = 0;
+    for (const d of deadAtLsn[part]) live += 1 - d;
+    if (live > bestLive) [best, bestLive, bestAt] = [part, live, at];
+    at += live;
+  });
+  return { index: old[best].index, dead: deadAtLsn[best], at: bestAt };
 }
 
 /** Drops a prepared merge that will not be published: frees it and removes its directory. */

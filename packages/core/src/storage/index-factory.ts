@@ -62,6 +62,13 @@ export interface BuildOptions {
    * their `memoryBytes()`, which drop to 0 once disposed.
    */
   holding?: (index: VectorIndex) => void;
+  /**
+   * A merge's largest segment: the build's rows from `at` are `index`'s rows
+   * not flagged 1 in `dead` (one byte per row), in order. A factory may
+   * start the merged graph from `index`'s instead of building it from
+   * scratch, or ignore this.
+   */
+  seed?: { index: VectorIndex; dead: Uint8Array; at: number };
 }
 
 /** How a collection makes the vector index of its memtable and of each segment. */

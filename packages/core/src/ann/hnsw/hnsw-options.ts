@@ -50,6 +50,19 @@ export interface HnswBuildOptions {
    * index reports 0).
    */
   onIndex?: (index: HnswIndex) => void;
+  /**
+   * Start from `index`'s graph (a merge seeded by its largest segment, as
+   * Lucene 9.9 does): the build's vectors from row `at` must be `index`'s
+   * rows not flagged 1 in `dead` (one byte per row), in order. Their levels
+   * and links are copied (links to dropped rows repaired, see hnsw-seed.ts)
+   * and only the other rows are inserted, in batches; the result is in the
+   * input's row order. The build is batched whatever its size. Ignored, and every row inserted,
+   * when more than MAX_SEED_DEAD_FRACTION of `index` is dropped, when it
+   * has rows waiting for their batch, or where batched linking is
+   * unsupported. Throws ValidationError when its dimension, metric or M
+   * differ from the build's.
+   */
+  seed?: { index: HnswIndex; dead: Uint8Array; at: number };
 }
 
 /**

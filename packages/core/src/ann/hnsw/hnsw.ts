@@ -12,6 +12,7 @@ import { checkGraphHeader, type GraphSource, loadGraphLinks, storedLevels } from
 import { type HnswParams, resolveHnswParams } from './hnsw-params.js';
 import { checkThreadOptions, type HnswBuildOptions, type HnswIndexOptions, PARALLEL_BUILD_MIN_ROWS } from './hnsw-options.js';
 import { HnswScratch } from './hnsw-scratch.js';
+import { checkSeed, encodeInStorageOrder, fillLinkOrder, seedLevels, seedLinks } from './hnsw-seed.js';
 import { descend, queryDistance, searchLayer } from './hnsw-search-layer.js';
 import { metricCode } from '../../kernels/metric-code.js';
 import { SeededRandom } from '../../kernels/seeded-random.js';
@@ -157,16 +158,15 @@ export class HnswIndex implements VectorIndex {
    * From {@link PARALLEL_BUILD_MIN_ROWS} rows, rows are linked in batches of
    * 2 % of the graph (≤ {@link defaultMaxBatchRows}) whose searches run on
    * two threads over one shared WebAssembly memory (see hnsw-build.ts):
-   * another graph than sequential `add`'s, at its recall@10 (within 0.005 on
-   * sift10k and glove25), the one an index with batched `linking` grows to
-   * over the same rows, whatever the thread count. Runtimes without
-   * WebAssembly threads or SIMD build with `add`. The worker thread has
-   * exited when the promise resolves; if it cannot start (the worker file
-   * missing beside a re-bundled package), a process warning says so and the
-   * same graph is built on one thread. The result is copied to an exact-size
-   * memory of its own at the end, so the rows and links exist twice for a
-   * moment. Throws ValidationError for a length that is not a multiple of
-   * `dimension` or a `threads` / `maxBatchRows` that is not an integer ≥ 1.
+   * another graph than `add`'s, at its recall@10 (within 0.005 on sift10k
+   * and glove25), the one batched `linking` grows to over the same rows,
+   * whatever the thread count; with `seed`, from a segment's graph (see
+   * hnsw-seed.ts). Without WebAssembly threads or SIMD, `add` builds. The
+   * worker has exited when the promise resolves; if it cannot start, a
+   * process warning says so and one thread builds the same graph. The
+   * result is copied to an exact-size memory at the end (rows and links
+   * exist twice for a moment). Throws ValidationError for a length not a
+   * multiple of `dimension`, or `threads` / `maxBatchRows` not an integer ≥ 1.
    */
   static async build(
     spec: { dimension: number; metric: Metric; params?: Partial<HnswParams> },
@@ -175,16 +175,15 @@ export class HnswIndex implements VectorIndex {
   ): Promise<HnswIndex> {
     const { dimension, metric, params = {} } = spec;
     if (!(vectors.length % dimension === 0)) {
-      throw new ValidationError('invalid build input', [
-        { code: 'invalid_length', path: ['vectors'], message: `${vectors.length} values are not whole ${dimension}-d rows` },
-      ]);
+      const message = `${vectors.length} values are not whole ${dimension}-d rows`;
+      throw new ValidationError('invalid build input', [{ code: 'invalid_length', path: ['vectors'], message }]);
     }
     checkThreadOptions(options, 'invalid build options');
     const rows = vectors.length / dimension;
     const schedule = options.schedule ?? 'auto';
+    const { yielding = false, signal, onIndex, seed } = options;
     const batched =
-      rows >= 2 && schedule !== 'sequential' && (schedule === 'batched' || rows >= PARALLEL_BUILD_MIN_ROWS) && batchedBuildSupported();
-    const { yielding = false, signal, onIndex } = options;
+      rows >= 2 && schedule !== 'sequential' && (schedule === 'batched' || seed !== undefined || rows >= PARALLEL_BUILD_MIN_ROWS) && batchedBuildSupported();
     if (!batched) {
       const index = new HnswIndex(dimension, metric, params, { initialCapacity: Math.max(1, rows), shareMemory: true });
       onIndex?.(index);
@@ -204,17 +203,22 @@ export class HnswIndex implements VectorIndex {
     onIndex?.(index);
     try {
       const levels = new Uint8Array(rows);
-      for (let row = 0; row < rows; row++) levels[row] = index.drawLevel();
-      index.graph.addNodes(levels, (dest) => dest.set(new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength)));
+      const graphSeed = seed && seed.index.pendingRows === 0 ? checkSeed(seed.index.graph, seed.dead, seed.at, index.graph, rows) : undefined;
+      const seeded = graphSeed ? seedLevels(graphSeed, levels) : 0;
+      for (let row = seeded; row < rows; row++) levels[row] = index.drawLevel();
+      index.graph.addNodes(levels, (dest) => fillLinkOrder(dest, vectors, dimension, graphSeed?.at ?? 0, seeded));
+      if (graphSeed) seedLinks(index.graph, graphSeed, index.scratch);
+      index.linked = seeded;
       await index.linker!.start();
       if (yielding) {
         while (index.linkBatch()) await yieldTurn(signal);
       } else index.linkPending(true);
       await index.linker!.close();
-      const graph = index.serializeGraph();
+      const { efConstruction, seed: levelSeed } = index.params;
+      const graph = graphSeed ? encodeInStorageOrder(index.graph, graphSeed.at, seeded, efConstruction, levelSeed, index.random.current) : index.serializeGraph();
       if (yielding) await yieldTurn(signal);
-      // An exact-size copy on a memory of its own: no linking scratch, no growth slack.
-      const copy = HnswIndex.open({ dimension, metric, params }, index.vectors(), graph, { file: '(build)', offset: 0 });
+      // An exact-size copy on a memory of its own, in storage order: no linking scratch, no growth slack.
+      const copy = HnswIndex.open({ dimension, metric, params }, graphSeed ? vectors : index.vectors(), graph, { file: '(build)', offset: 0 });
       onIndex?.(copy);
       return copy;
     } finally {
@@ -252,9 +256,9 @@ export class HnswIndex implements VectorIndex {
 
   /**
    * Links every row still waiting for its batch (one batch) and stops the
-   * linker's threads: later adds link at once, on this thread. Sealing a
-   * memtable calls this; the graph is then the one a build would give over
-   * the same rows, if those rows end where a batch ends.
+   * linker's threads: later adds link at once, on this thread (sealing a
+   * memtable calls this; then the graph is a build's over the same rows if
+   * they end where a batch ends).
    */
   finishLinking(): void {
     this.linkPending(true);
@@ -267,11 +271,7 @@ export class HnswIndex implements VectorIndex {
     return this.graph.size - this.linked;
   }
 
-  /**
-   * Threads that would link the next batch: 1, or with batched linking the
-   * caller's plus the worker threads running (they start with the first
-   * batch of ≥ 8 rows and quit after LINKER_IDLE_MS without one).
-   */
+  /** Threads that would link the next batch: 1, or the caller's plus the linker's running workers (see hnsw-build.ts). */
   get linkingThreads(): number {
     return this.linker?.activeThreads ?? 1;
   }
