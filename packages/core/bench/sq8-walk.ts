@@ -1,0 +1,92 @@
+/**
+ * CPU cost per query of the sq8 segment index (QuantizedHnswIndex: walk on
+ * the codes, k × oversampling candidates rescored with float32) against the
+ * float32 HnswIndex over the same graph, on the generated set
+ * (bench/generated-data.ts: 100k × 128-d l2 by default, seeded), at matched
+ * recall@10.
+ *
+ * Both indexes are opened in this process on one graph (M 16,
+ * efConstruction 200, built once on one thread and cached in GRAPH_CACHE);
+ * the originals are an in-memory array, so rescoring reads no file. Per
+ * efSearch, passes alternate float32 / sq8 and the CPU time of each pass
+ * (process.cpuUsage, user + system) is divided by its queries; the median
+ * of PASSES passes is reported, so other processes on the machine weigh on
+ * both sides alike.
+ *
+ * Run: node packages/core/scripts/build-wasm.mjs &&
+ *      nice -n 10 npx tsx packages/core/bench/sq8-walk.ts
+ *      (ROWS=100000 QUERIES=1000 PASSES=5 GRAPH_CACHE=/tmp/…; PROFILE=1
+ *      runs sq8 at efSearch 32 only, for node --cpu-prof)
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { FlatIndex } from '../src/ann/exact/flat.js';
+import { HnswIndex } from '../src/ann/hnsw/hnsw.js';
+import { buildQuantizedSegment } from '../src/ann/quantized/quantized-build.js';
+import { QuantizedHnswIndex } from '../src/ann/quantized/quantized-index.js';
+import { originalsFromFloat32 } from '../src/storage/original-vectors.js';
+import type { VectorIndex } from '../src/storage/vector-index.js';
+import { median } from './ann-stats.js';
+import { generateClusteredSet } from './generated-data.js';
+
+const K = 10;
+const ROWS = Number(process.env.ROWS ?? 100_000);
+const QUERIES = Number(process.env.QUERIES ?? 1000);
+const PASSES = Number(process.env.PASSES ?? 5);
+const EFS = (process.env.EFS ?? '16,24,32,48,64').split(',').map(Number);
+const GRAPH_CACHE = process.env.GRAPH_CACHE ?? `/tmp/omendb-generated-${ROWS}-m16-efc200.graph`;
+const SOURCE = { file: 'bench', offset: 0 };
+
+const set = generateClusteredSet(ROWS, QUERIES);
+const dim = set.dim;
+const queries = Array.from({ length: QUERIES }, (_, q) => set.queries.subarray(q * dim, (q + 1) * dim));
+
+let graph: Uint8Array;
+if (existsSync(GRAPH_CACHE)) {
+  graph = new Uint8Array(readFileSync(GRAPH_CACHE));
+} else {
+  const t = performance.now();
+  const built = await HnswIndex.build({ dimension: dim, metric: 'l2', params: { M: 16, efConstruction: 200 } }, set.base, { threads: 1 });
+  graph = built.serializeGraph();
+  built.dispose();
+  writeFileSync(GRAPH_CACHE, graph);
+  console.log(`graph built in ${((performance.now() - t) / 1000).toFixed(1)} s → ${GRAPH_CACHE}`);
+}
+const float = HnswIndex.open({ dimension: dim, metric: 'l2' }, set.base, graph, SOURCE);
+const built = buildQuantizedSegment('sq8', set.base, dim, 'l2', graph);
+const sq8 = QuantizedHnswIndex.open({ dimension: dim, metric: 'l2', quantizer: built.quantizer, codes: built.codes, graph, originals: originalsFromFloat32(set.base, dim), source: SOURCE });
+
+function pass(index: VectorIndex, efSearch: number): { found: number[][]; cpuUs: number } {
+  const found: number[][] = [];
+  const start = process.cpuUsage();
+  for (const q of queries) found.push(index.search(q, K, { efSearch }).map((n) => n.row));
+  const used = process.cpuUsage(start);
+  return { found, cpuUs: (used.user + used.system) / queries.length };
+}
+
+if (process.env.PROFILE === '1') {
+  for (let p = 0; p < PASSES; p++) console.log(`sq8 ef 32: ${pass(sq8, 32).cpuUs.toFixed(1)} µs/query`);
+} else {
+  const flat = FlatIndex.fromVectors(dim, 'l2', set.base);
+  const truth = queries.map((q) => new Set(flat.search(q, K).map((n) => n.row)));
+  flat.dispose();
+  const recall = (found: number[][]) => found.reduce((s, rows, i) => s + rows.filter((r) => truth[i].has(r)).length, 0) / (K * found.length);
+  for (const ef of [32, 32]) [float, sq8].forEach((index) => pass(index, ef)); // warm-up (JIT)
+  console.log(`generated-${ROWS}: ${QUERIES} queries, k ${K}, median CPU µs/query of ${PASSES} interleaved passes`);
+  console.log('efSearch | float32 recall / µs | sq8 recall / µs | sq8 / float32');
+  for (const ef of EFS) {
+    const times = { float: [] as number[], sq8: [] as number[] };
+    let rf = 0;
+    let rq = 0;
+    for (let p = 0; p < PASSES; p++) {
+      const a = pass(float, ef);
+      const b = pass(sq8, ef);
+      times.float.push(a.cpuUs);
+      times.sq8.push(b.cpuUs);
+      rf = recall(a.found);
+      rq = recall(b.found);
+    }
+    const f = median(times.float);
+    const s = median(times.sq8);
+    console.log(`${ef} | ${rf.toFixed(3)} / ${f.toFixed(1)} | ${rq.toFixed(3)} / ${s.toFixed(1)} | ${(s / f).toFixed(2)}`);
+  }
+}
