@@ -20,7 +20,7 @@
 
 import { METRIC_COSINE, metricDistance } from './distance';
 import { maxPop, maxPush, minPop, minPush, sortMaxHeap, topId, topKey } from './heap';
-import { codeScore } from './quantized';
+import { codeScore, termAt } from './quantized';
 
 /** The host's row filter for the current search: non-zero = accepted. */
 @external('env', 'accept')
@@ -38,6 +38,7 @@ let len: i32 = 0; // dimension, or the code kernels' len
 let bias: f64 = 0;
 let scale: f64 = 0;
 let scale2: f64 = 0;
+let terms: usize = 0; // codes' precomputed raw2, or 0
 
 /** Float32 rows (`dim` values each, from `base`) against the float query at `q`; see distance.ts. */
 export function useFloatScorer(metric: i32, q: usize, qInv: f32, rows: usize, rowNorms: usize, dim: i32): void {
@@ -51,8 +52,8 @@ export function useFloatScorer(metric: i32, q: usize, qInv: f32, rows: usize, ro
   len = dim;
 }
 
-/** Codes (`codeBytes` apart from `codes`) against the prepared query image at `image`; see quantized.ts. */
-export function useCodeScorer(method: i32, image: usize, codes: usize, codeBytes: i32, codeLen: i32, b: f64, s: f64, s2: f64): void {
+/** Codes (`codeBytes` apart from `codes`, raw2 terms at `codeTerms` or 0) against the prepared query image at `image`; see quantized.ts. */
+export function useCodeScorer(method: i32, image: usize, codes: usize, codeBytes: i32, codeLen: i32, b: f64, s: f64, s2: f64, codeTerms: usize): void {
   onCodes = true;
   kind = method;
   query = image;
@@ -62,13 +63,14 @@ export function useCodeScorer(method: i32, image: usize, codes: usize, codeBytes
   bias = b;
   scale = s;
   scale2 = s2;
+  terms = codeTerms;
 }
 
 /** Distance from the current query to `row` by the current scorer. */
 @inline
 function score(row: i32): f32 {
   const at = base + <usize>row * rowBytes;
-  if (onCodes) return <f32>codeScore(kind, query, at, len, bias, scale, scale2);
+  if (onCodes) return <f32>codeScore(kind, query, at, len, bias, scale, scale2, termAt(terms, row));
   const inv: f32 = kind == METRIC_COSINE ? load<f32>(norms + (<usize>row << 2)) : 1;
   return metricDistance(kind, at, query, inv, queryInv, len);
 }
