@@ -15,7 +15,8 @@
  *
  * Run: node packages/core/scripts/build-wasm.mjs &&
  *      nice -n 10 npx tsx packages/core/bench/sq8-walk.ts
- *      (ROWS=100000 QUERIES=1000 PASSES=5 GRAPH_CACHE=/tmp/…; PROFILE=1
+ *      (ROWS=100000 QUERIES=1000 PASSES=5 EFS=16,32 OVERSAMPLING=1,4
+ *      GRAPH_CACHE=/tmp/…; PROFILE=1
  *      runs sq8 at efSearch 32 only, for node --cpu-prof)
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -53,7 +54,11 @@ if (existsSync(GRAPH_CACHE)) {
 }
 const float = HnswIndex.open({ dimension: dim, metric: 'l2' }, set.base, graph, SOURCE);
 const built = buildQuantizedSegment('sq8', set.base, dim, 'l2', graph);
-const sq8 = QuantizedHnswIndex.open({ dimension: dim, metric: 'l2', quantizer: built.quantizer, codes: built.codes, graph, originals: originalsFromFloat32(set.base, dim), source: SOURCE });
+const openSq8 = (oversampling?: number) =>
+  QuantizedHnswIndex.open({ dimension: dim, metric: 'l2', quantizer: built.quantizer, codes: built.codes, graph, originals: originalsFromFloat32(set.base, dim), oversampling, source: SOURCE });
+const sq8 = openSq8();
+/** Extra sq8 variants by oversampling (OVERSAMPLING=1,4 adds two columns), default 2 × being `sq8`. */
+const extra = (process.env.OVERSAMPLING ?? '').split(',').filter((x) => x !== '').map((x) => ({ name: `sq8 ${x}×`, index: openSq8(Number(x)) }));
 
 function pass(index: VectorIndex, efSearch: number): { found: number[][]; cpuUs: number } {
   const found: number[][] = [];
@@ -70,23 +75,22 @@ if (process.env.PROFILE === '1') {
   const truth = queries.map((q) => new Set(flat.search(q, K).map((n) => n.row)));
   flat.dispose();
   const recall = (found: number[][]) => found.reduce((s, rows, i) => s + rows.filter((r) => truth[i].has(r)).length, 0) / (K * found.length);
-  for (const ef of [32, 32]) [float, sq8].forEach((index) => pass(index, ef)); // warm-up (JIT)
-  console.log(`generated-${ROWS}: ${QUERIES} queries, k ${K}, median CPU µs/query of ${PASSES} interleaved passes`);
-  console.log('efSearch | float32 recall / µs | sq8 recall / µs | sq8 / float32');
+  const variants = [{ name: 'float32', index: float as VectorIndex }, { name: `sq8 ${sq8.oversampling}×`, index: sq8 as VectorIndex }, ...extra];
+  for (const ef of [32, 32]) for (const v of variants) pass(v.index, ef); // warm-up (JIT)
+  console.log(`generated-${ROWS}: ${QUERIES} queries, k ${K}, median CPU µs/query of ${PASSES} interleaved passes; ratio to float32`);
+  console.log(`efSearch | ${variants.map((v) => `${v.name} recall / µs`).join(' | ')}`);
   for (const ef of EFS) {
-    const times = { float: [] as number[], sq8: [] as number[] };
-    let rf = 0;
-    let rq = 0;
+    const times = variants.map(() => [] as number[]);
+    const recalls = variants.map(() => 0);
     for (let p = 0; p < PASSES; p++) {
-      const a = pass(float, ef);
-      const b = pass(sq8, ef);
-      times.float.push(a.cpuUs);
-      times.sq8.push(b.cpuUs);
-      rf = recall(a.found);
-      rq = recall(b.found);
+      variants.forEach((v, i) => {
+        const r = pass(v.index, ef);
+        times[i].push(r.cpuUs);
+        recalls[i] = recall(r.found);
+      });
     }
-    const f = median(times.float);
-    const s = median(times.sq8);
-    console.log(`${ef} | ${rf.toFixed(3)} / ${f.toFixed(1)} | ${rq.toFixed(3)} / ${s.toFixed(1)} | ${(s / f).toFixed(2)}`);
+    const base = median(times[0]);
+    const cells = variants.map((_, i) => `${recalls[i].toFixed(3)} / ${median(times[i]).toFixed(1)}${i === 0 ? '' : ` (${(median(times[i]) / base).toFixed(2)})`}`);
+    console.log(`${ef} | ${cells.join(' | ')}`);
   }
 }
