@@ -80,7 +80,8 @@ let warmed: i32 = 0;
 
 /**
  * Touches the first and last byte of the code of every unvisited neighbour
- * in `block` before any is scored: the loads are independent, so their
+ * in `block`, and its precomputed term when there are terms, before any is
+ * scored: the loads are independent, so their
  * cache misses overlap, where scoring one by one waits for each (a code
  * walk is bound by those misses, not by the int8 dot). WebAssembly has no
  * prefetch; a load is the portable one. generated-100k sq8 l2, ef 32:
@@ -94,6 +95,7 @@ function warm(block: usize, degree: i32, visited: usize, tag: i32): void {
     if (load<i32>(visited + (<usize>neighbour << 2)) == tag) continue;
     const at = base + <usize>neighbour * rowBytes;
     touch |= <i32>load<u8>(at) | <i32>load<u8>(at + rowBytes - 1);
+    if (terms != 0) touch |= <i32>load<u8>(termAt(terms, neighbour));
   }
   warmed = touch;
 }
