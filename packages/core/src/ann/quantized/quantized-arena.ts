@@ -71,6 +71,9 @@ export class QuantizedArena {
   private method = 0;
   private len = 0;
   private queryInv = 1;
+  /** Views of the row buffer's slots, made on first use (see {@link rowSlot}). */
+  private slotViews: Float32Array[] = [];
+  private slotBuffer: ArrayBufferLike | null = null;
   /**
    * Cosine only: each row's float32 inverse norm, NaN until the row is first
    * read back (4 bytes per row). In JavaScript it costs more than the SIMD
@@ -159,11 +162,24 @@ export class QuantizedArena {
     this.codeKernels.codeScan(this.method, this.imageAt, this.codesAt, this.codeBytes, this.len, first, count, this.outAt, q.bias, q.scale, q.scale2, this.termsAt);
   }
 
-  /** Slot `slot` (< rowCapacity) of the float row buffer, for the originals to fill. */
+  /**
+   * Slot `slot` (< rowCapacity) of the float row buffer, for the originals to
+   * fill. Views are made once per memory buffer and kept, as rescoring
+   * asks for one per candidate (a subarray is an allocation).
+   */
   rowSlot(slot: number): Float32Array {
-    const d = this.quantizer.dimension;
-    const at = (this.rowsAt >> 2) + slot * d;
-    return this.memory.f32.subarray(at, at + d);
+    const f32 = this.memory.f32;
+    if (f32.buffer !== this.slotBuffer) {
+      this.slotBuffer = f32.buffer;
+      this.slotViews = [];
+    }
+    let view = this.slotViews[slot];
+    if (view === undefined) {
+      const d = this.quantizer.dimension;
+      const at = (this.rowsAt >> 2) + slot * d;
+      view = this.slotViews[slot] = f32.subarray(at, at + d);
+    }
+    return view;
   }
 
   /** Slots `0 … count − 1` of the float row buffer as one array. */
@@ -222,6 +238,8 @@ export class QuantizedArena {
   /** Drops the memory; the arena must not be used afterwards. */
   release(): void {
     this.memory.release();
+    this.slotViews = [];
+    this.slotBuffer = null;
     this.codeKernels = quantizedKernels(this.memory);
     this.query = null;
     this.inverseNorms = this.inverseNorms === null ? null : new Float32Array(0);
