@@ -79,20 +79,21 @@ function score(row: i32): f32 {
 let warmed: i32 = 0;
 
 /**
- * Touches the first and last byte of the code of every unvisited neighbour
- * in `block`, and its precomputed term when there are terms, before any is
- * scored: the loads are independent, so their
- * cache misses overlap, where scoring one by one waits for each (a code
- * walk is bound by those misses, not by the int8 dot). WebAssembly has no
- * prefetch; a load is the portable one. generated-100k sq8 l2, ef 32:
- * level-0 search ≈ 100 → 65 CPU µs/query (bench/sq8-walk.ts).
+ * Touches the first and last byte of the code of every neighbour in
+ * `block` not tagged `tag` in `visited` (every one when `visited` is 0),
+ * and its precomputed term when there are terms, before any is scored: the
+ * loads are independent, so their cache misses overlap, where scoring one
+ * by one waits for each (a code walk is bound by those misses, not by the
+ * int8 dot). WebAssembly has no prefetch; a load is the portable one.
+ * generated-100k sq8 l2, ef 32: level-0 search ≈ 100 → 65 CPU µs/query
+ * (bench/sq8-walk.ts).
  */
 @inline
 function warm(block: usize, degree: i32, visited: usize, tag: i32): void {
   let touch: i32 = 0;
   for (let j = 1; j <= degree; j++) {
     const neighbour = load<i32>(block + (<usize>j << 2));
-    if (load<i32>(visited + (<usize>neighbour << 2)) == tag) continue;
+    if (visited != 0 && load<i32>(visited + (<usize>neighbour << 2)) == tag) continue;
     const at = base + <usize>neighbour * rowBytes;
     touch |= <i32>load<u8>(at) | <i32>load<u8>(at + rowBytes - 1);
     if (terms != 0) touch |= <i32>load<u8>(termAt(terms, neighbour));
@@ -129,6 +130,7 @@ function greedy(links: usize, stride: i32, offsets: usize, level: i32, entry: i3
     moved = false;
     const block = blockAt(links, stride, offsets, node, level);
     const degree = load<i32>(block);
+    if (onCodes) warm(block, degree, 0, 0);
     // Neighbours are read before any move, as a batched score would.
     let next = node;
     for (let j = 1; j <= degree; j++) {
