@@ -16,7 +16,7 @@
  * Measured (generated-100k, 1000 queries, 2 busy cores, so ±20 %): sq8 at
  * 2× oversampling cost 1.04× float32's CPU per query at efSearch 32
  * (recall 0.962 / 0.963) with the one-pass l2 kernel; 0.75× with each
- * code's Σ q²·w precomputed; ≈ 0.5× once the walk also touched the
+ * code's Σ q²·w precomputed; 0.5–0.6× once the walk also touched the
  * neighbours' codes before scoring them. OVERSAMPLING=1.5 gave the recall
  * of 2× at efSearch 24–48 (0.946 / 0.962 / 0.978) for ≈ 8 % less CPU.
  *
