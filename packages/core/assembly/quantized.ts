@@ -6,9 +6,11 @@
 // `query`; a score is `bias + scale·raw (+ scale2·raw2)`, by method:
 // - int8 (sq8): raw = Σ qᵢ·rᵢ, q the int8 code values, r the int16 query;
 //   for l2 (scale2 ≠ 0) also raw2 = Σ qᵢ²·wᵢ with int16 weights w right
-//   after r (at query + 2·len), in the same pass. Both sums are exact
-//   integers (int32 lanes widened to int64 every 64 values), so the scalar
-//   JavaScript fallback agrees bit for bit.
+//   after r (at query + 2·len), in the same pass, unless the code's raw2
+//   is given precomputed (a float64 at `term`, from sq8Squares: it does not
+//   depend on the query), which halves the work per code. Both sums are
+//   exact integers (int32 lanes widened to int64 every 64 values), so the
+//   scalar JavaScript fallback agrees bit for bit, and so do both paths.
 // - hamming (binary): the Hamming distance between query bits and code.
 // - table (pq, binary asymmetric): Σⱼ table[j·256 + codeⱼ] over a float32
 //   len × 256 lookup table, in float64 in the same order as the fallback.
@@ -106,6 +108,48 @@ function sq8L2(code: usize, query: usize, weights: usize, dim: i32, scale: f64, 
   return scale * <f64>dotSum + scale2 * <f64>squareSum;
 }
 
+/**
+ * Σ qᵢ²·wᵢ for i < dim, the raw2 of sq8L2 alone (same lanes and bounds):
+ * q int8 at `code`, w int16 ≤ 8191 at `weights`.
+ */
+function sq8Squares1(code: usize, weights: usize, dim: i32): i64 {
+  let total = i64x2.splat(0);
+  const end16 = <usize>(dim & ~15);
+  let i: usize = 0;
+  while (i < end16) {
+    const stop = min(end16, i + 64);
+    let square = i32x4.splat(0);
+    for (; i < stop; i += 16) {
+      const c = v128.load(code + i);
+      const lo = i16x8.extend_low_i8x16_s(c);
+      const hi = i16x8.extend_high_i8x16_s(c);
+      const w = weights + (i << 1);
+      square = i32x4.add(square, i32x4.dot_i16x8_s(i16x8.mul(lo, lo), v128.load(w)));
+      square = i32x4.add(square, i32x4.dot_i16x8_s(i16x8.mul(hi, hi), v128.load(w, 16)));
+    }
+    total = i64x2.add(total, widen(square));
+  }
+  let sum = hsum64(total);
+  for (; i < <usize>dim; i++) {
+    const q = <i64>load<i8>(code + i);
+    sum += q * q * <i64>load<i16>(weights + (i << 1));
+  }
+  return sum;
+}
+
+/**
+ * out[i] = Σⱼ qⱼ²·wⱼ (float64, an exact integer) of code i, `codeBytes`
+ * apart from `codes`, i < count: the per-code raw2 of int8 l2 scoring, for
+ * the `term` / `terms` arguments below.
+ */
+export function sq8Squares(codes: usize, codeBytes: i32, weights: usize, dim: i32, count: i32, out: usize): void {
+  let p = codes;
+  for (let i = 0; i < count; i++) {
+    store<f64>(out + (<usize>i << 3), <f64>sq8Squares1(p, weights, dim));
+    p += <usize>codeBytes;
+  }
+}
+
 /** Hamming distance between `bytes` bytes at `a` and at `b`. */
 @inline
 function hamming(a: usize, b: usize, bytes: i32): i32 {
@@ -155,25 +199,38 @@ function adcSum(table: usize, code: usize, m: i32): f64 {
 
 /**
  * Estimated distance from the prepared query at `query` to the code at
- * `code`; `len` is the dimension (int8) or the code bytes (hamming, table).
- * Exported for other kernels (e.g. a graph search over codes) to inline.
+ * `code`; `len` is the dimension (int8) or the code bytes (hamming, table);
+ * `term`: the address of the code's precomputed raw2 (int8 l2), or 0 to
+ * compute it. Exported for other kernels (e.g. a graph search over codes)
+ * to inline.
  */
 @inline
-export function codeScore(method: i32, query: usize, code: usize, len: i32, bias: f64, scale: f64, scale2: f64): f64 {
+export function codeScore(method: i32, query: usize, code: usize, len: i32, bias: f64, scale: f64, scale2: f64, term: usize): f64 {
   if (method == METHOD_INT8) {
     if (scale2 == 0) return bias + scale * <f64>sq8Dot(code, query, len);
+    if (term != 0) return bias + (scale * <f64>sq8Dot(code, query, len) + scale2 * load<f64>(term));
     return bias + sq8L2(code, query, query + (<usize>len << 1), len, scale, scale2);
   }
   if (method == METHOD_HAMMING) return bias + scale * <f64>hamming(query, code, len);
   return bias + scale * adcSum(query, code, len);
 }
 
-/** Distance from the prepared query to one code (see the file comment). */
-export function codeDistance(method: i32, query: usize, code: usize, len: i32, bias: f64, scale: f64, scale2: f64): f64 {
-  return codeScore(method, query, code, len, bias, scale, scale2);
+/** Distance from the prepared query to one code (see the file comment and codeScore). */
+export function codeDistance(method: i32, query: usize, code: usize, len: i32, bias: f64, scale: f64, scale2: f64, term: usize): f64 {
+  return codeScore(method, query, code, len, bias, scale, scale2, term);
 }
 
-/** out[i] = distance to code first + i (float32), codes `codeBytes` apart from `codes`, i < count. */
+/** Address of row `row`'s precomputed raw2 in the float64 array at `terms`, or 0 without one. */
+@inline
+export function termAt(terms: usize, row: i32): usize {
+  return terms == 0 ? 0 : terms + (<usize>row << 3);
+}
+
+/**
+ * out[i] = distance to code first + i (float32), codes `codeBytes` apart
+ * from `codes`, i < count; `terms`: the codes' precomputed raw2 (float64
+ * per row, from sq8Squares) or 0.
+ */
 export function codeScan(
   method: i32,
   query: usize,
@@ -186,15 +243,16 @@ export function codeScan(
   bias: f64,
   scale: f64,
   scale2: f64,
+  terms: usize,
 ): void {
   let p = codes + <usize>first * <usize>codeBytes;
   for (let i = 0; i < count; i++) {
-    store<f32>(out + (<usize>i << 2), <f32>codeScore(method, query, p, len, bias, scale, scale2));
+    store<f32>(out + (<usize>i << 2), <f32>codeScore(method, query, p, len, bias, scale, scale2, termAt(terms, first + i)));
     p += <usize>codeBytes;
   }
 }
 
-/** out[i] = distance to code ids[i] (int32 rows at `ids`), float32, i < count. */
+/** out[i] = distance to code ids[i] (int32 rows at `ids`), float32, i < count; `terms` as codeScan's. */
 export function codeGather(
   method: i32,
   query: usize,
@@ -207,10 +265,11 @@ export function codeGather(
   bias: f64,
   scale: f64,
   scale2: f64,
+  terms: usize,
 ): void {
   for (let i = 0; i < count; i++) {
     const row = load<i32>(ids + (<usize>i << 2));
     const p = codes + <usize>row * <usize>codeBytes;
-    store<f32>(out + (<usize>i << 2), <f32>codeScore(method, query, p, len, bias, scale, scale2));
+    store<f32>(out + (<usize>i << 2), <f32>codeScore(method, query, p, len, bias, scale, scale2, termAt(terms, row)));
   }
 }

@@ -77,8 +77,8 @@ export interface Kernels {
 export interface GraphKernels {
   /** Scores float32 rows: distance(query, row) as `scan` computes it. */
   useFloatScorer(metric: MetricCode, query: number, queryInv: number, base: number, norms: number, dim: number): void;
-  /** Scores codes: as `codeGather` of quantize/quantized-kernels.ts with the same arguments. */
-  useCodeScorer(method: number, image: number, codes: number, codeBytes: number, len: number, bias: number, scale: number, scale2: number): void;
+  /** Scores codes: as `codeGather` of quantize/quantized-kernels.ts with the same arguments (`terms`: per-row raw2 or 0). */
+  useCodeScorer(method: number, image: number, codes: number, codeBytes: number, len: number, bias: number, scale: number, scale2: number, terms: number): void;
   /** Greedy walks (ef = 1) on levels `top` … `bottom + 1` of one view from `entry`; returns the node, its distance in `nearestDistance()`. */
   descend(links: number, stride: number, offsets: number, top: number, bottom: number, entry: number, entryDistance: number): number;
   nearestDistance(): number;

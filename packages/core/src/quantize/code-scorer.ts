@@ -77,7 +77,7 @@ export class CodeScorer {
   /** Estimated distance from the current query to code `row`. */
   distance(row: number): number {
     const q = this.current();
-    return this.kernels.codeDistance(this.method, 0, this.codesAt + row * this.quantizer.codeBytes, this.len, q.bias, q.scale, q.scale2);
+    return this.kernels.codeDistance(this.method, 0, this.codesAt + row * this.quantizer.codeBytes, this.len, q.bias, q.scale, q.scale2, 0);
   }
 
   /** out[i] = estimated distance to row first + i (float32), i < count. */
@@ -86,7 +86,7 @@ export class CodeScorer {
     const at = this.outAt >> 2;
     for (let done = 0; done < count; done += CHUNK_ROWS) {
       const n = Math.min(CHUNK_ROWS, count - done);
-      this.kernels.codeScan(this.method, 0, this.codesAt, this.quantizer.codeBytes, this.len, first + done, n, this.outAt, q.bias, q.scale, q.scale2);
+      this.kernels.codeScan(this.method, 0, this.codesAt, this.quantizer.codeBytes, this.len, first + done, n, this.outAt, q.bias, q.scale, q.scale2, 0);
       out.set(this.memory.f32.subarray(at, at + n), done);
     }
   }
@@ -98,7 +98,7 @@ export class CodeScorer {
     for (let done = 0; done < rows.length; done += CHUNK_ROWS) {
       const n = Math.min(CHUNK_ROWS, rows.length - done);
       this.memory.i32.set(rows.subarray(done, done + n), this.idsAt >> 2);
-      this.kernels.codeGather(this.method, 0, this.codesAt, this.quantizer.codeBytes, this.len, this.idsAt, n, this.outAt, q.bias, q.scale, q.scale2);
+      this.kernels.codeGather(this.method, 0, this.codesAt, this.quantizer.codeBytes, this.len, this.idsAt, n, this.outAt, q.bias, q.scale, q.scale2, 0);
       out.set(this.memory.f32.subarray(at, at + n), done);
     }
   }
@@ -116,7 +116,7 @@ export class CodeScorer {
     const at = this.outAt >> 2;
     for (let first = 0; first < this.rows; first += CHUNK_ROWS) {
       const n = Math.min(CHUNK_ROWS, this.rows - first);
-      this.kernels.codeScan(this.method, 0, this.codesAt, this.quantizer.codeBytes, this.len, first, n, this.outAt, q.bias, q.scale, q.scale2);
+      this.kernels.codeScan(this.method, 0, this.codesAt, this.quantizer.codeBytes, this.len, first, n, this.outAt, q.bias, q.scale, q.scale2, 0);
       const f32 = this.memory.f32;
       for (let i = 0; i < n; i++) {
         const d = f32[at + i];

@@ -1,5 +1,5 @@
 import type { KernelMemory } from '../kernels/kernel-memory.js';
-import { adcSum, hamming, pqAssignJs, pqTableJs, sq8Score } from './js-code-kernels.js';
+import { adcSum, hamming, pqAssignJs, pqTableJs, sq8Dot, sq8Score, sq8WeightedSquares } from './js-code-kernels.js';
 import type { ScoreMethod } from './quantizer.js';
 
 /** Method codes of the kernels (assembly/quantized.ts). */
@@ -13,9 +13,17 @@ export const METHOD_CODE: Record<ScoreMethod, number> = { int8: 1, hamming: 2, t
  * code bytes for hamming and table.
  */
 export interface QuantizedKernels {
-  /** Score of the code at `code` against the query image at `query`. */
-  codeDistance(method: number, query: number, code: number, len: number, bias: number, scale: number, scale2: number): number;
-  /** float32 scores of codes first … first + count − 1 (`codeBytes` apart from `codes`) into `out`. */
+  /**
+   * Score of the code at `code` against the query image at `query`; `term`:
+   * the byte address of the code's precomputed raw2 (float64, int8 l2, from
+   * {@link sq8Squares}), or 0 to compute it in the same pass (same result).
+   */
+  codeDistance(method: number, query: number, code: number, len: number, bias: number, scale: number, scale2: number, term: number): number;
+  /**
+   * float32 scores of codes first … first + count − 1 (`codeBytes` apart
+   * from `codes`) into `out`; `terms`: byte address of every code's raw2
+   * (float64 per row, row 0 first), or 0.
+   */
   codeScan(
     method: number,
     query: number,
@@ -28,8 +36,9 @@ export interface QuantizedKernels {
     bias: number,
     scale: number,
     scale2: number,
+    terms: number,
   ): void;
-  /** float32 scores of the int32 rows at `ids` into `out`. */
+  /** float32 scores of the int32 rows at `ids` into `out`; `terms` as codeScan's. */
   codeGather(
     method: number,
     query: number,
@@ -42,7 +51,14 @@ export interface QuantizedKernels {
     bias: number,
     scale: number,
     scale2: number,
+    terms: number,
   ): void;
+  /**
+   * out[i] = Σⱼ qⱼ²·wⱼ (float64) of the `count` int8 codes `codeBytes` apart
+   * from `codes`, j < dim, w the int16 weights at `weights`: the per-code raw2
+   * of int8 l2 scoring, which does not depend on the query.
+   */
+  sq8Squares(codes: number, codeBytes: number, weights: number, dim: number, count: number, out: number): void;
   /** Nearest-centroid assignment; see assembly/quantized-pq.ts. */
   pqAssign(
     points: number,
@@ -67,7 +83,7 @@ export interface QuantizedKernels {
  */
 export function quantizedKernels(memory: KernelMemory): QuantizedKernels {
   const exports = memory.kernels as unknown as Partial<QuantizedKernels>;
-  if (memory.backend === 'wasm-simd' && typeof exports.codeScan === 'function' && typeof exports.pqTable === 'function') {
+  if (memory.backend === 'wasm-simd' && typeof exports.codeScan === 'function' && typeof exports.sq8Squares === 'function' && typeof exports.pqTable === 'function') {
     return exports as QuantizedKernels;
   }
   return createJsQuantizedKernels(memory);
@@ -79,6 +95,7 @@ class Views {
   u8: Uint8Array = new Uint8Array(0);
   i16: Int16Array = new Int16Array(0);
   f32: Float32Array = new Float32Array(0);
+  f64: Float64Array = new Float64Array(0);
   i32: Int32Array = new Int32Array(0);
 
   constructor(private readonly memory: KernelMemory) {}
@@ -90,33 +107,43 @@ class Views {
       this.u8 = this.memory.u8;
       this.i16 = new Int16Array(buffer, 0, buffer.byteLength >> 1);
       this.f32 = this.memory.f32;
+      this.f64 = new Float64Array(buffer, 0, buffer.byteLength >> 3);
       this.i32 = this.memory.i32;
     }
     return this;
   }
 }
 
-/** The scalar fallback; pointers to int16/float32/int32 data must be aligned to their size. */
+/** The scalar fallback; pointers to int16/float32/int32/float64 data must be aligned to their size. */
 export function createJsQuantizedKernels(memory: KernelMemory): QuantizedKernels {
   const views = new Views(memory);
-  const score = (method: number, query: number, code: number, len: number, bias: number, scale: number, scale2: number) => {
+  const score = (method: number, query: number, code: number, len: number, bias: number, scale: number, scale2: number, term: number) => {
     const v = views.get();
-    if (method === METHOD_CODE.int8) return sq8Score(v.u8, code, v.i16, query >> 1, len, bias, scale, scale2);
+    if (method === METHOD_CODE.int8) {
+      if (scale2 !== 0 && term !== 0) return bias + (scale * sq8Dot(v.u8, code, v.i16, query >> 1, len) + scale2 * v.f64[term >> 3]);
+      return sq8Score(v.u8, code, v.i16, query >> 1, len, bias, scale, scale2);
+    }
     if (method === METHOD_CODE.hamming) return bias + scale * hamming(v.u8, query, v.u8, code, len);
     return bias + scale * adcSum(v.f32, query >> 2, v.u8, code, len);
   };
   return {
     codeDistance: score,
-    codeScan(method, query, codes, codeBytes, len, first, count, out, bias, scale, scale2) {
+    codeScan(method, query, codes, codeBytes, len, first, count, out, bias, scale, scale2, terms) {
       for (let i = 0; i < count; i++) {
-        views.get().f32[(out >> 2) + i] = score(method, query, codes + (first + i) * codeBytes, len, bias, scale, scale2);
+        const row = first + i;
+        views.get().f32[(out >> 2) + i] = score(method, query, codes + row * codeBytes, len, bias, scale, scale2, terms === 0 ? 0 : terms + 8 * row);
       }
     },
-    codeGather(method, query, codes, codeBytes, len, ids, count, out, bias, scale, scale2) {
+    codeGather(method, query, codes, codeBytes, len, ids, count, out, bias, scale, scale2, terms) {
       for (let i = 0; i < count; i++) {
         const v = views.get();
-        v.f32[(out >> 2) + i] = score(method, query, codes + v.i32[(ids >> 2) + i] * codeBytes, len, bias, scale, scale2);
+        const row = v.i32[(ids >> 2) + i];
+        v.f32[(out >> 2) + i] = score(method, query, codes + row * codeBytes, len, bias, scale, scale2, terms === 0 ? 0 : terms + 8 * row);
       }
+    },
+    sq8Squares(codes, codeBytes, weights, dim, count, out) {
+      const v = views.get();
+      for (let i = 0; i < count; i++) v.f64[(out >> 3) + i] = sq8WeightedSquares(v.u8, codes + i * codeBytes, v.i16, weights >> 1, dim);
     },
     pqAssign(points, n, pointStride, dsub, centroidsT, ksub, codes, codeStride, dists) {
       const v = views.get();

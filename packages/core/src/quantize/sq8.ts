@@ -146,6 +146,15 @@ export class Sq8Quantizer implements Quantizer {
     return sq8Score(codes, row * d, (q as Sq8Query).r, 0, d, q.bias, q.scale, q.scale2);
   }
 
+  /**
+   * l2 only: the int16 weights wᵢ of the per-code term Σ qᵢ²·wᵢ (the
+   * prepared query's raw2, the same for every query), for precomputing it
+   * once per code; null for ip and cosine, whose score has no such term.
+   */
+  squareWeights(): Int16Array | null {
+    return this.metric === 'l2' ? this.weights : null;
+  }
+
   serialize(): Uint8Array {
     const d = this.dimension;
     return writeCodebook('sq8', this.metric, d, d, 8 * d, (payload) => {

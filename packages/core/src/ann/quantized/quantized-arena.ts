@@ -1,6 +1,7 @@
 import { queryImageBytes, scoreLength } from '../../quantize/code-scorer.js';
 import { METHOD_CODE, type QuantizedKernels, quantizedKernels } from '../../quantize/quantized-kernels.js';
 import type { QueryCodes, Quantizer } from '../../quantize/quantizer.js';
+import { Sq8Quantizer } from '../../quantize/sq8.js';
 import { KernelMemory } from '../../kernels/kernel-memory.js';
 import type { GraphKernels, KernelBackend } from '../../kernels/kernels.js';
 import { inverseNorm, METRIC_COSINE, metricCode, type MetricCode } from '../../kernels/metric-code.js';
@@ -26,7 +27,7 @@ function align16(bytes: number): number {
  *
  *   [float query: d × f32][query image][ids: BATCH × i32][scores: BATCH × f32]
  *   [inverse norms: R × f32][float rows: R × d × f32][codes: n × codeBytes]
- *   [graph offsets: n × i32][visited tags: n × i32][candidate heap: n × 8]
+ *   [code terms: n × f64, sq8 l2 only][graph offsets: n × i32][visited tags: n × i32][candidate heap: n × 8]
  *   [result heap: n × 8][graph blocks]
  *
  * The graph part is the sealed graph's view for the walk (assembly/walk.ts):
@@ -35,7 +36,10 @@ function align16(bytes: number): number {
  * never overflows whatever ef is).
  *
  * Codes are scored by the quantized kernels against the query image
- * (`QueryCodes`); float rows read from the originals are scored by the same
+ * (`QueryCodes`). For sq8 l2 each code's query-independent term Σ qᵢ²·wᵢ
+ * is computed once here and kept (8 bytes per row), so a distance costs
+ * one int8 × int16 dot instead of two passes (the same score bit for bit:
+ * both sums are exact integers). Float rows read from the originals are scored by the same
  * float kernels as `FlatIndex`, with inverse norms computed as `VectorRows`
  * computes them, so rescored distances equal an unquantized index's bit for
  * bit. Sized once: the views never detach. Not safe for concurrent use.
@@ -48,6 +52,8 @@ export class QuantizedArena {
   readonly normsAt: number;
   readonly rowsAt: number;
   readonly codesAt: number;
+  /** Byte offset of the codes' precomputed raw2 (float64 per row), 0 when the method has none. */
+  readonly termsAt: number;
   /** Byte offsets of the graph view and walk regions (see the layout). */
   readonly offsetsAt: number;
   readonly visitedAt: number;
@@ -65,6 +71,9 @@ export class QuantizedArena {
   private method = 0;
   private len = 0;
   private queryInv = 1;
+  /** Views of the row buffer's slots, made on first use (see {@link rowSlot}). */
+  private slotViews: Float32Array[] = [];
+  private slotBuffer: ArrayBufferLike | null = null;
   /**
    * Cosine only: each row's float32 inverse norm, NaN until the row is first
    * read back (4 bytes per row). In JavaScript it costs more than the SIMD
@@ -95,7 +104,9 @@ export class QuantizedArena {
     this.rowsAt = align16(this.normsAt + this.rowCapacity * 4);
     this.codesAt = align16(this.rowsAt + this.rowCapacity * d * 4);
     const rows = graph.blockOffsets.length;
-    this.offsetsAt = align16(this.codesAt + codes.length);
+    const weights = quantizer instanceof Sq8Quantizer ? quantizer.squareWeights() : null;
+    this.termsAt = weights === null ? 0 : align16(this.codesAt + codes.length);
+    this.offsetsAt = align16(weights === null ? this.codesAt + codes.length : this.termsAt + rows * 8);
     this.visitedAt = this.offsetsAt + rows * 4;
     this.candidatesAt = this.visitedAt + rows * 4;
     this.resultsAt = this.candidatesAt + rows * 8;
@@ -107,6 +118,12 @@ export class QuantizedArena {
     this.memory.i32.set(graph.blocks, this.blocksAt >> 2);
     this.codesLength = codes.length;
     this.codeKernels = quantizedKernels(this.memory);
+    if (weights !== null) {
+      // The weights go where a query image puts them (the image is rewritten by every setQuery).
+      const weightsAt = this.imageAt + 2 * d;
+      this.memory.u8.set(new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength), weightsAt);
+      this.codeKernels.sq8Squares(this.codesAt, this.codeBytes, weightsAt, d, rows, this.termsAt);
+    }
     this.inverseNorms = this.metricCode === METRIC_COSINE ? new Float32Array(codes.length / this.codeBytes).fill(NaN) : null;
   }
 
@@ -124,32 +141,45 @@ export class QuantizedArena {
   /** Estimated distance from the query to code `row`. */
   codeDistance(row: number): number {
     const q = this.query!;
-    return this.codeKernels.codeDistance(this.method, this.imageAt, this.codesAt + row * this.codeBytes, this.len, q.bias, q.scale, q.scale2);
+    return this.codeKernels.codeDistance(this.method, this.imageAt, this.codesAt + row * this.codeBytes, this.len, q.bias, q.scale, q.scale2, this.termAt(row));
   }
 
   /** Makes the codes and the current query the walk's scorer (assembly/walk.ts). */
   useCodeScorer(walk: GraphKernels): void {
     const q = this.query!;
-    walk.useCodeScorer(this.method, this.imageAt, this.codesAt, this.codeBytes, this.len, q.bias, q.scale, q.scale2);
+    walk.useCodeScorer(this.method, this.imageAt, this.codesAt, this.codeBytes, this.len, q.bias, q.scale, q.scale2, this.termsAt);
   }
 
   /** Scores the `count` int32 rows at byte `ids` into float32 scores at byte `out`. */
   gatherCodes(ids: number, count: number, out: number): void {
     const q = this.query!;
-    this.codeKernels.codeGather(this.method, this.imageAt, this.codesAt, this.codeBytes, this.len, ids, count, out, q.bias, q.scale, q.scale2);
+    this.codeKernels.codeGather(this.method, this.imageAt, this.codesAt, this.codeBytes, this.len, ids, count, out, q.bias, q.scale, q.scale2, this.termsAt);
   }
 
   /** Scores codes `first … first + count − 1` (count ≤ BATCH_ROWS) into the scores at `outAt`. */
   scanCodes(first: number, count: number): void {
     const q = this.query!;
-    this.codeKernels.codeScan(this.method, this.imageAt, this.codesAt, this.codeBytes, this.len, first, count, this.outAt, q.bias, q.scale, q.scale2);
+    this.codeKernels.codeScan(this.method, this.imageAt, this.codesAt, this.codeBytes, this.len, first, count, this.outAt, q.bias, q.scale, q.scale2, this.termsAt);
   }
 
-  /** Slot `slot` (< rowCapacity) of the float row buffer, for the originals to fill. */
+  /**
+   * Slot `slot` (< rowCapacity) of the float row buffer, for the originals to
+   * fill. Views are made once per memory buffer and kept, as rescoring
+   * asks for one per candidate (a subarray is an allocation).
+   */
   rowSlot(slot: number): Float32Array {
-    const d = this.quantizer.dimension;
-    const at = (this.rowsAt >> 2) + slot * d;
-    return this.memory.f32.subarray(at, at + d);
+    const f32 = this.memory.f32;
+    if (f32.buffer !== this.slotBuffer) {
+      this.slotBuffer = f32.buffer;
+      this.slotViews = [];
+    }
+    let view = this.slotViews[slot];
+    if (view === undefined) {
+      const d = this.quantizer.dimension;
+      const at = (this.rowsAt >> 2) + slot * d;
+      view = this.slotViews[slot] = f32.subarray(at, at + d);
+    }
+    return view;
   }
 
   /** Slots `0 … count − 1` of the float row buffer as one array. */
@@ -185,6 +215,16 @@ export class QuantizedArena {
     this.memory.kernels.scan(this.metricCode, 0, this.queryInv, this.rowsAt, this.normsAt, d, 0, count, this.outAt);
   }
 
+  /** Address of code `row`'s precomputed raw2, or 0 without terms. */
+  private termAt(row: number): number {
+    return this.termsAt === 0 ? 0 : this.termsAt + 8 * row;
+  }
+
+  /** Bytes of the codes' precomputed terms in kernel memory (sq8 l2 only). */
+  get termsBytes(): number {
+    return this.termsAt === 0 ? 0 : this.offsetsAt - this.termsAt;
+  }
+
   /** Bytes of the inverse-norm cache (cosine only). */
   get normsBytes(): number {
     return this.inverseNorms === null ? 0 : this.inverseNorms.byteLength;
@@ -198,6 +238,8 @@ export class QuantizedArena {
   /** Drops the memory; the arena must not be used afterwards. */
   release(): void {
     this.memory.release();
+    this.slotViews = [];
+    this.slotBuffer = null;
     this.codeKernels = quantizedKernels(this.memory);
     this.query = null;
     this.inverseNorms = this.inverseNorms === null ? null : new Float32Array(0);

@@ -155,13 +155,14 @@ export class QuantizedHnswIndex implements VectorIndex {
    * (originals stay in the file); `graph` = kernel memory other than the
    * codes: adjacency blocks and offsets, visit tags and the walk's heaps (20
    * bytes per row), query image, batches, row buffer, page rounding; `codes`
-   * = the codes + the cosine inverse-norm cache; `codebook` =
+   * = the codes + their precomputed terms (sq8 l2, 8 bytes per row) + the
+   * cosine inverse-norm cache; `codebook` =
    * `quantizer.memoryBytes()` (codebook and tables). The JS heaps of the
    * scalar fallback (12 bytes per entry, a few KiB) are left out, as
    * HnswIndex leaves out its own.
    */
   memoryBytes(): QuantizedMemoryBytes {
-    const codes = this.arena.byteLength === 0 ? 0 : this.arena.codesLength;
+    const codes = this.arena.byteLength === 0 ? 0 : this.arena.codesLength + this.arena.termsBytes;
     return {
       vectors: 0,
       graph: this.arena.byteLength - codes,
