@@ -8,6 +8,7 @@ import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXACT_MEMTABLE_ROWS } from '../src/ann/adaptive-index.js';
 import { OmenDB, type Collection } from '../src/index.js';
+import { wasmApi, type WasmMemory } from '../src/kernels/wasm-api.js';
 import type { CollectionStore } from '../src/storage/collection-store.js';
 import { seededRandom, tempDir } from './helpers/tmp.js';
 
@@ -24,11 +25,11 @@ const gc = runInNewContext('gc') as () => void;
 
 const storeOf = (col: Collection) => (col as unknown as { store: CollectionStore }).store;
 
-/** Every WebAssembly.Memory reachable from `root` through own properties, `depth` steps at most. */
-function memoriesUnder(root: unknown, depth = 6, seen = new Set<unknown>()): WebAssembly.Memory[] {
+/** Every WebAssembly memory reachable from `root` through own properties, `depth` steps at most. */
+function memoriesUnder(root: unknown, depth = 6, seen = new Set<unknown>()): WasmMemory[] {
   if (root === null || typeof root !== 'object' || seen.has(root) || ArrayBuffer.isView(root)) return [];
   seen.add(root);
-  if (root instanceof WebAssembly.Memory) return [root];
+  if (root instanceof wasmApi.Memory) return [root as WasmMemory];
   if (depth === 0) return [];
   return Object.values(root).flatMap((value) => memoriesUnder(value, depth - 1, seen));
 }
