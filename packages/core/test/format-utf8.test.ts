@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeUtf8, decodeUtf8Rows } from '../src/format/utf8.js';
+import { BlobList } from '../src/format/blob-list.js';
+import { decodeUtf8, decodeUtf8Rows, utf8ByteLength } from '../src/format/utf8.js';
 import { SeededRandom } from '../src/kernels/seeded-random.js';
 
 const reference = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -52,5 +53,27 @@ describe('decodeUtf8', () => {
       const rows = Array.from({ length: n }, () => Math.floor(random.next() * entries.length));
       expect(decodeUtf8Rows(data, offsets, rows), `seed ${seed}, ${n} rows`).toEqual(rows.map((r) => reference.decode(entries[r])));
     }
+  });
+});
+
+describe('utf8ByteLength and BlobList.encodeStrings', () => {
+  const strings = ['', '42', 'doc-000123', 'ünïcödé id', '😀', 'a\ud800b', '\udc00', 'x\ud83d', `${'z'.repeat(70)}é`, '中文'];
+
+  it('gives the byte length TextEncoder gives, lone surrogates included', () => {
+    for (const s of strings) expect(utf8ByteLength(s), JSON.stringify(s)).toBe(encode(s).byteLength);
+  });
+
+  it('encodes the list BlobList.encode gives over the encoded strings, absent entries included', () => {
+    const entries = [...strings, null, 'tail', null];
+    expect(BlobList.encodeStrings(entries)).toEqual(BlobList.encode(entries.map((s) => (s === null ? null : encode(s)))));
+    expect(BlobList.encodeStrings([])).toEqual(BlobList.encode([]));
+  });
+
+  it('equals BlobList.encode on 500 seeded random strings of any UTF-16 code units', () => {
+    const random = new SeededRandom(20261207);
+    const entries = Array.from({ length: 500 }, () =>
+      random.next() < 0.1 ? null : String.fromCharCode(...Array.from({ length: Math.floor(random.next() * 12) }, () => Math.floor(random.next() * 0x10000))),
+    );
+    expect(BlobList.encodeStrings(entries), 'seed 20261207').toEqual(BlobList.encode(entries.map((s) => (s === null ? null : encode(s)))));
   });
 });

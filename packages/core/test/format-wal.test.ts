@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeOperation, encodeOperation, OperationKind, walRecordType, type Operation } from '../src/format/operation.js';
 import { FILE_HEADER_AT } from '../src/format/header.js';
-import { checkWalFileHeader, encodeWalFileHeader, encodeWalRecord, readWalRecord, RECORD_AT, WalRecordType } from '../src/format/wal-record.js';
+import { checkWalFileHeader, encodeWalFileHeader, encodeWalRecord, frameWalRecord, readWalRecord, RECORD_AT, WAL_RECORD_HEADER_BYTES, WalRecordType } from '../src/format/wal-record.js';
 import { concat, corruptionAt, crc, fromHex, hex, magic, patched, u32, u64, u8 } from './helpers/golden-bytes.js';
 
 const FILE = 'wal/00000000000000000001.wal';
@@ -57,6 +57,15 @@ describe('WAL records (wal.md)', () => {
     const bytes = encodeWalRecord({ type: walRecordType(op.type), lsn: 2 ** 32 + 5, payload: encoded });
     expect(hex(bytes)).toBe(hex(record(1, 2 ** 32 + 5, payload)));
     expect(decodeOperation(WalRecordType.Add, payload)).toEqual(op);
+  });
+
+  it('a payload encoded after a reserved header frames into the same record bytes, with no copy', () => {
+    const op: Operation = { type: OperationKind.Add, ids: ['x', 'y'], dim: 3, vectors: Float32Array.of(1, -2, 3, 0.5, 4, -1), metadatas: null, documents: null };
+    const framed = encodeOperation(op, WAL_RECORD_HEADER_BYTES);
+    expect(hex(framed.subarray(WAL_RECORD_HEADER_BYTES))).toBe(hex(encodeOperation(op)));
+    const bytes = frameWalRecord(walRecordType(op.type), 9, framed);
+    expect(bytes).toBe(framed);
+    expect(hex(bytes)).toBe(hex(encodeWalRecord({ type: walRecordType(op.type), lsn: 9, payload: encodeOperation(op) })));
   });
 
   it('an update that keeps the stored vectors says hasVectors false and carries none', () => {

@@ -1,6 +1,8 @@
 import { CorruptionError } from '../errors.js';
 import { viewOf } from './header.js';
-import { decodeUtf8, decodeUtf8Rows } from './utf8.js';
+import { decodeUtf8, decodeUtf8Rows, utf8ByteLength } from './utf8.js';
+
+const encoder = new TextEncoder();
 
 /**
  * A list of optional byte strings (layout in docs/format/segment.md, "Blob
@@ -34,6 +36,32 @@ export class BlobList {
         out.set(e, headBytes + at);
         at += e.byteLength;
       }
+    }
+    view.setUint32(4 + presenceBytes + count * 4, at, true);
+    return out;
+  }
+
+  /**
+   * {@link encode} of strings as UTF-8 (null: absent), written straight into
+   * the list: no byte array per entry, whose backing stores (one malloc each,
+   * 100k of them for a 100k-row segment) outlived the seal as heap the
+   * allocator kept.
+   */
+  static encodeStrings(entries: readonly (string | null)[]): Uint8Array {
+    const count = entries.length;
+    const presenceBytes = align4(count);
+    let dataBytes = 0;
+    for (const e of entries) if (e !== null) dataBytes += utf8ByteLength(e);
+    const headBytes = 4 + presenceBytes + (count + 1) * 4;
+    const out = new Uint8Array(headBytes + dataBytes);
+    const view = viewOf(out);
+    view.setUint32(0, count, true);
+    let at = 0;
+    for (let i = 0; i < count; i++) {
+      const e = entries[i];
+      out[4 + i] = e !== null ? 1 : 0;
+      view.setUint32(4 + presenceBytes + i * 4, at, true);
+      if (e !== null) at += encoder.encodeInto(e, out.subarray(headBytes + at)).written;
     }
     view.setUint32(4 + presenceBytes + count * 4, at, true);
     return out;

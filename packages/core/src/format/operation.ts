@@ -38,8 +38,12 @@ export type Operation =
     }
   | { type: OperationKind.Delete; ids: string[] };
 
-/** Payload = u32 head length, MessagePack head, then the raw float32 vectors (if any). */
-export function encodeOperation(op: Operation): Uint8Array {
+/**
+ * Payload = u32 head length, MessagePack head, then the raw float32 vectors
+ * (if any), after `prefixBytes` zero bytes left for the caller (a WAL record
+ * header, see frameWalRecord).
+ */
+export function encodeOperation(op: Operation, prefixBytes = 0): Uint8Array {
   // A fresh encoder per payload: the shared one would keep a buffer as large as the largest batch.
   // ignoreUndefined: a key set to undefined is absent, as JSON.stringify treats it.
   const encoder = new Encoder({ ignoreUndefined: true });
@@ -48,11 +52,11 @@ export function encodeOperation(op: Operation): Uint8Array {
       ? encoder.encode({ ids: op.ids })
       : encoder.encode({ ids: op.ids, dim: op.dim, hasVectors: op.vectors !== null, metadatas: op.metadatas, documents: op.documents });
   const vectorBytes = op.type !== OperationKind.Delete && op.vectors ? op.vectors.byteLength : 0;
-  const out = new Uint8Array(4 + head.byteLength + vectorBytes);
-  viewOf(out).setUint32(0, head.byteLength, true);
-  out.set(head, 4);
+  const out = new Uint8Array(prefixBytes + 4 + head.byteLength + vectorBytes);
+  viewOf(out).setUint32(prefixBytes, head.byteLength, true);
+  out.set(head, prefixBytes + 4);
   if (vectorBytes > 0 && op.type !== OperationKind.Delete) {
-    out.set(new Uint8Array(op.vectors!.buffer, op.vectors!.byteOffset, vectorBytes), 4 + head.byteLength);
+    out.set(new Uint8Array(op.vectors!.buffer, op.vectors!.byteOffset, vectorBytes), prefixBytes + 4 + head.byteLength);
   }
   return out;
 }

@@ -79,3 +79,21 @@ export function decodeUtf8Rows(data: Uint8Array, offsets: Uint32Array, rows: Arr
   }
   return out;
 }
+
+/**
+ * Bytes of `text` as UTF-8, as `new TextEncoder().encode(text).byteLength`
+ * gives them (a lone surrogate → U+FFFD, 3 bytes), without encoding it.
+ */
+export function utf8ByteLength(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}

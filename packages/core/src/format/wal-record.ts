@@ -50,13 +50,23 @@ export function checkWalFileHeader(bytes: Uint8Array, file: string): void {
 
 export function encodeWalRecord(record: WalRecord): Uint8Array {
   const bytes = new Uint8Array(WAL_RECORD_HEADER_BYTES + record.payload.byteLength);
-  const view = viewOf(bytes);
-  view.setUint32(RECORD_AT.length, record.payload.byteLength, true);
-  view.setUint8(RECORD_AT.type, record.type);
-  view.setBigUint64(RECORD_AT.lsn, BigInt(record.lsn), true);
   bytes.set(record.payload, RECORD_AT.payload);
-  view.setUint32(RECORD_AT.crc, crc32(bytes.subarray(RECORD_AT.type)), true);
-  return bytes;
+  return frameWalRecord(record.type, record.lsn, bytes);
+}
+
+/**
+ * Fills in the header of a record whose payload already sits at
+ * {@link RECORD_AT}.payload of `framed` (its first WAL_RECORD_HEADER_BYTES
+ * reserved), and returns `framed`: a payload encoded in place is logged
+ * without a copy of its own (a 1,000-row batch of 128-d vectors is 0.5 MB).
+ */
+export function frameWalRecord(type: WalRecordType, lsn: number, framed: Uint8Array): Uint8Array {
+  const view = viewOf(framed);
+  view.setUint32(RECORD_AT.length, framed.byteLength - WAL_RECORD_HEADER_BYTES, true);
+  view.setUint8(RECORD_AT.type, type);
+  view.setBigUint64(RECORD_AT.lsn, BigInt(lsn), true);
+  view.setUint32(RECORD_AT.crc, crc32(framed.subarray(RECORD_AT.type)), true);
+  return framed;
 }
 
 /** Outcome of reading the record at one offset. */

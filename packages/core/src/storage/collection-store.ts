@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../fs/atomic-write.js';
 import { asIOError } from '../fs/io-error.js';
 import { encodeManifest, manifestFileName, type ManifestState } from '../format/manifest.js';
 import { encodeOperation, walRecordType, type Operation } from '../format/operation.js';
-import { encodeWalFileHeader, walFileName } from '../format/wal-record.js';
+import { encodeWalFileHeader, WAL_RECORD_HEADER_BYTES, walFileName } from '../format/wal-record.js';
 import type { Durability } from '../types.js';
 import type { WalWriter } from '../wal/writer.js';
 import { CollectionState } from './collection-state.js';
@@ -340,7 +340,7 @@ export class CollectionStore {
   private appendToWal(op: Operation, lsn: number): Promise<void> {
     let durable: Promise<void>;
     try {
-      durable = this.writer.append(walRecordType(op.type), lsn, encodeOperation(op));
+      durable = this.writer.appendFramed(walRecordType(op.type), lsn, encodeOperation(op, WAL_RECORD_HEADER_BYTES));
     } catch (err) {
       this.health.fail(err as Error);
       throw err;

@@ -85,12 +85,12 @@ export class Segment {
     const { ids, metadata, documents, vectors, graph, quantization, postings, sparse } = contents;
     const sections = [
       { kind: SectionKind.Vectors, bytes: new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength) },
-      { kind: SectionKind.Ids, bytes: BlobList.encode(ids.map((id) => utf8.encode(id))) },
+      { kind: SectionKind.Ids, bytes: BlobList.encodeStrings(ids) },
     ];
     // A section no row uses is left out, so a segment of bare vectors costs little more than them.
     if (metadata.some((m) => m !== null)) sections.push({ kind: SectionKind.Metadata, bytes: BlobList.encode(metadata) });
     if (documents.some((d) => d !== null)) {
-      sections.push({ kind: SectionKind.Documents, bytes: BlobList.encode(documents.map((d) => (d === null ? null : utf8.encode(d)))) });
+      sections.push({ kind: SectionKind.Documents, bytes: BlobList.encodeStrings(documents) });
     }
     if (graph) sections.push({ kind: SectionKind.Graph, bytes: graph });
     if (quantization) {

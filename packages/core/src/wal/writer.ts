@@ -1,7 +1,7 @@
 import { IOError } from '../errors.js';
 import type { Vfs } from '../fs/vfs.js';
 import type { Durability } from '../types.js';
-import { encodeWalRecord, type WalRecordType } from '../format/wal-record.js';
+import { encodeWalRecord, frameWalRecord, type WalRecordType } from '../format/wal-record.js';
 
 /** Bytes a `durability: 'none'` writer buffers before handing them to the OS. */
 const UNSYNCED_BUFFER_BYTES = 1 << 20;
@@ -55,7 +55,20 @@ export class WalWriter {
    */
   append(type: WalRecordType, lsn: number, payload: Uint8Array): Promise<void> {
     if (this.failure) throw new IOError(`WAL ${this.path} failed earlier: ${this.failure.message}`);
-    const bytes = encodeWalRecord({ type, lsn, payload });
+    return this.appendRecord(encodeWalRecord({ type, lsn, payload }));
+  }
+
+  /**
+   * {@link append} of a payload encoded at offset WAL_RECORD_HEADER_BYTES of
+   * `framed` (the bytes before it reserved): the header is written there and
+   * `framed` is logged as it is, without copying the payload.
+   */
+  appendFramed(type: WalRecordType, lsn: number, framed: Uint8Array): Promise<void> {
+    if (this.failure) throw new IOError(`WAL ${this.path} failed earlier: ${this.failure.message}`);
+    return this.appendRecord(frameWalRecord(type, lsn, framed));
+  }
+
+  private appendRecord(bytes: Uint8Array): Promise<void> {
     this.appendedRecords++;
     if (this.durability === 'none') {
       this.buffered.push(bytes);
