@@ -39,10 +39,16 @@ let bias: f64 = 0;
 let scale: f64 = 0;
 let scale2: f64 = 0;
 let terms: usize = 0; // codes' precomputed raw2, or 0
+let warmRows: bool = false; // whether a float walk warms rows before scoring (see warm)
 
-/** Float32 rows (`dim` values each, from `base`) against the float query at `q`; see distance.ts. */
-export function useFloatScorer(metric: i32, q: usize, qInv: f32, rows: usize, rowNorms: usize, dim: i32): void {
+/**
+ * Float32 rows (`dim` values each, from `base`) against the float query at
+ * `q`; see distance.ts. `warm` ≠ 0: walks touch the rows before scoring
+ * them (see {@link warm}; the host asks for it on rows past the caches).
+ */
+export function useFloatScorer(metric: i32, q: usize, qInv: f32, rows: usize, rowNorms: usize, dim: i32, warm: i32): void {
   onCodes = false;
+  warmRows = warm != 0;
   kind = metric;
   query = q;
   queryInv = qInv;
@@ -79,12 +85,16 @@ function score(row: i32): f32 {
 let warmed: i32 = 0;
 
 /**
- * Touches the first and last byte of the code of every neighbour in
+ * Touches the first and last byte of the code or row of every neighbour in
  * `block` not tagged `tag` in `visited` (every one when `visited` is 0),
- * and its precomputed term when there are terms, before any is scored: the
- * loads are independent, so their cache misses overlap, where scoring one
- * by one waits for each (a code walk is bound by those misses, not by the
- * int8 dot). WebAssembly has no prefetch; a load is the portable one.
+ * and its precomputed term or cosine norm, before any is scored: the loads
+ * are independent, so their cache misses overlap, where scoring one by one
+ * waits for each (a walk over rows past the caches is bound by those
+ * misses, not by the kernel). WebAssembly has no prefetch; a load is the
+ * portable one. Float rows are warmed only when the host says so: on rows
+ * that fit the caches the extra pass costs 10–14 % (sift10k, 5 MB), while
+ * on generated-100k (51 MB) a float search at ef 32 and 64 costs 0.70×
+ * (results identical; one graph, 9 alternating passes each, same process).
  * generated-100k sq8 l2, ef 32: 0.75× → 0.5–0.6× float32's CPU per query
  * (bench/sq8-walk.ts).
  */
@@ -96,7 +106,9 @@ function warm(block: usize, degree: i32, visited: usize, tag: i32): void {
     if (visited != 0 && load<i32>(visited + (<usize>neighbour << 2)) == tag) continue;
     const at = base + <usize>neighbour * rowBytes;
     touch |= <i32>load<u8>(at) | <i32>load<u8>(at + rowBytes - 1);
-    if (terms != 0) touch |= <i32>load<u8>(termAt(terms, neighbour));
+    if (onCodes) {
+      if (terms != 0) touch |= <i32>load<u8>(termAt(terms, neighbour));
+    } else if (kind == METRIC_COSINE) touch |= <i32>load<u8>(norms + (<usize>neighbour << 2));
   }
   warmed = touch;
 }
@@ -130,7 +142,7 @@ function greedy(links: usize, stride: i32, offsets: usize, level: i32, entry: i3
     moved = false;
     const block = blockAt(links, stride, offsets, node, level);
     const degree = load<i32>(block);
-    if (onCodes) warm(block, degree, 0, 0);
+    if (onCodes || warmRows) warm(block, degree, 0, 0);
     // Neighbours are read before any move, as a batched score would.
     let next = node;
     for (let j = 1; j <= degree; j++) {
@@ -207,7 +219,7 @@ export function searchLayer(
     minPop(cand, nc--);
     const block = blockAt(links, stride, offsets, node, level);
     const degree = load<i32>(block);
-    if (onCodes) warm(block, degree, visited, tag);
+    if (onCodes || warmRows) warm(block, degree, visited, tag);
     for (let j = 1; j <= degree; j++) {
       const neighbour = load<i32>(block + (<usize>j << 2));
       const mark = visited + (<usize>neighbour << 2);

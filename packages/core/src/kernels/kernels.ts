@@ -74,9 +74,24 @@ export interface Kernels {
  * offset into `links` with levels 1, 2, … after level 0
  * (docs/format/graph.md's order).
  */
+/**
+ * Float32 rows from this many bytes on are warmed by the WebAssembly walk
+ * (each unvisited neighbour's row touched before any is scored, so the
+ * cache misses overlap; see assembly/walk.ts `warm`). Below it the rows
+ * mostly sit in the caches and the extra pass only costs: sift10k (5 MB)
+ * 1.10–1.15× CPU per search with it, scifact-bge (21 MB, 1024-d) 0.96–1.01×,
+ * generated-100k (51 MB) 0.70× (one graph, alternating passes).
+ */
+export const WARM_ROWS_MIN_BYTES = 16 * 2 ** 20;
+
+/** 1 when a walk over `rows` float32 rows of `dimension` should warm them ({@link WARM_ROWS_MIN_BYTES}), else 0. */
+export function warmRows(rows: number, dimension: number): number {
+  return rows * dimension * 4 >= WARM_ROWS_MIN_BYTES ? 1 : 0;
+}
+
 export interface GraphKernels {
-  /** Scores float32 rows: distance(query, row) as `scan` computes it. */
-  useFloatScorer(metric: MetricCode, query: number, queryInv: number, base: number, norms: number, dim: number): void;
+  /** Scores float32 rows: distance(query, row) as `scan` computes it; `warm` from {@link warmRows}. */
+  useFloatScorer(metric: MetricCode, query: number, queryInv: number, base: number, norms: number, dim: number, warm: number): void;
   /** Scores codes: as `codeGather` of quantize/quantized-kernels.ts with the same arguments (`terms`: per-row raw2 or 0). */
   useCodeScorer(method: number, image: number, codes: number, codeBytes: number, len: number, bias: number, scale: number, scale2: number, terms: number): void;
   /** Greedy walks (ef = 1) on levels `top` … `bottom + 1` of one view from `entry`; returns the node, its distance in `nearestDistance()`. */

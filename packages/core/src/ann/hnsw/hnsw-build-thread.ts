@@ -2,7 +2,7 @@ import { MaxHeap, MinHeap } from '../../kernels/heap.js';
 import { CTRL, type LinkShared, THREAD_WORD, THREAD_WORDS } from './hnsw-build-layout.js';
 import { descend, queryDistance, searchLayer, type WalkGraph, type WalkScratch, type WasmLevel } from './hnsw-search-layer.js';
 import { sortByDistance } from './hnsw-steps.js';
-import type { GraphKernels, Kernels } from '../../kernels/kernels.js';
+import { type GraphKernels, type Kernels, warmRows } from '../../kernels/kernels.js';
 import { type MetricCode, METRIC_COSINE } from '../../kernels/metric-code.js';
 import type { WasmMemory } from '../../kernels/wasm-api.js';
 
@@ -41,6 +41,8 @@ export class BuildThread {
   readonly ctrl: Int32Array;
   // Byte offsets, re-read from the control words by bind() before each phase.
   private vectors = 0;
+  /** Whether this batch's walks warm rows (over the rows before the batch; see warmRows). */
+  private warm = 0;
   private norms = 0;
   private links0 = 0;
   private levels = 0;
@@ -118,7 +120,7 @@ export class BuildThread {
       linkIndex: (node, level) => this.linkIndex(node, level),
       wasmLevel: (level): WasmLevel =>
         level === 0 ? { links: this.links0, stride: this.stride0, offsets: 0 } : { links: this.upper, stride: this.strideUpper, offsets: this.upperAt },
-      useScorer: (walk) => walk.useFloatScorer(this.code, this.query, this.queryInv, this.vectors, this.norms, this.dim),
+      useScorer: (walk) => walk.useFloatScorer(this.code, this.query, this.queryInv, this.vectors, this.norms, this.dim, this.warm),
       gather: (ids, count, out) => this.k.gather(this.code, this.query, this.queryInv, this.vectors, this.norms, this.dim, ids, count, out),
       visitedIndex: () => this.visited >> 2,
       nextVisitTag: () => this.nextTag(),
@@ -160,6 +162,7 @@ export class BuildThread {
     const c = this.ctrl;
     const start = c[CTRL.START];
     const end = c[CTRL.END];
+    this.warm = warmRows(start, this.dim);
     const entryPoint = c[CTRL.EP];
     const maxLevel = c[CTRL.MAXL];
     for (;;) {

@@ -1,7 +1,7 @@
 import type { Metric } from '../../types.js';
 import type { WalkGraph, WasmLevel } from './hnsw-search-layer.js';
 import type { KernelMemory } from '../../kernels/kernel-memory.js';
-import type { GraphKernels, KernelBackend } from '../../kernels/kernels.js';
+import { type GraphKernels, type KernelBackend, warmRows } from '../../kernels/kernels.js';
 import { VectorRows } from '../vector-rows.js';
 
 /** Per-row regions the graph adds to its {@link VectorRows} arena. */
@@ -101,7 +101,7 @@ export class HnswGraph implements WalkGraph {
   /** The rows and the current query as the WebAssembly walk's scorer. */
   useScorer(walk: GraphKernels): void {
     const rows = this.rows;
-    walk.useFloatScorer(rows.code, rows.queryPtr, rows.queryInverseNorm, rows.offset(0), rows.offset(1), rows.dimension);
+    walk.useFloatScorer(rows.code, rows.queryPtr, rows.queryInverseNorm, rows.offset(0), rows.offset(1), rows.dimension, warmRows(this.size, rows.dimension));
   }
 
   gather(ids: number, count: number, out: number): void {

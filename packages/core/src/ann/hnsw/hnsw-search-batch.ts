@@ -1,4 +1,4 @@
-import type { GraphKernels, Kernels } from '../../kernels/kernels.js';
+import { type GraphKernels, type Kernels, warmRows } from '../../kernels/kernels.js';
 import { inverseNorm, METRIC_COSINE, type MetricCode } from '../../kernels/metric-code.js';
 import type { SharedGraphView } from './hnsw-search-view.js';
 
@@ -71,7 +71,7 @@ export function walkOne(
   const queryInv = code === METRIC_COSINE ? inverseNorm(query) : 1;
   i32[view.ids >> 2] = view.entryPoint;
   wasm.gather(code, view.query, queryInv, view.vectors, view.norms, view.dim, view.ids, 1, view.out);
-  wasm.useFloatScorer(code, view.query, queryInv, view.vectors, view.norms, view.dim);
+  wasm.useFloatScorer(code, view.query, queryInv, view.vectors, view.norms, view.dim, warmRows(view.size, view.dim));
   const node = wasm.descend(view.upper, view.strideUpper, view.upperAt, view.maxLevel, 0, view.entryPoint, f32[view.out >> 2]);
   const entryDistance = wasm.nearestDistance();
   const { links0, stride0, visited, ef, maxVisits, candidates, results } = view;
