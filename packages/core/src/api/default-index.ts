@@ -3,6 +3,7 @@ import type { ManifestState } from '../format/manifest.js';
 import { AdaptiveIndex } from '../ann/adaptive-index.js';
 import { HnswIndex } from '../ann/hnsw/hnsw.js';
 import type { HnswParams } from '../ann/hnsw/hnsw-params.js';
+import { PARALLEL_BUILD_MIN_ROWS } from '../ann/hnsw/hnsw-options.js';
 import type { VectorIndex } from '../storage/vector-index.js';
 import { buildQuantizedSegment } from '../ann/quantized/quantized-build.js';
 import { QuantizedHnswIndex } from '../ann/quantized/quantized-index.js';
@@ -67,11 +68,14 @@ export function defaultIndexFactory(manifest: ManifestState): IndexFactory {
       // share of each batch synchronously, so the batch size bounds how long it is held.
       const background = options.background === true;
       // Seeded by the largest segment's float32 graph (HnswIndex.build decides whether its dead rows allow it).
-      // A quantized segment walks a compact graph of another layout: its merge rebuilds.
+      // A quantized segment walks a compact graph of another layout: its merge rebuilds. So does a merge
+      // below PARALLEL_BUILD_MIN_ROWS: a seeded build links in batches with a turn between each, which for
+      // a few hundred rows beside busy writers took longer than the sequential rebuild it saves.
       const { seed } = options;
+      const seeded = seed && seed.index instanceof HnswIndex && vectors.length / dimension >= PARALLEL_BUILD_MIN_ROWS;
       const build = {
         onIndex: options.holding,
-        ...(seed && seed.index instanceof HnswIndex ? { seed: { index: seed.index, dead: seed.dead, at: seed.at } } : {}),
+        ...(seeded ? { seed: { index: seed.index as HnswIndex, dead: seed.dead, at: seed.at } } : {}),
         ...(background ? { yielding: true, signal: options.signal, maxBatchRows: BACKGROUND_MAX_BATCH_ROWS } : {}),
       };
       const hnsw = await HnswIndex.build({ dimension, metric, params }, vectors, build);
