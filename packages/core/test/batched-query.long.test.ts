@@ -3,6 +3,7 @@ import { OmenDB, type Collection } from '../src/index.js';
 import { searchWorker, stopSearchWorker, MIN_SHARED_QUERIES } from '../src/ann/hnsw/hnsw-search-pool.js';
 import { hasDataset, loadDataset } from './helpers/datasets.js';
 import { tempDir } from './helpers/tmp.js';
+import { addInParts } from './fixtures/sift-parts.js';
 
 /**
  * Batched queries (many query embeddings in one call) share their graph
@@ -44,21 +45,11 @@ describe.skipIf(!sift)('batched queries on sift10k (two segments + memtable grap
     db = await OmenDB.open(t.dir, { durability: 'none', mergePolicy: false });
     col = await db.createCollection({ name: 'sift', dimension: dim, metric: 'l2' });
     // Rows [0, 3500) and [3500, 7000) become segments (not merged); [7000, 10000) stay in the memtable (a graph past 2,048 rows).
-    for (const [start, end, seal] of [
+    await addInParts(db, col, base, [
       [0, 3500, true],
       [3500, 7000, true],
       [7000, 10_000, false],
-    ] as const) {
-      for (let s = start; s < end; s += 500) {
-        const ids = Array.from({ length: Math.min(500, end - s) }, (_, i) => String(s + i));
-        await col.add({
-          ids,
-          embeddings: ids.map((id) => base.data.subarray(Number(id) * dim, (Number(id) + 1) * dim)),
-          metadatas: ids.map((id) => ({ bucket: Number(id) % 4 })),
-        });
-      }
-      if (seal) await db.checkpoint();
-    }
+    ]);
     queries = Array.from({ length: data.queries.count }, (_, q) => data.queries.data.subarray(q * dim, (q + 1) * dim));
     expect(queries.length).toBeGreaterThanOrEqual(MIN_SHARED_QUERIES);
     await col.query({ queryEmbeddings: queries, nResults: 1 });

@@ -7,6 +7,7 @@ import { searchWorker, stopSearchWorker } from '../src/ann/hnsw/hnsw-search-pool
 import { hasDataset, loadDataset } from './helpers/datasets.js';
 import { DIST_INDEX } from './helpers/dist.js';
 import { tempDir } from './helpers/tmp.js';
+import { addInParts } from './fixtures/sift-parts.js';
 
 /**
  * Fast tier of batched-query.long.test.ts: 4,600 sift10k rows (three
@@ -50,22 +51,12 @@ describe.skipIf(!sift)('batched queries (sift10k, 4,600 rows: three segments and
     cleanup = t.cleanup;
     db = await OmenDB.open(t.dir, { durability: 'none', mergePolicy: false });
     col = await db.createCollection({ name: 'sift', dimension: dim, metric: 'l2' });
-    for (const [start, end, seal] of [
+    await addInParts(db, col, base, [
       [0, 1000, true],
       [1000, 2000, true],
       [2000, 3000, true],
       [3000, 4600, false],
-    ] as const) {
-      for (let s = start; s < end; s += 500) {
-        const ids = Array.from({ length: Math.min(500, end - s) }, (_, i) => String(s + i));
-        await col.add({
-          ids,
-          embeddings: ids.map((id) => base.data.subarray(Number(id) * dim, (Number(id) + 1) * dim)),
-          metadatas: ids.map((id) => ({ bucket: Number(id) % 4 })),
-        });
-      }
-      if (seal) await db.checkpoint();
-    }
+    ]);
     queries = Array.from({ length: 40 }, (_, q) => data.queries.data.subarray(q * dim, (q + 1) * dim));
     await col.query({ queryEmbeddings: queries, nResults: 1 });
     await workerReady();

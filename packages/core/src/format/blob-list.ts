@@ -19,26 +19,12 @@ export class BlobList {
   ) {}
 
   static encode(entries: readonly (Uint8Array | null)[]): Uint8Array {
-    const count = entries.length;
-    const presenceBytes = align4(count);
     let dataBytes = 0;
     for (const e of entries) if (e) dataBytes += e.byteLength;
-    const headBytes = 4 + presenceBytes + (count + 1) * 4;
-    const out = new Uint8Array(headBytes + dataBytes);
-    const view = viewOf(out);
-    view.setUint32(0, count, true);
-    let at = 0;
-    for (let i = 0; i < count; i++) {
-      const e = entries[i];
-      out[4 + i] = e ? 1 : 0;
-      view.setUint32(4 + presenceBytes + i * 4, at, true);
-      if (e) {
-        out.set(e, headBytes + at);
-        at += e.byteLength;
-      }
-    }
-    view.setUint32(4 + presenceBytes + count * 4, at, true);
-    return out;
+    return BlobList.write(entries, dataBytes, (e, dest) => {
+      dest.set(e);
+      return e.byteLength;
+    });
   }
 
   /**
@@ -48,10 +34,15 @@ export class BlobList {
    * allocator kept.
    */
   static encodeStrings(entries: readonly (string | null)[]): Uint8Array {
-    const count = entries.length;
-    const presenceBytes = align4(count);
     let dataBytes = 0;
     for (const e of entries) if (e !== null) dataBytes += utf8ByteLength(e);
+    return BlobList.write(entries, dataBytes, (e, dest) => encoder.encodeInto(e, dest).written);
+  }
+
+  /** The list of `entries` (null: absent) holding `dataBytes` of data; `put` writes one entry at the start of `dest`, returning its bytes. */
+  private static write<T>(entries: readonly (T | null)[], dataBytes: number, put: (entry: T, dest: Uint8Array) => number): Uint8Array {
+    const count = entries.length;
+    const presenceBytes = align4(count);
     const headBytes = 4 + presenceBytes + (count + 1) * 4;
     const out = new Uint8Array(headBytes + dataBytes);
     const view = viewOf(out);
@@ -61,7 +52,7 @@ export class BlobList {
       const e = entries[i];
       out[4 + i] = e !== null ? 1 : 0;
       view.setUint32(4 + presenceBytes + i * 4, at, true);
-      if (e !== null) at += encoder.encodeInto(e, out.subarray(headBytes + at)).written;
+      if (e !== null) at += put(e, out.subarray(headBytes + at));
     }
     view.setUint32(4 + presenceBytes + count * 4, at, true);
     return out;
