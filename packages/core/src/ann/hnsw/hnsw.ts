@@ -15,6 +15,7 @@ import { HnswScratch } from './hnsw-scratch.js';
 import { checkSeed, encodeInStorageOrder, fillLinkOrder, seedLevels, seedLinks } from './hnsw-seed.js';
 import { descend, queryDistance, searchLayer } from './hnsw-search-layer.js';
 import { metricCode } from '../../kernels/metric-code.js';
+import { sortNeighbors } from '../../kernels/neighbors.js';
 import { SeededRandom } from '../../kernels/seeded-random.js';
 import { SEQUENTIAL_YIELD_ROWS, yieldTurn } from './yield-turn.js';
 import type { IndexSearchOptions, Neighbor, VectorIndex } from '../../storage/vector-index.js';
@@ -327,7 +328,7 @@ export class HnswIndex implements VectorIndex {
     // Rows not linked yet (at most one batch) are scanned exactly and merged.
     if (linked < graph.size) out.push(...exactScan(graph.rows, this.scratch.out, query, k, accept, false, linked));
     // Results are ascending by distance; order equal distances by row.
-    out.sort((a, b) => a.distance - b.distance || a.row - b.row);
+    sortNeighbors(out);
     return out.length > k ? out.slice(0, k) : out;
   }
 
