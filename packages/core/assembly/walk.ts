@@ -240,3 +240,31 @@ export function searchLayer(
   found = nr;
   return visits;
 }
+
+/**
+ * K-NN-SEARCH (Alg. 5) of an unfiltered walk in one call: the distance to
+ * `entry`, the greedy descent through levels `top` … 1 of the upper view
+ * (`upLinks`, `upStride`, `upOffsets`), then {@link searchLayer} with `ef`
+ * on the level-0 view. The same steps, scores and results as those three
+ * calls made one by one, without a host call between them (a 25-d query's
+ * walk costs ≈ 10 µs, so each crossing shows). Returns {@link resultCount}.
+ */
+export function knn(
+  upLinks: usize,
+  upStride: i32,
+  upOffsets: usize,
+  top: i32,
+  links: usize,
+  stride: i32,
+  offsets: usize,
+  visited: usize,
+  tag: i32,
+  entry: i32,
+  ef: i32,
+  cand: usize,
+  res: usize,
+): i32 {
+  const node = descend(upLinks, upStride, upOffsets, top, 0, entry, score(entry));
+  searchLayer(links, stride, offsets, 0, visited, tag, node, nearest, ef, 0, i32.MAX_VALUE, cand, res);
+  return found;
+}
