@@ -6,7 +6,8 @@ import type { GraphKernels } from '../../kernels/kernels.js';
  * The HNSW traversal (Malkov & Yashunin 2018), written once for every graph:
  * the growable graph (HnswGraph), a sealed quantized graph (CodeWalk) and
  * the parallel build's threads. On the WebAssembly backend the greedy
- * descent and each SEARCH-LAYER run in assembly/walk.ts, one call each;
+ * descent and each SEARCH-LAYER run in assembly/walk.ts, one call each
+ * (an unfiltered k-NN search, all of it in one: {@link knnSearch});
  * on the scalar backend here in JavaScript, the reference the WebAssembly
  * walk is tested against (same visits, same heaps, same results).
  */
