@@ -220,8 +220,14 @@ export function searchLayer(
     const block = blockAt(links, stride, offsets, node, level);
     const degree = load<i32>(block);
     if (onCodes || warmRows) warm(block, degree, visited, tag);
+    // Float rows not warmed (they mostly fit the caches): the next neighbour's row is touched before this one is
+    // scored, as hnswlib prefetches it, so its miss overlaps the scoring. glove25 (1.1 MB of rows) ef 16: 0.94×
+    // CPU per search, sift10k ef 32: 0.98× (same process, alternating, busy machine); results unchanged.
+    const ahead = !onCodes && !warmRows;
+    let touch: i32 = 0;
     for (let j = 1; j <= degree; j++) {
       const neighbour = load<i32>(block + (<usize>j << 2));
+      if (ahead && j < degree) touch |= <i32>load<u8>(base + <usize>load<i32>(block + (<usize>(j + 1) << 2)) * rowBytes);
       const mark = visited + (<usize>neighbour << 2);
       if (load<i32>(mark) == tag) continue;
       store<i32>(mark, tag);
@@ -234,6 +240,7 @@ export function searchLayer(
       if (nr > ef) maxPop(res, nr--);
       bound = topKey(res);
     }
+    warmed = touch;
     if (visits > maxVisits) return -1;
   }
   sortMaxHeap(res, nr);
