@@ -5,6 +5,6 @@
 export { dot, l2sq, cosine } from './distance';
 export { scan, gather, pair } from './batch';
 export { selectNeighbors } from './select';
-export { useFloatScorer, useCodeScorer, descend, nearestDistance, searchLayer, resultCount } from './walk';
+export { useFloatScorer, useCodeScorer, descend, nearestDistance, searchLayer, resultCount, knn } from './walk';
 export { codeDistance, codeScan, codeGather, sq8Squares } from './quantized';
 export { pqAssign, pqTable } from './quantized-pq';

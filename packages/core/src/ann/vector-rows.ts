@@ -142,7 +142,8 @@ export class VectorRows {
 
   /** Copies `query` into the query buffer; subsequent scan/gather/distanceTo use it. */
   setQuery(query: Float32Array): void {
-    this.memory.f32.set(query.subarray(0, this.dimension), this.queryPtr >> 2);
+    // A query of the right length (every search checks it) is copied without making a subarray view first.
+    this.memory.f32.set(query.length === this.dimension ? query : query.subarray(0, this.dimension), this.queryPtr >> 2);
     this.queryInv = this.code === METRIC_COSINE ? inverseNorm(query) : 1;
   }
 

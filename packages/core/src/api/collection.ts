@@ -171,7 +171,8 @@ export class Collection {
     const search = new CollectionSearch(state, filter);
     const options = { efSearch: a.efSearch ?? this.store.manifest.hnsw.efSearch, exact: a.exact };
     // Many query embeddings share their graph walks with a worker thread (CollectionSearch.searchMany).
-    for (const hits of search.searchMany(queries, (a.offset ?? 0) + a.nResults, options)) pushHits(result, hits.slice(a.offset ?? 0));
+    const offset = a.offset ?? 0;
+    for (const hits of search.searchMany(queries, offset + a.nResults, options)) pushHits(result, offset === 0 ? hits : hits.slice(offset));
     return result;
   }
 

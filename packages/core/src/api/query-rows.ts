@@ -1,6 +1,5 @@
 import { metadataAt, type Hit } from '../search/fanout.js';
 import type { Part } from '../storage/part.js';
-import type { Metadata } from '../types.js';
 import type { QueryResult } from './results.js';
 
 /**
@@ -11,26 +10,36 @@ import type { QueryResult } from './results.js';
  * cache misses of the hits' entries.
  */
 export function pushHits(result: QueryResult, hits: readonly Hit[]): void {
+  const n = hits.length;
   const withMetadata = result.include.includes('metadatas');
   const withDocuments = result.include.includes('documents');
+  // One pass over the hits for what every query returns; their rows are mostly all in one part, read with one call.
   const distances: number[] = [];
-  const metadatas: (Metadata | null)[] = [];
-  for (const hit of hits) {
+  const rows: number[] = [];
+  const first = n > 0 ? hits[0].part : null;
+  let onePart = true;
+  for (let i = 0; i < n; i++) {
+    const hit = hits[i];
     distances.push(hit.distance);
-    metadatas.push(withMetadata ? metadataAt(hit.part, hit.row) : null);
+    rows.push(hit.row);
+    if (hit.part !== first) onePart = false;
   }
-  result.ids.push(perPart(hits, (part, rows) => part.externalIds(rows)));
+  result.ids.push(first === null ? [] : onePart ? first.externalIds(rows) : perPart(hits, (part, at) => part.externalIds(at)));
   result.distances.push(distances);
-  result.metadatas.push(metadatas);
-  result.documents.push(withDocuments ? perPart(hits, (part, rows) => part.documentsOf(rows)) : hits.map(() => null));
+  result.metadatas.push(withMetadata ? hits.map((h) => metadataAt(h.part, h.row)) : nulls(n));
+  if (!withDocuments) result.documents.push(nulls(n));
+  else result.documents.push(first === null ? [] : onePart ? first.documentsOf(rows) : perPart(hits, (part, at) => part.documentsOf(at)));
   if (result.embeddings) result.embeddings.push(hits.map((h) => Array.from(h.part.index.vector(h.row))));
+}
+
+function nulls(n: number): null[] {
+  const out: null[] = [];
+  for (let i = 0; i < n; i++) out.push(null);
+  return out;
 }
 
 /** `read` of each part's rows among `hits` (one call per part), put back in the hits' order. */
 function perPart<T>(hits: readonly Hit[], read: (part: Part, rows: number[]) => T[]): T[] {
-  if (hits.length === 0) return [];
-  const first = hits[0].part;
-  if (hits.every((h) => h.part === first)) return read(first, hits.map((h) => h.row));
   const positions = new Map<Part, number[]>();
   hits.forEach((hit, i) => {
     const at = positions.get(hit.part);

@@ -242,13 +242,13 @@ function packRow(row: unknown, dim: number, metric: Metric, out: Float32Array, b
 
 /** The value checks of {@link packRow} for a row that is float32 already. */
 function checkFloat32Row(row: Float32Array, metric: Metric, field: string, i: number): void {
+  // The squares of finite float32 values sum to a finite double (≤ 65,536 · 2^256), so one sum checks every value;
+  // only a row that fails is walked again for the index of its first bad value.
   let norm = 0;
-  for (let j = 0; j < row.length; j++) {
-    const f = row[j];
-    if (!Number.isFinite(f)) {
-      throw new ValidationError('invalid vector', [{ code: 'non_finite', path: [field, i, j], message: `${f} is not a finite float32` }]);
-    }
-    norm += f * f;
+  for (let j = 0; j < row.length; j++) norm += row[j] * row[j];
+  if (!Number.isFinite(norm)) {
+    const j = row.findIndex((f) => !Number.isFinite(f));
+    throw new ValidationError('invalid vector', [{ code: 'non_finite', path: [field, i, j], message: `${row[j]} is not a finite float32` }]);
   }
   if (metric === 'cosine' && norm === 0) {
     throw new ValidationError('invalid vector', [{ code: 'zero_vector', path: [field, i], message: 'a zero vector has no cosine distance' }]);

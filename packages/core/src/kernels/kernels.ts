@@ -119,6 +119,27 @@ export interface GraphKernels {
     res: number,
   ): number;
   resultCount(): number;
+  /**
+   * An unfiltered search in one call: the distance to `entry`, {@link descend}
+   * through levels `top` … 1 of the upper view, then {@link searchLayer} on
+   * level 0 of the level-0 view (`links`, `stride`, `offsets`) with `ef`;
+   * returns {@link resultCount}, the results at `res` as searchLayer leaves them.
+   */
+  knn(
+    upLinks: number,
+    upStride: number,
+    upOffsets: number,
+    top: number,
+    links: number,
+    stride: number,
+    offsets: number,
+    visited: number,
+    tag: number,
+    entry: number,
+    ef: number,
+    cand: number,
+    res: number,
+  ): number;
 }
 
 /** Which implementation backs a {@link KernelMemory}. */

@@ -18,6 +18,22 @@ export function drainSorted(heap: MaxHeap): Neighbor[] {
     out[i] = { row: heap.topId(), distance: heap.topDistance() };
     heap.pop();
   }
-  out.sort((a, b) => a.distance - b.distance || a.row - b.row);
-  return out;
+  return sortNeighbors(out);
+}
+
+/** Ascending by distance, equal distances by row: the order of every index's results. */
+export function byDistanceThenRow(a: Neighbor, b: Neighbor): number {
+  return a.distance - b.distance || a.row - b.row;
+}
+
+/**
+ * Sorts `list` in place by {@link byDistanceThenRow} and returns it. A list
+ * in that order already (a graph walk's results mostly are: only equal
+ * distances may be out of row order) is checked in one pass and left as
+ * it is, which is what the sort would leave; at k = 10 the sort's
+ * comparator calls were ≈ 3 % of a 25-d query.
+ */
+export function sortNeighbors(list: Neighbor[]): Neighbor[] {
+  for (let i = 1; i < list.length; i++) if (byDistanceThenRow(list[i - 1], list[i]) > 0) return list.sort(byDistanceThenRow);
+  return list;
 }

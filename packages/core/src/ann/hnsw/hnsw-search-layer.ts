@@ -6,7 +6,8 @@ import type { GraphKernels } from '../../kernels/kernels.js';
  * The HNSW traversal (Malkov & Yashunin 2018), written once for every graph:
  * the growable graph (HnswGraph), a sealed quantized graph (CodeWalk) and
  * the parallel build's threads. On the WebAssembly backend the greedy
- * descent and each SEARCH-LAYER run in assembly/walk.ts, one call each;
+ * descent and each SEARCH-LAYER run in assembly/walk.ts, one call each
+ * (an unfiltered k-NN search, all of it in one: {@link knnSearch});
  * on the scalar backend here in JavaScript, the reference the WebAssembly
  * walk is tested against (same visits, same heaps, same results).
  */
@@ -204,6 +205,39 @@ export function searchLayer(
     results.pop();
   }
   return visits;
+}
+
+/**
+ * K-NN-SEARCH (Malkov & Yashunin 2018, Alg. 5) from `entry`: the greedy
+ * descent through levels `top` … 1, then SEARCH-LAYER on level 0 with `ef`
+ * ({@link searchLayer}: `accept`, `maxVisits`, the results left at the
+ * graph's result region). Returns how many results it left, or −1 when the
+ * walk passed `maxVisits`. An unfiltered walk on the WebAssembly backend is
+ * one call (GraphKernels.knn: the same steps, scores and results).
+ */
+export function knnSearch(
+  graph: WalkGraph,
+  scratch: WalkScratch,
+  entry: number,
+  top: number,
+  ef: number,
+  accept: ((row: number) => boolean) | undefined,
+  maxVisits: number,
+  best: Float64Array,
+): number {
+  const wasm = graph.memory.graphKernels;
+  const level0 = wasm === null || accept !== undefined ? null : graph.wasmLevel(0);
+  const upper = level0 === null ? null : graph.wasmLevel(1);
+  if (upper !== null) {
+    graph.useScorer(wasm!);
+    const { links, stride, offsets } = level0!;
+    const found = wasm!.knn(upper.links, upper.stride, upper.offsets, top, links, stride, offsets, graph.visitedIndex() << 2, graph.nextVisitTag(), entry, ef, graph.candidatesOffset(), graph.resultsOffset());
+    scratch.found = found;
+    return found;
+  }
+  const node = descend(graph, scratch, entry, queryDistance(graph, scratch, entry), top, 0, best);
+  const visits = searchLayer(graph, scratch, node, best[0], ef, 0, accept, maxVisits);
+  return visits < 0 ? -1 : scratch.found;
 }
 
 function searchLayerWasm(

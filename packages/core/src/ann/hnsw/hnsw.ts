@@ -13,8 +13,9 @@ import { type HnswParams, resolveHnswParams } from './hnsw-params.js';
 import { checkThreadOptions, type HnswBuildOptions, type HnswIndexOptions, PARALLEL_BUILD_MIN_ROWS } from './hnsw-options.js';
 import { HnswScratch } from './hnsw-scratch.js';
 import { checkSeed, encodeInStorageOrder, fillLinkOrder, seedLevels, seedLinks } from './hnsw-seed.js';
-import { descend, queryDistance, searchLayer } from './hnsw-search-layer.js';
+import { knnSearch } from './hnsw-search-layer.js';
 import { metricCode } from '../../kernels/metric-code.js';
+import { sortNeighbors } from '../../kernels/neighbors.js';
 import { SeededRandom } from '../../kernels/seeded-random.js';
 import { SEQUENTIAL_YIELD_ROWS, yieldTurn } from './yield-turn.js';
 import type { IndexSearchOptions, Neighbor, VectorIndex } from '../../storage/vector-index.js';
@@ -309,14 +310,11 @@ export class HnswIndex implements VectorIndex {
     // More candidates than rows buys nothing; the cap also keeps ef an int32 for the kernel.
     const ef = Math.min(Math.max(efSearch, k), linked);
     graph.rows.setQuery(query);
-    const node = descend(graph, this.scratch, graph.entryPoint, queryDistance(graph, this.scratch, graph.entryPoint), graph.maxLevel, 0, this.best);
     const maxVisits = accept === undefined ? Infinity : (options.maxVisits ?? linked * FILTERED_VISIT_FRACTION);
-    const visits = searchLayer(graph, this.scratch, node, this.best[0], ef, 0, accept, maxVisits);
-    const found = this.scratch.found;
-    // Fewer than k found means the walk ran out of reachable nodes (a filter
-    // rejecting most of them, or links pruned away from exact duplicates):
-    // the scan returns every row that qualifies.
-    if (visits < 0 || found < k) {
+    const found = knnSearch(graph, this.scratch, graph.entryPoint, graph.maxLevel, ef, accept, maxVisits, this.best);
+    // Fewer than k found (or −1, past maxVisits) means the walk ran out of reachable nodes (a filter
+    // rejecting most of them, or links pruned away from exact duplicates): the scan returns every row that qualifies.
+    if (found < k) {
       return exactScan(graph.rows, this.scratch.out, query, k, accept, ordered);
     }
     const f32 = graph.rows.memory.f32;
@@ -327,7 +325,7 @@ export class HnswIndex implements VectorIndex {
     // Rows not linked yet (at most one batch) are scanned exactly and merged.
     if (linked < graph.size) out.push(...exactScan(graph.rows, this.scratch.out, query, k, accept, false, linked));
     // Results are ascending by distance; order equal distances by row.
-    out.sort((a, b) => a.distance - b.distance || a.row - b.row);
+    sortNeighbors(out);
     return out.length > k ? out.slice(0, k) : out;
   }
 
