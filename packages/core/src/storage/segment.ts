@@ -128,9 +128,10 @@ export class Segment {
    * mapping of the file (positional reads through `vfs` where it gives
    * none; see sectionsInFile), the vectors with a positional read straight
    * into the index memory, every section checked against its crc32 before
-   * it is used. The graph
-   * is loaded, never rebuilt. Throws CorruptionError (file, offset), or the
-   * Vfs's error.
+   * it is used — in a version-2 file the vectors a 4 KiB page at a time, as
+   * the index loads them after the open (docs/format/segment.md, "When the
+   * checks run"). The graph is loaded, never rebuilt. Throws
+   * CorruptionError (file, offset), or the Vfs's error.
    */
   static open(vfs: Vfs, id: number, file: string, expected: SegmentExpectation, factory: IndexFactory): Segment {
     const fd = vfs.open(file, 'r');

@@ -1,5 +1,6 @@
 import { copyNodeLinks } from '../../format/graph-load.js';
 import { PAGE_BYTES } from '../../format/page-checksums.js';
+import { populatePages } from '../../fs/mmap.js';
 import type { GraphKernels } from '../../kernels/kernels.js';
 import type { PagedVectors } from '../../storage/paged-vectors.js';
 import type { HnswGraph } from './hnsw-graph.js';
@@ -188,6 +189,12 @@ export class PagedLoad implements WalkGraph {
     const rows = this.graph.size;
     const first = this.nextRow;
     const end = Math.min(rows, first + this.stepRows);
+    const vectors = this.graph.rows.vectorBytesView();
+    // Mapped in one call rather than faulted a page at a time (see populatePages); the links region alike.
+    populatePages(vectors.subarray(first * this.rowBytes, end * this.rowBytes));
+    const links = this.graph.linkIndex(0, 0) * 4;
+    const linkBytes = this.graph.stride0 * 4;
+    populatePages(this.graph.memory.u8.subarray(links + first * linkBytes, links + end * linkBytes));
     this.loadPages(Math.floor((first * this.rowBytes) / PAGE_BYTES), Math.ceil((end * this.rowBytes) / PAGE_BYTES));
     for (let row = first; row < end; row++) {
       if (this.rowReady[row] === 0) {
