@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CorruptionError, OmenDB } from '../src/index.js';
 import { decodeSegmentTable, SectionKind } from '../src/format/segment-file.js';
-import { adviseHugePages } from '../src/fs/mmap.js';
+import { adviseHugePages, populatePages } from '../src/fs/mmap.js';
 import { KernelMemory } from '../src/kernels/kernel-memory.js';
 import { NodeVfs } from '../src/fs/node-vfs.js';
 import type { CollectionStore } from '../src/storage/collection-store.js';
@@ -142,6 +142,20 @@ describe('segment open through a mapping', () => {
       expect(err, `seed ${SEED}`).toBeInstanceOf(CorruptionError);
       expect((err as CorruptionError).file).toBe(file);
     }
+  });
+});
+
+describe('populatePages', () => {
+  it('keeps the bytes of a kernel memory and of unaligned views, and never throws', () => {
+    const memory = KernelMemory.create();
+    memory.ensureBytes(1 << 20);
+    const whole = memory.u8;
+    whole.fill(5, 0, 10_000);
+    populatePages(whole.subarray(3, 9_000));
+    populatePages(whole.subarray(100, 200));
+    populatePages(whole);
+    expect(whole.subarray(0, 10_000).every((b) => b === 5)).toBe(true);
+    expect(whole.subarray(10_000).every((b) => b === 0)).toBe(true);
   });
 });
 
