@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HnswIndex } from '../src/ann/hnsw/hnsw.js';
 import { CorruptionError } from '../src/errors.js';
+import { OmenDB } from '../src/index.js';
 import { PAGE_BYTES } from '../src/format/page-checksums.js';
 import { decodeSegmentTable, SectionKind, type SectionEntry } from '../src/format/segment-file.js';
 import { NodeVfs } from '../src/fs/node-vfs.js';
@@ -172,6 +173,30 @@ describe('paged segment open', () => {
     const full = openPaged(file, 'l2', vfs);
     expect(vfs.openFds).toBe(1);
     while (!full.loaded) await turn();
+    expect(vfs.openFds).toBe(0);
+  });
+
+  it('through the API: a query at once equals the one before the close, and closing mid-load closes every file', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const embeddings = Array.from({ length: ROWS }, (_, i) => Array.from(base.subarray(i * dim, (i + 1) * dim)));
+    const asked = queries.slice(0, 8).map((q) => Array.from(q));
+    const db = await OmenDB.open(dir, { durability: 'none' });
+    const col = await db.createCollection({ name: 'c', dimension: dim, hnsw: { M: 12, efConstruction: 48 } });
+    await col.add({ ids: embeddings.map((_, i) => `r${i}`), embeddings });
+    await db.checkpoint();
+    const before = await col.query({ queryEmbeddings: asked, nResults: 10 });
+    await db.close();
+    const vfs = new CountingVfs();
+    const reopened = await OmenDB.open(dir, { vfs });
+    const col2 = await reopened.getCollection('c');
+    const after = await col2.query({ queryEmbeddings: asked, nResults: 10 });
+    expect(after.ids).toEqual(before.ids);
+    expect(after.distances).toEqual(before.distances);
+    // A row's vector read before any load reached it: its pages are loaded and checked for the call.
+    const got = await col2.get({ ids: ['r2999', 'r7'], include: ['embeddings'] });
+    expect(got.embeddings).toEqual([embeddings[2999].map(Math.fround), embeddings[7].map(Math.fround)]);
+    await reopened.close();
     expect(vfs.openFds).toBe(0);
   });
 });
