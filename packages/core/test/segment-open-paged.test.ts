@@ -96,7 +96,7 @@ function expectSame(paged: HnswIndex, eager: HnswIndex, query: Float32Array, lab
 }
 
 describe('paged segment open', () => {
-  it.each(['l2', 'cosine'] as const)('answers %s queries exactly as an eager open, at once, during the load and after it', async (metric) => {
+  it.each(['l2', 'cosine', 'ip'] as const)('answers %s queries exactly as an eager open, at once, during the load and after it', async (metric) => {
     const { file, eager } = await segmentFile(metric);
     const paged = openPaged(file, metric);
     expect(paged.loaded).toBe(false);
