@@ -8,6 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkAllPages, decodePageChecksums, encodePageChecksums, PAGE_BYTES } from '../src/format/page-checksums.js';
 import { decodeSegment, encodeSegment, HEADER_AT, SectionKind } from '../src/format/segment-file.js';
+import { Findings } from '../src/cli/verify/report.js';
+import { verifySegment } from '../src/cli/verify/verify-segment.js';
 import { concat, corruptionAt, crc, hex, patched, u32, u8 } from './helpers/golden-bytes.js';
 
 const FILE = 'segments/1/segment.bin';
@@ -67,5 +69,25 @@ describe('segment version 2', () => {
     expect(corruptionAt(FILE, () => decodeSegment(reseal(patched(withoutPages, HEADER_AT.version, u32(2))), FILE))).toBe(HEADER_AT.version);
     expect(corruptionAt(FILE, () => decodeSegment(reseal(patched(withPages, HEADER_AT.version, u32(1))), FILE))).toBe(48 + 32);
     expect(corruptionAt(FILE, () => decodeSegment(reseal(patched(withPages, HEADER_AT.version, u32(3))), FILE))).toBe(HEADER_AT.version);
+  });
+});
+
+describe('omendb verify', () => {
+  it('reports page checksums that disagree with a vectors section whose own CRC-32 holds, at the page', () => {
+    const rows = 24;
+    const dimension = 128; // 12 KiB of vectors: three pages
+    const vectors = new Float32Array(rows * dimension).map((_, i) => Math.sin(i));
+    const bytes = new Uint8Array(vectors.buffer);
+    const sums = encodePageChecksums(bytes);
+    sums[4] ^= 0x01; // page 1's stored checksum
+    const file = encodeSegment({ rows, dimension, metric: 'l2' }, [
+      { kind: SectionKind.Vectors, bytes },
+      { kind: SectionKind.PageChecksums, bytes: sums },
+    ]);
+    const findings = new Findings();
+    verifySegment(file, FILE, { rows, dimension, metric: 'l2', hnsw: { M: 16, efConstruction: 200, efSearch: 64 } }, findings);
+    const vectorsAt = decodeSegment(file, FILE).sections.get(SectionKind.Vectors)!.offset;
+    const pageProblems = findings.problems.filter((p) => /page 1 checksum/.test(p.message));
+    expect(pageProblems.map((p) => [p.severity, p.offset])).toEqual([['error', vectorsAt + PAGE_BYTES]]);
   });
 });
