@@ -5,7 +5,9 @@
  * check its table; read and check the ids and decode them; read and check
  * the graph; then HnswIndex.openWith, split into the vectors' fill (huge-page
  * hint, positional read into the index memory, crc32 there) and the rest
- * (levels, link parsing and copying). Each line gives CPU ms (of it system
+ * (levels, link parsing and copying); for a version-2 segment (page
+ * checksums; EAGER=1 forces the eager path) HnswIndex.openPaged, the first
+ * two queries (the pages they reach) and the rest of the load. Each line gives CPU ms (of it system
  * ms), wall ms and minor page faults. Then the floor the fill cannot go
  * under: writing as many bytes into a fresh WebAssembly memory with the
  * same huge-page hint (no file, no checksum). Last, the process's anonymous
@@ -26,6 +28,8 @@ import { adviseHugePages } from '../src/fs/mmap.js';
 import { NodeVfs } from '../src/fs/node-vfs.js';
 import { KernelMemory } from '../src/kernels/kernel-memory.js';
 import { sectionsInFile } from '../src/storage/segment-sections.js';
+import { loadDataset } from '../test/helpers/datasets.js';
+import { mixtureRows } from './generated-data.js';
 
 const dir = process.env.OPEN_DIR;
 if (dir === undefined) throw new Error('set OPEN_DIR to a database built by bench/open-time.ts');
@@ -52,6 +56,7 @@ for (const collection of readdirSync(join(dir, 'collections'))) {
   for (const id of readdirSync(segments)) segmentFiles.push(join(segments, id, 'segment.bin'));
 }
 
+const sift = loadDataset('sift10k', 'l2');
 const vfs = new NodeVfs();
 let indexBytes = 0;
 for (const file of segmentFiles) {
@@ -67,16 +72,31 @@ for (const file of segmentFiles) {
   phase('ids: decode', () => BlobList.decode(ids, file, entry(SectionKind.Ids).offset));
   const graph = phase('graph: read + crc32', () => sections.read(entry(SectionKind.Graph)));
   const { rows, dimension, metric } = sections.header;
-  const index = phase('HnswIndex.openWith (all)', () =>
-    HnswIndex.openWith({ dimension, metric }, rows, (dest) => phase('  vectors: hint + read + crc32', () => sections.readInto(entry(SectionKind.Vectors), dest)), graph, {
-      file,
-      offset: entry(SectionKind.Graph).offset,
-    }),
-  );
-  const bytes = index.memoryBytes();
-  indexBytes += bytes.vectors + bytes.graph;
+  const source = { file, offset: entry(SectionKind.Graph).offset };
+  const paged = sections.entries.has(SectionKind.PageChecksums) && sections.paged !== undefined && !process.env.EAGER;
+  const index = paged
+    ? phase('HnswIndex.openPaged', () =>
+        HnswIndex.openPaged(
+          { dimension, metric },
+          rows,
+          phase('  page checksums: read + crc32', () => sections.paged!(entry(SectionKind.Vectors), entry(SectionKind.PageChecksums))),
+          graph,
+          source,
+        ),
+      )
+    : phase('HnswIndex.openWith (all)', () =>
+        HnswIndex.openWith({ dimension, metric }, rows, (dest) => phase('  vectors: hint + read + crc32', () => sections.readInto(entry(SectionKind.Vectors), dest)), graph, source),
+      );
   sections.done?.();
   vfs.close(fd);
+  if (paged) {
+    const query = mixtureRows(sift.base.data, sift.dim, 1, 2);
+    phase('first query (pages it reaches)', () => index.search(query, 10));
+    phase('second query', () => index.search(mixtureRows(sift.base.data, sift.dim, 1, 3), 10));
+    phase('rest of the load (loadAll)', () => index.loadAll());
+  }
+  const bytes = index.memoryBytes();
+  indexBytes += bytes.vectors + bytes.graph;
 }
 
 const fresh = KernelMemory.create();

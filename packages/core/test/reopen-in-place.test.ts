@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CorruptionError, OmenDB } from '../src/index.js';
 import { decodeManifest } from '../src/format/manifest.js';
+import { PAGE_BYTES } from '../src/format/page-checksums.js';
 import { decodeSegmentTable, SectionKind } from '../src/format/segment-file.js';
 import { NodeVfs } from '../src/fs/node-vfs.js';
 import { HnswIndex } from '../src/ann/hnsw/hnsw.js';
@@ -107,7 +108,7 @@ describe('Segment.open (sections read in place)', () => {
     const { file, expected, factory } = await sealedSegment('l2');
     const pristine = readFileSync(file);
     const sections = decodeSegmentTable(pristine, pristine.byteLength, file).sections;
-    for (const kind of [SectionKind.Vectors, SectionKind.Graph, SectionKind.Ids]) {
+    for (const kind of [SectionKind.Graph, SectionKind.Ids]) {
       const entry = sections.find((s) => s.kind === kind)!;
       const damaged = Buffer.from(pristine);
       damaged[entry.offset + Math.floor(entry.lengthBytes / 2)] ^= 0x10;
@@ -122,6 +123,24 @@ describe('Segment.open (sections read in place)', () => {
       expect((caught as CorruptionError).offset).toBe(entry.offset);
       expect((caught as CorruptionError).message).toMatch(/checksum/);
     }
+    // The vectors of a version-2 segment are checked a 4 KiB page at a time as they load: at the
+    // first use of the damaged page (here the whole load), at the offset of that page.
+    const vectors = sections.find((s) => s.kind === SectionKind.Vectors)!;
+    const at = Math.floor(vectors.lengthBytes / 2);
+    const damaged = Buffer.from(pristine);
+    damaged[vectors.offset + at] ^= 0x10;
+    writeFileSync(file, damaged);
+    const segment = Segment.open(new NodeVfs(), 1, file, expected, factory);
+    let caught: unknown;
+    try {
+      (segment.index as HnswIndex).loadAll();
+    } catch (error) {
+      caught = error;
+    }
+    segment.dispose();
+    expect(caught, 'vectors').toBeInstanceOf(CorruptionError);
+    expect((caught as CorruptionError).offset).toBe(vectors.offset + Math.floor(at / PAGE_BYTES) * PAGE_BYTES);
+    expect((caught as CorruptionError).message).toMatch(/checksum/);
     writeFileSync(file, pristine);
   });
 });

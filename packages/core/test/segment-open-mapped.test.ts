@@ -3,13 +3,14 @@
  * with positional reads (a Vfs without mapReadOnly) gives the same answers
  * as each other and as the collection gave before it was closed,
  * and a damaged section is a CorruptionError at open either way, before any
- * query runs. adviseHugePages is a hint that never changes bytes nor throws.
+ * query runs — but the vectors, checked a page at a time as they load: a
+ * damaged page fails the query that reaches it (or the background load). adviseHugePages is a hint that never changes bytes nor throws.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CorruptionError, OmenDB } from '../src/index.js';
 import { decodeSegmentTable, SectionKind } from '../src/format/segment-file.js';
-import { adviseHugePages } from '../src/fs/mmap.js';
+import { adviseHugePages, populatePages } from '../src/fs/mmap.js';
 import { KernelMemory } from '../src/kernels/kernel-memory.js';
 import { NodeVfs } from '../src/fs/node-vfs.js';
 import type { CollectionStore } from '../src/storage/collection-store.js';
@@ -91,8 +92,30 @@ describe('segment open through a mapping', () => {
     }
   });
 
+  it('reports a flipped byte of the vectors section as a CorruptionError before any answer computed from it, mapped or not', async () => {
+    const { dir, file, embeddings } = await oneSegment();
+    // A version-2 segment checks its vectors a 4 KiB page at a time, as they load (docs/format/segment.md).
+    const at = sectionOffset(file, SectionKind.Vectors) + 37;
+    const bytes = readFileSync(file);
+    bytes[at] ^= 0x10;
+    writeFileSync(file, bytes);
+    for (const vfs of [new NodeVfs(), unmappedVfs()]) {
+      const db = await OmenDB.open(dir, { vfs });
+      try {
+        const col = await db.getCollection('c');
+        const err = await col.query({ queryEmbeddings: [embeddings[1]], nResults: 5 }).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(err, `seed ${SEED}`).toBeInstanceOf(CorruptionError);
+        expect((err as CorruptionError).file).toBe(file);
+      } finally {
+        await db.close().catch(() => undefined);
+      }
+    }
+  });
+
   it.each([
-    ['vectors', SectionKind.Vectors],
     ['graph', SectionKind.Graph],
     ['ids', SectionKind.Ids],
   ] as const)('reports a flipped byte of the %s section as a CorruptionError at open, mapped or not', async (_name, kind) => {
@@ -119,6 +142,20 @@ describe('segment open through a mapping', () => {
       expect(err, `seed ${SEED}`).toBeInstanceOf(CorruptionError);
       expect((err as CorruptionError).file).toBe(file);
     }
+  });
+});
+
+describe('populatePages', () => {
+  it('keeps the bytes of a kernel memory and of unaligned views, and never throws', () => {
+    const memory = KernelMemory.create();
+    memory.ensureBytes(1 << 20);
+    const whole = memory.u8;
+    whole.fill(5, 0, 10_000);
+    populatePages(whole.subarray(3, 9_000));
+    populatePages(whole.subarray(100, 200));
+    populatePages(whole);
+    expect(whole.subarray(0, 10_000).every((b) => b === 5)).toBe(true);
+    expect(whole.subarray(10_000).every((b) => b === 0)).toBe(true);
   });
 });
 

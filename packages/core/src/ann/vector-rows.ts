@@ -117,14 +117,37 @@ export class VectorRows {
     this.reserve(first + n);
     const at = this.arena.offset(VECTORS) + first * rowBytes;
     fill(this.memory.u8.subarray(at, at + n * rowBytes));
-    if (this.code === METRIC_COSINE) {
-      const f32 = this.memory.f32;
-      const base = this.arena.offset(VECTORS) >> 2;
-      const norms = this.arena.offset(NORMS) >> 2;
-      for (let row = first; row < first + n; row++) f32[norms + row] = inverseNormAt(f32, base + row * this.dimension, this.dimension);
-    }
+    this.rowsWritten(first, n);
     this.count += n;
     return first;
+  }
+
+  /**
+   * Appends `n` rows whose bytes are written later, in any order, through
+   * {@link vectorBytes} followed by {@link rowsWritten} (a segment opened
+   * page by page). Until then they read as zero and must not be scored.
+   * Their memory is reserved but not touched, so it costs no page faults yet.
+   */
+  appendLater(n: number): number {
+    const first = this.count;
+    this.reserve(first + n);
+    this.count += n;
+    return first;
+  }
+
+  /** A view of the bytes of the vectors region, from row 0 (valid until the next growth). */
+  vectorBytesView(): Uint8Array {
+    const at = this.arena.offset(VECTORS);
+    return this.memory.u8.subarray(at, at + this.count * this.dimension * 4);
+  }
+
+  /** Rows [first, first + n) hold their final bytes: computes their cosine inverse norms as `add` does. */
+  rowsWritten(first: number, n: number): void {
+    if (this.code !== METRIC_COSINE) return;
+    const f32 = this.memory.f32;
+    const base = this.arena.offset(VECTORS) >> 2;
+    const norms = this.arena.offset(NORMS) >> 2;
+    for (let row = first; row < first + n; row++) f32[norms + row] = inverseNormAt(f32, base + row * this.dimension, this.dimension);
   }
 
   /** A copy of row `row`, bit-identical to what was added; RangeError outside [0, size). */

@@ -89,7 +89,11 @@ export function defaultIndexFactory(manifest: ManifestState): IndexFactory {
       if (quantization === 'none') {
         const stray = parts.codes ?? parts.codebook;
         if (stray) throw new CorruptionError(file, stray.offset, 'quantization section in a segment of an unquantized collection');
-        return HnswIndex.openWith({ dimension: parts.dimension, metric: parts.metric, params }, parts.rows, parts.fillVectors, graph.bytes, { file, offset: graph.offset });
+        const spec = { dimension: parts.dimension, metric: parts.metric, params };
+        // A version-2 file opens without waiting for its vectors: they load page by page, checked as they arrive.
+        const paged = parts.pagedVectors?.();
+        if (paged) return HnswIndex.openPaged(spec, parts.rows, paged, graph.bytes, { file, offset: graph.offset });
+        return HnswIndex.openWith(spec, parts.rows, parts.fillVectors, graph.bytes, { file, offset: graph.offset });
       }
       return openQuantized(parts, graph, params, manifest);
     },

@@ -168,6 +168,25 @@ export function loadGraphLinks(graph: GraphLinks, bytes: Uint8Array, h: GraphHea
   graph.maxLevel = h.count === 0 ? -1 : h.maxLevel;
 }
 
+/**
+ * Copies the parsed adjacency lists of one node (every level; see
+ * {@link parseGraphLinks}) into `graph`, whose node exists with its stored
+ * level `top`: what {@link loadGraphLinks} does for every node, for a graph
+ * loaded node by node as its walks first reach them.
+ */
+export function copyNodeLinks(graph: GraphLinks, blocks: Int32Array, blockOffsets: Int32Array, node: number, top: number): void {
+  let at = blockOffsets[node];
+  let words = blocks[at] + 1;
+  const links0 = graph.linkArray(0);
+  for (let k = 0, to = graph.linkIndex(node, 0); k < words; k++) links0[to + k] = blocks[at + k];
+  const upper = graph.linkArray(1);
+  for (let level = 1; level <= top; level++) {
+    at += words;
+    words = blocks[at] + 1;
+    upper.set(blocks.subarray(at, at + words), graph.linkIndex(node, level));
+  }
+}
+
 type Fail = (position: number, detail: string) => never;
 
 /** Reports the list header at word `at` that failed the degree or length check. */

@@ -5,7 +5,12 @@ import { checkCrc, checkCrcValue, checkMagic, checkVersion, viewOf, writeMagic }
 
 /** Layout in docs/format/segment.md. */
 export const SEGMENT_MAGIC = 'OMENSEG';
-export const SEGMENT_FORMAT_VERSION = 1;
+/**
+ * Version 2 = a segment with page checksums of its vectors section (kind
+ * {@link SectionKind.PageChecksums}); version 1, without them, is still read.
+ */
+export const SEGMENT_FORMAT_VERSION = 2;
+const PAGED_VERSION = 2;
 const HEADER_BYTES = 48;
 /** Bytes of the fixed header, before the section table. */
 export const SEGMENT_HEADER_BYTES = HEADER_BYTES;
@@ -52,9 +57,11 @@ export const enum SectionKind {
   Postings = 8,
   /** Sparse-vector postings per dimension (docs/format/sparse-postings.md; collections with a sparse-vector index only). */
   SparsePostings = 9,
+  /** CRC-32 per 4 KiB page of the vectors section (docs/format/segment.md, "Page checksums"; version 2 only). */
+  PageChecksums = 10,
 }
 
-const LAST_SECTION_KIND = SectionKind.SparsePostings;
+const LAST_SECTION_KIND = SectionKind.PageChecksums;
 
 const METRICS: Metric[] = ['l2', 'cosine', 'ip'];
 
@@ -71,7 +78,10 @@ export interface SectionRef {
   bytes: Uint8Array;
 }
 
-/** Lays out a segment file: header, section table, 64-byte-aligned sections. */
+/**
+ * Lays out a segment file: header, section table, 64-byte-aligned sections.
+ * Version 2 when the sections hold page checksums, else version 1.
+ */
 export function encodeSegment(header: SegmentHeader, sections: { kind: SectionKind; bytes: Uint8Array }[]): Uint8Array {
   let at = align(HEADER_BYTES + sections.length * TABLE_ENTRY_BYTES);
   const offsets = sections.map((s) => {
@@ -83,7 +93,8 @@ export function encodeSegment(header: SegmentHeader, sections: { kind: SectionKi
   const out = new Uint8Array(last);
   const view = viewOf(out);
   writeMagic(view, 0, SEGMENT_MAGIC);
-  view.setUint32(HEADER_AT.version, SEGMENT_FORMAT_VERSION, true);
+  const paged = sections.some((s) => s.kind === SectionKind.PageChecksums);
+  view.setUint32(HEADER_AT.version, paged ? PAGED_VERSION : 1, true);
   view.setUint32(HEADER_AT.sectionCount, sections.length, true);
   view.setUint32(HEADER_AT.rows, header.rows, true);
   view.setUint32(HEADER_AT.dimension, header.dimension, true);
@@ -136,7 +147,8 @@ export function decodeSegmentTable(prefix: Uint8Array, fileBytes: number, file: 
     throw new CorruptionError(file, HEADER_AT.sectionCount, `section table of ${count} entries runs past the end`);
   }
   checkCrc(headerBytes(prefix, count), view.getUint32(HEADER_AT.crc, true), file, HEADER_AT.crc, 'segment header');
-  checkVersion(view.getUint32(HEADER_AT.version, true), SEGMENT_FORMAT_VERSION, file, HEADER_AT.version);
+  const version = view.getUint32(HEADER_AT.version, true);
+  if (version !== 1) checkVersion(version, SEGMENT_FORMAT_VERSION, file, HEADER_AT.version);
   const metricCode = view.getUint32(HEADER_AT.metric, true);
   const metric = METRICS[metricCode];
   if (!metric) throw new CorruptionError(file, HEADER_AT.metric, `unknown metric code ${metricCode}`);
@@ -148,6 +160,9 @@ export function decodeSegmentTable(prefix: Uint8Array, fileBytes: number, file: 
     const entry = HEADER_BYTES + i * TABLE_ENTRY_BYTES;
     const kind = view.getUint32(entry + ENTRY_AT.kind, true) as SectionKind;
     if (kind < SectionKind.Vectors || kind > LAST_SECTION_KIND) throw new CorruptionError(file, entry + ENTRY_AT.kind, `unknown section kind ${kind}`);
+    if (kind === SectionKind.PageChecksums && version < PAGED_VERSION) {
+      throw new CorruptionError(file, entry + ENTRY_AT.kind, `section kind ${kind} in a version ${version} segment`);
+    }
     if (sections.some((s) => s.kind === kind)) throw new CorruptionError(file, entry + ENTRY_AT.kind, `section kind ${kind} appears twice`);
     checkZero(prefix, entry + ENTRY_AT.reserved, entry + ENTRY_AT.offset, file, 'reserved section-table byte');
     checkZero(prefix, entry + ENTRY_AT.reservedTail, entry + TABLE_ENTRY_BYTES, file, 'reserved section-table byte');
@@ -159,6 +174,9 @@ export function decodeSegmentTable(prefix: Uint8Array, fileBytes: number, file: 
     }
     sections.push({ kind, offset, lengthBytes, crc: view.getUint32(entry + ENTRY_AT.crc, true) });
     previousEnd = offset + lengthBytes;
+  }
+  if (version === PAGED_VERSION && !sections.some((s) => s.kind === SectionKind.PageChecksums)) {
+    throw new CorruptionError(file, HEADER_AT.version, `a version ${version} segment without page checksums`);
   }
   return { header, sections };
 }

@@ -128,3 +128,34 @@ export function releaseMappedPages(mapping: Uint8Array): void {
     // The pages stay mapped until the mapping is collected.
   }
 }
+
+/** madvise(2) MADV_POPULATE_WRITE (Linux ≥ 5.14): not among the binding's constants. */
+const MADV_POPULATE_WRITE = 23;
+
+/**
+ * Asks Linux to map the pages of `bytes` writable in one call (madvise(2)
+ * MADV_POPULATE_WRITE) before they are written, instead of one fault per
+ * 4 KiB page as they are: on a VM each fault also traps to the host. For
+ * fresh memory that cannot use huge pages (written in scattered pieces
+ * first, as a segment's pages are when queries load them). Measured on this
+ * project's 2-core VM, writing 512 MiB of a fresh WebAssembly memory 1 MiB at
+ * a time: 1.7–2.0 s CPU, 0.96–1.08 s after populating each MiB first. A
+ * hint: a no-op off Linux, without the binding, or where the kernel
+ * refuses (older than 5.14: EINVAL); never throws; the contents are unchanged.
+ */
+export function populatePages(bytes: Uint8Array): void {
+  if (process.platform !== 'linux' || bytes.byteLength < PAGE_BYTES) return;
+  const mmap = mmapBinding();
+  if (mmap === null || populateRefused) return;
+  const start = Math.ceil(bytes.byteOffset / PAGE_BYTES) * PAGE_BYTES;
+  const end = Math.floor((bytes.byteOffset + bytes.byteLength) / PAGE_BYTES) * PAGE_BYTES;
+  if (end <= start) return;
+  try {
+    mmap.advise(Buffer.from(bytes.buffer, start, end - start), MADV_POPULATE_WRITE);
+  } catch {
+    // An older kernel: stop asking.
+    populateRefused = true;
+  }
+}
+
+let populateRefused = false;

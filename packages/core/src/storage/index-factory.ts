@@ -1,4 +1,5 @@
 import type { OriginalVectors } from './original-vectors.js';
+import type { PagedVectors } from './paged-vectors.js';
 import type { TextIndexer } from './text-index.js';
 import type { SparseIndexer } from './sparse-index.js';
 import type { VectorIndex } from './vector-index.js';
@@ -38,6 +39,12 @@ export interface SegmentIndexParts {
   file: string;
   /** Writes the vectors section (little-endian float32 bytes) into `dest`, checking it; see `HnswIndex.openWith`. */
   fillVectors(dest: Uint8Array): void;
+  /**
+   * The vectors section read a page at a time, each page checked as it is
+   * read (see paged-vectors.ts): present for a version-2 file opened from
+   * disk; the index then owns it and closes it.
+   */
+  pagedVectors?(): PagedVectors;
   /** The vectors section read on demand from the file, checked once (see segment-originals.ts). */
   originals(): OriginalVectors;
   /** Checked section bytes and their offsets in `file`, for the sections present. */

@@ -11,6 +11,7 @@ import {
 import { adviseHugePages, releaseMappedPages } from '../fs/mmap.js';
 import type { Vfs } from '../fs/vfs.js';
 import { originalsFromBytes, type OriginalVectors } from './original-vectors.js';
+import { openPagedVectors, type PagedVectors } from './paged-vectors.js';
 import { openSegmentOriginals, readFully } from './segment-originals.js';
 
 /**
@@ -32,6 +33,12 @@ export interface SegmentSections {
   readInto(entry: SectionEntry, dest: Uint8Array): void;
   /** The vectors section `entry` as rows read on demand (a quantized segment's originals), checked once. */
   originals(entry: SectionEntry, rows: number, dimension: number): OriginalVectors;
+  /**
+   * The vectors section `entry` read page by page, each page checked against
+   * the page-checksums section `checksums` (version 2 files; see
+   * paged-vectors.ts). Absent for a file held in memory, checked up front.
+   */
+  paged?(entry: SectionEntry, checksums: SectionEntry): PagedVectors;
   /** Called once the segment is open: views from `read` are not used after it. */
   done?(): void;
 }
@@ -72,7 +79,10 @@ export function sectionsInFile(vfs: Vfs, fd: number, file: string): SegmentSecti
   const originals = (entry: SectionEntry, rows: number, dimension: number) => openSegmentOriginals(vfs, file, entry, rows, dimension);
   const readAt = (position: number, dest: Uint8Array) => readFully(vfs, fd, file, position, dest);
   const mapping = vfs.mapReadOnly?.(file) ?? null;
-  if (mapping !== null) return sectionsMapped(mapping, file, readAt, originals);
+  if (mapping !== null) {
+    const sections = sectionsMapped(mapping, file, readAt, originals);
+    return { ...sections, paged: (entry, checksums) => openPagedVectors(vfs, file, entry, sections.read(checksums), checksums.offset) };
+  }
   const fileBytes = vfs.sizeOf(file);
   if (fileBytes === undefined) throw new CorruptionError(file, 0, 'segment file is missing');
   const first = new Uint8Array(Math.min(SEGMENT_HEADER_BYTES, fileBytes));
@@ -87,17 +97,19 @@ export function sectionsInFile(vfs: Vfs, fd: number, file: string): SegmentSecti
     readAt(entry.offset, dest);
     checkSection(dest, entry, file);
   };
+  const read = (entry: SectionEntry) => {
+    const bytes = new Uint8Array(entry.lengthBytes);
+    readInto(entry, bytes);
+    return bytes;
+  };
   return {
     header,
     fileBytes,
     entries,
-    read: (entry) => {
-      const bytes = new Uint8Array(entry.lengthBytes);
-      readInto(entry, bytes);
-      return bytes;
-    },
+    read,
     readInto,
     originals,
+    paged: (entry, checksums) => openPagedVectors(vfs, file, entry, read(checksums), checksums.offset),
   };
 }
 

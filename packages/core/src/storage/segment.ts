@@ -1,6 +1,7 @@
 import { decode } from '@msgpack/msgpack';
 import { CorruptionError } from '../errors.js';
 import { BlobList } from '../format/blob-list.js';
+import { encodePageChecksums } from '../format/page-checksums.js';
 import { encodeSegment, SectionKind } from '../format/segment-file.js';
 import type { Vfs } from '../fs/vfs.js';
 import type { VectorIndex } from './vector-index.js';
@@ -23,6 +24,7 @@ const SECTION_NAMES: Partial<Record<SectionKind, string>> = {
   [SectionKind.Codebook]: 'codebook',
   [SectionKind.Postings]: 'fullText',
   [SectionKind.SparsePostings]: 'sparse',
+  [SectionKind.PageChecksums]: 'pageChecksums',
 };
 
 /** What the manifest says a segment holds. */
@@ -83,8 +85,9 @@ export class Segment {
   /** Encodes sealed rows as a segment file (docs/format/segment.md). */
   static encode(contents: SegmentContents, dimension: number, metric: Metric): Uint8Array {
     const { ids, metadata, documents, vectors, graph, quantization, postings, sparse } = contents;
+    const vectorBytes = new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength);
     const sections = [
-      { kind: SectionKind.Vectors, bytes: new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength) },
+      { kind: SectionKind.Vectors, bytes: vectorBytes },
       { kind: SectionKind.Ids, bytes: BlobList.encodeStrings(ids) },
     ];
     // A section no row uses is left out, so a segment of bare vectors costs little more than them.
@@ -98,6 +101,8 @@ export class Segment {
     }
     if (postings) sections.push({ kind: SectionKind.Postings, bytes: postings });
     if (sparse) sections.push({ kind: SectionKind.SparsePostings, bytes: sparse });
+    // Page checksums let an open check the vectors a page at a time, as queries first use them (segment.md).
+    if (vectorBytes.byteLength > 0) sections.push({ kind: SectionKind.PageChecksums, bytes: encodePageChecksums(vectorBytes) });
     return encodeSegment({ rows: ids.length, dimension, metric }, sections);
   }
 
@@ -123,9 +128,10 @@ export class Segment {
    * mapping of the file (positional reads through `vfs` where it gives
    * none; see sectionsInFile), the vectors with a positional read straight
    * into the index memory, every section checked against its crc32 before
-   * it is used. The graph
-   * is loaded, never rebuilt. Throws CorruptionError (file, offset), or the
-   * Vfs's error.
+   * it is used — in a version-2 file the vectors a 4 KiB page at a time, as
+   * the index loads them after the open (docs/format/segment.md, "When the
+   * checks run"). The graph is loaded, never rebuilt. Throws
+   * CorruptionError (file, offset), or the Vfs's error.
    */
   static open(vfs: Vfs, id: number, file: string, expected: SegmentExpectation, factory: IndexFactory): Segment {
     const fd = vfs.open(file, 'r');
@@ -180,6 +186,7 @@ export class Segment {
     for (let row = 0; row < header.rows; row++) {
       if (ids.bytes[4 + row] !== 1) throw new CorruptionError(file, idsAt + 4 + row, `row ${row} has no id`);
     }
+    const pageChecksums = entries.get(SectionKind.PageChecksums);
     let vectorIndex = index;
     if (!vectorIndex) {
       const present = (kind: SectionKind) => {
@@ -193,6 +200,7 @@ export class Segment {
         file,
         // The vectors go straight into the index memory and are checked there: one copy, no buffer of their own.
         fillVectors: (dest) => sections.readInto(vec, dest),
+        pagedVectors: pageChecksums && sections.paged ? () => sections.paged!(vec, pageChecksums) : undefined,
         originals: () => sections.originals(vec, header.rows, header.dimension),
         graph: present(SectionKind.Graph),
         codes: present(SectionKind.Codes),

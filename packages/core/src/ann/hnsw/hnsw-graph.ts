@@ -143,10 +143,11 @@ export class HnswGraph implements WalkGraph {
   /**
    * Stores `levels.length` nodes of the given levels (one uint8 each) with
    * no links yet, their vectors written by `fill` (see
-   * {@link VectorRows.appendWith}); returns the first row.
+   * {@link VectorRows.appendWith}), or later when `fill` is null; returns the first row.
    */
-  addNodes(levels: Uint8Array, fill: (dest: Uint8Array) => void): number {
-    const first = this.rows.appendWith(levels.length, fill);
+  addNodes(levels: Uint8Array, fill: ((dest: Uint8Array) => void) | null): number {
+    // null: the vectors are written later (VectorRows.appendLater), a page at a time.
+    const first = fill === null ? this.rows.appendLater(levels.length) : this.rows.appendWith(levels.length, fill);
     let upper = 0;
     for (let i = 0; i < levels.length; i++) upper += levels[i];
     this.reserveUpper(this.upperUsed + upper * this.strideUpper);

@@ -1,4 +1,4 @@
-import { CorruptionError, DimensionMismatchError, ValidationError } from '../../errors.js';
+import { DimensionMismatchError, ValidationError } from '../../errors.js';
 import type { Metric } from '../../types.js';
 import { availableParallelism } from 'node:os';
 import { exactScan } from '../exact/exact-scan.js';
@@ -8,13 +8,16 @@ import { encodeGraph, MAX_LEVEL } from '../../format/graph.js';
 import { HnswGraph } from './hnsw-graph.js';
 import { sharedView, type SharedGraphView } from './hnsw-search-view.js';
 import { insertRow } from './hnsw-insert.js';
-import { checkGraphHeader, type GraphSource, loadGraphLinks, storedLevels } from '../../format/graph-load.js';
+import type { GraphSource } from '../../format/graph-load.js';
+import type { GraphHeader } from '../../format/graph.js';
+import type { PagedVectors } from '../../storage/paged-vectors.js';
+import type { PagedLoad } from './hnsw-paged.js';
+import { openStored, openStoredPaged, openStoredWith, type StoredSpec } from './hnsw-open.js';
 import { type HnswParams, resolveHnswParams } from './hnsw-params.js';
 import { checkThreadOptions, type HnswBuildOptions, type HnswIndexOptions, PARALLEL_BUILD_MIN_ROWS } from './hnsw-options.js';
 import { HnswScratch } from './hnsw-scratch.js';
 import { checkSeed, encodeInStorageOrder, fillLinkOrder, seedLevels, seedLinks } from './hnsw-seed.js';
 import { knnSearch } from './hnsw-search-layer.js';
-import { metricCode } from '../../kernels/metric-code.js';
 import { sortNeighbors } from '../../kernels/neighbors.js';
 import { SeededRandom } from '../../kernels/seeded-random.js';
 import { SEQUENTIAL_YIELD_ROWS, yieldTurn } from './yield-turn.js';
@@ -51,6 +54,8 @@ export class HnswIndex implements VectorIndex {
   private readonly maxBatch: number;
   /** Rows [0, linked) are in the graph; the rest wait for their batch (batched linking only). */
   private linked = 0;
+  /** Vectors and links still loading page by page (see {@link openPaged}); null once all are in. */
+  private paged: PagedLoad | null = null;
 
   /**
    * @param dimension values per vector (≥ 1)
@@ -90,66 +95,47 @@ export class HnswIndex implements VectorIndex {
     this.levelScale = 1 / Math.log(M);
   }
 
-  /**
-   * Loads a graph written by {@link serializeGraph} over its vectors without
-   * re-inserting. `vectors`: `rows × dimension` float32 values, or their
-   * little-endian bytes (a segment's vectors section, at any alignment);
-   * copied once into the index memory. See {@link openWith}.
-   */
-  static open(
-    spec: { dimension: number; metric: Metric; params?: Partial<HnswParams> },
-    vectors: Float32Array | Uint8Array,
-    graph: Uint8Array,
-    source: GraphSource,
-  ): HnswIndex {
-    const bytes = vectors instanceof Uint8Array ? vectors : new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength);
-    const rowBytes = spec.dimension * 4;
-    if (bytes.byteLength % rowBytes !== 0) {
-      throw new CorruptionError(source.file, source.offset, `vectors hold ${bytes.byteLength} bytes, not whole ${spec.dimension}-d float32 rows`);
-    }
-    return HnswIndex.openWith(spec, bytes.byteLength / rowBytes, (dest) => dest.set(bytes), graph, source);
+  /** Loads a graph over `vectors` (float32 rows or their bytes), copied into the index memory; see {@link openStored} in hnsw-open.ts. */
+  static open(spec: StoredSpec, vectors: Float32Array | Uint8Array, graph: Uint8Array, source: GraphSource): HnswIndex {
+    return openStored(spec, vectors, graph, source);
   }
 
-  /**
-   * Loads a graph written by {@link serializeGraph} over `rows` vectors that
-   * `fill` writes straight into the index memory: it gets a view of
-   * `rows × dimension × 4` bytes to fill with the little-endian float32 rows
-   * (e.g. a positional read of a segment's vectors section) and to check
-   * before returning (it may throw; the index is then released). Links are
-   * copied after the structural checks of docs/format/graph.md; nothing is
-   * re-inserted. `params.M` / `params.efConstruction`, when given, must match
-   * the graph's; `efSearch` applies to searches. Throws
-   * CorruptionError(source.file, source.offset + position of the bad field).
-   */
-  static openWith(
-    spec: { dimension: number; metric: Metric; params?: Partial<HnswParams> },
-    rows: number,
-    fill: (dest: Uint8Array) => void,
-    graph: Uint8Array,
-    source: GraphSource,
-  ): HnswIndex {
+  /** Loads a graph over `rows` vectors that `fill` writes into the index memory and checks; see {@link openStoredWith}. */
+  static openWith(spec: StoredSpec, rows: number, fill: (dest: Uint8Array) => void, graph: Uint8Array, source: GraphSource): HnswIndex {
+    return openStoredWith(spec, rows, fill, graph, source);
+  }
+
+  /** Loads a graph at once and its vectors page by page as searches reach them and in the background; see {@link openStoredPaged}. */
+  static openPaged(spec: StoredSpec, rows: number, vectors: PagedVectors, graph: Uint8Array, source: GraphSource): HnswIndex {
+    return openStoredPaged(spec, rows, vectors, graph, source);
+  }
+
+  /** Index over a stored graph (hnsw-open.ts): `load` adds nodes and links, or returns the paged load that will (then calls `loaded`). */
+  static fromStored(spec: StoredSpec, header: GraphHeader, rows: number, load: (graph: HnswGraph, loaded: () => void) => PagedLoad | null): HnswIndex {
     const { dimension, metric, params = {} } = spec;
-    const header = checkGraphHeader(
-      graph,
-      { metricCode: metricCode(metric), dimension, rows, M: params.M, efConstruction: params.efConstruction },
-      source,
-    );
-    const index = new HnswIndex(
-      dimension,
-      metric,
-      { ...params, M: header.M, efConstruction: header.efConstruction, seed: header.seed },
-      { initialCapacity: rows, shareMemory: true },
-    );
+    const stored = { ...params, M: header.M, efConstruction: header.efConstruction, seed: header.seed };
+    const index = new HnswIndex(dimension, metric, stored, { initialCapacity: rows, shareMemory: true });
     try {
-      index.graph.addNodes(storedLevels(graph, rows), fill);
-      loadGraphLinks(index.graph, graph, header, source);
+      const paged = load(index.graph, () => (index.paged = null));
       index.linked = rows;
+      index.random.restore(header.rngState);
+      index.paged = paged;
+      paged?.start();
     } catch (error) {
       index.dispose();
       throw error;
     }
-    index.random.restore(header.rngState);
     return index;
+  }
+
+  /** False while an index from {@link openPaged} is still loading its vectors and links. */
+  get loaded(): boolean {
+    return this.paged === null;
+  }
+
+  /** Loads now whatever {@link openPaged} has not loaded yet. Throws CorruptionError for a bad vectors page. */
+  loadAll(): void {
+    this.paged?.loadAll();
   }
 
   /**
@@ -204,6 +190,7 @@ export class HnswIndex implements VectorIndex {
     onIndex?.(index);
     try {
       const levels = new Uint8Array(rows);
+      seed?.index.loadAll();
       const graphSeed = seed && seed.index.pendingRows === 0 ? checkSeed(seed.index.graph, seed.dead, seed.at, index.graph, rows) : undefined;
       const seeded = graphSeed ? seedLevels(graphSeed, levels) : 0;
       for (let row = seeded; row < rows; row++) levels[row] = index.drawLevel();
@@ -219,7 +206,7 @@ export class HnswIndex implements VectorIndex {
       const graph = graphSeed ? encodeInStorageOrder(index.graph, graphSeed.at, seeded, efConstruction, levelSeed, index.random.current) : index.serializeGraph();
       if (yielding) await yieldTurn(signal);
       // An exact-size copy on a memory of its own, in storage order: no linking scratch, no growth slack.
-      const copy = HnswIndex.open({ dimension, metric, params }, graphSeed ? vectors : index.vectors(), graph, { file: '(build)', offset: 0 });
+      const copy = openStored({ dimension, metric, params }, graphSeed ? vectors : index.vectors(), graph, { file: '(build)', offset: 0 });
       onIndex?.(copy);
       return copy;
     } finally {
@@ -244,6 +231,7 @@ export class HnswIndex implements VectorIndex {
    */
   add(vector: Float32Array): number {
     if (vector.length !== this.dimension) throw new DimensionMismatchError(this.dimension, vector.length);
+    this.loadAll();
     const level = this.drawLevel();
     const row = this.graph.addNode(vector, level);
     if (this.linker !== null) {
@@ -279,6 +267,7 @@ export class HnswIndex implements VectorIndex {
 
   /** A copy of row `row`, bit-identical to what was added; RangeError outside [0, size). */
   vector(row: number): Float32Array {
+    if (this.paged !== null && row >= 0 && row < this.graph.size) this.paged.ensureRow(row);
     return this.graph.rows.vector(row);
   }
 
@@ -306,15 +295,20 @@ export class HnswIndex implements VectorIndex {
     if (!(k >= 1)) return [];
     const ordered = options.orderedAccept === true;
     const linked = this.linked;
-    if (options.exact === true || linked < k) return exactScan(graph.rows, this.scratch.out, query, k, accept, ordered);
+    if (options.exact === true || linked < k) {
+      this.loadAll();
+      return exactScan(graph.rows, this.scratch.out, query, k, accept, ordered);
+    }
     // More candidates than rows buys nothing; the cap also keeps ef an int32 for the kernel.
     const ef = Math.min(Math.max(efSearch, k), linked);
     graph.rows.setQuery(query);
+    const walk = this.paged ?? graph; // while pages load, the JS walk that loads what it reaches (same visits, same results)
     const maxVisits = accept === undefined ? Infinity : (options.maxVisits ?? linked * FILTERED_VISIT_FRACTION);
-    const found = knnSearch(graph, this.scratch, graph.entryPoint, graph.maxLevel, ef, accept, maxVisits, this.best);
+    const found = knnSearch(walk, this.scratch, graph.entryPoint, graph.maxLevel, ef, accept, maxVisits, this.best);
     // Fewer than k found (or −1, past maxVisits) means the walk ran out of reachable nodes (a filter
     // rejecting most of them, or links pruned away from exact duplicates): the scan returns every row that qualifies.
     if (found < k) {
+      this.loadAll();
       return exactScan(graph.rows, this.scratch.out, query, k, accept, ordered);
     }
     const f32 = graph.rows.memory.f32;
@@ -336,7 +330,7 @@ export class HnswIndex implements VectorIndex {
   sharedSearchView(k: number, efSearch: number): SharedGraphView | null {
     const size = this.graph.size;
     k = Math.min(Math.floor(k), size);
-    if (!(k >= 1) || this.linked < size || !(Number.isInteger(efSearch) && efSearch >= 1)) return null;
+    if (!(k >= 1) || this.linked < size || this.paged !== null || !(Number.isInteger(efSearch) && efSearch >= 1)) return null;
     return sharedView(this.graph, k, Math.min(Math.max(efSearch, k), size));
   }
 
@@ -354,17 +348,21 @@ export class HnswIndex implements VectorIndex {
    * index memory, valid until the next `add` or `dispose`; copy it to keep it.
    */
   vectors(): Float32Array {
+    this.loadAll();
     return this.graph.rows.view();
   }
 
   /** The graph in the layout of docs/format/graph.md (version 1), rows waiting for their batch linked first. */
   serializeGraph(): Uint8Array {
+    this.loadAll();
     this.linkPending(true);
     return encodeGraph(this.graph, this.params.efConstruction, this.params.seed, this.random.current);
   }
 
   /** Drops the memory and stops the linker's threads (if any). */
   dispose(): void {
+    this.paged?.dispose();
+    this.paged = null;
     void this.linker?.close();
     this.linker = null;
     this.graph.release();

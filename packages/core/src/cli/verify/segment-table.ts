@@ -14,7 +14,7 @@ const SECTION_ALIGN = 64;
 const HEADER_CRC_AT = 44;
 
 /** Names of the section kinds, for messages. */
-export const SECTION_NAMES: Record<number, string> = { 1: 'vectors', 2: 'ids', 3: 'metadata', 4: 'documents', 5: 'graph' };
+export const SECTION_NAMES: Record<number, string> = { 1: 'vectors', 2: 'ids', 3: 'metadata', 4: 'documents', 5: 'graph', 10: 'page checksums' };
 
 /**
  * Checks the magic, version and header checksum, then every section's
@@ -52,8 +52,8 @@ export function checkSegmentChecksums(bytes: Uint8Array, file: string, findings:
   }
   let ok = true;
   const version = view.getUint32(8, true);
-  if (version !== SEGMENT_FORMAT_VERSION) {
-    findings.error(file, `format version ${version} is not supported (this build reads ${SEGMENT_FORMAT_VERSION})`, 8);
+  if (version !== 1 && version !== SEGMENT_FORMAT_VERSION) {
+    findings.error(file, `format version ${version} is not supported (this build reads 1 and ${SEGMENT_FORMAT_VERSION})`, 8);
     ok = false;
   }
   for (let i = 0; i < count; i++) {

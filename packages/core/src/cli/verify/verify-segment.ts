@@ -2,6 +2,7 @@ import { decode } from '@msgpack/msgpack';
 import { CorruptionError } from '../../errors.js';
 import { BlobList } from '../../format/blob-list.js';
 import type { HnswConfig } from '../../format/manifest.js';
+import { checkAllPages } from '../../format/page-checksums.js';
 import { decodePostings } from '../../format/postings.js';
 import { decodeSparsePostings } from '../../format/sparse-postings.js';
 import { decodeSegment, SectionKind, type SectionRef } from '../../format/segment-file.js';
@@ -39,10 +40,14 @@ export function verifySegment(bytes: Uint8Array, file: string, expected: Segment
   if (header.metric !== metric) findings.error(file, `header says metric ${header.metric}, the collection ${metric}`, 24);
   if (header.rows !== rows || header.dimension !== dimension || header.metric !== metric) return null;
   for (const kind of sections.keys()) {
-    if (kind < SectionKind.Vectors || kind > SectionKind.SparsePostings) findings.warning(file, `unknown section kind ${kind}; this build ignores it`, 48);
+    if (kind < SectionKind.Vectors || kind > SectionKind.PageChecksums) findings.warning(file, `unknown section kind ${kind}; this build ignores it`, 48);
   }
 
   const vectors = checkVectors(sections.get(SectionKind.Vectors), file, expected, findings);
+  const vectorSection = sections.get(SectionKind.Vectors);
+  const pages = sections.get(SectionKind.PageChecksums);
+  // The page checksums are what a paged open checks the vectors against: they must agree with the section.
+  if (vectorSection && pages) attempt(findings, () => checkAllPages(vectorSection.bytes, vectorSection.offset, pages.bytes, pages.offset, file));
   const ids = checkIds(sections.get(SectionKind.Ids), file, rows, findings);
   checkBlobs(sections.get(SectionKind.Metadata), 'metadata', file, rows, findings, (entry) => {
     const value = decode(entry);

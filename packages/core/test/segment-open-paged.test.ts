@@ -1,0 +1,202 @@
+/**
+ * A version-2 segment opens without waiting for its vectors (HnswIndex.openPaged
+ * over PagedVectors): queries issued at once, during the background load and
+ * after it return exactly what an eagerly loaded index returns (same rows, same
+ * float32 distances); a damaged vectors page is a CorruptionError before any
+ * result computed from it is returned; disposing mid-load closes the file.
+ * Real data: the first ROWS sift10k base vectors, its first QUERIES queries.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HnswIndex } from '../src/ann/hnsw/hnsw.js';
+import { CorruptionError } from '../src/errors.js';
+import { OmenDB } from '../src/index.js';
+import { PAGE_BYTES } from '../src/format/page-checksums.js';
+import { decodeSegmentTable, SectionKind, type SectionEntry } from '../src/format/segment-file.js';
+import { NodeVfs } from '../src/fs/node-vfs.js';
+import { sectionsInFile } from '../src/storage/segment-sections.js';
+import { Segment } from '../src/storage/segment.js';
+import type { Metric } from '../src/types.js';
+import { loadDataset } from './helpers/datasets.js';
+import { tempDir } from './helpers/tmp.js';
+
+const ROWS = 3000;
+const QUERIES = 40;
+const PARAMS = { M: 12, efConstruction: 48, seed: 17 };
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+const sift = loadDataset('sift10k', 'l2');
+const dim = sift.dim;
+const base = sift.base.data.subarray(0, ROWS * dim);
+const queries = Array.from({ length: QUERIES }, (_, i) => sift.queries.data.slice(i * dim, (i + 1) * dim));
+
+/** A NodeVfs that counts the descriptors it holds open. */
+class CountingVfs extends NodeVfs {
+  openFds = 0;
+  override open(path: string, flags: Parameters<NodeVfs['open']>[1]): number {
+    const fd = super.open(path, flags);
+    this.openFds++;
+    return fd;
+  }
+  override close(fd: number): void {
+    this.openFds--;
+    super.close(fd);
+  }
+}
+
+/** Builds an index over `base`, writes it as a segment file; returns the file and the eagerly opened index. */
+async function segmentFile(metric: Metric): Promise<{ file: string; eager: HnswIndex }> {
+  const { dir, cleanup } = tempDir();
+  cleanups.push(cleanup);
+  const built = await HnswIndex.build({ dimension: dim, metric, params: PARAMS }, base, { schedule: 'sequential' });
+  const graph = built.serializeGraph();
+  built.dispose();
+  const ids = Array.from({ length: ROWS }, (_, i) => `r${i}`);
+  const bytes = Segment.encode({ ids, metadata: ids.map(() => null), documents: ids.map(() => null), vectors: base, graph }, dim, metric);
+  const file = join(dir, 'segment.bin');
+  writeFileSync(file, bytes);
+  const eager = HnswIndex.open({ dimension: dim, metric }, base, graph, { file, offset: 0 });
+  cleanups.push(() => eager.dispose());
+  return { file, eager };
+}
+
+/** Opens `file` as a paged index through `vfs`. */
+function openPaged(file: string, metric: Metric, vfs: NodeVfs = new NodeVfs()): HnswIndex {
+  const fd = vfs.open(file, 'r');
+  try {
+    const sections = sectionsInFile(vfs, fd, file);
+    const entry = (kind: SectionKind) => sections.entries.get(kind) as SectionEntry;
+    const graph = entry(SectionKind.Graph);
+    const index = HnswIndex.openPaged(
+      { dimension: dim, metric },
+      ROWS,
+      sections.paged!(entry(SectionKind.Vectors), entry(SectionKind.PageChecksums)),
+      sections.read(graph),
+      { file, offset: graph.offset },
+    );
+    sections.done?.();
+    cleanups.push(() => index.dispose());
+    return index;
+  } finally {
+    vfs.close(fd);
+  }
+}
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function expectSame(paged: HnswIndex, eager: HnswIndex, query: Float32Array, label: string, accept?: (row: number) => boolean): void {
+  const got = paged.search(query, 10, { accept });
+  const want = eager.search(query, 10, { accept });
+  expect(got.map((n) => n.row), label).toEqual(want.map((n) => n.row));
+  expect(got.map((n) => n.distance), label).toEqual(want.map((n) => n.distance));
+}
+
+describe('paged segment open', () => {
+  it.each(['l2', 'cosine', 'ip'] as const)('answers %s queries exactly as an eager open, at once, during the load and after it', async (metric) => {
+    const { file, eager } = await segmentFile(metric);
+    const paged = openPaged(file, metric);
+    expect(paged.loaded).toBe(false);
+    // No turn has passed: nothing was loaded in the background, each query loads what it reaches.
+    queries.forEach((q, i) => expectSame(paged, eager, q, `${metric} query ${i} at once`));
+    expect(paged.loaded).toBe(false);
+    let turns = 0;
+    while (!paged.loaded) {
+      await turn();
+      turns++;
+      expectSame(paged, eager, queries[turns % QUERIES], `${metric} during the load, turn ${turns}`);
+    }
+    expect(turns).toBeGreaterThan(1);
+    queries.forEach((q, i) => expectSame(paged, eager, q, `${metric} query ${i} after the load`));
+    const bytesOf = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+    expect(bytesOf(paged.vectors()).equals(bytesOf(eager.vectors())), `${metric} vectors`).toBe(true);
+    expect(paged.memoryBytes()).toEqual(eager.memoryBytes());
+    // Filtered walks too (one that falls back to an exact scan loads every row first).
+    const filtered = openPaged(file, metric);
+    for (const [i, accept] of [(row: number) => row % 2 === 0, (row: number) => row % 50 === 0].entries()) {
+      queries.slice(0, 5).forEach((q, j) => expectSame(filtered, eager, q, `${metric} filter ${i} query ${j} at once`, accept));
+    }
+  });
+
+  it('reports a damaged vectors page as a CorruptionError at the first query that reaches it, before any result, and after', async () => {
+    const { file, eager } = await segmentFile('l2');
+    const bytes = new Uint8Array(readFileSync(file));
+    const vectors = decodeSegmentTable(bytes, bytes.byteLength, file).sections.find((s) => s.kind === SectionKind.Vectors)!;
+    const row = 1234;
+    const at = vectors.offset + row * dim * 4 + 5;
+    bytes[at] ^= 0x40;
+    writeFileSync(file, bytes);
+    const page = Math.floor((at - vectors.offset) / PAGE_BYTES);
+    const paged = openPaged(file, 'l2');
+    const own = base.slice(row * dim, (row + 1) * dim);
+    const failure = (() => {
+      try {
+        return paged.search(own, 10);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(failure).toBeInstanceOf(CorruptionError);
+    expect((failure as CorruptionError).file).toBe(file);
+    expect((failure as CorruptionError).offset).toBe(vectors.offset + page * PAGE_BYTES);
+    // Every later use of the index fails too, whether or not it reaches the page.
+    expect(() => paged.search(queries[0], 10)).toThrow(CorruptionError);
+    expect(() => paged.loadAll()).toThrow(CorruptionError);
+    expect(eager.search(own, 1)[0].row).toBe(row);
+  });
+
+  it('reports a damaged page no query reached when the background load reaches it', async () => {
+    const { file } = await segmentFile('l2');
+    const bytes = new Uint8Array(readFileSync(file));
+    const vectors = decodeSegmentTable(bytes, bytes.byteLength, file).sections.find((s) => s.kind === SectionKind.Vectors)!;
+    bytes[vectors.offset + vectors.lengthBytes - 3] ^= 0x01;
+    writeFileSync(file, bytes);
+    const paged = openPaged(file, 'l2');
+    for (let i = 0; i < 50 && !paged.loaded; i++) await turn();
+    expect(paged.loaded).toBe(false);
+    expect(() => paged.search(queries[0], 10)).toThrow(CorruptionError);
+  });
+
+  it('closes the file when disposed during the load, and when the load completes', async () => {
+    const { file } = await segmentFile('l2');
+    const vfs = new CountingVfs();
+    const early = openPaged(file, 'l2', vfs);
+    early.search(queries[0], 10);
+    expect(vfs.openFds).toBe(1);
+    early.dispose();
+    expect(vfs.openFds).toBe(0);
+    await turn();
+    await turn();
+    const full = openPaged(file, 'l2', vfs);
+    expect(vfs.openFds).toBe(1);
+    while (!full.loaded) await turn();
+    expect(vfs.openFds).toBe(0);
+  });
+
+  it('through the API: a query at once equals the one before the close, and closing mid-load closes every file', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const embeddings = Array.from({ length: ROWS }, (_, i) => Array.from(base.subarray(i * dim, (i + 1) * dim)));
+    const asked = queries.slice(0, 8).map((q) => Array.from(q));
+    const db = await OmenDB.open(dir, { durability: 'none' });
+    const col = await db.createCollection({ name: 'c', dimension: dim, hnsw: { M: 12, efConstruction: 48 } });
+    await col.add({ ids: embeddings.map((_, i) => `r${i}`), embeddings });
+    await db.checkpoint();
+    const before = await col.query({ queryEmbeddings: asked, nResults: 10 });
+    await db.close();
+    const vfs = new CountingVfs();
+    const reopened = await OmenDB.open(dir, { vfs });
+    const col2 = await reopened.getCollection('c');
+    const after = await col2.query({ queryEmbeddings: asked, nResults: 10 });
+    expect(after.ids).toEqual(before.ids);
+    expect(after.distances).toEqual(before.distances);
+    // A row's vector read before any load reached it: its pages are loaded and checked for the call.
+    const got = await col2.get({ ids: ['r2999', 'r7'], include: ['embeddings'] });
+    expect(got.embeddings).toEqual([embeddings[2999].map(Math.fround), embeddings[7].map(Math.fround)]);
+    await reopened.close();
+    expect(vfs.openFds).toBe(0);
+  });
+});
