@@ -22,10 +22,12 @@ export const MAX_SEED_DEAD_FRACTION = 0.2;
  * of its smaller segments, so this beam is most of its CPU. Measured with
  * bench/merge-beam.ts on generated-100k split 70k + 30k as the default
  * memtable splits it (M 16, efConstruction 200, batches of 64 as a
- * background merge; 2 alternating rounds, load average ≈ 11): merge CPU
- * 23.6 s → 18.2 s, recall@10 at efSearch 16 / 32 / 64 over 300 queries
+ * background merge; two runs of 2 alternating rounds on a shared machine,
+ * load average 11 and 15–19): merge CPU (medians) 23.6 → 18.2 s and
+ * 27.7 → 19.4 s; recall@10 at efSearch 16 / 32 / 64 over 300 queries
  * 0.922 / 0.967 / 0.986 with the full beam, 0.923 / 0.966 / 0.986 with
- * 0.7. A beam of 100 (0.5) cost recall: 0.922 / 0.965 / 0.985.
+ * 0.7; queries per CPU second at efSearch 32 within the noise (8985 vs
+ * 8680, 4641 vs 4731). A beam of 100 (0.5) cost recall: 0.922 / 0.965 / 0.985.
  */
 export const MERGE_BEAM_FRACTION = 0.7;
 
