@@ -1,7 +1,8 @@
 /**
  * A build seeded by an existing graph (HnswIndex.build's `seed`, what a
  * merge does with its largest segment): recall@10 at least the rebuilt
- * graph's − 0.01, rows in the input's order, dropped seed rows repaired.
+ * graph's − 0.01, and with the merge beam the full beam's − 0.005; rows in
+ * the input's order, dropped seed rows repaired.
  */
 import { describe, expect, it } from 'vitest';
 import { HnswIndex } from '../src/ann/hnsw/hnsw.js';
@@ -109,6 +110,28 @@ describe('HnswIndex.build seeded by a graph', () => {
     rebuilt.dispose();
   });
 
+  it.skipIf(!hasDataset('sift10k'))('sift10k: the merge beam links a 7k + 3k merge at the full beam\'s recall@10 (± 0.005, efSearch 32)', async () => {
+    const data = loadDataset('sift10k', 'l2');
+    const { dim } = data;
+    const nQueries = Math.min(100, data.queries.count);
+    const set: RecallSet = {
+      dim,
+      base: data.base.data,
+      queries: data.queries.data.subarray(0, nQueries * dim),
+      truth: Array.from({ length: nQueries }, (_, q) => data.groundTruth.data.subarray(q * 100, q * 100 + 10)),
+    };
+    // The defaults the beam fraction was measured with (efConstruction 200), the seed as a first memtable's segment.
+    const spec = { dimension: dim, metric: 'l2' as const, params: { M: 16, efConstruction: 200, seed: SEED } };
+    const seedRows = 7000;
+    const seedIndex = await HnswIndex.build(spec, set.base.subarray(0, seedRows * dim));
+    const seed = { index: seedIndex, dead: new Uint8Array(seedRows), at: 0 };
+    const merged = await HnswIndex.build(spec, set.base, { seed });
+    const full = await HnswIndex.build(spec, set.base, { seed, beam: 200 });
+    const [rm, rf] = [recall(merged, set), recall(full, set)];
+    expect(rm, `merge beam ${rm}, full beam ${rf}, seed ${SEED}`).toBeGreaterThanOrEqual(rf - 0.005);
+    for (const index of [seedIndex, merged, full]) index.dispose();
+  });
+
   it('clustered 32-d: recall@10 of the seeded graph ≥ the rebuilt − 0.01, seed first and last', async () => {
     const set = clustered(4000, 100, 32, SEED);
     for (const at of [0, 1500]) {
@@ -130,6 +153,7 @@ describe('HnswIndex.build seeded by a graph', () => {
     const plain = await HnswIndex.build(spec, rows, { schedule: 'batched' });
     expect(seeded.serializeGraph(), `seed ${SEED}`).toEqual(plain.serializeGraph());
     await expect(HnswIndex.build({ ...spec, params: { ...PARAMS, M: 8 } }, rows, { seed: { index: seedIndex, dead, at: 0 } })).rejects.toThrow(/seed/);
+    await expect(HnswIndex.build(spec, rows, { beam: 0 })).rejects.toThrow(/invalid build options/);
     for (const index of [seedIndex, seeded, plain]) index.dispose();
   });
 });

@@ -35,6 +35,12 @@ export interface HnswBuildOptions {
    */
   maxBatchRows?: number;
   /**
+   * Width of a batched build's linking searches (integer ≥ 1; default
+   * efConstruction, or `mergeBeam` (hnsw-seed.ts) for the rows a `seed`
+   * leaves to link). Shapes the graph; for measuring the merge beam.
+   */
+  beam?: number;
+  /**
    * Give the event loop a turn between batches (between every 256 rows of
    * a sequential build), so a build in the background of a server never
    * holds its thread for more than one batch: the caller's thread links its
@@ -55,7 +61,8 @@ export interface HnswBuildOptions {
    * Lucene 9.9 does): the build's vectors from row `at` must be `index`'s
    * rows not flagged 1 in `dead` (one byte per row), in order. Their levels
    * and links are copied (links to dropped rows repaired, see hnsw-seed.ts)
-   * and only the other rows are inserted, in batches; the result is in the
+   * and only the other rows are inserted, in batches, with the narrower
+   * beam of `mergeBeam` (hnsw-seed.ts); the result is in the
    * input's row order. The build is batched whatever its size. Ignored, and every row inserted,
    * when more than MAX_SEED_DEAD_FRACTION of `index` is dropped, when it
    * has rows waiting for their batch, or where batched linking is
@@ -75,6 +82,12 @@ export interface HnswLinkingOptions {
   threads: number;
   /** Largest batch; default `defaultMaxBatchRows` (hnsw-build.ts). */
   maxBatchRows?: number;
+  /**
+   * Width of the layer searches that link rows (integer ≥ 1); default
+   * `params.efConstruction`. A seeded build (a merge) passes `mergeBeam`
+   * (hnsw-seed.ts). Shapes the graph; the header keeps efConstruction.
+   */
+  beam?: number;
 }
 
 /** Options that shape memory, not the graph. */
@@ -97,9 +110,9 @@ export interface HnswIndexOptions {
   shareMemory?: boolean;
 }
 
-/** Throws ValidationError(`message`) unless `threads` and `maxBatchRows`, where given, are integers ≥ 1. */
-export function checkThreadOptions(options: { threads?: number; maxBatchRows?: number }, message: string): void {
-  for (const key of ['threads', 'maxBatchRows'] as const) {
+/** Throws ValidationError(`message`) unless `threads`, `maxBatchRows` and `beam`, where given, are integers ≥ 1. */
+export function checkThreadOptions(options: { threads?: number; maxBatchRows?: number; beam?: number }, message: string): void {
+  for (const key of ['threads', 'maxBatchRows', 'beam'] as const) {
     const value = options[key];
     if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {
       throw new ValidationError(message, [{ code: 'out_of_range', path: [key], message: 'an integer ≥ 1' }]);

@@ -14,6 +14,29 @@ import type { HnswScratch } from './hnsw-scratch.js';
 export const MAX_SEED_DEAD_FRACTION = 0.2;
 
 /**
+ * Beam of the layer searches that link a seeded merge's other rows, as a
+ * fraction of efConstruction. They search a finished graph (the seed, at
+ * least PARALLEL_BUILD_MIN_ROWS rows linked with the full beam, and the
+ * rows linked after it), where a narrower beam still reaches the
+ * candidates the selection heuristic keeps; a merge re-inserts every row
+ * of its smaller segments, so this beam is most of its CPU. Measured with
+ * bench/merge-beam.ts on generated-100k split 70k + 30k as the default
+ * memtable splits it (M 16, efConstruction 200, batches of 64 as a
+ * background merge; two runs of 2 alternating rounds on a shared machine,
+ * load average 11 and 15–19): merge CPU (medians) 23.6 → 18.2 s and
+ * 27.7 → 19.4 s; recall@10 at efSearch 16 / 32 / 64 over 300 queries
+ * 0.922 / 0.967 / 0.986 with the full beam, 0.923 / 0.966 / 0.986 with
+ * 0.7; queries per CPU second at efSearch 32 within the noise (8985 vs
+ * 8680, 4641 vs 4731). A beam of 100 (0.5) cost recall: 0.922 / 0.965 / 0.985.
+ */
+export const MERGE_BEAM_FRACTION = 0.7;
+
+/** The linking beam of a seeded merge built with `efConstruction` (≥ M, so the heuristic still has M candidates). */
+export function mergeBeam(efConstruction: number, M: number): number {
+  return Math.min(efConstruction, Math.max(M, Math.round(MERGE_BEAM_FRACTION * efConstruction)));
+}
+
+/**
  * A graph to start a merged graph from (Lucene 9.9's merge that initialises
  * the merged HNSW graph from the largest segment's): `source`'s rows not
  * flagged in `dead` become rows 0 … live − 1 of the new graph, in order.
@@ -85,12 +108,18 @@ export function encodeInStorageOrder(graph: HnswGraph, at: number, live: number,
  * target's, `dead` is not one byte per source row, or the seed has more
  * live rows than the build.
  */
-export function checkSeed(source: HnswGraph, dead: Uint8Array, at: number, target: HnswGraph, rows: number): GraphSeed | undefined {
+export function checkSeed(
+  source: HnswGraph,
+  dead: Uint8Array,
+  at: number,
+  target: { dimension: number; code: number; M: number },
+  rows: number,
+): GraphSeed | undefined {
   const seed = { source, dead, at };
   const fail = (message: string): never => {
     throw new ValidationError('invalid build seed', [{ code: 'invalid_seed', path: ['seed'], message }]);
   };
-  if (source.rows.dimension !== target.rows.dimension || source.rows.code !== target.rows.code || source.M !== target.M) {
+  if (source.rows.dimension !== target.dimension || source.rows.code !== target.code || source.M !== target.M) {
     fail('the seed graph has another dimension, metric or M');
   }
   if (dead.length !== source.size) fail(`${dead.length} dead flags for ${source.size} seed rows`);

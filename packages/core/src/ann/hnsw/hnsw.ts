@@ -16,8 +16,9 @@ import { openStored, openStoredPaged, openStoredWith, type StoredSpec } from './
 import { type HnswParams, resolveHnswParams } from './hnsw-params.js';
 import { checkThreadOptions, type HnswBuildOptions, type HnswIndexOptions, PARALLEL_BUILD_MIN_ROWS } from './hnsw-options.js';
 import { HnswScratch } from './hnsw-scratch.js';
-import { checkSeed, encodeInStorageOrder, fillLinkOrder, seedLevels, seedLinks } from './hnsw-seed.js';
+import { checkSeed, encodeInStorageOrder, fillLinkOrder, mergeBeam, seedLevels, seedLinks } from './hnsw-seed.js';
 import { knnSearch } from './hnsw-search-layer.js';
+import { metricCode } from '../../kernels/metric-code.js';
 import { sortNeighbors } from '../../kernels/neighbors.js';
 import { SeededRandom } from '../../kernels/seeded-random.js';
 import { SEQUENTIAL_YIELD_ROWS, yieldTurn } from './yield-turn.js';
@@ -88,9 +89,8 @@ export class HnswIndex implements VectorIndex {
       extraThreads: threads - 1,
     });
     this.scratch = new HnswScratch(this.graph.rows.scratchPtr, capacity);
-    if (linking !== undefined) {
-      this.linker = new BatchLinker(this.graph, this.scratch, this.graph.rows.scratchPtr + ownScratch, { efConstruction, threads, maxBatch: this.maxBatch });
-    }
+    const linkerParams = { efConstruction: linking?.beam ?? efConstruction, threads, maxBatch: this.maxBatch };
+    if (linking !== undefined) this.linker = new BatchLinker(this.graph, this.scratch, this.graph.rows.scratchPtr + ownScratch, linkerParams);
     this.random = new SeededRandom(this.params.seed);
     this.levelScale = 1 / Math.log(M);
   }
@@ -185,13 +185,15 @@ export class HnswIndex implements VectorIndex {
       }
       return index;
     }
-    const threads = options.threads ?? Math.min(2, availableParallelism());
-    const index = new HnswIndex(dimension, metric, params, { initialCapacity: rows, linking: { threads, maxBatchRows: options.maxBatchRows } });
+    const { M, efConstruction } = resolveHnswParams(params);
+    seed?.index.loadAll(); // a paged seed (hnsw-paged.ts) copies every row and link in first
+    const graphSeed = seed && seed.index.pendingRows === 0 ? checkSeed(seed.index.graph, seed.dead, seed.at, { dimension, code: metricCode(metric), M }, rows) : undefined;
+    const beam = options.beam ?? (graphSeed ? mergeBeam(efConstruction, M) : undefined);
+    const linking = { threads: options.threads ?? Math.min(2, availableParallelism()), maxBatchRows: options.maxBatchRows, beam };
+    const index = new HnswIndex(dimension, metric, params, { initialCapacity: rows, linking });
     onIndex?.(index);
     try {
       const levels = new Uint8Array(rows);
-      seed?.index.loadAll();
-      const graphSeed = seed && seed.index.pendingRows === 0 ? checkSeed(seed.index.graph, seed.dead, seed.at, index.graph, rows) : undefined;
       const seeded = graphSeed ? seedLevels(graphSeed, levels) : 0;
       for (let row = seeded; row < rows; row++) levels[row] = index.drawLevel();
       index.graph.addNodes(levels, (dest) => fillLinkOrder(dest, vectors, dimension, graphSeed?.at ?? 0, seeded));
@@ -202,8 +204,7 @@ export class HnswIndex implements VectorIndex {
         while (index.linkBatch()) await yieldTurn(signal);
       } else index.linkPending(true);
       await index.linker!.close();
-      const { efConstruction, seed: levelSeed } = index.params;
-      const graph = graphSeed ? encodeInStorageOrder(index.graph, graphSeed.at, seeded, efConstruction, levelSeed, index.random.current) : index.serializeGraph();
+      const graph = graphSeed ? encodeInStorageOrder(index.graph, graphSeed.at, seeded, efConstruction, index.params.seed, index.random.current) : index.serializeGraph();
       if (yielding) await yieldTurn(signal);
       // An exact-size copy on a memory of its own, in storage order: no linking scratch, no growth slack.
       const copy = openStored({ dimension, metric, params }, graphSeed ? vectors : index.vectors(), graph, { file: '(build)', offset: 0 });
