@@ -31,8 +31,9 @@ export interface EngineSummary {
   reopenSameRows: boolean | null;
   rssDeltaBytes: number;
   heapExternalDeltaBytes: number;
-  /** RSS delta and heap + external delta per stored vector. */
+  /** RSS delta, anonymous-memory delta (null off Linux) and heap + external delta per stored vector. */
   rssBytesPerVector: number;
+  anonymousBytesPerVector: number | null;
   heapExternalBytesPerVector: number;
   persistNote?: string;
   /** OmenDB engines: `stats()` after the build (the same in every run for a seeded build). */
@@ -60,6 +61,8 @@ function summarizeEngine(runs: EngineRun[], rows: number): Omit<EngineSummary, '
   };
   const rss = median(runs.map((r) => r.rssDeltaBytes));
   const heap = median(runs.map((r) => r.heapExternalDeltaBytes));
+  // Results written before the anonymous delta existed have none.
+  const anonymous = medianOrNull(runs.map((r) => r.anonymousDeltaBytes ?? null));
   return {
     engine: first.engine,
     kind: first.kind,
@@ -80,6 +83,7 @@ function summarizeEngine(runs: EngineRun[], rows: number): Omit<EngineSummary, '
     rssDeltaBytes: rss,
     heapExternalDeltaBytes: heap,
     rssBytesPerVector: rss / rows,
+    anonymousBytesPerVector: anonymous === null ? null : anonymous / rows,
     heapExternalBytesPerVector: heap / rows,
     persistNote: first.persistNote,
     stats: first.stats,
