@@ -44,7 +44,7 @@ function expectSameRows(index: VectorIndex, base: Float32Array): void {
 
 describe('readVector', () => {
   const base = clustered();
-  const add = (index: VectorIndex) => {
+  const add = <T extends VectorIndex>(index: T): T => {
     for (let r = 0; r < ROWS; r++) index.add(base.subarray(r * DIM, (r + 1) * DIM));
     return index;
   };
@@ -90,7 +90,7 @@ describe('readVector', () => {
   });
 
   it('writes nothing for rows without vectors', () => {
-    const index = new RowIndex('l2', 3);
+    const index: VectorIndex = new RowIndex('l2', 3);
     const out = new Float32Array(0);
     index.readVector(1, out);
     expect(out.length).toBe(0);
