@@ -126,6 +126,10 @@ export function markdownReport(sets: readonly SetReport[], machine: MachineInfo,
       '',
       ...summaryTable(set),
       '',
+      // Sets kept from ann.json that predate the settled, loader-free memory reads have no anonymous figure.
+      ...(set.engines.every((e) => e.anonymousBytesPerVector === undefined)
+        ? ['Memory of this set was measured by the earlier method (worker under tsx, one GC before each read); its RSS figures are not comparable with sets measured since.', '']
+        : []),
       ...(memoryTable(set).length > 0
         ? ['OmenDB memory from `stats()` after the build, bytes per vector (resident; quantized segments keep their float32 vectors in the mapped segment file):', '', ...memoryTable(set), '']
         : []),

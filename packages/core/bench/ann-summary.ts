@@ -31,9 +31,10 @@ export interface EngineSummary {
   reopenSameRows: boolean | null;
   rssDeltaBytes: number;
   heapExternalDeltaBytes: number;
-  /** RSS delta, anonymous-memory delta (null off Linux) and heap + external delta per stored vector. */
+  /** RSS delta and heap + external delta per stored vector. */
   rssBytesPerVector: number;
-  anonymousBytesPerVector: number | null;
+  /** Anonymous-memory delta per stored vector; null off Linux, absent in results written before it was measured. */
+  anonymousBytesPerVector?: number | null;
   heapExternalBytesPerVector: number;
   persistNote?: string;
   /** OmenDB engines: `stats()` after the build (the same in every run for a seeded build). */
