@@ -47,8 +47,8 @@ export interface VectorIndex {
   /**
    * Writes row `row` into `out` (length `dimension`), bit-identical to what
    * was added: {@link vector} without allocating. A merge gathers every
-   * row this way, where 100k `vector` copies left ≈ 30 MB of freed 512-byte
-   * blocks resident in malloc's heap (128-d, Node 20, glibc).
+   * row this way, straight into the merged buffer, rather than through one
+   * short-lived copy per row.
    */
   readVector(row: number, out: Float32Array): void;
   /** Up to `k` rows, ascending by distance. */
