@@ -40,7 +40,7 @@ const times = (x: number | null | undefined) => (x === null || x === undefined ?
 
 function summaryTable(set: SetReport): string[] {
   const lines = [
-    `| engine | build (vectors/s · /CPU-s) | recall@10 (ef ${DEFAULT_EF}) | QPS at recall 0.95 (per CPU-s) | p50 / p99 latency (ms) | open + 1st query (ms) | RSS Δ (MB) | bytes/vector (RSS · heap+ext) | vs ${REFERENCE_ENGINE}: build (wall · CPU) · QPS · open · bytes |`,
+    `| engine | build (vectors/s · /CPU-s) | recall@10 (ef ${DEFAULT_EF}) | QPS at recall 0.95 (per CPU-s) | p50 / p99 latency (ms) | open + 1st query (ms) | RSS Δ (MB) | bytes/vector (RSS · anon · heap+ext) | vs ${REFERENCE_ENGINE}: build (wall · CPU) · QPS · open · bytes |`,
     '|---|--:|--:|--:|--:|--:|--:|--:|--:|',
   ];
   for (const e of set.engines) {
@@ -50,7 +50,7 @@ function summaryTable(set: SetReport): string[] {
     lines.push(
       `| ${e.engine}${e.kind === 'exact' ? ' (exact)' : ''} | ${int(e.buildRate)} · ${int(e.buildRateCpu)} | ${atDefault.recall.toFixed(3)} | ${int(e.qpsAt95Cpu)} | ` +
         `${ms(e.p50Ms)} / ${ms(e.p99Ms)} | ${open} | ${(e.rssDeltaBytes / 2 ** 20).toFixed(1)} | ` +
-        `${int(e.rssBytesPerVector)} · ${int(e.heapExternalBytesPerVector)} | ` +
+        `${int(e.rssBytesPerVector)} · ${int(e.anonymousBytesPerVector ?? null)} · ${int(e.heapExternalBytesPerVector)} | ` +
         `${r ? `${times(r.buildRate)} · ${times(r.buildRateCpu)} · ${times(r.qpsAt95Cpu)} · ${times(r.openSeconds)} · ${times(r.rssBytesPerVector)}` : '–'} |`,
     );
   }
@@ -109,8 +109,13 @@ export function markdownReport(sets: readonly SetReport[], machine: MachineInfo,
       'omendb (the API) links rows on two threads, both counted in its CPU-seconds; omendb-hnsw (the index alone, sequential add) and ' +
       'every other engine insert on one thread. M = 16, efConstruction = 200, k = 10, each engine in its own process, ' +
       'engines alternating within each run; figures are medians over runs. Open = reopen the persisted index + first query, page cache warm. ' +
-      'Memory = growth of the process over the build, after a full GC: RSS for every engine (the only measure of native memory), ' +
-      'heap + external for the JS/WebAssembly ones (hnswlib-node and usearch allocate outside it).',
+      'Memory = growth of the process over the build (bench/process-memory.ts): a fresh process per engine and run; the data set is loaded ' +
+      '(and so touched) before the baseline and held to the end, so it is in neither read; each read is taken once RSS has settled after ' +
+      'a full GC (full GCs every 0.1 s for at least 25 s, until RSS stays within 0.5 MB for 1.5 s: V8 shrinks its heap and frees buffers ' +
+      'on background threads up to ≈ 20 s after a GC). RSS for every engine (the only measure of native memory), anon = anonymous resident memory (smaps_rollup; RSS without ' +
+      'mapped files and code), heap + external for the JS/WebAssembly ones (hnswlib-node and usearch allocate outside it; shared WebAssembly ' +
+      'memories are in none of Node\'s counters). hnswlib-node gets each row as a number[] copied into one reused array, so its build holds ' +
+      'no JS heap.',
   ];
   for (const set of sets) {
     out.push(
@@ -121,6 +126,10 @@ export function markdownReport(sets: readonly SetReport[], machine: MachineInfo,
       '',
       ...summaryTable(set),
       '',
+      // Sets kept from ann.json that predate the settled, loader-free memory reads have no anonymous figure.
+      ...(set.engines.every((e) => e.anonymousBytesPerVector === undefined)
+        ? ['Memory of this set was measured by the earlier method (worker under tsx, one GC before each read); its RSS figures are not comparable with sets measured since.', '']
+        : []),
       ...(memoryTable(set).length > 0
         ? ['OmenDB memory from `stats()` after the build, bytes per vector (resident; quantized segments keep their float32 vectors in the mapped segment file):', '', ...memoryTable(set), '']
         : []),

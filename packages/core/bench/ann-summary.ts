@@ -33,6 +33,8 @@ export interface EngineSummary {
   heapExternalDeltaBytes: number;
   /** RSS delta and heap + external delta per stored vector. */
   rssBytesPerVector: number;
+  /** Anonymous-memory delta per stored vector; null off Linux, absent in results written before it was measured. */
+  anonymousBytesPerVector?: number | null;
   heapExternalBytesPerVector: number;
   persistNote?: string;
   /** OmenDB engines: `stats()` after the build (the same in every run for a seeded build). */
@@ -60,6 +62,8 @@ function summarizeEngine(runs: EngineRun[], rows: number): Omit<EngineSummary, '
   };
   const rss = median(runs.map((r) => r.rssDeltaBytes));
   const heap = median(runs.map((r) => r.heapExternalDeltaBytes));
+  // Results written before the anonymous delta existed have none.
+  const anonymous = medianOrNull(runs.map((r) => r.anonymousDeltaBytes ?? null));
   return {
     engine: first.engine,
     kind: first.kind,
@@ -80,6 +84,7 @@ function summarizeEngine(runs: EngineRun[], rows: number): Omit<EngineSummary, '
     rssDeltaBytes: rss,
     heapExternalDeltaBytes: heap,
     rssBytesPerVector: rss / rows,
+    anonymousBytesPerVector: anonymous === null ? null : anonymous / rows,
     heapExternalBytesPerVector: heap / rows,
     persistNote: first.persistNote,
     stats: first.stats,

@@ -4,8 +4,9 @@
  * from the ANN_JOB environment variable (JSON, see {@link AnnJob}), writes
  * an {@link EngineRun} as JSON to `job.resultFile`. Needs --expose-gc.
  *
- * Steps: load the set; `prepare`; GC and take the memory baseline; build
- * (timed: wall and CPU seconds); GC and measure memory again; warm up with
+ * Steps: load the set; `prepare`; take the memory baseline once it settles
+ * after a full GC (bench/process-memory.ts); build (timed: wall and CPU
+ * seconds); measure memory again the same way; warm up with
  * the query set at efSearch 64 for ≥ minSeconds; sweep efSearch
  * (graph engines) or take the one operating point (exact engines): recall@k
  * over the queries, then QPS with the query set repeated for ≥ minSeconds;
@@ -17,6 +18,7 @@ import { recallAtK, referenceDistance } from '../test/helpers/datasets.js';
 import { type AnnEngine, type EngineSpec, type EngineStats, hnswlibEngine, omendbApiEngine, omendbIndexEngine, pqSubvectors, usearchEngine } from './ann-engines.js';
 import { BENCH_SETS, loadBenchSet, type BenchSet, type BenchSetName } from './ann-sets.js';
 import { percentile } from './ann-stats.js';
+import { settledMemory } from './process-memory.js';
 
 export interface AnnJob {
   set: BenchSetName;
@@ -44,8 +46,10 @@ export interface EngineRun {
   queries: number;
   buildSeconds: number;
   buildCpuSeconds: number;
-  /** Process memory after the build minus before it, both after a full GC. */
+  /** Process memory after the build minus before it, each once settled after a full GC (bench/process-memory.ts). */
   rssDeltaBytes: number;
+  /** The same for anonymous resident memory (smaps_rollup `Anonymous`); null off Linux. */
+  anonymousDeltaBytes: number | null;
   heapExternalDeltaBytes: number;
   /** OmenDB engines: `stats()` after the build. */
   stats?: EngineStats;
@@ -62,15 +66,7 @@ export interface EngineRun {
   persistNote?: string;
 }
 
-const gc = (globalThis as { gc?: () => void }).gc;
-if (gc === undefined) throw new Error('run the worker with --expose-gc');
-
-function memory(): { rss: number; heapExternal: number } {
-  gc!();
-  gc!();
-  const m = process.memoryUsage();
-  return { rss: m.rss, heapExternal: m.heapUsed + m.external };
-}
+if ((globalThis as { gc?: () => void }).gc === undefined) throw new Error('run the worker with --expose-gc');
 
 function cpuSince(start: NodeJS.CpuUsage): number {
   const used = process.cpuUsage(start);
@@ -78,7 +74,7 @@ function cpuSince(start: NodeJS.CpuUsage): number {
 }
 
 async function makeEngine(name: string, set: BenchSet, spec: EngineSpec): Promise<AnnEngine> {
-  const { dim, base } = set;
+  const { dim } = set;
   switch (name) {
     case 'omendb':
       return omendbApiEngine(spec);
@@ -93,7 +89,7 @@ async function makeEngine(name: string, set: BenchSet, spec: EngineSpec): Promis
     case 'omendb-hnsw':
       return omendbIndexEngine(spec);
     case 'hnswlib-node':
-      return hnswlibEngine(spec, () => Array.from({ length: set.rows }, (_, r) => Array.from(base.subarray(r * dim, (r + 1) * dim))));
+      return hnswlibEngine(spec);
     case 'usearch':
       return usearchEngine(spec);
     // The frameworks load only in their own workers: importing them takes seconds.
@@ -127,13 +123,13 @@ async function run(job: AnnJob): Promise<EngineRun> {
   };
 
   await engine.prepare?.(job.scratchDir);
-  const before = memory();
+  const before = await settledMemory();
   let wall = performance.now();
   let cpu = process.cpuUsage();
   await engine.build(set.base, dim);
   const buildSeconds = (performance.now() - wall) / 1000;
   const buildCpuSeconds = cpuSince(cpu);
-  const after = memory();
+  const after = await settledMemory();
   const stats = engine.stats?.();
 
   // Warm-up at the default efSearch for ≥ minSeconds, so JIT tiers and caches settle before the
@@ -185,7 +181,7 @@ async function run(job: AnnJob): Promise<EngineRun> {
       wall = performance.now();
       await engine.persist(job.scratchDir);
       persistSeconds = (performance.now() - wall) / 1000;
-      memory();
+      await settledMemory();
       wall = performance.now();
       cpu = process.cpuUsage();
       await engine.load(job.scratchDir);
@@ -207,6 +203,7 @@ async function run(job: AnnJob): Promise<EngineRun> {
     buildSeconds,
     buildCpuSeconds,
     rssDeltaBytes: after.rss - before.rss,
+    anonymousDeltaBytes: after.anonymous === null || before.anonymous === null ? null : after.anonymous - before.anonymous,
     heapExternalDeltaBytes: after.heapExternal - before.heapExternal,
     stats,
     sweep,

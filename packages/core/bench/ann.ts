@@ -23,8 +23,9 @@
  * sift10k (bench/generated-data.ts). generated-1m (1,000,000 × 128) runs
  * with ANN_1M=1 (slow: one run unless RUNS_1M says otherwise).
  *
- * Each (set, engine, run) runs in a fresh worker process (bench/ann-worker.ts)
- * so memory deltas are the engine's own. Writes bench/results/ann.json,
+ * Each (set, engine, run) runs in a fresh worker process (bench/ann-worker.ts,
+ * bundled to plain JavaScript first: bench/ann-worker-bundle.ts) so memory
+ * deltas are the engine's own. Writes bench/results/ann.json,
  * ann.md and ann-<set>.svg.
  *
  * Run: pnpm bench:ann
@@ -40,6 +41,8 @@ import { recallQpsSvg } from './ann-plot.js';
 import { markdownReport, type MachineInfo, type SetReport } from './ann-report.js';
 import { BENCH_SETS, exactTopK, loadBenchSet } from './ann-sets.js';
 import { summarize } from './ann-summary.js';
+import { bundleAnnWorker } from './ann-worker-bundle.js';
+import { DATA_DIR } from '../test/helpers/datasets.js';
 import type { AnnJob, EngineRun } from './ann-worker.js';
 
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -62,7 +65,7 @@ const ENGINES = process.env.ENGINES?.split(',') ?? [
 const wanted = process.env.SETS?.split(',');
 const sets = BENCH_SETS.filter((s) => (wanted ? wanted.includes(s.name) : s.name !== 'generated-1m' || process.env.ANN_1M === '1'));
 const here = dirname(fileURLToPath(import.meta.url));
-const workerFile = join(here, 'ann-worker.ts');
+const workerFile = await bundleAnnWorker();
 const outDir = join(here, 'results');
 const scratchRoot = mkdtempSync(join(tmpdir(), 'omendb-ann-'));
 
@@ -76,8 +79,9 @@ const machine: MachineInfo = {
 
 /** Runs one worker; null (reported) when it fails, so one engine's failure does not end the run. */
 function runWorker(job: AnnJob): EngineRun | null {
-  const child = spawnSync(process.execPath, [...process.execArgv, '--expose-gc', workerFile], {
-    env: { ...process.env, ANN_JOB: JSON.stringify(job) },
+  // Plain node, without this process's tsx loader (see ann-worker-bundle.ts).
+  const child = spawnSync(process.execPath, ['--expose-gc', workerFile], {
+    env: { ...process.env, ANN_JOB: JSON.stringify(job), OMENDB_DATA_DIR: DATA_DIR },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   if (child.status !== 0) {
@@ -129,7 +133,8 @@ for (const spec of sets) {
       console.log(
         `  run ${run + 1}/${runs} ${engine.padEnd(18)} build ${result.buildCpuSeconds.toFixed(1)} CPU-s, ` +
           `open ${result.openSeconds === null ? 'n/a' : `${(result.openSeconds * 1000).toFixed(0)} ms`}, ` +
-          `RSS Δ ${(result.rssDeltaBytes / 2 ** 20).toFixed(0)} MB (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+          `RSS Δ ${(result.rssDeltaBytes / 2 ** 20).toFixed(1)} MB (${(result.rssDeltaBytes / set.rows).toFixed(0)} B/vector, ` +
+          `anon ${result.anonymousDeltaBytes === null ? 'n/a' : (result.anonymousDeltaBytes / set.rows).toFixed(0)}) (${((performance.now() - started) / 1000).toFixed(0)} s)`,
       );
     }
   }

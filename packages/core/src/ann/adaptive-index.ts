@@ -72,6 +72,10 @@ export class AdaptiveIndex implements VectorIndex {
     return (this.flat ?? this.hnsw!).vector(row);
   }
 
+  readVector(row: number, out: Float32Array): void {
+    (this.flat ?? this.hnsw!).readVector(row, out);
+  }
+
   search(query: Float32Array, k: number, options: IndexSearchOptions = {}): Neighbor[] {
     const { flat, hnsw } = this;
     if (!flat) return hnsw!.search(query, k, options);

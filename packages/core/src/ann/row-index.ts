@@ -31,6 +31,9 @@ export class RowIndex implements VectorIndex {
     return EMPTY;
   }
 
+  /** Nothing to write: rows have no vector. */
+  readVector(): void {}
+
   /** Throws ValidationError: there are no vectors to compare. */
   search(): Neighbor[] {
     throw new ValidationError('this collection stores records without vectors (dimension 0); it cannot be queried by vector');

@@ -157,6 +157,13 @@ export class VectorRows {
     return this.memory.f32.slice(start, start + this.dimension);
   }
 
+  /** Writes row `row` into `out`; RangeError outside [0, size). */
+  readVector(row: number, out: Float32Array): void {
+    if (!(row >= 0 && row < this.count)) throw new RangeError(`row ${row} outside [0, ${this.count})`);
+    const start = (this.arena.offset(VECTORS) >> 2) + row * this.dimension;
+    out.set(this.memory.f32.subarray(start, start + this.dimension));
+  }
+
   /** A view of all rows in insertion order; valid until the next add (growth detaches it). */
   view(): Float32Array {
     const start = this.arena.offset(VECTORS) >> 2;

@@ -85,7 +85,7 @@ async function gatherAndBuild(
     const s = old[part];
     for (let row = 0; row < s.rows; row++) {
       if (deadAtLsn[part][row] === 1) continue;
-      vectors.set(s.index.vector(row), ids.length * dim);
+      s.index.readVector(row, vectors.subarray(ids.length * dim, (ids.length + 1) * dim));
       ids.push(s.externalId(row));
       metadata.push(s.metadataBytes(row)?.slice() ?? null);
       documents.push(s.document(row));

@@ -44,6 +44,13 @@ export interface VectorIndex {
   add(vector: Float32Array): number;
   /** A copy of row `row`, bit-identical to what was added. */
   vector(row: number): Float32Array;
+  /**
+   * Writes row `row` into `out` (length `dimension`), bit-identical to what
+   * was added: {@link vector} without allocating. A merge gathers every
+   * row this way, straight into the merged buffer, rather than through one
+   * short-lived copy per row.
+   */
+  readVector(row: number, out: Float32Array): void;
   /** Up to `k` rows, ascending by distance. */
   search(query: Float32Array, k: number, options?: IndexSearchOptions): Neighbor[];
   /**

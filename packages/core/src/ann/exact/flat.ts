@@ -82,6 +82,11 @@ export class FlatIndex implements VectorIndex {
     return this.rows.vector(row);
   }
 
+  /** Writes row `row` into `out` (length `dimension`); RangeError outside [0, size). */
+  readVector(row: number, out: Float32Array): void {
+    this.rows.readVector(row, out);
+  }
+
   /** The exact `k` nearest accepted rows, ascending by distance then row. */
   search(query: Float32Array, k: number, options: IndexSearchOptions = {}): Neighbor[] {
     if (query.length !== this.dimension) throw new DimensionMismatchError(this.dimension, query.length);

@@ -272,6 +272,11 @@ export class HnswIndex implements VectorIndex {
     return this.graph.rows.vector(row);
   }
 
+  /** Writes row `row` into `out` (length `dimension`); RangeError outside [0, size). */
+  readVector(row: number, out: Float32Array): void {
+    this.graph.rows.readVector(row, out);
+  }
+
   /**
    * Up to `k` nearest rows, ascending by distance then row.
    * - `efSearch` (default `params.efSearch`, raised to k): candidate list size.

@@ -106,10 +106,15 @@ export class QuantizedHnswIndex implements VectorIndex {
 
   /** Row `row` read from the originals, bit-identical to what was added; RangeError outside [0, size). */
   vector(row: number): Float32Array {
-    if (!(Number.isInteger(row) && row >= 0 && row < this.size)) throw new RangeError(`row ${row} outside [0, ${this.size})`);
     const out = new Float32Array(this.dimension);
-    this.originals.read(row, out);
+    this.readVector(row, out);
     return out;
+  }
+
+  /** Row `row` read from the originals into `out` (length `dimension`); RangeError outside [0, size). */
+  readVector(row: number, out: Float32Array): void {
+    if (!(Number.isInteger(row) && row >= 0 && row < this.size)) throw new RangeError(`row ${row} outside [0, ${this.size})`);
+    this.originals.read(row, out);
   }
 
   /**
