@@ -101,6 +101,15 @@ export class AdaptiveIndex implements VectorIndex {
   }
 
   /** The graph index over every row, all linked and its threads stopped, finishing the promotion now if needed. */
+  /** Caps the graph's growth (see VectorIndex.limitGrowth); no cap while exact, a few thousand rows. */
+  limitGrowth(bytes: number, perRow: number): number {
+    if (!this.hnsw) return Infinity;
+    const flat = this.flat?.memoryBytes();
+    const left = this.hnsw.limitGrowth(bytes - (flat ? flat.vectors + flat.graph : 0), perRow);
+    // Rows still to be promoted take graph rows too.
+    return left - (this.size - this.hnsw.size);
+  }
+
   toHnsw(): HnswIndex {
     if (this.flat) this.promote(Infinity);
     this.hnsw!.finishLinking();

@@ -13,7 +13,12 @@ export interface OpenOptions {
    * - `'none'`: buffered in the process (up to 1 MiB) — for bulk loads; a crash may lose the tail.
    */
   durability?: Durability;
-  /** Memtable bytes (vectors + content) that trigger an automatic checkpoint; default 64 MiB. */
+  /**
+   * Memtable bytes (vectors + graph + content) that trigger an automatic
+   * checkpoint; default 64 MiB. The memtable grows up to it, not past it: a
+   * write is followed by a checkpoint once another write of its size would
+   * not fit (a single write larger than what is left still goes past it).
+   */
   memtableLimitBytes?: number;
   /**
    * Segments per collection above which a checkpoint also compacts them all

@@ -10,6 +10,12 @@ const ALIGN = 16;
  */
 const GROWTH = 1.5;
 
+/**
+ * Bytes kept free under a growth ceiling: WebAssembly memory grows in whole
+ * 64 KiB pages, so a layout ending just under the ceiling can round past it.
+ */
+const PAGE_SLACK = 65536;
+
 function align(bytes: number): number {
   return Math.ceil(bytes / ALIGN) * ALIGN;
 }
@@ -32,6 +38,8 @@ export class RowArena {
   private offsets: number[];
   private rowCapacity = 0;
   private tailCapacity = 0;
+  private ceilingBytes = Infinity;
+  private ceilingPerRow = 0;
 
   constructor(
     readonly memory: KernelMemory,
@@ -46,6 +54,33 @@ export class RowArena {
   /** Rows every region can hold without growing. */
   get capacity(): number {
     return this.rowCapacity;
+  }
+
+  /**
+   * Caps later growth steps of the rows' capacity so that the memory, plus
+   * `perRow` bytes per row of capacity held elsewhere (a memtable's ids and
+   * metadata), stays within `bytes`: a growing memtable then fills up to its
+   * limit instead of reaching it early with a 1.5× step of unused rows.
+   * Rows that no longer fit grow the capacity past the ceiling as usual
+   * (by {@link GROWTH}). Infinity (the default) sets no ceiling.
+   */
+  limitGrowth(bytes: number, perRow: number): void {
+    this.ceilingBytes = bytes;
+    this.ceilingPerRow = perRow;
+  }
+
+  /**
+   * The largest row capacity whose memory fits the ceiling set by
+   * {@link limitGrowth} (with room for the tail to grow once more); Infinity
+   * without a ceiling. It may be below the current capacity.
+   */
+  capacityWithinLimit(): number {
+    if (this.ceilingBytes === Infinity) return Infinity;
+    // Each region ends at most ALIGN − 1 bytes past stride × capacity before the next starts aligned.
+    let stride = 0;
+    for (const s of this.strides) stride += s;
+    const fixed = align(this.scratchBytes) + ALIGN * this.strides.length + Math.ceil(this.tailCapacity * GROWTH) + ALIGN + PAGE_SLACK;
+    return Math.max(0, Math.floor((this.ceilingBytes - fixed) / (stride + this.ceilingPerRow)));
   }
 
   /** Byte offset of region `region` in the memory. */
@@ -97,11 +132,14 @@ export class RowArena {
   /**
    * Makes room for `rows` rows; the first `usedRows` rows of each region are
    * kept, and the rest of each region reads as zero bytes. The tail moves
-   * up whole.
+   * up whole. The capacity grows by {@link GROWTH}, at most to the ceiling
+   * set by {@link limitGrowth} while `rows` fit under it.
    */
   reserve(usedRows: number, rows: number): void {
     if (rows <= this.rowCapacity) return;
-    const capacity = Math.max(rows, Math.ceil(this.rowCapacity * GROWTH), 16);
+    let capacity = Math.max(rows, Math.ceil(this.rowCapacity * GROWTH), 16);
+    const within = this.capacityWithinLimit();
+    if (within >= rows) capacity = Math.min(capacity, within);
     const next = this.layout(capacity);
     const last = this.strides.length - 1;
     // Nothing past the tail's end has been written: the memory only grows,

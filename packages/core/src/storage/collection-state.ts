@@ -44,6 +44,9 @@ export class CollectionState {
   /** Distinct metadata values of the tracked keys, moved by `apply` (see distinct-values.ts). */
   readonly distinct = new DistinctValues();
 
+  /** Bytes the memtable fills before it is sealed (see Memtable.limitBytes); the store sets it before each write. */
+  memtableLimitBytes = Infinity;
+
   constructor(
     public dimension: number | null,
     readonly metric: Metric,
@@ -125,6 +128,8 @@ export class CollectionState {
 
   ensureMemtable(): Memtable {
     this.memtable ??= new Memtable(this.factory.create(this.dimension!, this.metric), this.factory.text?.create() ?? null, this.factory.sparse ?? null);
+    // Also a memtable replayed from the WAL before the store set the limit.
+    this.memtable.limitBytes = this.memtableLimitBytes;
     return this.memtable;
   }
 

@@ -190,9 +190,12 @@ export class CollectionStore {
       const lsn = this.lastLsn + 1;
       const durable = this.appendToWal(op, lsn);
       this.lastLsn = lsn;
+      const limit = this.options.memtableLimitBytes;
+      this.state.memtableLimitBytes = limit;
       this.state.apply(op);
       // One automatic checkpoint at a time: the memtable keeps growing while one is being sealed.
-      if (this.memtableBytes() >= this.options.memtableLimitBytes && this.jobsPending === 0) {
+      // Sealed once full, or once a write as large as this one would grow it past the limit.
+      if (this.state.memtable?.full(limit, op.ids.length) === true && this.jobsPending === 0) {
         void this.checkpoint().catch((err) => this.health.fail(err as Error));
       }
       // Wrapped so the queue does not wait for the fsync: later writes join the same group commit.

@@ -23,6 +23,14 @@ export class Memtable {
   private readonly rowOf = new IdHash((row) => this.ids.get(row)!);
   private live = new Uint8Array(64);
   private liveRows = 0;
+  private rowsLeft = Infinity;
+
+  /**
+   * Bytes the memtable should fill before it is sealed (the store's
+   * memtableLimitBytes); the index's growth steps are capped to fit it
+   * (see {@link VectorIndex.limitGrowth}). Infinity: no limit.
+   */
+  limitBytes = Infinity;
 
   /** Full-text postings, built as rows arrive; null without a full-text index. */
   readonly text: PartText | null;
@@ -52,7 +60,31 @@ export class Memtable {
     return this.liveRows;
   }
 
+  /**
+   * Rows that can still be appended before the index must grow past
+   * {@link limitBytes} (≤ 0 when full; Infinity without a limit or when the
+   * index grows as it likes), as of the last append.
+   */
+  get rowsWithinLimit(): number {
+    return this.rowsLeft;
+  }
+
+  /**
+   * Whether the memtable should be sealed: it holds `limitBytes` or more,
+   * or `nextRows` more rows would grow its index past {@link limitBytes}.
+   */
+  full(limitBytes: number, nextRows: number): boolean {
+    if (this.rowsLeft < nextRows) return true;
+    const m = this.memoryBytes();
+    return m.vectors + m.graph + m.content + m.fullText + m.sparse >= limitBytes;
+  }
+
   append(id: string, vector: Float32Array, metadata: Uint8Array | null, document: string | null): number {
+    if (this.limitBytes !== Infinity && this.index.limitGrowth) {
+      // The rest of the memtable grows with its rows too: reserve its bytes per row so far for every row to come.
+      const other = this.otherBytes();
+      this.rowsLeft = this.index.limitGrowth(this.limitBytes, this.rows > 0 ? other / this.rows : 0) - 1;
+    }
     const row = this.index.add(vector);
     const idBytes = utf8.encode(id);
     this.ids.push(idBytes);
@@ -110,6 +142,12 @@ export class Memtable {
 
   documentsOf(rows: readonly number[]): (string | null)[] {
     return this.documents.texts(rows);
+  }
+
+  /** Bytes held outside the index. */
+  private otherBytes(): number {
+    const content = this.ids.byteLength + this.metadata.byteLength + this.documents.byteLength + this.live.byteLength + this.rowOf.byteLength;
+    return content + (this.text?.postings.memoryBytes() ?? 0) + (this.sparse?.memoryBytes() ?? 0);
   }
 
   /** Bytes held: the index's vectors and graph, the arenas, flags and id table, and the full-text postings. */

@@ -58,6 +58,14 @@ export interface VectorIndex {
    * the `graph`, and the `codes` and `codebook` of a quantized index.
    */
   memoryBytes(): { vectors: number; graph: number; codes?: number; codebook?: number };
+  /**
+   * Caps the growth steps of a growing (memtable) index so that its memory,
+   * plus `perRow` bytes per row held elsewhere, stays within `bytes`; rows
+   * past that still grow it. Returns the rows that can still be added
+   * before it must grow past that (≤ 0 when full). Absent: the index grows
+   * as it likes.
+   */
+  limitGrowth?(bytes: number, perRow: number): number;
   /** Bytes of a file mapped to serve the vectors (a quantized segment's originals); absent or 0 for none. */
   readonly mappedBytes?: number;
   /** Releases memory; the index must not be used afterwards. */

@@ -174,6 +174,16 @@ export class HnswGraph implements WalkGraph {
     this.rows.arena.reserveTail(4 * ints);
   }
 
+  /**
+   * Caps the rows' growth steps so that the memory, plus `perRow` bytes per
+   * row held elsewhere, stays within `bytes` (see RowArena.limitGrowth);
+   * returns the rows that can still be added before growing past that.
+   */
+  limitGrowth(bytes: number, perRow: number): number {
+    this.rows.arena.limitGrowth(bytes, perRow);
+    return this.rows.arena.capacityWithinLimit() - this.size;
+  }
+
   /** Byte offset of the upper pool in kernel memory; it moves when the rows' regions grow. */
   upperOffset(): number {
     return this.rows.arena.tailOffset();

@@ -4,12 +4,11 @@ import { availableParallelism } from 'node:os';
 import { exactScan } from '../exact/exact-scan.js';
 import { linkCapacity } from './hnsw-build-layout.js';
 import { BatchLinker, batchedBuildSupported, batchEnd, defaultMaxBatchRows, linkerScratchBytes } from './hnsw-build.js';
-import { encodeGraph, MAX_LEVEL } from '../../format/graph.js';
+import { encodeGraph, MAX_LEVEL, type GraphHeader } from '../../format/graph.js';
 import { HnswGraph } from './hnsw-graph.js';
 import { sharedView, type SharedGraphView } from './hnsw-search-view.js';
 import { insertRow } from './hnsw-insert.js';
 import type { GraphSource } from '../../format/graph-load.js';
-import type { GraphHeader } from '../../format/graph.js';
 import type { PagedVectors } from '../../storage/paged-vectors.js';
 import type { PagedLoad } from './hnsw-paged.js';
 import { openStored, openStoredPaged, openStoredWith, type StoredSpec } from './hnsw-open.js';
@@ -347,6 +346,10 @@ export class HnswIndex implements VectorIndex {
    */
   memoryBytes(): { vectors: number; graph: number } {
     return this.graph.memoryBytes();
+  }
+
+  limitGrowth(bytes: number, perRow: number): number {
+    return this.graph.limitGrowth(bytes, perRow);
   }
 
   /**
