@@ -3,10 +3,10 @@
  * for each segment file of the database at OPEN_DIR (built by
  * bench/open-time.ts), the steps Segment.open takes — map the file and
  * check its table; read and check the ids and decode them; read and check
- * the graph; then HnswIndex.openWith, split into the vectors' fill (huge-page
+ * the graph; then openStoredWith, split into the vectors' fill (huge-page
  * hint, positional read into the index memory, crc32 there) and the rest
  * (levels, link parsing and copying); for a version-2 segment (page
- * checksums; EAGER=1 forces the eager path) HnswIndex.openPaged, the first
+ * checksums; EAGER=1 forces the eager path) openStoredPaged, the first
  * two queries (the pages they reach) and the rest of the load. Each line gives CPU ms (of it system
  * ms), wall ms and minor page faults. Then the floor the fill cannot go
  * under: writing as many bytes into a fresh WebAssembly memory with the
@@ -21,7 +21,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HnswIndex } from '../src/ann/hnsw/hnsw.js';
+import { openStoredPaged, openStoredWith } from '../src/ann/hnsw/hnsw-open.js';
 import { BlobList } from '../src/format/blob-list.js';
 import { SectionKind } from '../src/format/segment-file.js';
 import { adviseHugePages } from '../src/fs/mmap.js';
@@ -75,8 +75,8 @@ for (const file of segmentFiles) {
   const source = { file, offset: entry(SectionKind.Graph).offset };
   const paged = sections.entries.has(SectionKind.PageChecksums) && sections.paged !== undefined && !process.env.EAGER;
   const index = paged
-    ? phase('HnswIndex.openPaged', () =>
-        HnswIndex.openPaged(
+    ? phase('openStoredPaged', () =>
+        openStoredPaged(
           { dimension, metric },
           rows,
           phase('  page checksums: read + crc32', () => sections.paged!(entry(SectionKind.Vectors), entry(SectionKind.PageChecksums))),
@@ -84,8 +84,8 @@ for (const file of segmentFiles) {
           source,
         ),
       )
-    : phase('HnswIndex.openWith (all)', () =>
-        HnswIndex.openWith({ dimension, metric }, rows, (dest) => phase('  vectors: hint + read + crc32', () => sections.readInto(entry(SectionKind.Vectors), dest)), graph, source),
+    : phase('openStoredWith (all)', () =>
+        openStoredWith({ dimension, metric }, rows, (dest) => phase('  vectors: hint + read + crc32', () => sections.readInto(entry(SectionKind.Vectors), dest)), graph, source),
       );
   sections.done?.();
   vfs.close(fd);

@@ -1,5 +1,5 @@
 /**
- * A version-2 segment opens without waiting for its vectors (HnswIndex.openPaged
+ * A version-2 segment opens without waiting for its vectors (openStoredPaged
  * over PagedVectors): queries issued at once, during the background load and
  * after it return exactly what an eagerly loaded index returns (same rows, same
  * float32 distances); a damaged vectors page is a CorruptionError before any
@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HnswIndex } from '../src/ann/hnsw/hnsw.js';
+import { openStoredPaged } from '../src/ann/hnsw/hnsw-open.js';
 import { CorruptionError } from '../src/errors.js';
 import { OmenDB } from '../src/index.js';
 import { PAGE_BYTES } from '../src/format/page-checksums.js';
@@ -71,7 +72,7 @@ function openPaged(file: string, metric: Metric, vfs: NodeVfs = new NodeVfs()): 
     const sections = sectionsInFile(vfs, fd, file);
     const entry = (kind: SectionKind) => sections.entries.get(kind) as SectionEntry;
     const graph = entry(SectionKind.Graph);
-    const index = HnswIndex.openPaged(
+    const index = openStoredPaged(
       { dimension: dim, metric },
       ROWS,
       sections.paged!(entry(SectionKind.Vectors), entry(SectionKind.PageChecksums)),
@@ -174,6 +175,29 @@ describe('paged segment open', () => {
     expect(vfs.openFds).toBe(1);
     while (!full.loaded) await turn();
     expect(vfs.openFds).toBe(0);
+  });
+
+  it('through the API: a compaction at once after the open merges the rows the load has not reached yet, bit for bit', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const half = ROWS / 2;
+    const embeddings = Array.from({ length: ROWS }, (_, i) => Array.from(base.subarray(i * dim, (i + 1) * dim)));
+    const db = await OmenDB.open(dir, { durability: 'none' });
+    const col = await db.createCollection({ name: 'c', dimension: dim, hnsw: { M: 12, efConstruction: 48 } });
+    // Two checkpoints: two segments for the compaction to merge.
+    await col.add({ ids: embeddings.slice(0, half).map((_, i) => `r${i}`), embeddings: embeddings.slice(0, half) });
+    await db.checkpoint();
+    await col.add({ ids: embeddings.slice(half).map((_, i) => `r${half + i}`), embeddings: embeddings.slice(half) });
+    await db.checkpoint();
+    await db.close();
+    const reopened = await OmenDB.open(dir);
+    const col2 = await reopened.getCollection('c');
+    await col2.compact();
+    const ids = [0, 1, half - 1, half, ROWS - 1].map((i) => `r${i}`);
+    const got = await col2.get({ ids, include: ['embeddings'] });
+    expect(got.ids).toEqual(ids);
+    expect(got.embeddings).toEqual([0, 1, half - 1, half, ROWS - 1].map((i) => embeddings[i].map(Math.fround)));
+    await reopened.close();
   });
 
   it('through the API: a query at once equals the one before the close, and closing mid-load closes every file', async () => {

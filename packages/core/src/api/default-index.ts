@@ -2,6 +2,7 @@ import { CorruptionError } from '../errors.js';
 import type { ManifestState } from '../format/manifest.js';
 import { AdaptiveIndex } from '../ann/adaptive-index.js';
 import { HnswIndex } from '../ann/hnsw/hnsw.js';
+import { openStoredPaged, openStoredWith } from '../ann/hnsw/hnsw-open.js';
 import type { HnswParams } from '../ann/hnsw/hnsw-params.js';
 import { PARALLEL_BUILD_MIN_ROWS } from '../ann/hnsw/hnsw-options.js';
 import type { VectorIndex } from '../storage/vector-index.js';
@@ -92,8 +93,8 @@ export function defaultIndexFactory(manifest: ManifestState): IndexFactory {
         const spec = { dimension: parts.dimension, metric: parts.metric, params };
         // A version-2 file opens without waiting for its vectors: they load page by page, checked as they arrive.
         const paged = parts.pagedVectors?.();
-        if (paged) return HnswIndex.openPaged(spec, parts.rows, paged, graph.bytes, { file, offset: graph.offset });
-        return HnswIndex.openWith(spec, parts.rows, parts.fillVectors, graph.bytes, { file, offset: graph.offset });
+        if (paged) return openStoredPaged(spec, parts.rows, paged, graph.bytes, { file, offset: graph.offset });
+        return openStoredWith(spec, parts.rows, parts.fillVectors, graph.bytes, { file, offset: graph.offset });
       }
       return openQuantized(parts, graph, params, manifest);
     },

@@ -37,7 +37,7 @@ export interface SegmentIndexParts {
   metric: Metric;
   rows: number;
   file: string;
-  /** Writes the vectors section (little-endian float32 bytes) into `dest`, checking it; see `HnswIndex.openWith`. */
+  /** Writes the vectors section (little-endian float32 bytes) into `dest`, checking it; see `openStoredWith` (ann/hnsw/hnsw-open.ts). */
   fillVectors(dest: Uint8Array): void;
   /**
    * The vectors section read a page at a time, each page checked as it is

@@ -9,9 +9,8 @@ import { HnswGraph } from './hnsw-graph.js';
 import { sharedView, type SharedGraphView } from './hnsw-search-view.js';
 import { insertRow } from './hnsw-insert.js';
 import type { GraphSource } from '../../format/graph-load.js';
-import type { PagedVectors } from '../../storage/paged-vectors.js';
 import type { PagedLoad } from './hnsw-paged.js';
-import { openStored, openStoredPaged, openStoredWith, type StoredSpec } from './hnsw-open.js';
+import { openStored, type StoredSpec } from './hnsw-open.js';
 import { type HnswParams, resolveHnswParams } from './hnsw-params.js';
 import { checkThreadOptions, type HnswBuildOptions, type HnswIndexOptions, PARALLEL_BUILD_MIN_ROWS } from './hnsw-options.js';
 import { HnswScratch } from './hnsw-scratch.js';
@@ -54,7 +53,7 @@ export class HnswIndex implements VectorIndex {
   private readonly maxBatch: number;
   /** Rows [0, linked) are in the graph; the rest wait for their batch (batched linking only). */
   private linked = 0;
-  /** Vectors and links still loading page by page (see {@link openPaged}); null once all are in. */
+  /** Vectors and links still loading page by page (see `openStoredPaged` (hnsw-open.ts)); null once all are in. */
   private paged: PagedLoad | null = null;
 
   /**
@@ -99,16 +98,6 @@ export class HnswIndex implements VectorIndex {
     return openStored(spec, vectors, graph, source);
   }
 
-  /** Loads a graph over `rows` vectors that `fill` writes into the index memory and checks; see {@link openStoredWith}. */
-  static openWith(spec: StoredSpec, rows: number, fill: (dest: Uint8Array) => void, graph: Uint8Array, source: GraphSource): HnswIndex {
-    return openStoredWith(spec, rows, fill, graph, source);
-  }
-
-  /** Loads a graph at once and its vectors page by page as searches reach them and in the background; see {@link openStoredPaged}. */
-  static openPaged(spec: StoredSpec, rows: number, vectors: PagedVectors, graph: Uint8Array, source: GraphSource): HnswIndex {
-    return openStoredPaged(spec, rows, vectors, graph, source);
-  }
-
   /** Index over a stored graph (hnsw-open.ts): `load` adds nodes and links, or returns the paged load that will (then calls `loaded`). */
   static fromStored(spec: StoredSpec, header: GraphHeader, rows: number, load: (graph: HnswGraph, loaded: () => void) => PagedLoad | null): HnswIndex {
     const { dimension, metric, params = {} } = spec;
@@ -127,12 +116,12 @@ export class HnswIndex implements VectorIndex {
     return index;
   }
 
-  /** False while an index from {@link openPaged} is still loading its vectors and links. */
+  /** False while an index from `openStoredPaged` (hnsw-open.ts) is still loading its vectors and links. */
   get loaded(): boolean {
     return this.paged === null;
   }
 
-  /** Loads now whatever {@link openPaged} has not loaded yet. Throws CorruptionError for a bad vectors page. */
+  /** Loads now whatever `openStoredPaged` (hnsw-open.ts) has not loaded yet. Throws CorruptionError for a bad vectors page. */
   loadAll(): void {
     this.paged?.loadAll();
   }
@@ -267,13 +256,19 @@ export class HnswIndex implements VectorIndex {
 
   /** A copy of row `row`, bit-identical to what was added; RangeError outside [0, size). */
   vector(row: number): Float32Array {
-    if (this.paged !== null && row >= 0 && row < this.graph.size) this.paged.ensureRow(row);
+    this.ensureRow(row);
     return this.graph.rows.vector(row);
   }
 
   /** Writes row `row` into `out` (length `dimension`); RangeError outside [0, size). */
   readVector(row: number, out: Float32Array): void {
+    this.ensureRow(row);
     this.graph.rows.readVector(row, out);
+  }
+
+  /** A paged index (openPaged) loads and checks the pages of row `row` first; CorruptionError on a damaged page. */
+  private ensureRow(row: number): void {
+    if (this.paged !== null && row >= 0 && row < this.graph.size) this.paged.ensureRow(row);
   }
 
   /**
