@@ -46,7 +46,7 @@ describe('errors of the omendb command (run as a process)', () => {
     const r = omendbProcess('export', copy, '--collection', 'docs');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      new RegExp(`^omendb: error CORRUPTION: corruption in ${file} at offset \\d+: section \\d checksum mismatch \\(stored 0x[0-9a-f]{8}, computed 0x[0-9a-f]{8}\\) — run "omendb verify <dir>" to list every damaged file`),
+      new RegExp(`^omendb: error CORRUPTION: corruption in ${file} at offset \\d+: section \\d+ checksum mismatch \\(stored 0x[0-9a-f]{8}, computed 0x[0-9a-f]{8}\\) — run "omendb verify <dir>" to list every damaged file`),
     );
     expect(r.stderr.split('\n')).toHaveLength(2);
   });

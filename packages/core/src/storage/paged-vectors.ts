@@ -42,8 +42,10 @@ export function openPagedVectors(vfs: Vfs, file: string, entry: SectionEntry, ch
       }
     },
     close() {
-      if (fd !== null) vfs.close(fd);
+      // Closed at most once, even when the close itself fails.
+      const open = fd;
       fd = null;
+      if (open !== null) vfs.close(open);
     },
   };
 }

@@ -78,7 +78,11 @@ export class PagedLoad implements WalkGraph {
       } catch (error) {
         // Kept for the next use of the index, which throws it; nothing else is loaded.
         this.failure = error;
-        this.source.close();
+        try {
+          this.source.close();
+        } catch {
+          // The load's own failure is what the next use reports; a close that fails too (the disk gone) adds nothing.
+        }
         return;
       }
       this.start();
