@@ -7,7 +7,9 @@
  * memtables checkpoint as they fill and merge in the background; a final
  * checkpoint, then the merges catch up), closed, then reopened RUNS times (default
  * 5): recovery opens each segment section by section (Segment.open: the
- * vectors straight into index memory, the graph loaded, never rebuilt).
+ * graph loaded, never rebuilt; an unquantized version-2 segment's vectors
+ * load page by page as queries reach them and in the background, a version-1
+ * segment's straight into index memory at open).
  * Medians of wall and CPU seconds. The reopens run in this process, which
  * reuses the memory the previous one freed: bench/open-time-fresh.ts times
  * fresh processes, as a restart is.
