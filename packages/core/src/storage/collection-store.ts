@@ -316,8 +316,7 @@ export class CollectionStore {
   }
 
   memtableBytes(): number {
-    const m = this.state.memtable?.memoryBytes();
-    return m ? m.vectors + m.graph + m.content + m.fullText + m.sparse : 0;
+    return this.state.memtable?.totalBytes() ?? 0;
   }
 
   /** A segment id no other segment of this collection has or will get. */

@@ -61,22 +61,11 @@ export class Memtable {
   }
 
   /**
-   * Rows that can still be appended before the index must grow past
-   * {@link limitBytes} (≤ 0 when full; Infinity without a limit or when the
-   * index grows as it likes), as of the last append.
-   */
-  get rowsWithinLimit(): number {
-    return this.rowsLeft;
-  }
-
-  /**
    * Whether the memtable should be sealed: it holds `limitBytes` or more,
    * or `nextRows` more rows would grow its index past {@link limitBytes}.
    */
   full(limitBytes: number, nextRows: number): boolean {
-    if (this.rowsLeft < nextRows) return true;
-    const m = this.memoryBytes();
-    return m.vectors + m.graph + m.content + m.fullText + m.sparse >= limitBytes;
+    return this.rowsLeft < nextRows || this.totalBytes() >= limitBytes;
   }
 
   append(id: string, vector: Float32Array, metadata: Uint8Array | null, document: string | null): number {
@@ -146,8 +135,17 @@ export class Memtable {
 
   /** Bytes held outside the index. */
   private otherBytes(): number {
-    const content = this.ids.byteLength + this.metadata.byteLength + this.documents.byteLength + this.live.byteLength + this.rowOf.byteLength;
-    return content + (this.text?.postings.memoryBytes() ?? 0) + (this.sparse?.memoryBytes() ?? 0);
+    return this.contentBytes() + (this.text?.postings.memoryBytes() ?? 0) + (this.sparse?.memoryBytes() ?? 0);
+  }
+
+  private contentBytes(): number {
+    return this.ids.byteLength + this.metadata.byteLength + this.documents.byteLength + this.live.byteLength + this.rowOf.byteLength;
+  }
+
+  /** The sum of {@link memoryBytes}. */
+  totalBytes(): number {
+    const index = this.index.memoryBytes();
+    return index.vectors + index.graph + this.otherBytes();
   }
 
   /** Bytes held: the index's vectors and graph, the arenas, flags and id table, and the full-text postings. */
@@ -156,7 +154,7 @@ export class Memtable {
     return {
       vectors: index.vectors,
       graph: index.graph,
-      content: this.ids.byteLength + this.metadata.byteLength + this.documents.byteLength + this.live.byteLength + this.rowOf.byteLength,
+      content: this.contentBytes(),
       fullText: this.text?.postings.memoryBytes() ?? 0,
       sparse: this.sparse?.memoryBytes() ?? 0,
     };

@@ -1,5 +1,5 @@
 import { copyNodeLinks } from '../../format/graph-load.js';
-import { PAGE_BYTES } from '../../format/page-checksums.js';
+import { PAGE_BYTES, pageCount } from '../../format/page-checksums.js';
 import { populatePages } from '../../fs/mmap.js';
 import type { GraphKernels } from '../../kernels/kernels.js';
 import type { PagedVectors } from '../../storage/paged-vectors.js';
@@ -56,7 +56,7 @@ export class PagedLoad implements WalkGraph {
   ) {
     const rows = graph.size;
     this.rowBytes = graph.rows.dimension * 4;
-    this.pageReady = new Uint8Array(Math.ceil(source.lengthBytes / PAGE_BYTES));
+    this.pageReady = new Uint8Array(pageCount(source.lengthBytes));
     this.rowReady = new Uint8Array(rows);
     this.linksReady = new Uint8Array(rows);
     this.stepRows = Math.max(1, Math.floor(STEP_BYTES / Math.max(1, this.rowBytes)));
@@ -77,12 +77,7 @@ export class PagedLoad implements WalkGraph {
         this.step();
       } catch (error) {
         // Kept for the next use of the index, which throws it; nothing else is loaded.
-        this.failure = error;
-        try {
-          this.source.close();
-        } catch {
-          // The load's own failure is what the next use reports; a close that fails too (the disk gone) adds nothing.
-        }
+        this.fail(error);
         return;
       }
       this.start();
@@ -177,9 +172,7 @@ export class PagedLoad implements WalkGraph {
       try {
         this.source.readPages(page, end - page, bytes.subarray(page * PAGE_BYTES, Math.min(end * PAGE_BYTES, bytes.byteLength)));
       } catch (error) {
-        this.failure = error;
-        this.stop();
-        this.source.close();
+        this.fail(error);
         throw error;
       }
       this.pageReady.fill(1, page, end);
@@ -220,6 +213,17 @@ export class PagedLoad implements WalkGraph {
   private stop(): void {
     if (this.timer !== null) clearImmediate(this.timer);
     this.timer = null;
+  }
+
+  /** Records the load's failure (every later use throws it), stops the background load and closes the file. */
+  private fail(error: unknown): void {
+    this.failure = error;
+    this.stop();
+    try {
+      this.source.close();
+    } catch {
+      // The load's own failure is what is reported; a close that fails too (the disk gone) adds nothing.
+    }
   }
 
   private throwIfFailed(): void {
