@@ -6,6 +6,7 @@
  * result computed from it is returned; disposing mid-load closes the file.
  * Real data: the first ROWS sift10k base vectors, its first QUERIES queries.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -20,6 +21,7 @@ import { sectionsInFile } from '../src/storage/segment-sections.js';
 import { Segment } from '../src/storage/segment.js';
 import type { Metric } from '../src/types.js';
 import { loadDataset } from './helpers/datasets.js';
+import { DIST_INDEX } from './helpers/dist.js';
 import { tempDir } from './helpers/tmp.js';
 
 const ROWS = 3000;
@@ -120,6 +122,38 @@ describe('paged segment open', () => {
     for (const [i, accept] of [(row: number) => row % 2 === 0, (row: number) => row % 50 === 0].entries()) {
       queries.slice(0, 5).forEach((q, j) => expectSame(filtered, eager, q, `${metric} filter ${i} query ${j} at once`, accept));
     }
+  });
+
+  it('completes the background load while the process waits idle, in a process of its own', async () => {
+    // Vitest's own messages turn this process's event loop, so the idle case needs a child: it opens the
+    // collection, then waits on one timer as a server waits for its next request. The load must not depend on
+    // other events waking the loop.
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    // 3000 rows of 1024 float32 (12 MiB, 12 steps): more than the turns an open and a query give the loop.
+    const wide = 1024;
+    let state = 7;
+    const next = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32) - 0.5;
+    const embeddings = Array.from({ length: ROWS }, () => Float32Array.from({ length: wide }, next));
+    const db = await OmenDB.open(dir, { durability: 'none' });
+    const col = await db.createCollection({ name: 'c', dimension: wide, hnsw: { M: 8, efConstruction: 16 } });
+    await col.add({ ids: embeddings.map((_, i) => `r${i}`), embeddings });
+    await db.checkpoint();
+    await db.close();
+    const child = [
+      `import { OmenDB } from ${JSON.stringify(DIST_INDEX)};`,
+      `const db = await OmenDB.open(${JSON.stringify(dir)});`,
+      `const col = await db.getCollection('c');`,
+      // Bench-style reach past the API: the one segment's index.
+      `const index = col.store.state.parts.find((p) => p.rows > 0).index;`,
+      `const before = index.loaded;`,
+      `await new Promise((resolve) => setTimeout(resolve, 500));`,
+      `console.log(JSON.stringify({ before, after: index.loaded }));`,
+      `await db.close();`,
+    ].join('\n');
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', child], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ before: false, after: true });
   });
 
   it('reports a damaged vectors page as a CorruptionError at the first query that reaches it, before any result, and after', async () => {

@@ -6,7 +6,7 @@ import type { PagedVectors } from '../../storage/paged-vectors.js';
 import type { HnswGraph } from './hnsw-graph.js';
 import type { WalkGraph, WasmLevel } from './hnsw-search-layer.js';
 
-/** Vector bytes a background turn loads: ≈ 1–3 ms of the event loop per turn. */
+/** Vector bytes a background step loads: ≈ 1–3 ms of the event loop per step. */
 const STEP_BYTES = 1 << 20;
 
 /**
@@ -38,7 +38,7 @@ export class PagedLoad implements WalkGraph {
   private readonly stepRows: number;
   private nextRow = 0;
   private failure: unknown = null;
-  private timer: NodeJS.Immediate | null = null;
+  private timer: NodeJS.Timeout | null = null;
   private finished = false;
 
   /**
@@ -67,11 +67,15 @@ export class PagedLoad implements WalkGraph {
     return this.finished;
   }
 
-  /** Starts loading the rest in the background, one step per event-loop turn; the timer does not keep the process alive. */
+  /**
+   * Starts loading the rest in the background, one step per timer tick (≈ 1 ms apart when the process is idle);
+   * the timer does not keep the process alive. A timer, not an immediate: an unref'd immediate does not wake an
+   * idle event loop, so a process waiting on I/O would load nothing and keep answering with the slower JS walk.
+   */
   start(): void {
     if (this.finished || this.timer !== null) return;
     if (this.graph.size === 0) return this.finish();
-    this.timer = setImmediate(() => {
+    this.timer = setTimeout(() => {
       this.timer = null;
       try {
         this.step();
@@ -81,7 +85,7 @@ export class PagedLoad implements WalkGraph {
         return;
       }
       this.start();
-    });
+    }, 0);
     this.timer.unref();
   }
 
@@ -211,7 +215,7 @@ export class PagedLoad implements WalkGraph {
   }
 
   private stop(): void {
-    if (this.timer !== null) clearImmediate(this.timer);
+    if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
   }
 
