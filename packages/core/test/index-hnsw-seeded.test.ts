@@ -2,10 +2,14 @@
  * A build seeded by an existing graph (HnswIndex.build's `seed`, what a
  * merge does with its largest segment): recall@10 at least the rebuilt
  * graph's − 0.01, and with the merge beam the full beam's − 0.005; rows in
- * the input's order, dropped seed rows repaired.
+ * the input's order, dropped seed rows repaired; a quantized segment's
+ * graph seeds exactly as the float32 index of the same graph.
  */
 import { describe, expect, it } from 'vitest';
 import { HnswIndex } from '../src/ann/hnsw/hnsw.js';
+import { buildQuantizedSegment } from '../src/ann/quantized/quantized-build.js';
+import { QuantizedHnswIndex } from '../src/ann/quantized/quantized-index.js';
+import { originalsFromFloat32 } from '../src/storage/original-vectors.js';
 import { hasDataset, loadDataset, recallAtK, referenceDistance } from './helpers/datasets.js';
 import { seededRandom } from './helpers/tmp.js';
 
@@ -141,6 +145,35 @@ describe('HnswIndex.build seeded by a graph', () => {
       seeded.dispose();
       rebuilt.dispose();
     }
+  });
+
+  it.each(['sq8', 'binary'] as const)("seeds from a %s segment's compact graph exactly as from the float32 index of that graph, dead rows too", async (kind) => {
+    const dim = 16;
+    const set = clustered(3000, 1, dim, SEED + 3);
+    const spec = { dimension: dim, metric: 'l2' as const, params: PARAMS };
+    const seedRows = 2000;
+    const seedVectors = set.base.subarray(0, seedRows * dim);
+    const floatSeed = await HnswIndex.build(spec, seedVectors);
+    const graph = floatSeed.serializeGraph();
+    const { quantizer, codes } = buildQuantizedSegment(kind, seedVectors, dim, 'l2', graph);
+    const originals = originalsFromFloat32(seedVectors, dim);
+    const codesSeed = QuantizedHnswIndex.open({ ...spec, quantizer, codes, graph, originals, source: { file: '(test)', offset: 0 } });
+    const dead = new Uint8Array(seedRows);
+    for (let r = 0; r < seedRows; r += 13) dead[r] = 1;
+    dead[floatSeed.seedGraph()!.entryPoint] = 1; // the entry point dropped too: the seed picks another
+    // The build's input as a merge gathers it: 500 other rows, the seed's live rows, the other 500.
+    const at = 500;
+    const input = new Float32Array((3000 - dead.reduce((a, b) => a + b, 0)) * dim);
+    input.set(set.base.subarray(seedRows * dim, (seedRows + at) * dim));
+    let row = at;
+    for (let r = 0; r < seedRows; r++) if (dead[r] === 0) input.set(seedVectors.subarray(r * dim, (r + 1) * dim), dim * row++);
+    input.set(set.base.subarray((seedRows + at) * dim), dim * row);
+    const fromFloat = await HnswIndex.build(spec, input, { seed: { index: floatSeed, dead, at } });
+    const fromCodes = await HnswIndex.build(spec, input, { seed: { index: codesSeed, dead, at } });
+    const rebuilt = await HnswIndex.build(spec, input, { schedule: 'batched' });
+    expect(fromCodes.serializeGraph(), `seed ${SEED}`).toEqual(fromFloat.serializeGraph());
+    expect(fromCodes.serializeGraph(), 'a seeded graph, not a rebuild').not.toEqual(rebuilt.serializeGraph());
+    for (const index of [floatSeed, codesSeed, fromFloat, fromCodes, rebuilt]) index.dispose();
   });
 
   it('rebuilds when more than a fifth of the seed is dropped, and rejects a seed of another M', async () => {

@@ -1,5 +1,5 @@
 /**
- * Merges seeded by their largest segment's graph, through the collection:
+ * Merges seeded by their largest segment's graph (float32 or sq8), through the collection:
  * every record present in storage order after a merge of three segments
  * (deletes in the largest) and after reopening, recall unchanged against an
  * exact search, and a merge aborted by close leaves no segment directory
@@ -35,9 +35,9 @@ function clustered(ids: string[], seed: number): number[][] {
  * one in ten rows of the largest deleted before its checkpoint is followed
  * by another: the merge seeds from the middle segment and drops its dead rows.
  */
-async function threeSegments(dir: string): Promise<{ ids: string[]; deleted: Set<string> }> {
+async function threeSegments(dir: string, quantization: 'none' | 'sq8' = 'none'): Promise<{ ids: string[]; deleted: Set<string> }> {
   const db = await OmenDB.open(dir, { mergePolicy: false });
-  const col = await db.createCollection({ name: 'c', dimension: DIM, hnsw: HNSW });
+  const col = await db.createCollection({ name: 'c', dimension: DIM, hnsw: HNSW, quantization });
   const ids: string[] = [];
   const deleted = new Set<string>();
   let next = 0;
@@ -69,10 +69,10 @@ async function recallAt10(col: Collection, queries: number[][]): Promise<number>
 }
 
 describe('merges seeded by the largest segment', () => {
-  it('three segments, deletes in the largest: every live record in storage order after compact() and reopen, recall ≥ 0.9', async () => {
+  it.each(['none', 'sq8'] as const)('quantization %s, three segments, deletes in the largest: every live record in storage order after compact() and reopen, recall ≥ 0.9', async (quantization) => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
-    const { ids, deleted } = await threeSegments(dir);
+    const { ids, deleted } = await threeSegments(dir, quantization);
     const queries = clustered(Array.from({ length: 50 }, (_, i) => `q${i}`), SEED + 99);
     let db = await OmenDB.open(dir, { mergePolicy: false });
     let col = await db.getCollection('c');

@@ -68,15 +68,16 @@ export function defaultIndexFactory(manifest: ManifestState): IndexFactory {
       // smaller batches with a turn of the event loop between them: the caller's thread links its
       // share of each batch synchronously, so the batch size bounds how long it is held.
       const background = options.background === true;
-      // Seeded by the largest segment's float32 graph (HnswIndex.build decides whether its dead rows allow it).
-      // A quantized segment walks a compact graph of another layout: its merge rebuilds. So does a merge
-      // below PARALLEL_BUILD_MIN_ROWS: a seeded build links in batches with a turn between each, which for
+      // Seeded by the largest segment's graph (HnswIndex.build decides whether its dead rows allow it): a
+      // float32 segment's, or a quantized one's, which was linked on the same float32 rows. A merge below
+      // PARALLEL_BUILD_MIN_ROWS rebuilds: a seeded build links in batches with a turn between each, which for
       // a few hundred rows beside busy writers took longer than the sequential rebuild it saves.
       const { seed } = options;
-      const seeded = seed && seed.index instanceof HnswIndex && vectors.length / dimension >= PARALLEL_BUILD_MIN_ROWS;
+      const source = seed?.index instanceof HnswIndex || seed?.index instanceof QuantizedHnswIndex ? seed.index : undefined;
+      const seeded = source !== undefined && vectors.length / dimension >= PARALLEL_BUILD_MIN_ROWS;
       const build = {
         onIndex: options.holding,
-        ...(seeded ? { seed: { index: seed.index as HnswIndex, dead: seed.dead, at: seed.at } } : {}),
+        ...(seeded ? { seed: { index: source, dead: seed!.dead, at: seed!.at } } : {}),
         ...(background ? { yielding: true, signal: options.signal, maxBatchRows: BACKGROUND_MAX_BATCH_ROWS } : {}),
       };
       const hnsw = await HnswIndex.build({ dimension, metric, params }, vectors, build);

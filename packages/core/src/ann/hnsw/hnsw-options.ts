@@ -1,6 +1,7 @@
 import { ValidationError } from '../../errors.js';
 import type { KernelBackend } from '../../kernels/kernels.js';
 import type { HnswIndex } from './hnsw.js';
+import type { SeedSource } from './hnsw-seed.js';
 
 /**
  * Rows from which `HnswIndex.build` uses the batched two-thread build.
@@ -58,7 +59,8 @@ export interface HnswBuildOptions {
   onIndex?: (index: HnswIndex) => void;
   /**
    * Start from `index`'s graph (a merge seeded by its largest segment, as
-   * Lucene 9.9 does): the build's vectors from row `at` must be `index`'s
+   * Lucene 9.9 does; an HnswIndex, or a QuantizedHnswIndex, whose graph
+   * was linked on the same float32 rows): the build's vectors from row `at` must be `index`'s
    * rows not flagged 1 in `dead` (one byte per row), in order. Their levels
    * and links are copied (links to dropped rows repaired, see hnsw-seed.ts)
    * and only the other rows are inserted, in batches, with the narrower
@@ -69,7 +71,7 @@ export interface HnswBuildOptions {
    * unsupported. Throws ValidationError when its dimension, metric or M
    * differ from the build's.
    */
-  seed?: { index: HnswIndex; dead: Uint8Array; at: number };
+  seed?: { index: SeedSource; dead: Uint8Array; at: number };
 }
 
 /**

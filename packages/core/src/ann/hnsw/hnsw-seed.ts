@@ -37,12 +37,36 @@ export function mergeBeam(efConstruction: number, M: number): number {
 }
 
 /**
+ * What seeding reads of a finished graph: a growable HnswGraph, or the
+ * compact graph a quantized segment walks (quantized-graph.ts). Its links
+ * are int32 blocks [degree, ids…]: node n's at `linkIndex(n, l)` of
+ * `linkArray(l)`.
+ */
+export interface SeedGraph {
+  readonly size: number;
+  readonly M: number;
+  readonly entryPoint: number;
+  readonly maxLevel: number;
+  /** Dimension and metric code of the rows the graph links. */
+  readonly rows: { readonly dimension: number; readonly code: number };
+  level(node: number): number;
+  linkArray(level: number): Int32Array;
+  linkIndex(node: number, level: number): number;
+}
+
+/** An index a merge can start its graph from (HnswIndex, QuantizedHnswIndex). */
+export interface SeedSource {
+  /** Its graph, complete (a paged index loads the rest first), or undefined while rows wait to be linked. */
+  seedGraph(): SeedGraph | undefined;
+}
+
+/**
  * A graph to start a merged graph from (Lucene 9.9's merge that initialises
  * the merged HNSW graph from the largest segment's): `source`'s rows not
  * flagged in `dead` become rows 0 … live − 1 of the new graph, in order.
  */
 export interface GraphSeed {
-  source: HnswGraph;
+  source: SeedGraph;
   /** One byte per source row: 1 = dropped (not in the new graph). */
   dead: Uint8Array;
   /**
@@ -109,7 +133,7 @@ export function encodeInStorageOrder(graph: HnswGraph, at: number, live: number,
  * live rows than the build.
  */
 export function checkSeed(
-  source: HnswGraph,
+  source: SeedGraph,
   dead: Uint8Array,
   at: number,
   target: { dimension: number; code: number; M: number },
@@ -186,7 +210,7 @@ export function seedLinks(target: HnswGraph, seed: GraphSeed, scratch: HnswScrat
 /** One list of source row `old` (new row x) at level l, renumbered and repaired. */
 function copyList(
   target: HnswGraph,
-  source: HnswGraph,
+  source: SeedGraph,
   newRow: Int32Array,
   scratch: HnswScratch,
   marks: { stamp: Int32Array; tag: number },

@@ -14,7 +14,7 @@ import { openStored, type StoredSpec } from './hnsw-open.js';
 import { type HnswParams, resolveHnswParams } from './hnsw-params.js';
 import { checkThreadOptions, type HnswBuildOptions, type HnswIndexOptions, PARALLEL_BUILD_MIN_ROWS } from './hnsw-options.js';
 import { HnswScratch } from './hnsw-scratch.js';
-import { checkSeed, encodeInStorageOrder, fillLinkOrder, mergeBeam, seedLevels, seedLinks } from './hnsw-seed.js';
+import { checkSeed, encodeInStorageOrder, fillLinkOrder, mergeBeam, seedLevels, seedLinks, type SeedGraph } from './hnsw-seed.js';
 import { knnSearch } from './hnsw-search-layer.js';
 import { metricCode } from '../../kernels/metric-code.js';
 import { sortNeighbors } from '../../kernels/neighbors.js';
@@ -97,7 +97,6 @@ export class HnswIndex implements VectorIndex {
   static open(spec: StoredSpec, vectors: Float32Array | Uint8Array, graph: Uint8Array, source: GraphSource): HnswIndex {
     return openStored(spec, vectors, graph, source);
   }
-
   /** Index over a stored graph (hnsw-open.ts): `load` adds nodes and links, or returns the paged load that will (then calls `loaded`). */
   static fromStored(spec: StoredSpec, header: GraphHeader, rows: number, load: (graph: HnswGraph, loaded: () => void) => PagedLoad | null): HnswIndex {
     const { dimension, metric, params = {} } = spec;
@@ -174,8 +173,8 @@ export class HnswIndex implements VectorIndex {
       return index;
     }
     const { M, efConstruction } = resolveHnswParams(params);
-    seed?.index.loadAll(); // a paged seed (hnsw-paged.ts) copies every row and link in first
-    const graphSeed = seed && seed.index.pendingRows === 0 ? checkSeed(seed.index.graph, seed.dead, seed.at, { dimension, code: metricCode(metric), M }, rows) : undefined;
+    const source = seed?.index.seedGraph();
+    const graphSeed = source ? checkSeed(source, seed!.dead, seed!.at, { dimension, code: metricCode(metric), M }, rows) : undefined;
     const beam = options.beam ?? (graphSeed ? mergeBeam(efConstruction, M) : undefined);
     const linking = { threads: options.threads ?? Math.min(2, availableParallelism()), maxBatchRows: options.maxBatchRows, beam };
     const index = new HnswIndex(dimension, metric, params, { initialCapacity: rows, linking });
@@ -247,6 +246,12 @@ export class HnswIndex implements VectorIndex {
   /** Rows waiting for their batch. */
   get pendingRows(): number {
     return this.graph.size - this.linked;
+  }
+
+  /** The graph to seed a merge (SeedSource, hnsw-seed.ts): a paged index loads every row and link first. */
+  seedGraph(): SeedGraph | undefined {
+    this.loadAll();
+    return this.pendingRows === 0 ? this.graph : undefined;
   }
 
   /** Threads that would link the next batch: 1, or the caller's plus the linker's running workers (see hnsw-build.ts). */

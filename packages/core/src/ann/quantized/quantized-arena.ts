@@ -60,6 +60,8 @@ export class QuantizedArena {
   readonly candidatesAt: number;
   readonly resultsAt: number;
   readonly blocksAt: number;
+  /** Byte offset just past the graph blocks. */
+  readonly blocksEnd: number;
   /** Float rows the row buffer holds (R). */
   readonly rowCapacity: number;
   readonly codeBytes: number;
@@ -116,6 +118,7 @@ export class QuantizedArena {
     this.memory.u8.set(codes, this.codesAt);
     this.memory.i32.set(graph.blockOffsets, this.offsetsAt >> 2);
     this.memory.i32.set(graph.blocks, this.blocksAt >> 2);
+    this.blocksEnd = this.blocksAt + graph.blocks.byteLength;
     this.codesLength = codes.length;
     this.codeKernels = quantizedKernels(this.memory);
     if (weights !== null) {

@@ -1,4 +1,6 @@
 import { checkGraphHeader, type GraphExpectation, type GraphSource, parseGraphLinks } from '../../format/graph-load.js';
+import type { KernelMemory } from '../../kernels/kernel-memory.js';
+import type { SeedGraph } from '../hnsw/hnsw-seed.js';
 
 /**
  * A sealed HNSW graph (Malkov & Yashunin 2018) parsed from its section
@@ -60,4 +62,44 @@ export class CompactGraph {
   get byteLength(): number {
     return this.blocks.byteLength + this.blockOffsets.byteLength;
   }
+}
+
+/**
+ * The compact graph a quantized arena holds (level-0 block offsets at word
+ * `offsetsAt / 4`, counted from word `blocksAt / 4`; blocks up to byte
+ * `blocksEnd`) as the seed of a merge (hnsw-seed.ts). Node n's levels are
+ * its blocks before node n + 1's, as the section stores them. `header`
+ * gives the count, M and entry point; `rows` the dimension and metric
+ * code of the float32 rows it was linked on.
+ */
+export function compactSeedGraph(
+  memory: KernelMemory,
+  at: { offsetsAt: number; blocksAt: number; blocksEnd: number },
+  header: CompactGraph,
+  rows: { dimension: number; code: number },
+): SeedGraph {
+  const offsets = at.offsetsAt >> 2;
+  const blocks = at.blocksAt >> 2;
+  const end = at.blocksEnd >> 2;
+  return {
+    size: header.count,
+    M: header.M,
+    entryPoint: header.entryPoint,
+    maxLevel: header.maxLevel,
+    rows,
+    linkArray: () => memory.i32,
+    linkIndex(node, level) {
+      const i32 = memory.i32;
+      let word = blocks + i32[offsets + node];
+      for (let l = 0; l < level; l++) word += i32[word] + 1;
+      return word;
+    },
+    level(node) {
+      const i32 = memory.i32;
+      const stop = node + 1 < header.count ? blocks + i32[offsets + node + 1] : end;
+      let level = -1;
+      for (let word = blocks + i32[offsets + node]; word < stop; word += i32[word] + 1) level++;
+      return level;
+    },
+  };
 }

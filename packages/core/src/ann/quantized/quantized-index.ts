@@ -5,7 +5,8 @@ import { CodeWalk } from './code-walk.js';
 import { type HnswParams, resolveHnswParams } from '../hnsw/hnsw-params.js';
 import { metricCode } from '../../kernels/metric-code.js';
 import { QuantizedArena } from './quantized-arena.js';
-import { CompactGraph } from './quantized-graph.js';
+import { CompactGraph, compactSeedGraph } from './quantized-graph.js';
+import type { SeedGraph } from '../hnsw/hnsw-seed.js';
 import type { OriginalVectors } from '../../storage/original-vectors.js';
 import { defaultOversampling } from './quantized-oversampling.js';
 import { exactOverOriginals, rescore } from './quantized-rescore.js';
@@ -92,6 +93,11 @@ export class QuantizedHnswIndex implements VectorIndex {
 
   get size(): number {
     return this.graph.count;
+  }
+
+  /** The graph to seed a merge (SeedSource, hnsw-seed.ts): linked on the float32 rows, as an HnswIndex's. */
+  seedGraph(): SeedGraph {
+    return compactSeedGraph(this.arena.memory, this.arena, this.graph, { dimension: this.dimension, code: metricCode(this.metric) });
   }
 
   /** Searches walk a graph: results are approximate (exact only with `exact: true`). */
