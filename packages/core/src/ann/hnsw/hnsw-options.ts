@@ -60,8 +60,9 @@ export interface HnswBuildOptions {
   /**
    * Start from `index`'s graph (a merge seeded by its largest segment, as
    * Lucene 9.9 does; an HnswIndex, or a QuantizedHnswIndex, whose graph
-   * was linked on the same float32 rows): the build's vectors from row `at` must be `index`'s
-   * rows not flagged 1 in `dead` (one byte per row), in order. Their levels
+   * was linked on the same float32 rows): the build's vectors from row
+   * `at` must be `index`'s rows not flagged 1 in `dead` (one byte per
+   * row), in order. Their levels
    * and links are copied (links to dropped rows repaired, see hnsw-seed.ts)
    * and only the other rows are inserted, in batches, with the narrower
    * beam of `mergeBeam` (hnsw-seed.ts); the result is in the

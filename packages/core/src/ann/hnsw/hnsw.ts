@@ -97,6 +97,7 @@ export class HnswIndex implements VectorIndex {
   static open(spec: StoredSpec, vectors: Float32Array | Uint8Array, graph: Uint8Array, source: GraphSource): HnswIndex {
     return openStored(spec, vectors, graph, source);
   }
+
   /** Index over a stored graph (hnsw-open.ts): `load` adds nodes and links, or returns the paged load that will (then calls `loaded`). */
   static fromStored(spec: StoredSpec, header: GraphHeader, rows: number, load: (graph: HnswGraph, loaded: () => void) => PagedLoad | null): HnswIndex {
     const { dimension, metric, params = {} } = spec;
