@@ -21,6 +21,8 @@ export interface EngineSummary {
   /** QPS at recall@k = 0.95, interpolated between sweep points; null if never reached. */
   qpsAt95: number | null;
   qpsAt95Cpu: number | null;
+  /** qpsAt95Cpu of each run on its own sweep, in run order (the spread behind the median); absent in results written before. */
+  qpsAt95CpuRuns?: (number | null)[];
   latencyAt: { ef: number | null; recall: number };
   p50Ms: number;
   p99Ms: number;
@@ -41,6 +43,12 @@ export interface EngineSummary {
   stats?: EngineRun['stats'];
   /** Each figure divided by hnswlib-node's (higher is better for rates, lower for the rest). */
   ratios: Record<'buildRate' | 'buildRateCpu' | 'qpsAt95Cpu' | 'p50Ms' | 'p99Ms' | 'openSeconds' | 'rssBytesPerVector', number | null> | null;
+}
+
+/** One run's QPS per CPU second at recall TARGET_RECALL, on its own sweep (interpolated as the medians are). */
+export function runQpsAt95Cpu(run: EngineRun): number | null {
+  if (run.kind === 'exact') return run.sweep[0].recall >= TARGET_RECALL ? run.sweep[0].qpsCpu : null;
+  return qpsAtRecall(run.sweep.map((s) => ({ ef: s.ef!, recall: s.recall, qps: s.qpsCpu })), TARGET_RECALL);
 }
 
 function medianOrNull(values: (number | null)[]): number | null {
@@ -74,6 +82,7 @@ function summarizeEngine(runs: EngineRun[], rows: number): Omit<EngineSummary, '
     sweep,
     qpsAt95: at('qps'),
     qpsAt95Cpu: at('qpsCpu'),
+    qpsAt95CpuRuns: runs.map(runQpsAt95Cpu),
     latencyAt: first.latencyAt,
     p50Ms: median(runs.map((r) => r.p50Ms)),
     p99Ms: median(runs.map((r) => r.p99Ms)),

@@ -40,7 +40,7 @@ import { fileURLToPath } from 'node:url';
 import { recallQpsSvg } from './ann-plot.js';
 import { markdownReport, type MachineInfo, type SetReport } from './ann-report.js';
 import { BENCH_SETS, exactTopK, loadBenchSet } from './ann-sets.js';
-import { summarize } from './ann-summary.js';
+import { runQpsAt95Cpu, summarize } from './ann-summary.js';
 import { bundleAnnWorker } from './ann-worker-bundle.js';
 import { DATA_DIR } from '../test/helpers/datasets.js';
 import type { AnnJob, EngineRun } from './ann-worker.js';
@@ -132,6 +132,7 @@ for (const spec of sets) {
       byEngine.get(engine)!.push(result);
       console.log(
         `  run ${run + 1}/${runs} ${engine.padEnd(18)} build ${result.buildCpuSeconds.toFixed(1)} CPU-s, ` +
+          `QPS@0.95 ${runQpsAt95Cpu(result)?.toFixed(0) ?? 'n/a'}/CPU-s, ` +
           `open ${result.openSeconds === null ? 'n/a' : `${(result.openSeconds * 1000).toFixed(0)} ms`}, ` +
           `RSS Δ ${(result.rssDeltaBytes / 2 ** 20).toFixed(1)} MB (${(result.rssDeltaBytes / set.rows).toFixed(0)} B/vector, ` +
           `anon ${result.anonymousDeltaBytes === null ? 'n/a' : (result.anonymousDeltaBytes / set.rows).toFixed(0)}) (${((performance.now() - started) / 1000).toFixed(0)} s)`,
