@@ -45,10 +45,15 @@ export interface EngineSummary {
   ratios: Record<'buildRate' | 'buildRateCpu' | 'qpsAt95Cpu' | 'p50Ms' | 'p99Ms' | 'openSeconds' | 'rssBytesPerVector', number | null> | null;
 }
 
-/** One run's QPS per CPU second at recall TARGET_RECALL, on its own sweep (interpolated as the medians are). */
+/** QPS (`key`: per wall or CPU second) at recall TARGET_RECALL on a sweep, interpolated between its points; an exact engine's one point counts only if it reaches it. */
+function qpsAtTarget(kind: EngineRun['kind'], sweep: EngineSummary['sweep'], key: 'qps' | 'qpsCpu'): number | null {
+  if (kind === 'exact') return sweep[0].recall >= TARGET_RECALL ? sweep[0][key] : null;
+  return qpsAtRecall(sweep.map((s) => ({ ef: s.ef!, recall: s.recall, qps: s[key] })), TARGET_RECALL);
+}
+
+/** One run's QPS per CPU second at recall TARGET_RECALL, on its own sweep (as the medians' figure is). */
 export function runQpsAt95Cpu(run: EngineRun): number | null {
-  if (run.kind === 'exact') return run.sweep[0].recall >= TARGET_RECALL ? run.sweep[0].qpsCpu : null;
-  return qpsAtRecall(run.sweep.map((s) => ({ ef: s.ef!, recall: s.recall, qps: s.qpsCpu })), TARGET_RECALL);
+  return qpsAtTarget(run.kind, run.sweep, 'qpsCpu');
 }
 
 function medianOrNull(values: (number | null)[]): number | null {
@@ -64,10 +69,7 @@ function summarizeEngine(runs: EngineRun[], rows: number): Omit<EngineSummary, '
     qps: median(runs.map((r) => r.sweep[i].qps)),
     qpsCpu: median(runs.map((r) => r.sweep[i].qpsCpu)),
   }));
-  const at = (key: 'qps' | 'qpsCpu') => {
-    if (first.kind === 'exact') return sweep[0].recall >= TARGET_RECALL ? sweep[0][key] : null;
-    return qpsAtRecall(sweep.map((s) => ({ ef: s.ef!, recall: s.recall, qps: s[key] })), TARGET_RECALL);
-  };
+  const at = (key: 'qps' | 'qpsCpu') => qpsAtTarget(first.kind, sweep, key);
   const rss = median(runs.map((r) => r.rssDeltaBytes));
   const heap = median(runs.map((r) => r.heapExternalDeltaBytes));
   // Results written before the anonymous delta existed have none.

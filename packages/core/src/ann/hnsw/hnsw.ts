@@ -1,7 +1,6 @@
 import { DimensionMismatchError, ValidationError } from '../../errors.js';
 import type { Metric } from '../../types.js';
 import { availableParallelism } from 'node:os';
-import { exactScan } from '../exact/exact-scan.js';
 import { linkCapacity } from './hnsw-build-layout.js';
 import { BatchLinker, batchedBuildSupported, batchEnd, defaultMaxBatchRows, linkerScratchBytes } from './hnsw-build.js';
 import { encodeGraph, MAX_LEVEL, type GraphHeader } from '../../format/graph.js';
@@ -15,23 +14,13 @@ import { type HnswParams, resolveHnswParams } from './hnsw-params.js';
 import { checkThreadOptions, type HnswBuildOptions, type HnswIndexOptions, PARALLEL_BUILD_MIN_ROWS } from './hnsw-options.js';
 import { HnswScratch } from './hnsw-scratch.js';
 import { checkSeed, encodeInStorageOrder, fillLinkOrder, mergeBeam, seedLevels, seedLinks, type SeedGraph } from './hnsw-seed.js';
-import { knnSearch } from './hnsw-search-layer.js';
+import { searchGraph } from './hnsw-query.js';
 import { metricCode } from '../../kernels/metric-code.js';
-import { sortNeighbors } from '../../kernels/neighbors.js';
 import { SeededRandom } from '../../kernels/seeded-random.js';
 import { SEQUENTIAL_YIELD_ROWS, yieldTurn } from './yield-turn.js';
 import type { IndexSearchOptions, Neighbor, VectorIndex } from '../../storage/vector-index.js';
 
 export { PARALLEL_BUILD_MIN_ROWS, type HnswBuildOptions, type HnswIndexOptions, type HnswLinkingOptions } from './hnsw-options.js';
-
-/**
- * A filtered walk that has visited this fraction of the nodes stops and
- * scans exactly instead. Measured on sift10k (128-d, M = 16): a visit costs
- * 65–90 ns, a scanned row 18 ns (the filter is asked only about would-be
- * results), so past ≈ n/4 visits the scan is the cheaper way; at 1 %
- * selectivity the walk needs ≈ 0.97·n visits, at 50 % ≈ 0.14·n.
- */
-const FILTERED_VISIT_FRACTION = 0.25;
 
 /**
  * Hierarchical Navigable Small World graph index (Malkov & Yashunin 2018,
@@ -293,40 +282,7 @@ export class HnswIndex implements VectorIndex {
   search(query: Float32Array, k: number, options: IndexSearchOptions = {}): Neighbor[] {
     if (query.length !== this.dimension) throw new DimensionMismatchError(this.dimension, query.length);
     const graph = this.graph;
-    const { accept, efSearch = this.params.efSearch } = options;
-    if (!(Number.isInteger(efSearch) && efSearch >= 1)) {
-      throw new ValidationError('invalid search options', [{ code: 'out_of_range', path: ['efSearch'], message: 'an integer ≥ 1' }]);
-    }
-    k = Math.min(Math.floor(k), graph.size);
-    if (!(k >= 1)) return [];
-    const ordered = options.orderedAccept === true;
-    const linked = this.linked;
-    if (options.exact === true || linked < k) {
-      this.loadAll();
-      return exactScan(graph.rows, this.scratch.out, query, k, accept, ordered);
-    }
-    // More candidates than rows buys nothing; the cap also keeps ef an int32 for the kernel.
-    const ef = Math.min(Math.max(efSearch, k), linked);
-    graph.rows.setQuery(query);
-    const walk = this.paged ?? graph; // while pages load, the JS walk that loads what it reaches (same visits, same results)
-    const maxVisits = accept === undefined ? Infinity : (options.maxVisits ?? linked * FILTERED_VISIT_FRACTION);
-    const found = knnSearch(walk, this.scratch, graph.entryPoint, graph.maxLevel, ef, accept, maxVisits, this.best);
-    // Fewer than k found (or −1, past maxVisits) means the walk ran out of reachable nodes (a filter
-    // rejecting most of them, or links pruned away from exact duplicates): the scan returns every row that qualifies.
-    if (found < k) {
-      this.loadAll();
-      return exactScan(graph.rows, this.scratch.out, query, k, accept, ordered);
-    }
-    const f32 = graph.rows.memory.f32;
-    const i32 = graph.rows.memory.i32;
-    const at = graph.resultsOffset() >> 2;
-    const out: Neighbor[] = [];
-    for (let i = 0; i < k; i++) out.push({ row: i32[at + 2 * i + 1], distance: f32[at + 2 * i] });
-    // Rows not linked yet (at most one batch) are scanned exactly and merged.
-    if (linked < graph.size) out.push(...exactScan(graph.rows, this.scratch.out, query, k, accept, false, linked));
-    // Results are ascending by distance; order equal distances by row.
-    sortNeighbors(out);
-    return out.length > k ? out.slice(0, k) : out;
+    return searchGraph(graph, this.paged ?? graph, this.scratch, this.best, this.linked, this, query, k, options.efSearch ?? this.params.efSearch, options);
   }
 
   /**
