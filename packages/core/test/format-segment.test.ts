@@ -5,7 +5,7 @@
  * offset of the bad field.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeSegment, decodeSegmentTable, encodeSegment, ENTRY_AT, HEADER_AT, SectionKind } from '../src/format/segment-file.js';
+import { decodeSegment, decodeSegmentTable, encodeSegment, ENTRY_AT, HEADER_AT, layoutSegment, SectionKind } from '../src/format/segment-file.js';
 import { concat, corruptionAt, crc, hex, magic, patched, u32, u64, u8, zeros } from './helpers/golden-bytes.js';
 
 const FILE = 'segments/1/segment.bin';
@@ -50,6 +50,30 @@ describe('segment file (segment.md)', () => {
       [SectionKind.Vectors, 128, 16],
       [SectionKind.Ids, 192, IDS.byteLength],
     ]);
+  });
+
+  it('laid out in parts: the table at 0, each section as given (not a copy) at its offset, zero gaps unwritten', () => {
+    const vectors = new Uint8Array(VECTORS.buffer);
+    const layout = layoutSegment({ rows: 2, dimension: 2, metric: 'cosine' }, [
+      { kind: SectionKind.Vectors, bytes: vectors },
+      { kind: SectionKind.Ids, bytes: IDS },
+    ]);
+    expect(layout.sections.map((s) => [s.kind, s.offset])).toEqual([
+      [SectionKind.Vectors, 128],
+      [SectionKind.Ids, 192],
+    ]);
+    expect(layout.sections[0].bytes).toBe(vectors);
+    expect(layout.sections[1].bytes).toBe(IDS);
+    // Written part by part over zeros (a sparse file), the parts make the file byte for byte.
+    const file = new Uint8Array(layout.byteLength);
+    file.set(layout.table, 0);
+    for (const s of layout.sections) file.set(s.bytes, s.offset);
+    expect(hex(file)).toBe(hex(expectedFile()));
+    // Without sections, the table part alone is the whole (padded) file.
+    const empty = layoutSegment({ rows: 0, dimension: 3, metric: 'ip' }, []);
+    expect(empty.sections).toEqual([]);
+    expect(empty.table.byteLength).toBe(empty.byteLength);
+    expect(hex(empty.table)).toBe(hex(encodeSegment({ rows: 0, dimension: 3, metric: 'ip' }, [])));
   });
 
   it('an empty segment is the header, padded to the first boundary', () => {

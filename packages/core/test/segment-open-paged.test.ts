@@ -15,7 +15,7 @@ import { openStoredPaged } from '../src/ann/hnsw/hnsw-open.js';
 import { CorruptionError } from '../src/errors.js';
 import { OmenDB } from '../src/index.js';
 import { PAGE_BYTES } from '../src/format/page-checksums.js';
-import { decodeSegmentTable, SectionKind, type SectionEntry } from '../src/format/segment-file.js';
+import { decodeSegmentTable, SectionKind, segmentBytes, type SectionEntry } from '../src/format/segment-file.js';
 import { NodeVfs } from '../src/fs/node-vfs.js';
 import { sectionsInFile } from '../src/storage/segment-sections.js';
 import { Segment } from '../src/storage/segment.js';
@@ -59,7 +59,7 @@ async function segmentFile(metric: Metric): Promise<{ file: string; eager: HnswI
   const graph = built.serializeGraph();
   built.dispose();
   const ids = Array.from({ length: ROWS }, (_, i) => `r${i}`);
-  const bytes = Segment.encode({ ids, metadata: ids.map(() => null), documents: ids.map(() => null), vectors: base, graph }, dim, metric);
+  const bytes = segmentBytes(Segment.encode({ ids, metadata: ids.map(() => null), documents: ids.map(() => null), vectors: base, graph }, dim, metric));
   const file = join(dir, 'segment.bin');
   writeFileSync(file, bytes);
   const eager = HnswIndex.open({ dimension: dim, metric }, base, graph, { file, offset: 0 });

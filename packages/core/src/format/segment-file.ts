@@ -79,19 +79,35 @@ export interface SectionRef {
 }
 
 /**
+ * A segment file as its parts: the header and section table (`table`,
+ * written at offset 0) and each section's bytes at its offset, not copied.
+ * The gaps between parts are zero bytes, left unwritten (a sparse file
+ * reads them as zeros). Written part by part (segment-writer.ts), so a
+ * segment never exists twice in memory.
+ */
+export interface SegmentLayout {
+  table: Uint8Array;
+  sections: SectionRef[];
+  /** Bytes of the whole file. */
+  byteLength: number;
+}
+
+/**
  * Lays out a segment file: header, section table, 64-byte-aligned sections.
  * Version 2 when the sections hold page checksums, else version 1.
  */
-export function encodeSegment(header: SegmentHeader, sections: { kind: SectionKind; bytes: Uint8Array }[]): Uint8Array {
-  let at = align(HEADER_BYTES + sections.length * TABLE_ENTRY_BYTES);
-  const offsets = sections.map((s) => {
+export function layoutSegment(header: SegmentHeader, sections: { kind: SectionKind; bytes: Uint8Array }[]): SegmentLayout {
+  const tableBytes = HEADER_BYTES + sections.length * TABLE_ENTRY_BYTES;
+  let at = align(tableBytes);
+  const placed = sections.map((s) => {
     const offset = at;
     at = align(at + s.bytes.byteLength);
-    return offset;
+    return { kind: s.kind, offset, bytes: s.bytes };
   });
-  const last = sections.length > 0 ? offsets[sections.length - 1] + sections[sections.length - 1].bytes.byteLength : at;
-  const out = new Uint8Array(last);
-  const view = viewOf(out);
+  const byteLength = placed.length > 0 ? placed[placed.length - 1].offset + placed[placed.length - 1].bytes.byteLength : at;
+  // Without sections the table part runs to the first boundary, so the parts still cover the whole file.
+  const table = new Uint8Array(placed.length > 0 ? tableBytes : byteLength);
+  const view = viewOf(table);
   writeMagic(view, 0, SEGMENT_MAGIC);
   const paged = sections.some((s) => s.kind === SectionKind.PageChecksums);
   view.setUint32(HEADER_AT.version, paged ? PAGED_VERSION : 1, true);
@@ -99,15 +115,27 @@ export function encodeSegment(header: SegmentHeader, sections: { kind: SectionKi
   view.setUint32(HEADER_AT.rows, header.rows, true);
   view.setUint32(HEADER_AT.dimension, header.dimension, true);
   view.setUint32(HEADER_AT.metric, METRICS.indexOf(header.metric), true);
-  sections.forEach((s, i) => {
+  placed.forEach((s, i) => {
     const entry = HEADER_BYTES + i * TABLE_ENTRY_BYTES;
     view.setUint32(entry + ENTRY_AT.kind, s.kind, true);
-    view.setBigUint64(entry + ENTRY_AT.offset, BigInt(offsets[i]), true);
+    view.setBigUint64(entry + ENTRY_AT.offset, BigInt(s.offset), true);
     view.setBigUint64(entry + ENTRY_AT.lengthBytes, BigInt(s.bytes.byteLength), true);
     view.setUint32(entry + ENTRY_AT.crc, crc32(s.bytes), true);
-    out.set(s.bytes, offsets[i]);
   });
-  view.setUint32(HEADER_AT.crc, headerCrc(out, sections.length), true);
+  view.setUint32(HEADER_AT.crc, headerCrc(table, sections.length), true);
+  return { table, sections: placed, byteLength };
+}
+
+/** A segment file as one buffer, laid out by {@link layoutSegment}. */
+export function encodeSegment(header: SegmentHeader, sections: { kind: SectionKind; bytes: Uint8Array }[]): Uint8Array {
+  return segmentBytes(layoutSegment(header, sections));
+}
+
+/** The file of `layout` as one buffer. */
+export function segmentBytes(layout: SegmentLayout): Uint8Array {
+  const out = new Uint8Array(layout.byteLength);
+  out.set(layout.table);
+  for (const s of layout.sections) out.set(s.bytes, s.offset);
   return out;
 }
 

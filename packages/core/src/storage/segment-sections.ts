@@ -6,6 +6,7 @@ import {
   type SectionEntry,
   SectionKind,
   type SegmentHeader,
+  type SegmentLayout,
   segmentTableBytes,
 } from '../format/segment-file.js';
 import { adviseHugePages, releaseMappedPages } from '../fs/mmap.js';
@@ -43,15 +44,29 @@ export interface SegmentSections {
   done?(): void;
 }
 
-/** Sections of a segment file held in memory (just encoded): every checksum is verified up front. */
-export function sectionsInMemory(bytes: Uint8Array, file: string): SegmentSections {
-  const { header, sections } = decodeSegmentTable(bytes, bytes.byteLength, file);
-  const view = (entry: SectionEntry) => bytes.subarray(entry.offset, entry.offset + entry.lengthBytes);
-  for (const entry of sections) checkSection(view(entry), entry, file);
+/**
+ * Sections of a segment file held in memory, as one buffer or as the parts
+ * a writer just wrote (see SegmentLayout): every checksum is verified up front.
+ */
+export function sectionsInMemory(file: Uint8Array | SegmentLayout, name: string): SegmentSections {
+  const layout = file instanceof Uint8Array ? undefined : file;
+  const fileBytes = layout ? layout.byteLength : (file as Uint8Array).byteLength;
+  const { header, sections } = decodeSegmentTable(layout ? layout.table : (file as Uint8Array), fileBytes, name);
+  // The table lists the sections in the order they were laid out (a section may be empty, sharing its offset).
+  const parts = new Map(sections.map((entry, i) => [entry, layout?.sections[i]] as const));
+  const view = (entry: SectionEntry) => {
+    if (!layout) return (file as Uint8Array).subarray(entry.offset, entry.offset + entry.lengthBytes);
+    const part = parts.get(entry);
+    if (part === undefined || part.offset !== entry.offset || part.bytes.byteLength !== entry.lengthBytes) {
+      throw new CorruptionError(name, entry.offset, 'section is not where the table puts it');
+    }
+    return part.bytes;
+  };
+  for (const entry of sections) checkSection(view(entry), entry, name);
   const entries = new Map(sections.map((entry) => [entry.kind, entry] as const));
   return {
     header,
-    fileBytes: bytes.byteLength,
+    fileBytes,
     entries,
     read: view,
     readInto: (entry, dest) => dest.set(view(entry)),

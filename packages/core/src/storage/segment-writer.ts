@@ -23,14 +23,16 @@ export async function writeSegment(store: CollectionStore, id: number, contents:
 
 async function write(store: CollectionStore, id: number, contents: SegmentContents, sealed: SealedIndex): Promise<Segment> {
   const { vfs, dir, state } = store;
-  const bytes = Segment.encode(contents, state.dimension!, state.metric);
+  const parts = Segment.encode(contents, state.dimension!, state.metric);
   const finalDir = layout.segmentDir(dir, id);
   const tmpDir = `${finalDir}.tmp`;
   vfs.removeTree(tmpDir);
   vfs.mkdir(tmpDir);
   const fd = vfs.open(join(tmpDir, 'segment.bin'), 'wx');
   try {
-    vfs.write(fd, bytes, 0);
+    // Part by part from where the sections are (the vectors from the index memory): never a copy of the whole file.
+    vfs.write(fd, parts.table, 0);
+    for (const section of parts.sections) vfs.write(fd, section.bytes, section.offset);
     // Crash before this fsync ⇒ a partial file in a *.tmp directory, removed on open.
     await vfs.fdatasync(fd);
   } finally {
@@ -42,7 +44,7 @@ async function write(store: CollectionStore, id: number, contents: SegmentConten
   await vfs.fsyncDirectory(layout.segments(dir));
   const file = layout.segmentFile(dir, id);
   const expected = { rows: contents.ids.length, dimension: state.dimension!, metric: state.metric };
-  if (sealed.index) return Segment.load(id, file, bytes, expected, state.factory, sealed.index);
+  if (sealed.index) return Segment.load(id, file, parts, expected, state.factory, sealed.index);
   // A quantized index reads its originals from the file just written, as it will after a reopen.
   return Segment.open(vfs, id, file, expected, state.factory);
 }

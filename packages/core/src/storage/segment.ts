@@ -2,7 +2,7 @@ import { decode } from '@msgpack/msgpack';
 import { CorruptionError } from '../errors.js';
 import { BlobList } from '../format/blob-list.js';
 import { encodePageChecksums } from '../format/page-checksums.js';
-import { encodeSegment, SectionKind } from '../format/segment-file.js';
+import { layoutSegment, SectionKind, type SegmentLayout } from '../format/segment-file.js';
 import type { Vfs } from '../fs/vfs.js';
 import type { VectorIndex } from './vector-index.js';
 import type { Metadata, Metric } from '../types.js';
@@ -82,8 +82,8 @@ export class Segment {
     this.deleted = new Uint8Array(rows);
   }
 
-  /** Encodes sealed rows as a segment file (docs/format/segment.md). */
-  static encode(contents: SegmentContents, dimension: number, metric: Metric): Uint8Array {
+  /** Lays sealed rows out as a segment file (docs/format/segment.md); the sections are views, not copies. */
+  static encode(contents: SegmentContents, dimension: number, metric: Metric): SegmentLayout {
     const { ids, metadata, documents, vectors, graph, quantization, postings, sparse } = contents;
     const vectorBytes = new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength);
     const sections = [
@@ -103,18 +103,18 @@ export class Segment {
     if (sparse) sections.push({ kind: SectionKind.SparsePostings, bytes: sparse });
     // Page checksums let an open check the vectors a page at a time, as queries first use them (segment.md).
     if (vectorBytes.byteLength > 0) sections.push({ kind: SectionKind.PageChecksums, bytes: encodePageChecksums(vectorBytes) });
-    return encodeSegment({ rows: ids.length, dimension, metric }, sections);
+    return layoutSegment({ rows: ids.length, dimension, metric }, sections);
   }
 
   /**
-   * Loads a segment from its file bytes in memory (a segment just written),
-   * verifying every checksum. `index` is reused when given (a segment just
+   * Loads a segment from its file in memory (a segment just written, as its
+   * layout or one buffer), verifying every checksum. `index` is reused when given (a segment just
    * sealed), else opened from the sections.
    */
   static load(
     id: number,
     file: string,
-    bytes: Uint8Array,
+    bytes: Uint8Array | SegmentLayout,
     expected: SegmentExpectation,
     factory: IndexFactory,
     index?: VectorIndex,
