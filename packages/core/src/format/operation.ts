@@ -40,10 +40,11 @@ export type Operation =
 
 /**
  * Payload = u32 head length, MessagePack head, then the raw float32 vectors
- * (if any), after `prefixBytes` zero bytes left for the caller (a WAL record
- * header, see frameWalRecord).
+ * (if any), after `prefixBytes` bytes left for the caller (a WAL record
+ * header, see frameWalRecord), in a buffer of the whole length from
+ * `allocate` (default: a fresh, zeroed one).
  */
-export function encodeOperation(op: Operation, prefixBytes = 0): Uint8Array {
+export function encodeOperation(op: Operation, prefixBytes = 0, allocate: (bytes: number) => Uint8Array = (bytes) => new Uint8Array(bytes)): Uint8Array {
   // A fresh encoder per payload: the shared one would keep a buffer as large as the largest batch.
   // ignoreUndefined: a key set to undefined is absent, as JSON.stringify treats it.
   const encoder = new Encoder({ ignoreUndefined: true });
@@ -52,7 +53,7 @@ export function encodeOperation(op: Operation, prefixBytes = 0): Uint8Array {
       ? encoder.encode({ ids: op.ids })
       : encoder.encode({ ids: op.ids, dim: op.dim, hasVectors: op.vectors !== null, metadatas: op.metadatas, documents: op.documents });
   const vectorBytes = op.type !== OperationKind.Delete && op.vectors ? op.vectors.byteLength : 0;
-  const out = new Uint8Array(prefixBytes + 4 + head.byteLength + vectorBytes);
+  const out = allocate(prefixBytes + 4 + head.byteLength + vectorBytes);
   viewOf(out).setUint32(prefixBytes, head.byteLength, true);
   out.set(head, prefixBytes + 4);
   if (vectorBytes > 0 && op.type !== OperationKind.Delete) {

@@ -27,8 +27,9 @@ export interface Stats {
    * without `fullText`), `sparse` (sparse-vector postings of segments and
    * memtables; 0 without a sparse-vector index), `memtable` (recent writes: vectors, graph and content together),
    * `distinct` (the value counts `Collection.distinct` keeps, estimated), `wal`
-   * (log records buffered in memory before they are written; durability
-   * 'none' only, at most 1 MiB), `merge` (background merges and compactions
+   * (log records buffered in memory before they are written, durability
+   * 'none' only, at most 1 MiB; and the buffer records are encoded in,
+   * reused from write to write, as large as the largest write up to 4 MiB), `merge` (background merges and compactions
    * not yet published: the rows they gathered, the index being built and
    * its copy, then the merged segment until readers switch to it; the
    * segments merged stay counted as segments until then).
@@ -75,7 +76,7 @@ export function collectionStats(store: CollectionStore): CollectionStats {
     sparse: 0,
     memtable: 0,
     distinct: state.distinct.memoryBytes(),
-    wal: store.walBufferedBytes,
+    wal: store.walMemoryBytes,
     merge: 0,
   };
   for (const merge of store.merging) components.merge += merge.bytes();

@@ -167,9 +167,9 @@ export class CollectionStore {
     return this.wal?.lengthBytes ?? this.follower?.snapshot.walBytes ?? 0;
   }
 
-  /** Bytes of WAL records buffered in memory, not yet written (durability 'none'). */
-  get walBufferedBytes(): number {
-    return this.wal?.bufferedByteLength ?? 0;
+  /** Bytes the WAL writer holds in memory: records not yet written (durability 'none') and its record buffer. */
+  get walMemoryBytes(): number {
+    return this.wal?.memoryBytes ?? 0;
   }
 
   /**
@@ -342,7 +342,7 @@ export class CollectionStore {
   private appendToWal(op: Operation, lsn: number): Promise<void> {
     let durable: Promise<void>;
     try {
-      durable = this.writer.appendFramed(walRecordType(op.type), lsn, encodeOperation(op, WAL_RECORD_HEADER_BYTES));
+      durable = this.writer.appendFramed(walRecordType(op.type), lsn, encodeOperation(op, WAL_RECORD_HEADER_BYTES, (bytes) => this.writer.recordBuffer(bytes)));
     } catch (err) {
       this.health.fail(err as Error);
       throw err;

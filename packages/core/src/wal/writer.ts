@@ -6,6 +6,9 @@ import { encodeWalRecord, frameWalRecord, type WalRecordType } from '../format/w
 /** Bytes a `durability: 'none'` writer buffers before handing them to the OS. */
 const UNSYNCED_BUFFER_BYTES = 1 << 20;
 
+/** Records up to this size are encoded in the writer's reused buffer (see WalWriter.recordBuffer). */
+const REUSED_RECORD_MAX_BYTES = 4 << 20;
+
 /**
  * Appends records to one WAL file. Under `durability: 'sync'` the promise of
  * each append resolves after an fdatasync that began after the append; appends
@@ -24,6 +27,7 @@ export class WalWriter {
   private nextWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   private buffered: Uint8Array[] = [];
   private bufferedBytes = 0;
+  private reused: Uint8Array | null = null;
   private closed = false;
 
   constructor(
@@ -42,6 +46,30 @@ export class WalWriter {
   /** Bytes of records held in memory, not yet handed to the OS (`durability: 'none'` only; at most 1 MiB). */
   get bufferedByteLength(): number {
     return this.bufferedBytes;
+  }
+
+  /** Bytes the writer holds in memory: the buffered records and its reused record buffer. */
+  get memoryBytes(): number {
+    return this.bufferedBytes + (this.reused?.byteLength ?? 0);
+  }
+
+  /**
+   * `bytes` bytes to encode the next record in, header included, for
+   * {@link appendFramed}. Where each record is written before appendFramed
+   * returns (durability other than 'none'), one buffer of the writer's own,
+   * reused from record to record and grown up to 4 MiB: a stream of write
+   * batches allocates nothing per batch, so freed batch buffers do not pile
+   * up between garbage collections and leave the process's heap fragmented
+   * (measured at 100k rows: most of ≈ 20 MB of RSS that no structure held).
+   * Larger records, and `durability: 'none'` (which holds records until
+   * 1 MiB gathers), get a fresh buffer. Valid until the next append.
+   */
+  recordBuffer(bytes: number): Uint8Array {
+    if (this.durability === 'none' || bytes > REUSED_RECORD_MAX_BYTES) return new Uint8Array(bytes);
+    if (this.reused === null || this.reused.byteLength < bytes) {
+      this.reused = new Uint8Array(Math.min(REUSED_RECORD_MAX_BYTES, Math.max(bytes, 2 * (this.reused?.byteLength ?? 0))));
+    }
+    return this.reused.subarray(0, bytes);
   }
 
   get failed(): Error | undefined {
