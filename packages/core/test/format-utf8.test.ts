@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BlobList } from '../src/format/blob-list.js';
-import { decodeUtf8, decodeUtf8Rows, utf8ByteLength } from '../src/format/utf8.js';
+import { decodeUtf8, decodeUtf8Rows, utf8ByteLength, utf8Key } from '../src/format/utf8.js';
 import { SeededRandom } from '../src/kernels/seeded-random.js';
+import { ByteArena } from '../src/storage/byte-arena.js';
 
 const reference = new TextDecoder('utf-8', { ignoreBOM: true });
 const encode = (s: string) => new TextEncoder().encode(s);
@@ -75,5 +76,36 @@ describe('utf8ByteLength and BlobList.encodeStrings', () => {
       random.next() < 0.1 ? null : String.fromCharCode(...Array.from({ length: Math.floor(random.next() * 12) }, () => Math.floor(random.next() * 0x10000))),
     );
     expect(BlobList.encodeStrings(entries), 'seed 20261207').toEqual(BlobList.encode(entries.map((s) => (s === null ? null : encode(s)))));
+  });
+});
+
+describe('UTF-8 encoded in place', () => {
+  // ASCII, 2-, 3- and 4-byte characters, a lone surrogate (→ U+FFFD), the empty string, a BOM.
+  const texts = ['id-42', 'é', '€uro', 'a😀b', 'x\ud800y', '', '\ufeffbom', 'ü'.repeat(300)];
+
+  it('utf8Key gives the bytes TextEncoder does, in one reused buffer', () => {
+    const encoder = new TextEncoder();
+    const buffers = new Set<ArrayBufferLike>();
+    for (const text of texts) {
+      const key = utf8Key(text);
+      expect(Array.from(key)).toEqual(Array.from(encoder.encode(text)));
+      buffers.add(key.buffer);
+    }
+    // Grown once, for the 300 two-byte characters.
+    expect(buffers.size).toBe(2);
+  });
+
+  it('ByteArena.pushText stores what push of the encoded bytes stores', () => {
+    const encoder = new TextEncoder();
+    const byText = new ByteArena();
+    const byBytes = new ByteArena();
+    for (const text of [...texts, null, ...texts]) {
+      const i = byText.pushText(text);
+      expect(byBytes.push(text === null ? null : encoder.encode(text))).toBe(i);
+    }
+    for (let i = 0; i < byText.length; i++) {
+      expect(byText.get(i) === null ? null : Array.from(byText.get(i)!)).toEqual(byBytes.get(i) === null ? null : Array.from(byBytes.get(i)!));
+      expect(byText.text(i)).toBe(byBytes.text(i));
+    }
   });
 });

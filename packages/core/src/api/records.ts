@@ -1,5 +1,5 @@
 import { DimensionMismatchError, DuplicateIdError, OmenError, ValidationError, type ValidationIssue } from '../errors.js';
-import { transientFloat32Array } from '../memory/transient-buffer.js';
+import { mappedArray } from '../kernels/mapped-array.js';
 import type { Metadata, Metric } from '../types.js';
 import { DEFAULT_MAX_DOCUMENT_BYTES, MAX_DIMENSION, MAX_WRITE_BYTES } from './limits.js';
 import { readMetadata } from './metadata.js';
@@ -188,7 +188,7 @@ export function packVectors(rows: unknown[], dimension: number | null, metric: M
   // Checked before the allocation, which would otherwise fail (or take gigabytes) first.
   if (n * dim * 4 > MAX_WRITE_BYTES) throw writeTooLarge(n * dim * 4);
   // Kept until the write is applied, then garbage: mapped, so its memory leaves with it.
-  const out = transientFloat32Array(n * dim);
+  const out = mappedArray(Float32Array, n * dim);
   for (let i = 0; i < n; i++) {
     if (rows[i] === undefined) checkNotHole(rows, i, field);
     packRow(rows[i], dim, metric, out, i * dim, field, i);

@@ -1,6 +1,7 @@
 import { CorruptionError } from '../errors.js';
 import { viewOf } from './header.js';
 import { decodeUtf8, decodeUtf8Rows, utf8ByteLength } from './utf8.js';
+import { mappedArray } from '../kernels/mapped-array.js';
 
 const encoder = new TextEncoder();
 
@@ -44,7 +45,7 @@ export class BlobList {
     const count = entries.length;
     const presenceBytes = align4(count);
     const headBytes = 4 + presenceBytes + (count + 1) * 4;
-    const out = new Uint8Array(headBytes + dataBytes);
+    const out = mappedArray(Uint8Array, headBytes + dataBytes);
     const view = viewOf(out);
     view.setUint32(0, count, true);
     let at = 0;
@@ -63,7 +64,7 @@ export class BlobList {
    * Throws CorruptionError (at `file`, `offset` + position) when malformed.
    */
   static decode(bytes: Uint8Array, file: string, offset: number): BlobList {
-    const own = new Uint8Array(bytes.byteLength);
+    const own = mappedArray(Uint8Array, bytes.byteLength);
     own.set(bytes);
     if (own.byteLength < 4) throw new CorruptionError(file, offset, 'blob list shorter than its count');
     const view = viewOf(own);

@@ -12,6 +12,7 @@ import {
   readGraphHeader,
 } from './graph.js';
 import { HNSW_PARAM_RANGES, inParamRange } from './hnsw-param-ranges.js';
+import { mappedArray } from '../kernels/mapped-array.js';
 
 /** Where the graph bytes came from, for CorruptionError. */
 export interface GraphSource {
@@ -113,7 +114,7 @@ export function parseGraphLinks(bytes: Uint8Array, h: GraphHeader, source: Graph
   const levels = storedLevels(bytes, h.count);
   const count = h.count;
   const maxDegree0 = 2 * h.M;
-  const blockOffsets = new Int32Array(count);
+  const blockOffsets = mappedArray(Int32Array, count);
   // The cursor stays a local (no closure captures it), so the hot loops keep it in a register.
   let at = 0;
   for (let node = 0; node < count; node++) {

@@ -2,7 +2,7 @@
  * Byte layout of the HNSW graph section, version 1; the specification is
  * docs/format/graph.md and this file follows it field by field.
  */
-import { pageBackedBytes } from '../kernels/page-bytes.js';
+import { mappedArray } from '../kernels/mapped-array.js';
 
 /** "OMHG" read as a little-endian uint32. */
 export const GRAPH_MAGIC = 0x47484d4f;
@@ -89,7 +89,7 @@ export function encodeGraph(graph: GraphLinks, efConstruction: number, seed: num
   for (let node = 0; node < count; node++) {
     for (let l = 0; l <= graph.level(node); l++) linksBytes += 4 * (1 + graph.linkArray(l)[graph.linkIndex(node, l)]);
   }
-  const bytes = pageBackedBytes(linksStart(count) + linksBytes);
+  const bytes = mappedArray(Uint8Array, linksStart(count) + linksBytes);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   view.setUint32(AT.magic, GRAPH_MAGIC, true);
   view.setUint16(AT.version, GRAPH_VERSION, true);

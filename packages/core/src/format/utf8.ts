@@ -100,6 +100,31 @@ export function decodeUtf8Rows(data: Uint8Array, offsets: Uint32Array, rows: Arr
   return out;
 }
 
+const encoder = new TextEncoder();
+let keyBytes = new Uint8Array(256);
+
+/**
+ * `text` as UTF-8 in a buffer this module reuses, for a lookup key that is
+ * compared and dropped (an id looked up in a memtable or segment): a view,
+ * valid until the next call. `TextEncoder.encode` would allocate an
+ * ArrayBuffer per id, whose backing store and bookkeeping come from malloc
+ * and stay until a garbage collection: at 100k ids per build, heap that
+ * glibc keeps after (see kernels/mapped-array.ts).
+ */
+export function utf8Key(text: string): Uint8Array {
+  // A UTF-16 code unit is at most 3 bytes of UTF-8.
+  if (3 * text.length > keyBytes.length) keyBytes = new Uint8Array(3 * text.length);
+  return keyBytes.subarray(0, encoder.encodeInto(text, keyBytes).written);
+}
+
+/**
+ * `text` as UTF-8 written into `dest` from `at` on (room for
+ * 3 × `text.length` bytes needed); returns the bytes written.
+ */
+export function encodeUtf8Into(text: string, dest: Uint8Array, at: number): number {
+  return encoder.encodeInto(text, dest.subarray(at)).written;
+}
+
 /**
  * Bytes of `text` as UTF-8, as `new TextEncoder().encode(text).byteLength`
  * gives them (a lone surrogate → U+FFFD, 3 bytes), without encoding it.

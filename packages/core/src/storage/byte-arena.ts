@@ -1,4 +1,5 @@
-import { decodeUtf8, decodeUtf8Rows } from '../format/utf8.js';
+import { decodeUtf8, decodeUtf8Rows, encodeUtf8Into } from '../format/utf8.js';
+import { mappedArray, type TypedArrayClass } from '../kernels/mapped-array.js';
 
 /**
  * A growable list of optional byte strings packed into one buffer: entry `i`
@@ -17,14 +18,32 @@ export class ByteArena {
 
   /** Appends an entry (null for absent) and returns its index. */
   push(bytes: Uint8Array | null): number {
+    const at = this.reserve(bytes?.byteLength ?? 0);
+    if (bytes) this.data.set(bytes, at);
+    return this.close(bytes !== null, at + (bytes?.byteLength ?? 0));
+  }
+
+  /** Appends `text` as UTF-8 (null for absent), encoded in place, and returns its index. */
+  pushText(text: string | null): number {
+    if (text === null) return this.push(null);
+    // A UTF-16 code unit is at most 3 bytes of UTF-8.
+    const at = this.reserve(3 * text.length);
+    return this.close(true, at + encodeUtf8Into(text, this.data, at));
+  }
+
+  /** Room for the next entry's `bytes`; returns where it starts. */
+  private reserve(bytes: number): number {
     const at = this.offsets[this.count];
-    const size = bytes?.byteLength ?? 0;
-    if (at + size > this.data.byteLength) this.data = grow(this.data, at + size);
+    if (at + bytes > this.data.byteLength) this.data = grow(this.data, at + bytes);
     if (this.count + 2 > this.offsets.length) this.offsets = grow(this.offsets, this.count + 2);
     if (this.count + 1 > this.presence.length) this.presence = grow(this.presence, this.count + 1);
-    if (bytes) this.data.set(bytes, at);
-    this.presence[this.count] = bytes ? 1 : 0;
-    this.offsets[this.count + 1] = at + size;
+    return at;
+  }
+
+  /** Ends the next entry at `end`; returns its index. */
+  private close(present: boolean, end: number): number {
+    this.presence[this.count] = present ? 1 : 0;
+    this.offsets[this.count + 1] = end;
     return this.count++;
   }
 
@@ -58,7 +77,7 @@ export class ByteArena {
 function grow<T extends Uint8Array | Uint32Array>(array: T, needed: number): T {
   let capacity = array.length * 2;
   while (capacity < needed) capacity *= 2;
-  const next = new (array.constructor as new (n: number) => T)(capacity);
+  const next = mappedArray(array.constructor as TypedArrayClass<T>, capacity);
   next.set(array);
   return next;
 }

@@ -6,6 +6,7 @@ import { layout } from './layout.js';
 import { MergeMemory } from './merge-memory.js';
 import type { Segment } from './segment.js';
 import { writeSegment } from './segment-writer.js';
+import { mappedArray } from '../kernels/mapped-array.js';
 
 /** Rows gathered between turns of the event loop in a background merge. */
 const GATHER_YIELD_ROWS = 4096;
@@ -79,7 +80,7 @@ async function gatherAndBuild(
   const metadata: (Uint8Array | null)[] = [];
   const documents: (string | null)[] = [];
   const origin: { part: number; row: number }[] = [];
-  const vectors = new Float32Array(live * dim);
+  const vectors = mappedArray(Float32Array, live * dim);
   memory.allocate(live, dim);
   for (let part = 0; part < old.length; part++) {
     const s = old[part];

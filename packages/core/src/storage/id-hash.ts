@@ -1,3 +1,5 @@
+import { mappedArray } from '../kernels/mapped-array.js';
+
 const EMPTY = -1;
 const REMOVED = -2;
 
@@ -52,7 +54,7 @@ export class IdHash {
 
   private rehash(capacity: number): void {
     const old = this.slots;
-    this.slots = new Int32Array(capacity).fill(EMPTY);
+    this.slots = mappedArray(Int32Array, capacity).fill(EMPTY);
     this.mask = capacity - 1;
     this.occupied = 0;
     for (const row of old) if (row >= 0) this.insert(this.idOf(row), row);

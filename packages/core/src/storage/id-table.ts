@@ -1,5 +1,6 @@
 import type { BlobList } from '../format/blob-list.js';
 import { bytesEqual, fnv1a } from './id-hash.js';
+import { mappedArray } from '../kernels/mapped-array.js';
 
 const EMPTY = -1;
 
@@ -17,7 +18,7 @@ export class IdTable {
   constructor(private readonly ids: BlobList) {
     let capacity = 8;
     while (capacity < ids.count * 2) capacity *= 2;
-    this.slots = new Int32Array(capacity).fill(EMPTY);
+    this.slots = mappedArray(Int32Array, capacity).fill(EMPTY);
     this.mask = capacity - 1;
     for (let row = 0; row < ids.count; row++) {
       const id = ids.get(row)!;

@@ -4,8 +4,8 @@ import { ByteArena } from './byte-arena.js';
 import { IdHash } from './id-hash.js';
 import { PartText } from './part-text.js';
 import { sparseVectorIn, type MutableSparsePostings, type SparseIndexer } from './sparse-index.js';
-
-const utf8 = new TextEncoder();
+import { mappedArray } from '../kernels/mapped-array.js';
+import { utf8Key } from '../format/utf8.js';
 
 /**
  * Recent writes, in memory and searchable at once. Rows are appended; an
@@ -75,17 +75,17 @@ export class Memtable {
       this.rowsLeft = this.index.limitGrowth(this.limitBytes, this.rows > 0 ? other / this.rows : 0) - 1;
     }
     const row = this.index.add(vector);
-    const idBytes = utf8.encode(id);
-    this.ids.push(idBytes);
+    // Encoded straight into the arenas: no buffer of its own per id or document.
+    const idAt = this.ids.pushText(id);
     this.metadata.push(metadata);
-    this.documents.push(document === null ? null : utf8.encode(document));
+    this.documents.pushText(document);
     if (row >= this.live.length) {
-      const grown = new Uint8Array(this.live.length * 2);
+      const grown = mappedArray(Uint8Array, this.live.length * 2);
       grown.set(this.live);
       this.live = grown;
     }
     this.live[row] = 1;
-    this.rowOf.insert(idBytes, row);
+    this.rowOf.insert(this.ids.get(idAt)!, row);
     this.liveRows++;
     if (this.text) {
       (this.text.postings as MutableTextPostings).add(row, document);
@@ -97,7 +97,7 @@ export class Memtable {
 
   /** The live row of `id`, or −1. */
   find(id: string): number {
-    return this.rowOf.find(utf8.encode(id));
+    return this.rowOf.find(utf8Key(id));
   }
 
   isLive(row: number): boolean {

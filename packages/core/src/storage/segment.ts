@@ -1,6 +1,7 @@
 import { decode } from '@msgpack/msgpack';
 import { CorruptionError } from '../errors.js';
 import { BlobList } from '../format/blob-list.js';
+import { utf8Key } from '../format/utf8.js';
 import { encodePageChecksums } from '../format/page-checksums.js';
 import { layoutSegment, SectionKind, type SegmentLayout } from '../format/segment-file.js';
 import type { Vfs } from '../fs/vfs.js';
@@ -12,7 +13,6 @@ import type { SparsePostings } from './sparse-index.js';
 import type { IndexFactory } from './index-factory.js';
 import { sectionsInFile, sectionsInMemory, type SegmentSections } from './segment-sections.js';
 
-const utf8 = new TextEncoder();
 
 const SECTION_NAMES: Partial<Record<SectionKind, string>> = {
   [SectionKind.Vectors]: 'vectors',
@@ -231,7 +231,7 @@ export class Segment {
   /** The live row holding `id`, or −1. */
   find(id: string): number {
     this.idTable ??= new IdTable(this.ids);
-    const row = this.idTable.find(utf8.encode(id));
+    const row = this.idTable.find(utf8Key(id));
     return row >= 0 && this.deleted[row] === 0 ? row : -1;
   }
 

@@ -2,6 +2,7 @@ import { ValidationError } from '../../errors.js';
 import { encodeGraph, type GraphLinks } from '../../format/graph.js';
 import type { HnswGraph } from './hnsw-graph.js';
 import type { HnswScratch } from './hnsw-scratch.js';
+import { mappedArray } from '../../kernels/mapped-array.js';
 
 /**
  * Largest fraction of a seed graph's rows that may be dropped for it to seed
@@ -100,7 +101,7 @@ export function fillLinkOrder(dest: Uint8Array, vectors: Float32Array, dim: numb
  */
 export function encodeInStorageOrder(graph: HnswGraph, at: number, live: number, efConstruction: number, seed: number, rngState: number): Uint8Array {
   const n = graph.size;
-  const linkRow = new Int32Array(n);
+  const linkRow = mappedArray(Int32Array, n);
   for (let i = 0; i < n; i++) linkRow[storageRow(i, at, live)] = i;
   for (let i = 0; i < n; i++) {
     for (let l = 0, top = graph.level(i); l <= top; l++) {
@@ -155,7 +156,7 @@ export function checkSeed(
 /** New row of each source row (−1: dropped), and the live count. */
 export function seedRows(seed: GraphSeed): { newRow: Int32Array; live: number } {
   const n = seed.source.size;
-  const newRow = new Int32Array(n);
+  const newRow = mappedArray(Int32Array, n);
   let live = 0;
   for (let row = 0; row < n; row++) newRow[row] = seed.dead[row] === 1 ? -1 : live++;
   return { newRow, live };
