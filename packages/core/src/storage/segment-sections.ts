@@ -49,13 +49,14 @@ export interface SegmentSections {
  * a writer just wrote (see SegmentLayout): every checksum is verified up front.
  */
 export function sectionsInMemory(file: Uint8Array | SegmentLayout, name: string): SegmentSections {
-  const layout = file instanceof Uint8Array ? undefined : file;
-  const fileBytes = layout ? layout.byteLength : (file as Uint8Array).byteLength;
-  const { header, sections } = decodeSegmentTable(layout ? layout.table : (file as Uint8Array), fileBytes, name);
+  const whole = file instanceof Uint8Array ? file : null;
+  const layout = file instanceof Uint8Array ? null : file;
+  const fileBytes = file.byteLength;
+  const { header, sections } = decodeSegmentTable(whole ?? layout!.table, fileBytes, name);
   // The table lists the sections in the order they were laid out (a section may be empty, sharing its offset).
   const parts = new Map(sections.map((entry, i) => [entry, layout?.sections[i]] as const));
   const view = (entry: SectionEntry) => {
-    if (!layout) return (file as Uint8Array).subarray(entry.offset, entry.offset + entry.lengthBytes);
+    if (whole) return whole.subarray(entry.offset, entry.offset + entry.lengthBytes);
     const part = parts.get(entry);
     if (part === undefined || part.offset !== entry.offset || part.bytes.byteLength !== entry.lengthBytes) {
       throw new CorruptionError(name, entry.offset, 'section is not where the table puts it');

@@ -13,7 +13,6 @@ import type { SparsePostings } from './sparse-index.js';
 import type { IndexFactory } from './index-factory.js';
 import { sectionsInFile, sectionsInMemory, type SegmentSections } from './segment-sections.js';
 
-
 const SECTION_NAMES: Partial<Record<SectionKind, string>> = {
   [SectionKind.Vectors]: 'vectors',
   [SectionKind.Ids]: 'ids',
@@ -108,8 +107,8 @@ export class Segment {
 
   /**
    * Loads a segment from its file in memory (a segment just written, as its
-   * layout or one buffer), verifying every checksum. `index` is reused when given (a segment just
-   * sealed), else opened from the sections.
+   * layout or one buffer), verifying every checksum. `index` is reused when
+   * given (a segment just sealed), else opened from the sections.
    */
   static load(
     id: number,

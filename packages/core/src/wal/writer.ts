@@ -43,12 +43,10 @@ export class WalWriter {
     return this.sizeBytes + this.bufferedBytes;
   }
 
-  /** Bytes of records held in memory, not yet handed to the OS (`durability: 'none'` only; at most 1 MiB). */
-  get bufferedByteLength(): number {
-    return this.bufferedBytes;
-  }
-
-  /** Bytes the writer holds in memory: the buffered records and its reused record buffer. */
+  /**
+   * Bytes the writer holds in memory: records not yet handed to the OS
+   * (`durability: 'none'` only; at most 1 MiB) and its reused record buffer.
+   */
   get memoryBytes(): number {
     return this.bufferedBytes + (this.reused?.byteLength ?? 0);
   }

@@ -11,9 +11,10 @@ import { knnSearch, type WalkGraph } from './hnsw-search-layer.js';
  * scans exactly instead. Measured on sift10k (128-d, M = 16): a visit costs
  * 65–90 ns, a scanned row 18 ns (the filter is asked only about would-be
  * results), so past ≈ n/4 visits the scan is the cheaper way; at 1 %
- * selectivity the walk needs ≈ 0.97·n visits, at 50 % ≈ 0.14·n.
+ * selectivity the walk needs ≈ 0.97·n visits, at 50 % ≈ 0.14·n. The
+ * quantized walk stops at the same fraction.
  */
-const FILTERED_VISIT_FRACTION = 0.25;
+export const FILTERED_VISIT_FRACTION = 0.25;
 
 /**
  * The k-NN search of HnswIndex.search (its contract there) over `graph`,

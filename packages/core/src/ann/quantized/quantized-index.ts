@@ -3,6 +3,7 @@ import type { Quantizer } from '../../quantize/quantizer.js';
 import type { Metric } from '../../types.js';
 import { CodeWalk } from './code-walk.js';
 import { type HnswParams, resolveHnswParams } from '../hnsw/hnsw-params.js';
+import { FILTERED_VISIT_FRACTION } from '../hnsw/hnsw-query.js';
 import { metricCode } from '../../kernels/metric-code.js';
 import { QuantizedArena } from './quantized-arena.js';
 import { CompactGraph, compactSeedGraph } from './quantized-graph.js';
@@ -15,14 +16,6 @@ import type { QuantizedMemoryBytes, QuantizedSegmentParts } from './quantized-ty
 import type { IndexSearchOptions, Neighbor, VectorIndex } from '../../storage/vector-index.js';
 
 export type { QuantizedMemoryBytes, QuantizedSegmentParts } from './quantized-types.js';
-
-/**
- * A filtered walk that has visited this fraction of the nodes stops and
- * scans the codes instead (HnswIndex's rule, measured there: past ≈ n/4
- * visits a scan is cheaper; a code is cheaper to score than a float row in
- * both the walk and the scan, so the ratio carries over).
- */
-const FILTERED_VISIT_FRACTION = 0.25;
 
 /**
  * The HNSW index of a sealed, quantized segment: the graph (Malkov &
@@ -153,6 +146,7 @@ export class QuantizedHnswIndex implements VectorIndex {
     const ef = Math.min(Math.max(efSearch, candidates), size);
     const walk = this.walk;
     const entry = walk.descend(this.best);
+    // HnswIndex's rule: a code is cheaper to score than a float row in both the walk and the scan, so the ratio carries over.
     const maxVisits = accept === undefined ? Infinity : (options.maxVisits ?? size * FILTERED_VISIT_FRACTION);
     const visits = walk.searchLevel0(entry, this.best[0], ef, accept, maxVisits);
     // Fewer than k found: a filter rejecting most of the reachable graph, or
