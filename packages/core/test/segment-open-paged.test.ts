@@ -90,6 +90,8 @@ function openPaged(file: string, metric: Metric, vfs: NodeVfs = new NodeVfs()): 
 }
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** A turn that lets due timers fire first: the background load steps on a timer (≈ 1 ms), which 50 immediates can outrun. */
+const timerTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 1));
 
 function expectSame(paged: HnswIndex, eager: HnswIndex, query: Float32Array, label: string, accept?: (row: number) => boolean): void {
   const got = paged.search(query, 10, { accept });
@@ -190,7 +192,7 @@ describe('paged segment open', () => {
     bytes[vectors.offset + vectors.lengthBytes - 3] ^= 0x01;
     writeFileSync(file, bytes);
     const paged = openPaged(file, 'l2');
-    for (let i = 0; i < 50 && !paged.loaded; i++) await turn();
+    for (let i = 0; i < 50 && !paged.loaded; i++) await timerTurn();
     expect(paged.loaded).toBe(false);
     expect(() => paged.search(queries[0], 10)).toThrow(CorruptionError);
   });
