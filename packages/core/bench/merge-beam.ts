@@ -1,21 +1,17 @@
 /**
- * Ways to link a merge's other rows, in one process, alternating: the full
- * efConstruction beam, the merge beam (hnsw-seed.ts, MERGE_BEAM_FRACTION),
- * and the merge beam with the other rows guided by their own graph
- * (hnsw-guide.ts). A graph of the first SEED rows and one of the rest are
- * built once (batched, as memtables link them), then merged the way a
- * background merge builds (seeded by the first, yielding, batches of 64)
- * each way in turn, ROUNDS times (VARIANTS: a comma list of 'full beam',
- * 'merge beam', 'guided'; default the last two). Reports per merge: wall
- * and CPU seconds of the process, recall@10 at efSearch 16 / 32 / 64 over
- * the first QUERIES (300) queries against exact search, and
+ * The merge beam (hnsw-seed.ts, MERGE_BEAM_FRACTION) against the full
+ * efConstruction beam, in one process, alternating: a graph of the first
+ * SEED rows is built once (batched, as a memtable links it), then merged
+ * with the next rows the way a background merge builds (seeded by it,
+ * yielding, batches of 64) with each beam in turn, ROUNDS times. Reports
+ * per merge: wall and CPU seconds of the process, recall@10 at efSearch
+ * 16 / 32 / 64 over the first 300 queries against exact search, and
  * queries per CPU second at each (both graphs of a round alternating);
  * then the medians and the load average.
  *
  * Data: generated-100k (seeded Gaussian mixture around sift10k, labelled
- * generated; see generated-data.ts), split SEED = 70,000 + 30,000 (the
- * default 64 MiB memtable's split in `pnpm bench:ann` when first measured;
- * it now holds ≈ 90,000 of these rows).
+ * generated; see generated-data.ts), split SEED = 70,000 + 30,000 as the
+ * default 64 MiB memtable splits it in `pnpm bench:ann` (bench/build-cpu.ts).
  *
  * Run: nice -n 10 npx tsx packages/core/bench/merge-beam.ts   (ROUNDS=3 SEED=70000 SET=generated-100k)
  */
@@ -27,7 +23,7 @@ import { median } from './ann-stats.js';
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const SET = process.env.SET ?? 'generated-100k';
 const K = 10;
-const QUERIES = Number(process.env.QUERIES ?? 300);
+const QUERIES = 300;
 const EFS = [16, 32, 64];
 const params = { M: 16, efConstruction: 200, seed: 42 };
 
@@ -63,14 +59,7 @@ function qpsCpu(index: HnswIndex, efSearch: number): number {
 }
 
 const seedIndex = await HnswIndex.build({ dimension: dim, metric: spec.metric, params }, set.base.subarray(0, SEED * dim), { schedule: 'batched' });
-const rest = await HnswIndex.build({ dimension: dim, metric: spec.metric, params }, set.base.subarray(SEED * dim), { schedule: 'batched' });
-const guides = [{ index: rest, dead: new Uint8Array(set.rows - SEED), at: SEED }];
-const allVariants: Array<{ name: string; beam?: number; guided?: boolean }> = [
-  { name: 'full beam', beam: params.efConstruction },
-  { name: 'merge beam' },
-  { name: 'guided', guided: true },
-];
-const variants = allVariants.filter((v) => (process.env.VARIANTS ?? 'merge beam,guided').split(',').includes(v.name));
+const variants: Array<{ name: string; beam?: number }> = [{ name: 'full beam', beam: params.efConstruction }, { name: 'merge beam' }];
 interface Run {
   wallS: number;
   cpuS: number;
@@ -88,7 +77,6 @@ for (let round = 0; round < ROUNDS; round++) {
       yielding: true,
       maxBatchRows: 64,
       beam: variant.beam,
-      guides: variant.guided ? guides : undefined,
     });
     const wallS = (performance.now() - w0) / 1000;
     const c = process.cpuUsage(c0);
@@ -115,4 +103,3 @@ for (const [name, runs] of results) {
 }
 console.log(JSON.stringify({ loadBefore: load, loadAfter: loadavg() }));
 seedIndex.dispose();
-rest.dispose();

@@ -73,11 +73,11 @@ export function defaultIndexFactory(manifest: ManifestState): IndexFactory {
       // PARALLEL_BUILD_MIN_ROWS rebuilds: a seeded build links in batches with a turn between each, which for
       // a few hundred rows beside busy writers took longer than the sequential rebuild it saves.
       const { seed } = options;
-      const source = seed && isSeedSource(seed) ? seed.index : undefined;
+      const source = seed?.index instanceof HnswIndex || seed?.index instanceof QuantizedHnswIndex ? seed.index : undefined;
       const seeded = source !== undefined && vectors.length / dimension >= PARALLEL_BUILD_MIN_ROWS;
       const build = {
         onIndex: options.holding,
-        ...(seeded ? { seed: { index: source, dead: seed!.dead, at: seed!.at }, guides: options.guides?.filter(isSeedSource) } : {}),
+        ...(seeded ? { seed: { index: source, dead: seed!.dead, at: seed!.at } } : {}),
         ...(background ? { yielding: true, signal: options.signal, maxBatchRows: BACKGROUND_MAX_BATCH_ROWS } : {}),
       };
       const hnsw = await HnswIndex.build({ dimension, metric, params }, vectors, build);
@@ -139,9 +139,4 @@ function openQuantized(
 function describe(manifest: ManifestState): string {
   const q = manifest.quantization!;
   return typeof q === 'string' ? q : `pq (m = ${q.subvectors})`;
-}
-
-/** Whether a merge part's index has a graph a build can start from or be guided by. */
-function isSeedSource<P extends { index: VectorIndex }>(part: P): part is P & { index: HnswIndex | QuantizedHnswIndex } {
-  return part.index instanceof HnswIndex || part.index instanceof QuantizedHnswIndex;
 }

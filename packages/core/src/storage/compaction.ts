@@ -99,7 +99,7 @@ async function gatherAndBuild(
     }
   }
   if (live === 0) return { merged: null, origin, memory };
-  const sealed = await state.factory.build(dim, state.metric, vectors, live, { ...options, ...mergeParts(old, deadAtLsn) });
+  const sealed = await state.factory.build(dim, state.metric, vectors, live, { ...options, seed: largestPart(old, deadAtLsn) });
   try {
     // A turn between the build's last synchronous step and the encoding and write of the segment, which are one more.
     if (options.background) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -122,27 +122,22 @@ async function gatherAndBuild(
 }
 
 /**
- * The run's segments as the merged index's build sees them: the one with
- * the most live rows as the seed (Lucene 9.9 starts a merged HNSW graph from
- * the largest segment's), the others as guides (Lucene 10 inserts their rows
- * from where their own graphs linked them). Each part's live rows are
- * merged rows `at` … in order, as gathered above.
+ * The segment of the run with the most live rows, as the seed of the merged
+ * index (Lucene 9.9 starts a merged HNSW graph from the largest segment's):
+ * its live rows are merged rows `at` … in order, as gathered above.
  */
-function mergeParts(old: Segment[], deadAtLsn: Uint8Array[]): Pick<BuildOptions, 'seed' | 'guides'> {
-  let at = 0;
-  const parts = old.map((s, part) => {
-    const dead = deadAtLsn[part];
-    let live = 0;
-    for (const d of dead) live += 1 - d;
-    const entry = { index: s.index, dead, at, live };
-    at += live;
-    return entry;
-  });
+function largestPart(old: Segment[], deadAtLsn: Uint8Array[]): BuildOptions['seed'] {
   let best = 0;
-  parts.forEach((p, i) => (best = p.live > parts[best].live ? i : best));
-  const seed = parts[best];
-  const guides = parts.filter((_, i) => i !== best).map(({ index, dead, at }) => ({ index, dead, at }));
-  return { seed: { index: seed.index, dead: seed.dead, at: seed.at }, guides };
+  let bestLive = -1;
+  let at = 0;
+  let bestAt = 0;
+  old.forEach((s, part) => {
+    let live = 0;
+    for (const d of deadAtLsn[part]) live += 1 - d;
+    if (live > bestLive) [best, bestLive, bestAt] = [part, live, at];
+    at += live;
+  });
+  return { index: old[best].index, dead: deadAtLsn[best], at: bestAt };
 }
 
 /** Drops a prepared merge that will not be published: frees it and removes its directory. */

@@ -76,12 +76,6 @@ export interface BuildOptions {
    * scratch, or ignore this.
    */
   seed?: { index: VectorIndex; dead: Uint8Array; at: number };
-  /**
-   * The merge's other segments, each as `seed` is given: a factory that
-   * starts from the seed's graph may insert their rows from where their own
-   * graphs linked them (Lucene 10's merge), or ignore this.
-   */
-  guides?: ReadonlyArray<{ index: VectorIndex; dead: Uint8Array; at: number }>;
 }
 
 /** How a collection makes the vector index of its memtable and of each segment. */

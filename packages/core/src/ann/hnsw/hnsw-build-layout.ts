@@ -1,4 +1,3 @@
-import type { GuideBatch } from './hnsw-guide.js';
 import type { WasmMemory } from '../../kernels/wasm-api.js';
 
 /**
@@ -27,10 +26,6 @@ export interface LinkShared {
   edgeAt: SharedArrayBuffer;
   /** int32 control words, indexed by {@link CTRL}. */
   ctrl: SharedArrayBuffer;
-  /** The current batch's guide lists (a merge's rows' links in their own segments, hnsw-guide.ts), or null. */
-  guide: GuideBatch | null;
-  /** Level-0 beam of a row linked from its guide links. */
-  guideBeam: number;
 }
 
 /**

@@ -4,7 +4,6 @@ import { descend, queryDistance, searchLayer, type WalkGraph, type WalkScratch, 
 import { sortByDistance } from './hnsw-steps.js';
 import { type GraphKernels, type Kernels, warmRows } from '../../kernels/kernels.js';
 import { type MetricCode, METRIC_COSINE } from '../../kernels/metric-code.js';
-import type { GuideBatch } from './hnsw-guide.js';
 import type { WasmMemory } from '../../kernels/wasm-api.js';
 
 /**
@@ -18,9 +17,7 @@ import type { WasmMemory } from '../../kernels/wasm-api.js';
  * Per batch [start, end):
  * - phase 1 (rows taken from a shared counter): row x descends and searches
  *   the graph as it was before the batch (no batch row is linked from it
- *   yet, so nothing it reads changes) — a merge's guided row of level 0
- *   searches level 0 from its guide links instead (hnsw-guide.ts) —
- *   adds the batch rows y < x of level ≥ l
+ *   yet, so nothing it reads changes), adds the batch rows y < x of level ≥ l
  *   as candidates with exact distances, runs the selection heuristic, and
  *   writes its links into its own blocks and into the batch edge buffer;
  * - phase 2 (split by target: y % threads = t): for x ascending, each forward
@@ -66,8 +63,6 @@ export class BuildThread {
   private readonly best = new Float64Array(1);
   /** This thread's side of the graph as the shared walk (hnsw-search-layer.ts) sees it. */
   private readonly walk: WalkGraph & WalkScratch;
-  private readonly guide: GuideBatch | null;
-  private readonly guideBeam: number;
 
   /**
    * @param kernels this thread's kernels, bound to `shared.memory`
@@ -94,8 +89,6 @@ export class BuildThread {
     this.edgeAt = new Int32Array(shared.edgeAt);
     this.ctrl = new Int32Array(shared.ctrl);
     this.walk = this.walkView();
-    this.guide = shared.guide;
-    this.guideBeam = shared.guideBeam;
   }
 
   private walkView(): WalkGraph & WalkScratch {
@@ -184,17 +177,12 @@ export class BuildThread {
     const level = this.levelOf(x);
     const { i32, f32 } = this;
     const M = this.M;
-    this.setQueryRow(x);
-    const edgeAt = this.edgeAt[x - start];
-    for (let l = 0; l <= level; l++) this.edges[edgeAt + l * (2 * M + 1)] = 0;
-    const guided = level === 0 && this.guide !== null ? this.guidedSearch(x, start) : -1;
-    if (guided >= 0) {
-      this.linkLevel(x, start, 0, guided, this.guideBeam, edgeAt);
-      return;
-    }
     const efConstruction = this.efConstruction;
+    this.setQueryRow(x);
     let node = descend(this.walk, this.walk, entryPoint, queryDistance(this.walk, this.walk, entryPoint), maxLevel, level, this.best);
     let distance = this.best[0];
+    const edgeAt = this.edgeAt[x - start];
+    for (let l = 0; l <= level; l++) this.edges[edgeAt + l * (2 * M + 1)] = 0;
     for (let l = level; l >= 0; l--) {
       let count = 0;
       if (l <= maxLevel) {
@@ -202,52 +190,20 @@ export class BuildThread {
         node = i32[this.candIds >> 2];
         distance = f32[this.candDists >> 2];
       }
-      this.linkLevel(x, start, l, count, efConstruction, edgeAt);
+      count = this.addBatchCandidates(x, start, l, count, efConstruction);
+      if (count === 0) continue;
+      const kept = this.select(count, M);
+      const links = this.linkArray(l);
+      const at = this.linkIndex(x, l);
+      const e = edgeAt + l * (2 * M + 1);
+      links[at] = kept;
+      this.edges[e] = kept;
+      const sel = this.selected >> 2;
+      for (let i = 0; i < kept; i++) {
+        links[at + 1 + i] = i32[sel + i];
+        this.edges[e + 1 + i] = i32[sel + i];
+      }
     }
-  }
-
-  /** Selects row x's links at level l from the `count` search results and the batch's earlier rows, and writes them to its block and the batch edges. */
-  private linkLevel(x: number, start: number, l: number, count: number, limit: number, edgeAt: number): void {
-    const M = this.M;
-    count = this.addBatchCandidates(x, start, l, count, limit);
-    if (count === 0) return;
-    const kept = this.select(count, M);
-    const links = this.linkArray(l);
-    const at = this.linkIndex(x, l);
-    const e = edgeAt + l * (2 * M + 1);
-    links[at] = kept;
-    this.edges[e] = kept;
-    const { i32 } = this;
-    const sel = this.selected >> 2;
-    for (let i = 0; i < kept; i++) {
-      links[at + 1 + i] = i32[sel + i];
-      this.edges[e + 1 + i] = i32[sel + i];
-    }
-  }
-
-  /**
-   * Level-0 search of a guided row x (a merge's row with its own segment's
-   * links, see hnsw-guide.ts): from the nearest of its guide neighbours
-   * already in the graph (rows < start), with the guided beam. Leaves
-   * ascending results in candIds/candDists and returns their count, or −1
-   * when none of them is in the graph yet (the row is then inserted from
-   * the entry point).
-   */
-  private guidedSearch(x: number, start: number): number {
-    const guide = this.guide!;
-    const { i32, f32 } = this;
-    const ids = this.ids >> 2;
-    let count = 0;
-    for (let j = guide.start[x - start], end = guide.start[x - start + 1]; j < end; j++) {
-      const y = guide.links[j];
-      if (y < start) i32[ids + count++] = y;
-    }
-    if (count === 0) return -1;
-    this.gather(count);
-    const out = this.out >> 2;
-    let m = 0;
-    for (let j = 1; j < count; j++) if (f32[out + j] < f32[out + m]) m = j;
-    return this.searchInto(i32[ids + m], f32[out + m], this.guideBeam, 0);
   }
 
   /** Phase 2: back links x → y, x ascending, for every target y this thread owns (y % threads = t). */

@@ -12,7 +12,6 @@ import {
   threadScratchBytes,
 } from './hnsw-build-layout.js';
 import { BuildThread } from './hnsw-build-thread.js';
-import { guideBatch, type MergeGuide } from './hnsw-guide.js';
 import { growableShared, type GrowableSharedArrayBuffer, type HnswGraph } from './hnsw-graph.js';
 import { MAX_LEVEL } from '../../format/graph.js';
 import type { HnswScratch } from './hnsw-scratch.js';
@@ -91,7 +90,6 @@ export class BatchLinker {
   private readonly ctrl: Int32Array;
   private readonly edgeAt: Int32Array;
   private readonly edges: GrowableSharedArrayBuffer;
-  private readonly guide: MergeGuide | null;
   /** Running workers (starting or ready); null when none run. */
   private workers: Worker[] | null = null;
   private readyWorkers: Promise<void> = Promise.resolve();
@@ -111,7 +109,7 @@ export class BatchLinker {
     private readonly graph: HnswGraph,
     private readonly scratch: HnswScratch,
     private readonly threadScratch: number,
-    params: { efConstruction: number; threads: number; maxBatch: number; guide?: MergeGuide; guideBeam?: number },
+    params: { efConstruction: number; threads: number; maxBatch: number },
   ) {
     const memory = graph.rows.memory;
     const module = wasmSharedKernelModule();
@@ -132,12 +130,9 @@ export class BatchLinker {
       edges: this.edges,
       edgeAt: new SharedArrayBuffer(4 * maxBatch),
       ctrl: new SharedArrayBuffer(4 * ctrlSlots(threads)),
-      guide: params.guide ? guideBatch(maxBatch, M) : null,
-      guideBeam: params.guideBeam ?? params.efConstruction,
     };
     this.ctrl = new Int32Array(this.shared.ctrl);
     this.edgeAt = new Int32Array(this.shared.edgeAt);
-    this.guide = params.guide ?? null;
     const kernels = memory.kernels as Kernels & GraphKernels;
     this.main = new BuildThread(this.shared, 0, kernels, () => graph.nextVisitTag());
   }
@@ -209,7 +204,6 @@ export class BatchLinker {
       ints += (graph.level(x) + 1) * (2 * M + 1);
     }
     if (4 * ints > this.edges.byteLength) this.edges.grow(Math.min(this.edges.maxByteLength, Math.max(4 * ints, 2 * this.edges.byteLength)));
-    this.guide?.fill(start, end, this.shared.guide!);
     this.publish(start, end);
     const main = this.main;
     main.bind();

@@ -2,7 +2,6 @@ import { ValidationError } from '../../errors.js';
 import type { KernelBackend } from '../../kernels/kernels.js';
 import type { HnswIndex } from './hnsw.js';
 import type { SeedSource } from './hnsw-seed.js';
-import type { MergeGuide } from './hnsw-guide.js';
 
 /**
  * Rows from which `HnswIndex.build` uses the batched two-thread build.
@@ -74,13 +73,6 @@ export interface HnswBuildOptions {
    * differ from the build's.
    */
   seed?: { index: SeedSource; dead: Uint8Array; at: number };
-  /**
-   * A seeded merge's other segments, each as `seed` is given (rows from
-   * `at` are its rows not flagged in `dead`): where one has a finished
-   * graph, its rows are inserted from the rows it linked them to
-   * (hnsw-guide.ts). Ignored without a seed.
-   */
-  guides?: ReadonlyArray<{ index: SeedSource; dead: Uint8Array; at: number }>;
 }
 
 /**
@@ -99,8 +91,6 @@ export interface HnswLinkingOptions {
    * (hnsw-seed.ts). Shapes the graph; the header keeps efConstruction.
    */
   beam?: number;
-  /** A merge's rows' links in their own segments: a level-0 row with some of them linked searches from them (hnsw-guide.ts). */
-  guide?: MergeGuide;
 }
 
 /** Options that shape memory, not the graph. */

@@ -19,13 +19,11 @@ export const MAX_SEED_DEAD_FRACTION = 0.2;
  * fraction of efConstruction. They search a finished graph (the seed, at
  * least PARALLEL_BUILD_MIN_ROWS rows linked with the full beam, and the
  * rows linked after it), where a narrower beam still reaches the
- * candidates the selection heuristic keeps. It links the rows a merge
- * cannot guide (hnsw-guide.ts): those of a segment without a finished graph,
- * of levels ≥ 1, or with no guide neighbour linked yet. Measured, before
- * guiding, with
- * bench/merge-beam.ts on generated-100k split 70k + 30k (the default
- * memtable's split when measured; it now holds ≈ 90k of these rows; M 16,
- * efConstruction 200, batches of 64 as a background merge; two runs of 2 alternating rounds on a shared machine,
+ * candidates the selection heuristic keeps; a merge re-inserts every row
+ * of its smaller segments, so this beam is most of its CPU. Measured with
+ * bench/merge-beam.ts on generated-100k split 70k + 30k as the default
+ * memtable splits it (M 16, efConstruction 200, batches of 64 as a
+ * background merge; two runs of 2 alternating rounds on a shared machine,
  * load average 11 and 15–19): merge CPU (medians) 23.6 → 18.2 s and
  * 27.7 → 19.4 s; recall@10 at efSearch 16 / 32 / 64 over 300 queries
  * 0.922 / 0.967 / 0.986 with the full beam, 0.923 / 0.966 / 0.986 with
@@ -142,41 +140,17 @@ export function checkSeed(
   target: { dimension: number; code: number; M: number },
   rows: number,
 ): GraphSeed | undefined {
-  const live = checkSource(source, dead, at, target, rows, 'seed');
-  return live === 0 || source.size - live > MAX_SEED_DEAD_FRACTION * source.size ? undefined : { source, dead, at };
-}
-
-/**
- * Checks a graph whose rows not flagged in `dead` are a build's rows from
- * `at` (a seed or a guide, named by `path`); returns their count. Throws
- * ValidationError when its dimension, metric or M differ from the
- * target's, `dead` is not one byte per source row, or the rows run past the build's.
- */
-export function checkSource(
-  source: SeedGraph,
-  dead: Uint8Array,
-  at: number,
-  target: { dimension: number; code: number; M: number },
-  rows: number,
-  path: 'seed' | 'guide',
-): number {
+  const seed = { source, dead, at };
   const fail = (message: string): never => {
-    throw new ValidationError(`invalid build ${path}`, [{ code: `invalid_${path}`, path: [path], message }]);
+    throw new ValidationError('invalid build seed', [{ code: 'invalid_seed', path: ['seed'], message }]);
   };
   if (source.rows.dimension !== target.dimension || source.rows.code !== target.code || source.M !== target.M) {
-    fail(`the ${path} graph has another dimension, metric or M`);
+    fail('the seed graph has another dimension, metric or M');
   }
-  if (dead.length !== source.size) fail(`${dead.length} dead flags for ${source.size} ${path} rows`);
-  const live = liveRows(dead);
-  if (!(Number.isInteger(at) && at >= 0 && at + live <= rows)) fail(`${live} live ${path} rows from row ${at} in a build of ${rows}`);
-  return live;
-}
-
-/** Rows not flagged 1 in `dead`. */
-export function liveRows(dead: Uint8Array): number {
-  let live = 0;
-  for (const d of dead) live += d === 1 ? 0 : 1;
-  return live;
+  if (dead.length !== source.size) fail(`${dead.length} dead flags for ${source.size} seed rows`);
+  const { live } = seedRows(seed);
+  if (!(Number.isInteger(at) && at >= 0 && at + live <= rows)) fail(`${live} live seed rows from row ${at} in a build of ${rows}`);
+  return live === 0 || source.size - live > MAX_SEED_DEAD_FRACTION * source.size ? undefined : seed;
 }
 
 /** New row of each source row (−1: dropped), and the live count. */

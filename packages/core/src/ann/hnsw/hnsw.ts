@@ -13,7 +13,6 @@ import { openStored, type StoredSpec } from './hnsw-open.js';
 import { type HnswParams, resolveHnswParams } from './hnsw-params.js';
 import { checkThreadOptions, type HnswBuildOptions, type HnswIndexOptions, PARALLEL_BUILD_MIN_ROWS } from './hnsw-options.js';
 import { HnswScratch } from './hnsw-scratch.js';
-import { guidedBeam, guideOf } from './hnsw-guide.js';
 import { checkSeed, encodeInStorageOrder, fillLinkOrder, mergeBeam, seedLevels, seedLinks, type SeedGraph } from './hnsw-seed.js';
 import { searchGraph } from './hnsw-query.js';
 import { metricCode } from '../../kernels/metric-code.js';
@@ -77,7 +76,7 @@ export class HnswIndex implements VectorIndex {
       extraThreads: threads - 1,
     });
     this.scratch = new HnswScratch(this.graph.rows.scratchPtr, capacity);
-    const linkerParams = { efConstruction: linking?.beam ?? efConstruction, threads, maxBatch: this.maxBatch, guide: linking?.guide, guideBeam: guidedBeam(efConstruction, M) };
+    const linkerParams = { efConstruction: linking?.beam ?? efConstruction, threads, maxBatch: this.maxBatch };
     if (linking !== undefined) this.linker = new BatchLinker(this.graph, this.scratch, this.graph.rows.scratchPtr + ownScratch, linkerParams);
     this.random = new SeededRandom(this.params.seed);
     this.levelScale = 1 / Math.log(M);
@@ -167,8 +166,7 @@ export class HnswIndex implements VectorIndex {
     const source = seed?.index.seedGraph();
     const graphSeed = source ? checkSeed(source, seed!.dead, seed!.at, { dimension, code: metricCode(metric), M }, rows) : undefined;
     const beam = options.beam ?? (graphSeed ? mergeBeam(efConstruction, M) : undefined);
-    const guide = graphSeed ? guideOf(options.guides, { dimension, code: metricCode(metric), M }, rows, graphSeed) : undefined;
-    const linking = { threads: options.threads ?? Math.min(2, availableParallelism()), maxBatchRows: options.maxBatchRows, beam, guide };
+    const linking = { threads: options.threads ?? Math.min(2, availableParallelism()), maxBatchRows: options.maxBatchRows, beam };
     const index = new HnswIndex(dimension, metric, params, { initialCapacity: rows, linking });
     onIndex?.(index);
     try {
