@@ -1,19 +1,20 @@
 /**
  * The merge beam (hnsw-seed.ts, MERGE_BEAM_FRACTION) against the full
- * efConstruction beam, in one process, alternating: a graph of the first
- * SEED rows is built once (batched, as a memtable links it), then merged
+ * efConstruction beam (or the comma-separated BEAMS), in one process,
+ * alternating: a graph of the first SEED rows is built once (batched, as a memtable links it), then merged
  * with the next rows the way a background merge builds (seeded by it,
  * yielding, batches of 64) with each beam in turn, ROUNDS times. Reports
  * per merge: wall and CPU seconds of the process, recall@10 at efSearch
- * 16 / 32 / 64 over the first 300 queries against exact search, and
+ * 16 / 32 / 64 over the first QUERIES (300) queries against exact search, and
  * queries per CPU second at each (both graphs of a round alternating);
  * then the medians and the load average.
  *
  * Data: generated-100k (seeded Gaussian mixture around sift10k, labelled
- * generated; see generated-data.ts), split SEED = 70,000 + 30,000 as the
- * default 64 MiB memtable splits it in `pnpm bench:ann` (bench/build-cpu.ts).
+ * generated; see generated-data.ts), split SEED = 70,000 + 30,000, as the
+ * default 64 MiB memtable split it in `pnpm bench:ann` when the merge beam
+ * was chosen (it now holds ≈ 90,000 of these rows; bench/build-cpu.ts).
  *
- * Run: nice -n 10 npx tsx packages/core/bench/merge-beam.ts   (ROUNDS=3 SEED=70000 SET=generated-100k)
+ * Run: nice -n 10 npx tsx packages/core/bench/merge-beam.ts   (ROUNDS=3 SEED=70000 SET=generated-100k BEAMS=200,100 QUERIES=1000)
  */
 import { loadavg } from 'node:os';
 import { HnswIndex } from '../src/ann/hnsw/hnsw.js';
@@ -23,7 +24,7 @@ import { median } from './ann-stats.js';
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const SET = process.env.SET ?? 'generated-100k';
 const K = 10;
-const QUERIES = 300;
+const QUERIES = Number(process.env.QUERIES ?? 300);
 const EFS = [16, 32, 64];
 const params = { M: 16, efConstruction: 200, seed: 42 };
 
@@ -59,7 +60,9 @@ function qpsCpu(index: HnswIndex, efSearch: number): number {
 }
 
 const seedIndex = await HnswIndex.build({ dimension: dim, metric: spec.metric, params }, set.base.subarray(0, SEED * dim), { schedule: 'batched' });
-const variants: Array<{ name: string; beam?: number }> = [{ name: 'full beam', beam: params.efConstruction }, { name: 'merge beam' }];
+// BEAMS: linking beams to compare besides the merge beam (default: the full efConstruction).
+const beams = (process.env.BEAMS ?? String(params.efConstruction)).split(',').map(Number);
+const variants: Array<{ name: string; beam?: number }> = [...beams.map((beam) => ({ name: `beam ${beam}`, beam })), { name: 'merge beam' }];
 interface Run {
   wallS: number;
   cpuS: number;

@@ -22,13 +22,22 @@ export const MAX_SEED_DEAD_FRACTION = 0.2;
  * candidates the selection heuristic keeps; a merge re-inserts every row
  * of its smaller segments, so this beam is most of its CPU. Measured with
  * bench/merge-beam.ts on generated-100k split 70k + 30k as the default
- * memtable splits it (M 16, efConstruction 200, batches of 64 as a
+ * memtable split it then (M 16, efConstruction 200, batches of 64 as a
  * background merge; two runs of 2 alternating rounds on a shared machine,
  * load average 11 and 15–19): merge CPU (medians) 23.6 → 18.2 s and
  * 27.7 → 19.4 s; recall@10 at efSearch 16 / 32 / 64 over 300 queries
  * 0.922 / 0.967 / 0.986 with the full beam, 0.923 / 0.966 / 0.986 with
  * 0.7; queries per CPU second at efSearch 32 within the noise (8985 vs
  * 8680, 4641 vs 4731). A beam of 100 (0.5) cost recall: 0.922 / 0.965 / 0.985.
+ * Again with 1,000 queries (2026-12-07, BEAMS=48,100): beams 48 / 100 / 140
+ * took 7.6 / 12.4 / 17.5 CPU-s, recall 0.913 / 0.958 / 0.982, 0.918 /
+ * 0.959 / 0.984 and 0.919 / 0.961 / 0.985. A narrow beam's loss grows with
+ * merges of merges: in one `bench:ann` run of generated-1m each, a beam of
+ * 48 (its rows' searches started from their own graph's neighbours, which
+ * at 100k gave what the plain beam of 48 gives) built in 854 CPU-s but
+ * recall@10 at efSearch 16 / 64 fell to 0.887 / 0.978 (hnswlib-node 0.918 /
+ * 0.985); a beam of 100 kept 0.911 / 0.984 for 1,142 CPU-s (0.7: 1,235 CPU-s
+ * and 0.985 at efSearch 64 the day before).
  */
 export const MERGE_BEAM_FRACTION = 0.7;
 
