@@ -1,9 +1,7 @@
 import { CorruptionError } from '../errors.js';
 import { viewOf } from './header.js';
-import { decodeUtf8, decodeUtf8Rows, utf8ByteLength } from './utf8.js';
+import { decodeUtf8, decodeUtf8Rows, encodeUtf8Into, utf8ByteLength } from './utf8.js';
 import { mappedArray } from '../kernels/mapped-array.js';
-
-const encoder = new TextEncoder();
 
 /**
  * A list of optional byte strings (layout in docs/format/segment.md, "Blob
@@ -37,7 +35,7 @@ export class BlobList {
   static encodeStrings(entries: readonly (string | null)[]): Uint8Array {
     let dataBytes = 0;
     for (const e of entries) if (e !== null) dataBytes += utf8ByteLength(e);
-    return BlobList.write(entries, dataBytes, (e, dest) => encoder.encodeInto(e, dest).written);
+    return BlobList.write(entries, dataBytes, (e, dest) => encodeUtf8Into(e, dest, 0));
   }
 
   /** The list of `entries` (null: absent) holding `dataBytes` of data; `put` writes one entry at the start of `dest`, returning its bytes. */

@@ -112,17 +112,21 @@ let keyBytes = new Uint8Array(256);
  * glibc keeps after (see kernels/mapped-array.ts).
  */
 export function utf8Key(text: string): Uint8Array {
-  // A UTF-16 code unit is at most 3 bytes of UTF-8.
-  if (3 * text.length > keyBytes.length) keyBytes = new Uint8Array(3 * text.length);
+  if (maxUtf8Bytes(text) > keyBytes.length) keyBytes = new Uint8Array(maxUtf8Bytes(text));
   return keyBytes.subarray(0, encoder.encodeInto(text, keyBytes).written);
+}
+
+/** Most bytes `text` can take as UTF-8: a UTF-16 code unit is at most 3 bytes of it. */
+export function maxUtf8Bytes(text: string): number {
+  return 3 * text.length;
 }
 
 /**
  * `text` as UTF-8 written into `dest` from `at` on (room for
- * 3 × `text.length` bytes needed); returns the bytes written.
+ * {@link maxUtf8Bytes} needed); returns the bytes written.
  */
 export function encodeUtf8Into(text: string, dest: Uint8Array, at: number): number {
-  return encoder.encodeInto(text, dest.subarray(at)).written;
+  return encoder.encodeInto(text, at === 0 ? dest : dest.subarray(at)).written;
 }
 
 /**

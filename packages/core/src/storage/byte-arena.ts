@@ -1,4 +1,4 @@
-import { decodeUtf8, decodeUtf8Rows, encodeUtf8Into } from '../format/utf8.js';
+import { decodeUtf8, decodeUtf8Rows, encodeUtf8Into, maxUtf8Bytes } from '../format/utf8.js';
 import { mappedArray, type TypedArrayClass } from '../kernels/mapped-array.js';
 
 /**
@@ -26,8 +26,7 @@ export class ByteArena {
   /** Appends `text` as UTF-8 (null for absent), encoded in place, and returns its index. */
   pushText(text: string | null): number {
     if (text === null) return this.push(null);
-    // A UTF-16 code unit is at most 3 bytes of UTF-8.
-    const at = this.reserve(3 * text.length);
+    const at = this.reserve(maxUtf8Bytes(text));
     return this.close(true, at + encodeUtf8Into(text, this.data, at));
   }
 

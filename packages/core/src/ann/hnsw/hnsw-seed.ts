@@ -157,7 +157,8 @@ export function checkSeed(
     fail('the seed graph has another dimension, metric or M');
   }
   if (dead.length !== source.size) fail(`${dead.length} dead flags for ${source.size} seed rows`);
-  const { live } = seedRows(seed);
+  let live = 0;
+  for (const d of dead) live += d === 1 ? 0 : 1;
   if (!(Number.isInteger(at) && at >= 0 && at + live <= rows)) fail(`${live} live seed rows from row ${at} in a build of ${rows}`);
   return live === 0 || source.size - live > MAX_SEED_DEAD_FRACTION * source.size ? undefined : seed;
 }
