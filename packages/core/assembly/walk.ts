@@ -39,16 +39,17 @@ let bias: f64 = 0;
 let scale: f64 = 0;
 let scale2: f64 = 0;
 let terms: usize = 0; // codes' precomputed raw2, or 0
-let warmRows: bool = false; // whether a float walk warms rows before scoring (see warm)
+let warmBytes: usize = 0; // bytes of each float row a walk touches before scoring, 0 for none (see warm)
 
 /**
  * Float32 rows (`dim` values each, from `base`) against the float query at
- * `q`; see distance.ts. `warm` ≠ 0: walks touch the rows before scoring
- * them (see {@link warm}; the host asks for it on rows past the caches).
+ * `q`; see distance.ts. `warm` > 0: walks touch the first `warm` bytes of
+ * each row (one load per 64-byte line) and its last byte before scoring
+ * (see {@link warm}; the host asks for it on rows past the caches).
  */
 export function useFloatScorer(metric: i32, q: usize, qInv: f32, rows: usize, rowNorms: usize, dim: i32, warm: i32): void {
   onCodes = false;
-  warmRows = warm != 0;
+  warmBytes = <usize>max(warm, 0);
   kind = metric;
   query = q;
   queryInv = qInv;
@@ -61,6 +62,7 @@ export function useFloatScorer(metric: i32, q: usize, qInv: f32, rows: usize, ro
 /** Codes (`codeBytes` apart from `codes`, raw2 terms at `codeTerms` or 0) against the prepared query image at `image`; see quantized.ts. */
 export function useCodeScorer(method: i32, image: usize, codes: usize, codeBytes: i32, codeLen: i32, b: f64, s: f64, s2: f64, codeTerms: usize): void {
   onCodes = true;
+  warmBytes = 0;
   kind = method;
   query = image;
   base = codes;
@@ -85,18 +87,24 @@ function score(row: i32): f32 {
 let warmed: i32 = 0;
 
 /**
- * Touches the first and last byte of the code or row of every neighbour in
- * `block` not tagged `tag` in `visited` (every one when `visited` is 0),
- * and its precomputed term or cosine norm, before any is scored: the loads
- * are independent, so their cache misses overlap, where scoring one by one
- * waits for each (a walk over rows past the caches is bound by those
- * misses, not by the kernel). WebAssembly has no prefetch; a load is the
- * portable one. Float rows are warmed only when the host says so: on rows
- * that fit the caches the extra pass costs 10–14 % (sift10k, 5 MB), while
- * on generated-100k (51 MB) a float search at ef 32 and 64 costs 0.70×
- * (results identical; one graph, 9 alternating passes each, same process).
- * generated-100k sq8 l2, ef 32: 0.75× → 0.5–0.6× float32's CPU per query
- * (bench/sq8-walk.ts).
+ * Touches the code or row of every neighbour in `block` not tagged `tag`
+ * in `visited` (every one when `visited` is 0), and its precomputed term or
+ * cosine norm, before any is scored: the loads are independent, so their
+ * cache misses overlap, where scoring one by one waits for each (a walk
+ * over rows past the caches is bound by those misses, not by the kernel).
+ * WebAssembly has no prefetch; a load is the portable one. A code is
+ * touched at its first and last byte; a float row at its last byte and
+ * once per 64-byte line of its first `warmBytes`, which the host sets
+ * (kernels.ts `warmRows`): 0 on rows that fit the caches, where the extra
+ * pass costs 10–14 % (sift10k, 5 MB); every line of a row up to 2 KiB
+ * (512-d), the first line only above. CPU per search at ef 32, every
+ * line against the first (bench/warm-lines.ts, 2026-12-07; generated-100k
+ * at 128-d, 50k generated rows around scifact-bge above): 128-d 0.76×,
+ * 256-d 0.80×, 384-d 0.88×, 512-d 0.98×, but 768-d 1.07× and 1024-d
+ * 1.18× (long rows stream through the hardware prefetcher once their
+ * first line is in). First and last byte against none: generated-100k
+ * float32 ef 32 and 64 0.70×; sq8 l2 ef 32 0.75× → 0.5–0.6× float32's CPU
+ * per query (bench/sq8-walk.ts). Results are identical either way.
  */
 @inline
 function warm(block: usize, degree: i32, visited: usize, tag: i32): void {
@@ -106,6 +114,7 @@ function warm(block: usize, degree: i32, visited: usize, tag: i32): void {
     if (visited != 0 && load<i32>(visited + (<usize>neighbour << 2)) == tag) continue;
     const at = base + <usize>neighbour * rowBytes;
     touch |= <i32>load<u8>(at) | <i32>load<u8>(at + rowBytes - 1);
+    for (let o: usize = 64; o < warmBytes; o += 64) touch |= <i32>load<u8>(at + o);
     if (onCodes) {
       if (terms != 0) touch |= <i32>load<u8>(termAt(terms, neighbour));
     } else if (kind == METRIC_COSINE) touch |= <i32>load<u8>(norms + (<usize>neighbour << 2));
@@ -142,7 +151,7 @@ function greedy(links: usize, stride: i32, offsets: usize, level: i32, entry: i3
     moved = false;
     const block = blockAt(links, stride, offsets, node, level);
     const degree = load<i32>(block);
-    if (onCodes || warmRows) warm(block, degree, 0, 0);
+    if (onCodes || warmBytes != 0) warm(block, degree, 0, 0);
     // Neighbours are read before any move, as a batched score would.
     let next = node;
     for (let j = 1; j <= degree; j++) {
@@ -219,11 +228,11 @@ export function searchLayer(
     minPop(cand, nc--);
     const block = blockAt(links, stride, offsets, node, level);
     const degree = load<i32>(block);
-    if (onCodes || warmRows) warm(block, degree, visited, tag);
+    if (onCodes || warmBytes != 0) warm(block, degree, visited, tag);
     // Float rows not warmed (they mostly fit the caches): the next neighbour's row is touched before this one is
     // scored, as hnswlib prefetches it, so its miss overlaps the scoring. glove25 (1.1 MB of rows) ef 16: 0.94×
     // CPU per search, sift10k ef 32: 0.98× (same process, alternating, busy machine); results unchanged.
-    const ahead = !onCodes && !warmRows;
+    const ahead = !onCodes && warmBytes == 0;
     let touch: i32 = 0;
     for (let j = 1; j <= degree; j++) {
       const neighbour = load<i32>(block + (<usize>j << 2));

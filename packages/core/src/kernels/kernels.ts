@@ -84,9 +84,24 @@ export interface Kernels {
  */
 export const WARM_ROWS_MIN_BYTES = 16 * 2 ** 20;
 
-/** 1 when a walk over `rows` float32 rows of `dimension` should warm them ({@link WARM_ROWS_MIN_BYTES}), else 0. */
+/**
+ * Rows up to this many bytes (512-d) are warmed at every 64-byte line,
+ * longer ones at their first line only (and both at their last byte): the
+ * gain of the extra lines shrinks with the row's length and turns into a
+ * loss from 768-d (figures at assembly/walk.ts `warm`; bench/warm-lines.ts).
+ */
+const WARM_ALL_LINES_MAX_BYTES = 2048;
+
+/**
+ * Bytes of each row a walk over `rows` float32 rows of `dimension` touches
+ * before scoring (`useFloatScorer`'s `warm`): 0 below
+ * {@link WARM_ROWS_MIN_BYTES} of rows; the whole row up to
+ * {@link WARM_ALL_LINES_MAX_BYTES}; else its first 64-byte line.
+ */
 export function warmRows(rows: number, dimension: number): number {
-  return rows * dimension * 4 >= WARM_ROWS_MIN_BYTES ? 1 : 0;
+  const rowBytes = dimension * 4;
+  if (rows * rowBytes < WARM_ROWS_MIN_BYTES) return 0;
+  return rowBytes <= WARM_ALL_LINES_MAX_BYTES ? rowBytes : 64;
 }
 
 export interface GraphKernels {

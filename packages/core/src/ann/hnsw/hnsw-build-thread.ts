@@ -41,7 +41,7 @@ export class BuildThread {
   readonly ctrl: Int32Array;
   // Byte offsets, re-read from the control words by bind() before each phase.
   private vectors = 0;
-  /** Whether this batch's walks warm rows (over the rows before the batch; see warmRows). */
+  /** Bytes of each row this batch's walks warm (over the rows before the batch; see warmRows). */
   private warm = 0;
   private norms = 0;
   private links0 = 0;
