@@ -41,6 +41,26 @@ export interface BenchSet {
 
 const GENERATED_ROWS: Record<string, number> = { 'generated-100k': 100_000, 'generated-1m': 1_000_000 };
 
+/** {@link loadBenchSet} of the set called `name`; throws for a name not in BENCH_SETS. */
+export function loadBenchSetNamed(name: string): BenchSet {
+  const spec = BENCH_SETS.find((s) => s.name === name);
+  if (!spec) throw new Error(`unknown set ${name}; sets: ${BENCH_SETS.map((s) => s.name).join(', ')}`);
+  return loadBenchSet(spec);
+}
+
+/**
+ * recall@k of `search` over the first `queryCount` queries of `set`
+ * against `truth` ({@link exactTopK}'s k rows per query).
+ */
+export function recallAgainst(set: BenchSet, truth: Int32Array, queryCount: number, k: number, search: (query: Float32Array) => Iterable<{ row: number }>): number {
+  let hits = 0;
+  for (let q = 0; q < queryCount; q++) {
+    const want = new Set(truth.subarray(q * k, (q + 1) * k));
+    for (const n of search(set.queries.subarray(q * set.dim, (q + 1) * set.dim))) if (want.has(n.row)) hits++;
+  }
+  return hits / (queryCount * k);
+}
+
 /** Loads (or generates, deterministically) the set `spec` names. */
 export function loadBenchSet(spec: BenchSetSpec): BenchSet {
   if (spec.source === 'generated') {

@@ -18,7 +18,7 @@
  */
 import { loadavg } from 'node:os';
 import { HnswIndex } from '../src/ann/hnsw/hnsw.js';
-import { BENCH_SETS, exactTopK, loadBenchSet } from './ann-sets.js';
+import { exactTopK, loadBenchSetNamed, recallAgainst } from './ann-sets.js';
 import { median } from './ann-stats.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -28,9 +28,7 @@ const QUERIES = Number(process.env.QUERIES ?? 300);
 const EFS = [16, 32, 64];
 const params = { M: 16, efConstruction: 200, seed: 42 };
 
-const spec = BENCH_SETS.find((s) => s.name === SET);
-if (!spec) throw new Error(`unknown SET ${SET}`);
-const set = loadBenchSet(spec);
+const set = loadBenchSetNamed(SET);
 const { dim } = set;
 const SEED = Number(process.env.SEED ?? Math.round(set.rows * 0.7));
 const queryCount = Math.min(QUERIES, set.queryCount);
@@ -38,12 +36,7 @@ const truth = exactTopK({ ...set, queryCount }, K);
 const load = loadavg();
 
 function recallAt(index: HnswIndex, efSearch: number): number {
-  let hits = 0;
-  for (let q = 0; q < queryCount; q++) {
-    const want = new Set(truth.subarray(q * K, (q + 1) * K));
-    for (const n of index.search(set.queries.subarray(q * dim, (q + 1) * dim), K, { efSearch })) if (want.has(n.row)) hits++;
-  }
-  return hits / (queryCount * K);
+  return recallAgainst(set, truth, queryCount, K, (query) => index.search(query, K, { efSearch }));
 }
 
 /** Queries per CPU second of this process at `efSearch`: the query set repeated for ≥ 0.5 s. */
@@ -59,7 +52,7 @@ function qpsCpu(index: HnswIndex, efSearch: number): number {
   return searched / ((c.user + c.system) / 1e6);
 }
 
-const seedIndex = await HnswIndex.build({ dimension: dim, metric: spec.metric, params }, set.base.subarray(0, SEED * dim), { schedule: 'batched' });
+const seedIndex = await HnswIndex.build({ dimension: dim, metric: set.spec.metric, params }, set.base.subarray(0, SEED * dim), { schedule: 'batched' });
 // BEAMS: linking beams to compare besides the merge beam (default: the full efConstruction).
 const beams = (process.env.BEAMS ?? String(params.efConstruction)).split(',').map(Number);
 const variants: Array<{ name: string; beam?: number }> = [...beams.map((beam) => ({ name: `beam ${beam}`, beam })), { name: 'merge beam' }];
@@ -75,7 +68,7 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const variant of variants) {
     const c0 = process.cpuUsage();
     const w0 = performance.now();
-    const merged = await HnswIndex.build({ dimension: dim, metric: spec.metric, params }, set.base, {
+    const merged = await HnswIndex.build({ dimension: dim, metric: set.spec.metric, params }, set.base, {
       seed: { index: seedIndex, dead: new Uint8Array(SEED), at: 0 },
       yielding: true,
       maxBatchRows: 64,
