@@ -23,6 +23,12 @@ export interface OriginalVectors {
    * uses it when present.
    */
   readRange?(first: number, count: number, out: Float32Array): void;
+  /**
+   * Optional: loads one byte of every 64-byte line of rows `rows[from …
+   * from + count)` before any is read, so the cache misses of scattered rows
+   * overlap (a rescore reads rows one by one).
+   */
+  warm?(rows: Int32Array, from: number, count: number): void;
   /** Bytes of the file mapped into memory to serve reads (0 or absent for none). */
   readonly mappedBytes?: number;
   /** Releases what the reads hold (a descriptor, a mapping); called once, by the index's `dispose`. */
@@ -35,6 +41,7 @@ export interface OriginalVectors {
  */
 export function originalsFromFloat32(vectors: Float32Array, dimension: number): OriginalVectors {
   if (vectors.length % dimension !== 0) throw new RangeError(`${vectors.length} values are not whole ${dimension}-d rows`);
+  const bytes = new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength);
   return {
     rows: vectors.length / dimension,
     read(row, out) {
@@ -43,7 +50,22 @@ export function originalsFromFloat32(vectors: Float32Array, dimension: number): 
     readRange(first, count, out) {
       out.set(vectors.subarray(first * dimension, (first + count) * dimension));
     },
+    warm: (rows, from, count) => warmLines(bytes, dimension * 4, rows, from, count),
   };
+}
+
+/** Sink of {@link warmLines}' loads. */
+let warmed = 0;
+
+/** One load per 64-byte line (and the last byte) of each of `rows[from … from + count)` in `bytes` (rows of `rowBytes`). */
+function warmLines(bytes: Uint8Array, rowBytes: number, rows: Int32Array, from: number, count: number): void {
+  let touch = 0;
+  for (let i = from; i < from + count; i++) {
+    const at = rows[i] * rowBytes;
+    for (let o = 0; o < rowBytes; o += 64) touch |= bytes[at + o];
+    touch |= bytes[at + rowBytes - 1];
+  }
+  warmed = touch;
 }
 
 /**
@@ -62,5 +84,6 @@ export function originalsFromBytes(bytes: Uint8Array, dimension: number): Origin
     rows: bytes.byteLength / rowBytes,
     read: (row, out) => copy(row, 1, out),
     readRange: copy,
+    warm: (rows, from, count) => warmLines(bytes, rowBytes, rows, from, count),
   };
 }

@@ -16,7 +16,11 @@ import type { Neighbor } from '../../storage/vector-index.js';
  * The `k` rows of `rows` nearest by exact float32 distance, ascending by
  * distance then row. `rows` must be ascending by row: scoring in row order
  * makes ties resolve as an exact scan resolves them (an equal distance never
- * displaces an earlier row), and reads the originals front to back.
+ * displaces an earlier row), and reads the originals front to back. The
+ * candidates' rows are warmed first where the originals can
+ * (OriginalVectors.warm): an sq8 query on generated-100k at ef 24 and 32
+ * cost 0.90–0.94× the CPU without (same process, alternating, medians of
+ * 11–15 passes; results identical).
  */
 export function rescore(arena: QuantizedArena, originals: OriginalVectors, rows: Int32Array, k: number): Neighbor[] {
   k = Math.min(k, rows.length);
@@ -25,6 +29,7 @@ export function rescore(arena: QuantizedArena, originals: OriginalVectors, rows:
   const capacity = arena.rowCapacity;
   for (let first = 0; first < rows.length; first += capacity) {
     const count = Math.min(capacity, rows.length - first);
+    originals.warm?.(rows, first, count);
     for (let i = 0; i < count; i++) originals.read(rows[first + i], arena.rowSlot(i));
     arena.scoreRows(rows, first, count);
     offer(top, k, arena, count, (i) => rows[first + i]);
