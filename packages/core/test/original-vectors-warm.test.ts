@@ -12,7 +12,7 @@ import { buildQuantizedSegment } from '../src/ann/quantized/quantized-build.js';
 import { QuantizedHnswIndex } from '../src/ann/quantized/quantized-index.js';
 import { originalsFromBytes, originalsFromFloat32, type OriginalVectors } from '../src/storage/original-vectors.js';
 import type { Neighbor } from '../src/storage/vector-index.js';
-import { seededRandom } from './helpers/tmp.js';
+import { clusteredRows } from './helpers/clustered-rows.js';
 
 const SEED = 9127;
 // 100-byte rows: they end mid-line, and a row's lines straddle its neighbours'.
@@ -20,17 +20,6 @@ const DIM = 25;
 const ROWS = 800;
 const K = 10;
 
-/** Clustered rows: 8 centres, noise ±0.5 (seeded). */
-function clustered(count: number, seed: number): Float32Array {
-  const rand = seededRandom(seed);
-  const centres = Array.from({ length: 8 }, () => Array.from({ length: DIM }, () => rand() * 10 - 5));
-  const out = new Float32Array(count * DIM);
-  for (let r = 0; r < count; r++) {
-    const c = centres[Math.floor(rand() * centres.length)];
-    for (let i = 0; i < DIM; i++) out[r * DIM + i] = c[i] + rand() - 0.5;
-  }
-  return out;
-}
 
 /** `originals` without its warm, the rows each warm call named recorded in `warmedRows`. */
 function spied(originals: OriginalVectors, warmedRows: number[] | null): OriginalVectors {
@@ -48,8 +37,10 @@ function spied(originals: OriginalVectors, warmedRows: number[] | null): Origina
 }
 
 describe('rescoring with warmed originals', () => {
-  const base = clustered(ROWS, SEED);
-  const queries = clustered(40, SEED + 1);
+  // Queries from the same clusters as the rows: the last 40 drawn.
+  const drawn = clusteredRows(ROWS + 40, DIM, SEED, 8);
+  const base = drawn.subarray(0, ROWS * DIM);
+  const queries = drawn.subarray(ROWS * DIM);
   const float = new HnswIndex(DIM, 'l2', { M: 8, efConstruction: 48, seed: SEED });
   for (let r = 0; r < ROWS; r++) float.add(base.subarray(r * DIM, (r + 1) * DIM));
   const graph = float.serializeGraph();

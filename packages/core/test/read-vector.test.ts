@@ -12,23 +12,12 @@ import { QuantizedHnswIndex } from '../src/ann/quantized/quantized-index.js';
 import { RowIndex } from '../src/ann/row-index.js';
 import { originalsFromFloat32 } from '../src/storage/original-vectors.js';
 import type { VectorIndex } from '../src/storage/vector-index.js';
-import { seededRandom } from './helpers/tmp.js';
+import { clusteredRows } from './helpers/clustered-rows.js';
 
 const SEED = 4417;
 const DIM = 24;
 const ROWS = 600;
 
-/** Clustered rows: 6 centres, noise ±0.5 (seeded). */
-function clustered(): Float32Array {
-  const rand = seededRandom(SEED);
-  const centres = Array.from({ length: 6 }, () => Array.from({ length: DIM }, () => rand() * 10 - 5));
-  const out = new Float32Array(ROWS * DIM);
-  for (let r = 0; r < ROWS; r++) {
-    const c = centres[Math.floor(rand() * centres.length)];
-    for (let i = 0; i < DIM; i++) out[r * DIM + i] = c[i] + rand() - 0.5;
-  }
-  return out;
-}
 
 function expectSameRows(index: VectorIndex, base: Float32Array): void {
   const out = new Float32Array(DIM);
@@ -43,7 +32,7 @@ function expectSameRows(index: VectorIndex, base: Float32Array): void {
 }
 
 describe('readVector', () => {
-  const base = clustered();
+  const base = clusteredRows(ROWS, DIM, SEED, 6);
   const add = <T extends VectorIndex>(index: T): T => {
     for (let r = 0; r < ROWS; r++) index.add(base.subarray(r * DIM, (r + 1) * DIM));
     return index;
