@@ -19,6 +19,9 @@ export interface BenchSetSpec {
   exactQueries: number;
 }
 
+/** HNSW parameters of every graph engine in the benches (hnswlib-node's defaults for M and efConstruction; a fixed level seed). */
+export const BENCH_HNSW_PARAMS = { M: 16, efConstruction: 200, seed: 42 } as const;
+
 export const BENCH_SETS: readonly BenchSetSpec[] = [
   { name: 'sift10k', metric: 'l2', source: 'real', exactQueries: 100 },
   { name: 'glove25', metric: 'cosine', source: 'real', exactQueries: 1000 },

@@ -16,7 +16,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { recallAtK, referenceDistance } from '../test/helpers/datasets.js';
 import { type AnnEngine, type EngineSpec, type EngineStats, hnswlibEngine, omendbApiEngine, omendbIndexEngine, pqSubvectors, usearchEngine } from './ann-engines.js';
-import { BENCH_SETS, loadBenchSet, type BenchSet, type BenchSetName } from './ann-sets.js';
+import { BENCH_HNSW_PARAMS, BENCH_SETS, loadBenchSet, type BenchSet, type BenchSetName } from './ann-sets.js';
 import { percentile } from './ann-stats.js';
 import { settledMemory } from './process-memory.js';
 
@@ -108,7 +108,7 @@ async function run(job: AnnJob): Promise<EngineRun> {
   const { dim, k } = { dim: set.dim, k: job.k };
   const truthBytes = readFileSync(job.truthFile);
   const truth = new Int32Array(truthBytes.buffer, truthBytes.byteOffset, truthBytes.byteLength / 4);
-  const engine = await makeEngine(job.engine, set, { metric: spec.metric, M: 16, efConstruction: 200, seed: 42 });
+  const engine = await makeEngine(job.engine, set, { metric: spec.metric, ...BENCH_HNSW_PARAMS });
   const nq = engine.kind === 'exact' ? Math.min(spec.exactQueries, set.queryCount) : set.queryCount;
   const queries = Array.from({ length: nq }, (_, q) => set.queries.subarray(q * dim, (q + 1) * dim));
   const queryArrays = queries.map((q) => Array.from(q));

@@ -39,7 +39,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { recallQpsSvg } from './ann-plot.js';
 import { markdownReport, type MachineInfo, type SetReport } from './ann-report.js';
-import { BENCH_SETS, exactTopK, loadBenchSet } from './ann-sets.js';
+import { BENCH_HNSW_PARAMS, BENCH_SETS, exactTopK, loadBenchSet } from './ann-sets.js';
 import { runQpsAt95Cpu, summarize } from './ann-summary.js';
 import { bundleAnnWorker } from './ann-worker-bundle.js';
 import { DATA_DIR } from '../test/helpers/datasets.js';
@@ -179,7 +179,7 @@ const report = {
   machine: { ...machine, loadAverageAtEnd: loadavg(), freeMemoryGiB: freemem() / 2 ** 30 },
   minSecondsPerEf: MIN_SECONDS,
   k: K,
-  params: { M: 16, efConstruction: 200, seed: 42 },
+  params: BENCH_HNSW_PARAMS,
   sets: merged,
 };
 mkdirSync(outDir, { recursive: true });

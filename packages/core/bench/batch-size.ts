@@ -17,7 +17,7 @@
  */
 import { loadavg } from 'node:os';
 import { HnswIndex } from '../src/ann/hnsw/hnsw.js';
-import { exactTopK, loadBenchSetNamed, recallAgainst } from './ann-sets.js';
+import { BENCH_HNSW_PARAMS, exactTopK, loadBenchSetNamed, recallAgainst } from './ann-sets.js';
 import { median } from './ann-stats.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -26,7 +26,6 @@ const BATCHES = (process.env.BATCHES ?? '1024,256').split(',').map(Number);
 const K = 10;
 const QUERIES = Number(process.env.QUERIES ?? 300);
 const EFS = [16, 32, 64];
-const params = { M: 16, efConstruction: 200, seed: 42 };
 
 const set = loadBenchSetNamed(SET);
 const { dim } = set;
@@ -51,7 +50,7 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const maxBatchRows of BATCHES) {
     const c0 = process.cpuUsage();
     const w0 = performance.now();
-    const index = await HnswIndex.build({ dimension: dim, metric: set.spec.metric, params }, base, { schedule: 'batched', maxBatchRows });
+    const index = await HnswIndex.build({ dimension: dim, metric: set.spec.metric, params: BENCH_HNSW_PARAMS }, base, { schedule: 'batched', maxBatchRows });
     const wallS = (performance.now() - w0) / 1000;
     const c = process.cpuUsage(c0);
     const recall: Record<number, number> = {};

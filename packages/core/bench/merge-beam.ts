@@ -18,7 +18,7 @@
  */
 import { loadavg } from 'node:os';
 import { HnswIndex } from '../src/ann/hnsw/hnsw.js';
-import { exactTopK, loadBenchSetNamed, recallAgainst } from './ann-sets.js';
+import { BENCH_HNSW_PARAMS, exactTopK, loadBenchSetNamed, recallAgainst } from './ann-sets.js';
 import { median } from './ann-stats.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -26,7 +26,6 @@ const SET = process.env.SET ?? 'generated-100k';
 const K = 10;
 const QUERIES = Number(process.env.QUERIES ?? 300);
 const EFS = [16, 32, 64];
-const params = { M: 16, efConstruction: 200, seed: 42 };
 
 const set = loadBenchSetNamed(SET);
 const { dim } = set;
@@ -52,9 +51,9 @@ function qpsCpu(index: HnswIndex, efSearch: number): number {
   return searched / ((c.user + c.system) / 1e6);
 }
 
-const seedIndex = await HnswIndex.build({ dimension: dim, metric: set.spec.metric, params }, set.base.subarray(0, SEED * dim), { schedule: 'batched' });
+const seedIndex = await HnswIndex.build({ dimension: dim, metric: set.spec.metric, params: BENCH_HNSW_PARAMS }, set.base.subarray(0, SEED * dim), { schedule: 'batched' });
 // BEAMS: linking beams to compare besides the merge beam (default: the full efConstruction).
-const beams = (process.env.BEAMS ?? String(params.efConstruction)).split(',').map(Number);
+const beams = (process.env.BEAMS ?? String(BENCH_HNSW_PARAMS.efConstruction)).split(',').map(Number);
 const variants: Array<{ name: string; beam?: number }> = [...beams.map((beam) => ({ name: `beam ${beam}`, beam })), { name: 'merge beam' }];
 interface Run {
   wallS: number;
@@ -68,7 +67,7 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const variant of variants) {
     const c0 = process.cpuUsage();
     const w0 = performance.now();
-    const merged = await HnswIndex.build({ dimension: dim, metric: set.spec.metric, params }, set.base, {
+    const merged = await HnswIndex.build({ dimension: dim, metric: set.spec.metric, params: BENCH_HNSW_PARAMS }, set.base, {
       seed: { index: seedIndex, dead: new Uint8Array(SEED), at: 0 },
       yielding: true,
       maxBatchRows: 64,

@@ -22,6 +22,7 @@ import { HnswIndex } from '../src/ann/hnsw/hnsw.js';
 import type { HnswGraph } from '../src/ann/hnsw/hnsw-graph.js';
 import type { GraphKernels } from '../src/kernels/kernels.js';
 import { loadDataset } from '../test/helpers/datasets.js';
+import { BENCH_HNSW_PARAMS } from './ann-sets.js';
 import { median } from './ann-stats.js';
 import { generateClusteredSet, mixtureRows } from './generated-data.js';
 
@@ -30,7 +31,6 @@ const ROWS_OTHER = Number(process.env.ROWS_OTHER ?? 50_000);
 const PASSES = Number(process.env.PASSES ?? 9);
 const EF = Number(process.env.EF ?? 32);
 const K = 10;
-const params = { M: 16, efConstruction: 200, seed: 42 };
 
 /** Rows and queries for `dim`, with their metric. */
 function dataFor(dim: number): { base: Float32Array; queries: Float32Array; metric: 'l2' | 'cosine'; label: string } {
@@ -74,7 +74,7 @@ function pass(index: HnswIndex, queries: Float32Array, dim: number): number {
 
 for (const dim of DIMS) {
   const { base, queries, metric, label } = dataFor(dim);
-  const index = await HnswIndex.build({ dimension: dim, metric, params }, base);
+  const index = await HnswIndex.build({ dimension: dim, metric, params: BENCH_HNSW_PARAMS }, base);
   const rowBytes = dim * 4;
   const variants = [64, rowBytes];
   const answers = variants.map((warm) => {

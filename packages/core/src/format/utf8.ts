@@ -112,7 +112,8 @@ let keyBytes = new Uint8Array(256);
  * glibc keeps after (see kernels/mapped-array.ts).
  */
 export function utf8Key(text: string): Uint8Array {
-  if (maxUtf8Bytes(text) > keyBytes.length) keyBytes = new Uint8Array(maxUtf8Bytes(text));
+  const most = maxUtf8Bytes(text);
+  if (most > keyBytes.length) keyBytes = new Uint8Array(most);
   return keyBytes.subarray(0, encoder.encodeInto(text, keyBytes).written);
 }
 
