@@ -4,7 +4,9 @@
  * sealed graph holds every row.
  */
 import { describe, expect, it } from 'vitest';
-import { AdaptiveIndex, PROMOTE_ROWS_PER_ADD } from '../src/ann/adaptive-index.js';
+import { AdaptiveIndex, PROMOTE_ROWS_PER_ADD, transientBeam } from '../src/ann/adaptive-index.js';
+import { batchedBuildSupported } from '../src/ann/hnsw/hnsw-build.js';
+import { readGraphHeader } from '../src/format/graph.js';
 import { FlatIndex } from '../src/ann/exact/flat.js';
 import { hasDataset, loadDataset } from './helpers/datasets.js';
 
@@ -47,5 +49,33 @@ describe('AdaptiveIndex promotion (glove25, cosine)', () => {
     expect(graph.pendingRows).toBe(0);
     index.dispose();
     reference.dispose();
+  });
+});
+
+describe('AdaptiveIndex of a transient memtable (sift10k, l2)', () => {
+  it.skipIf(!hasDataset('sift10k') || !batchedBuildSupported())('links with transientBeam, a different graph of nearly the same recall, its header keeping efConstruction', () => {
+    const data = loadDataset('sift10k', 'l2');
+    const { dim } = data;
+    const params = { M: 16, efConstruction: 200 };
+    const beam = transientBeam(params);
+    expect(beam).toBe(100);
+    const built = [new AdaptiveIndex(dim, 'l2', params), new AdaptiveIndex(dim, 'l2', params, undefined, beam)].map((index) => {
+      for (let r = 0; r < data.base.count; r++) index.add(data.base.data.subarray(r * dim, (r + 1) * dim));
+      const graph = index.toHnsw();
+      let found = 0;
+      const queries = data.queries.count;
+      for (let q = 0; q < queries; q++) {
+        const want = new Set(data.groundTruth.data.subarray(q * data.groundTruth.dim, q * data.groundTruth.dim + K));
+        found += graph.search(data.queries.data.subarray(q * dim, (q + 1) * dim), K, { efSearch: 64 }).filter((n) => want.has(n.row)).length;
+      }
+      const bytes = graph.serializeGraph();
+      index.dispose();
+      return { recall: found / (queries * K), bytes };
+    });
+    const [full, transient] = built;
+    expect(Buffer.from(transient.bytes).equals(Buffer.from(full.bytes))).toBe(false);
+    expect(readGraphHeader(transient.bytes).efConstruction).toBe(200);
+    expect(full.recall).toBeGreaterThan(0.95);
+    expect(transient.recall).toBeGreaterThan(full.recall - 0.01);
   });
 });

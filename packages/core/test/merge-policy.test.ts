@@ -8,10 +8,11 @@ import { OmenDB, ValidationError, type Collection } from '../src/index.js';
 import { NodeVfs } from '../src/fs/node-vfs.js';
 import type { CollectionStore } from '../src/storage/collection-store.js';
 import { layout } from '../src/storage/layout.js';
-import { DEFAULT_MERGE_POLICY, pickMerge, type SegmentShape } from '../src/storage/merge-policy.js';
+import { DEFAULT_MERGE_POLICY, mergesIntoOlder, pickMerge, type SegmentShape } from '../src/storage/merge-policy.js';
 import { runConcurrent } from './fixtures/reliability-concurrent.js';
 import { BASE_SEED } from './fixtures/reliability-report.js';
 import { seededRandom, tempDir } from './helpers/tmp.js';
+import { transientBeam } from '../src/ann/adaptive-index.js';
 
 const SEED = 2117;
 const DIM = 16;
@@ -53,6 +54,28 @@ describe('pickMerge (the tiered policy)', () => {
     expect(pickMerge(many, DEFAULT_MERGE_POLICY, floor)).toEqual({ from: 4, to: 14 });
     // 2 GiB on disk, a quarter live: 512 MiB, not full.
     expect(pickMerge([seg(2048, 0.2), seg(64)], DEFAULT_MERGE_POLICY, floor)).toEqual({ from: 0, to: 2 });
+  });
+});
+
+describe('mergesIntoOlder (a memtable whose segment a merge will re-link)', () => {
+  const floor = 64 * MiB;
+  it('holds once an older segment the policy would merge it into has ≥ 1.5 memtables of live bytes', () => {
+    expect(mergesIntoOlder([], DEFAULT_MERGE_POLICY, floor)).toBe(false);
+    // One memtable's segment: the newcomer could end up the merge's largest.
+    expect(mergesIntoOlder([seg(64)], DEFAULT_MERGE_POLICY, floor)).toBe(false);
+    expect(mergesIntoOlder([seg(130)], DEFAULT_MERGE_POLICY, floor)).toBe(true);
+    expect(mergesIntoOlder([seg(600), seg(130), seg(10)], DEFAULT_MERGE_POLICY, floor)).toBe(true);
+  });
+
+  it('does not hold where the policy would leave it unmerged or deletes shrank the older segment', () => {
+    // Full (over half of maxMergedBytes): never merged again.
+    expect(mergesIntoOlder([seg(600)], DEFAULT_MERGE_POLICY, floor)).toBe(false);
+    // 500 MiB > 2 × 64 MiB: a newcomer waits for more data behind it.
+    expect(mergesIntoOlder([seg(500)], { ...DEFAULT_MERGE_POLICY, sizeRatio: 2 }, floor)).toBe(false);
+    // 200 MiB on disk, 40 % live: 80 MiB < 96.
+    expect(mergesIntoOlder([seg(200, 0.4)], DEFAULT_MERGE_POLICY, floor)).toBe(false);
+    // No memtable limit: nothing is ever "a memtable's worth".
+    expect(mergesIntoOlder([seg(600, 0.5)], DEFAULT_MERGE_POLICY, Infinity)).toBe(false);
   });
 });
 
@@ -166,6 +189,37 @@ describe('background merges with the default options', () => {
     for (const mergePolicy of [{ sizeRatio: 0.5 }, { maxMergeAtOnce: 1 }, { maxMergedBytes: 2 ** 31 }, { tiers: 3 }, 'on']) {
       await expect(OmenDB.open(dir, { mergePolicy } as never), JSON.stringify(mergePolicy)).rejects.toBeInstanceOf(ValidationError);
     }
+  });
+});
+
+describe('transient memtables', () => {
+  /** The linking beam of the memtable's index (adaptive-index.ts), undefined for efConstruction. */
+  const memtableBeam = (col: Collection) => (storeOf(col).state.memtable!.index as unknown as { linkingBeam?: number }).linkingBeam;
+
+  it.each([true, false])('a memtable started beside a merged segment links with the transient beam while merges run (mergePolicy %s)', async (merging) => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const db = await OmenDB.open(dir, { memtableLimitBytes: 1 << 16, ...(merging ? {} : { mergePolicy: false }) });
+    const col = await db.createCollection({ name: 'c', dimension: DIM, hnsw: { M: 8, efConstruction: 100 } });
+    const data = clustered(3000, SEED);
+    await col.add({ ids: data.ids.slice(0, 10), embeddings: data.embeddings.slice(0, 10) });
+    // The first memtable: nothing older to merge into.
+    expect(memtableBeam(col)).toBeUndefined();
+    await addInSegments(db, col, { ids: data.ids.slice(10, 2990), embeddings: data.embeddings.slice(10, 2990) });
+    await col.waitForMerges();
+    const store = storeOf(col);
+    // 2,990 rows of 16-d are far over 1.5 × 64 KiB once merged into one segment.
+    if (merging) expect(store.state.segments.length).toBe(1);
+    else expect(store.state.segments.length).toBeGreaterThan(1);
+    await col.add({ ids: data.ids.slice(2990), embeddings: data.embeddings.slice(2990) });
+    expect(memtableBeam(col)).toBe(merging ? transientBeam({ M: 8, efConstruction: 100 }) : undefined);
+    await db.checkpoint();
+    await col.waitForMerges();
+    if (merging) expect(col.stats().segments).toBe(1);
+    expect(await col.count()).toBe(3000);
+    const q = await col.query({ queryEmbeddings: [data.embeddings[2995]], nResults: 1 });
+    expect(q.ids[0]).toEqual(['r2995']);
+    await db.close();
   });
 });
 

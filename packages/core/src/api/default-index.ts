@@ -1,6 +1,6 @@
 import { CorruptionError } from '../errors.js';
 import type { ManifestState } from '../format/manifest.js';
-import { AdaptiveIndex } from '../ann/adaptive-index.js';
+import { AdaptiveIndex, EXACT_MEMTABLE_ROWS, transientBeam } from '../ann/adaptive-index.js';
 import { HnswIndex } from '../ann/hnsw/hnsw.js';
 import { openStoredPaged, openStoredWith } from '../ann/hnsw/hnsw-open.js';
 import type { HnswParams } from '../ann/hnsw/hnsw-params.js';
@@ -51,7 +51,9 @@ export function defaultIndexFactory(manifest: ManifestState): IndexFactory {
   };
 
   return {
-    create: (dimension, metric) => new AdaptiveIndex(dimension, metric, params),
+    // A transient memtable's graph serves only until a merge re-links its rows: linked with a narrower beam.
+    create: (dimension, metric, options) =>
+      new AdaptiveIndex(dimension, metric, params, EXACT_MEMTABLE_ROWS, options?.transient === true ? transientBeam(params) : undefined),
     seal: (index) => {
       // The memtable's index stays searchable (readers use it until the segment is published);
       // `release` frees it after the switch.

@@ -4,6 +4,7 @@ import type { Metadata, Metric } from '../types.js';
 import { DistinctValues } from './distinct-values.js';
 import type { IndexFactory } from './index-factory.js';
 import { Memtable } from './memtable.js';
+import { mergesIntoOlder, type MergePolicyOptions } from './merge-policy.js';
 import type { Part } from './part.js';
 import type { Segment } from './segment.js';
 
@@ -46,6 +47,12 @@ export class CollectionState {
 
   /** Bytes the memtable fills before it is sealed (see Memtable.limitBytes); the store sets it before each write. */
   memtableLimitBytes = Infinity;
+  /**
+   * The background merges' policy, or false for none; the store sets it. A
+   * memtable started while its segment would merge into an older one is
+   * created `transient` (IndexFactory.create).
+   */
+  mergePolicy: MergePolicyOptions | false = false;
 
   constructor(
     public dimension: number | null,
@@ -127,7 +134,12 @@ export class CollectionState {
   }
 
   ensureMemtable(): Memtable {
-    this.memtable ??= new Memtable(this.factory.create(this.dimension!, this.metric), this.factory.text?.create() ?? null, this.factory.sparse ?? null);
+    if (!this.memtable) {
+      const policy = this.mergePolicy;
+      const shapes = this.segments.map((s) => ({ fileBytes: s.fileBytes, rows: s.rows, liveRows: s.liveCount }));
+      const transient = policy !== false && mergesIntoOlder(shapes, policy, this.memtableLimitBytes);
+      this.memtable = new Memtable(this.factory.create(this.dimension!, this.metric, { transient }), this.factory.text?.create() ?? null, this.factory.sparse ?? null);
+    }
     // Also a memtable replayed from the WAL before the store set the limit.
     this.memtable.limitBytes = this.memtableLimitBytes;
     return this.memtable;

@@ -82,6 +82,7 @@ export class CollectionStore {
   ) {
     this.nextSegmentId = manifest.nextSegmentId;
     this.merger = new BackgroundMerger(this, follower ? false : options.mergePolicy);
+    this.state.mergePolicy = follower ? false : options.mergePolicy;
   }
 
   /** Creates the directory of a new collection with its first manifest, durably. */

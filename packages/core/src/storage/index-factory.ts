@@ -80,8 +80,14 @@ export interface BuildOptions {
 
 /** How a collection makes the vector index of its memtable and of each segment. */
 export interface IndexFactory {
-  /** An empty index for a memtable. */
-  create(dimension: number, metric: Metric): VectorIndex;
+  /**
+   * An empty index for a memtable. `transient`: the collection expects to
+   * merge the memtable's segment into an older, larger one soon after its
+   * checkpoint (merge-policy.ts `mergesIntoOlder`), which re-links its rows
+   * into that segment's graph; its own graph is searched only until then, so
+   * a factory may link it more cheaply.
+   */
+  create(dimension: number, metric: Metric, options?: { transient?: boolean }): VectorIndex;
   /** A memtable's index made ready for sealing, reusing what it built; `index` stays searchable until `release`. */
   seal(index: VectorIndex): SealedIndex;
   /**

@@ -69,3 +69,30 @@ export function pickMerge(segments: SegmentShape[], policy: MergePolicyOptions, 
   }
   return to - from >= 2 ? { from, to } : null;
 }
+
+/**
+ * Live bytes, as a multiple of `floorBytes`, that an older segment of the run
+ * needs for {@link mergesIntoOlder}: a full memtable seals into a segment
+ * file of about 0.9 × the memtable limit (generated-100k, 128-d: 64 MiB hold
+ * ≈ 97k rows, a 100k-row segment file is 62 MB), so 1.5 × leaves the seed
+ * (the run's segment with the most live rows, compaction.ts) ≥ 1.6 × the
+ * newcomer's rows, with room for deletes after the decision.
+ */
+export const MERGE_SEED_FLOOR_RATIO = 1.5;
+
+/**
+ * Whether a segment sealed now from a full memtable would be merged into an
+ * older segment that stays the merge's seed: {@link pickMerge} over
+ * `segments` plus a newest segment of `floorBytes` takes a run in which an
+ * older segment holds ≥ {@link MERGE_SEED_FLOOR_RATIO} × `floorBytes` live.
+ * The merge then re-links the newcomer's rows into the seed's graph, so the
+ * memtable's own graph serves only until that merge (see
+ * `IndexFactory.create`'s `transient`).
+ */
+export function mergesIntoOlder(segments: SegmentShape[], policy: MergePolicyOptions, floorBytes: number): boolean {
+  const newest = { fileBytes: floorBytes, rows: 1, liveRows: 1 };
+  const pick = pickMerge([...segments, newest], policy, floorBytes);
+  if (pick === null) return false;
+  for (let i = pick.from; i < segments.length; i++) if (liveBytes(segments[i]) >= MERGE_SEED_FLOOR_RATIO * floorBytes) return true;
+  return false;
+}
