@@ -77,6 +77,17 @@ describe('mergesIntoOlder (a memtable whose segment a merge will re-link)', () =
     // No memtable limit: nothing is ever "a memtable's worth".
     expect(mergesIntoOlder([seg(600, 0.5)], DEFAULT_MERGE_POLICY, Infinity)).toBe(false);
   });
+
+  it('holds behind a memtable sealed because it filled up: the newcomer fills to as many rows and loses the tie', () => {
+    const filled = { fileBytes: floor, rows: 90_000, liveRows: 90_000 };
+    expect(mergesIntoOlder([], DEFAULT_MERGE_POLICY, floor, filled)).toBe(true);
+    expect(mergesIntoOlder([{ fileBytes: 56 * MiB, rows: 90_000, liveRows: 90_000 }], DEFAULT_MERGE_POLICY, floor, filled)).toBe(true);
+    // Behind a full segment the filled memtable is still in the newcomer's run.
+    expect(mergesIntoOlder([seg(600)], DEFAULT_MERGE_POLICY, floor, filled)).toBe(true);
+    // Deletes in it: the newcomer could end up the largest.
+    expect(mergesIntoOlder([], DEFAULT_MERGE_POLICY, floor, { ...filled, liveRows: 50_000 })).toBe(false);
+    expect(mergesIntoOlder([], { ...DEFAULT_MERGE_POLICY, maxMergedBytes: floor }, floor, filled)).toBe(false);
+  });
 });
 
 /** n rows around 20 seeded centres (clustered, so HNSW recall means something). */
@@ -219,6 +230,28 @@ describe('transient memtables', () => {
     expect(await col.count()).toBe(3000);
     const q = await col.query({ queryEmbeddings: [data.embeddings[2995]], nResults: 1 });
     expect(q.ids[0]).toEqual(['r2995']);
+    await db.close();
+  });
+
+  it('a memtable started while a full one is sealed links with the transient beam, automatic checkpoints only', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const db = await OmenDB.open(dir, { memtableLimitBytes: 1 << 16 });
+    const col = await db.createCollection({ name: 'c', dimension: DIM, hnsw: { M: 8, efConstruction: 100 } });
+    const store = storeOf(col);
+    const data = clustered(3000, SEED);
+    const beams = new Set<number | undefined>();
+    for (let i = 0; i < 3000; i += 20) {
+      await col.add({ ids: data.ids.slice(i, i + 20), embeddings: data.embeddings.slice(i, i + 20) });
+      if (store.state.sealing === null && store.state.segments.length === 0) expect(memtableBeam(col)).toBeUndefined();
+      if (store.state.sealing?.filled === true && store.state.memtable !== null) beams.add(memtableBeam(col));
+    }
+    expect(store.state.segments.length + (store.state.sealing ? 1 : 0), 'automatic checkpoints').toBeGreaterThan(1);
+    expect([...beams]).toEqual([transientBeam({ M: 8, efConstruction: 100 })]);
+    await db.checkpoint();
+    await col.waitForMerges();
+    expect(col.stats().segments).toBe(1);
+    expect((await col.query({ queryEmbeddings: [data.embeddings[2995]], nResults: 1 })).ids[0]).toEqual(['r2995']);
     await db.close();
   });
 });

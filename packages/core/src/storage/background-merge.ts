@@ -1,6 +1,6 @@
 import type { CollectionStore } from './collection-store.js';
 import { abandonMerge, prepareMerge, publishMerge, type PreparedMerge } from './compaction.js';
-import { pickMerge, type MergePolicyOptions } from './merge-policy.js';
+import { pickMerge, segmentShapes, type MergePolicyOptions } from './merge-policy.js';
 import type { Segment } from './segment.js';
 
 /**
@@ -83,8 +83,7 @@ export class BackgroundMerger {
     const unlock = await store.publishLock.acquire();
     try {
       if (this.closed || store.health.failed) return false;
-      const shapes = store.state.segments.map((s) => ({ fileBytes: s.fileBytes, rows: s.rows, liveRows: s.liveCount }));
-      const pick = pickMerge(shapes, policy, store.options.memtableLimitBytes);
+      const pick = pickMerge(segmentShapes(store.state.segments), policy, store.options.memtableLimitBytes);
       if (!pick) return false;
       old = store.state.segments.slice(pick.from, pick.to);
       tombstones = store.manifestTombstones.slice(pick.from, pick.to);

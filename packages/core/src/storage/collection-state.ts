@@ -4,7 +4,7 @@ import type { Metadata, Metric } from '../types.js';
 import { DistinctValues } from './distinct-values.js';
 import type { IndexFactory } from './index-factory.js';
 import { Memtable } from './memtable.js';
-import { mergesIntoOlder, type MergePolicyOptions } from './merge-policy.js';
+import { mergesIntoOlder, segmentShapes, type MergePolicyOptions } from './merge-policy.js';
 import type { Part } from './part.js';
 import type { Segment } from './segment.js';
 
@@ -136,8 +136,8 @@ export class CollectionState {
   ensureMemtable(): Memtable {
     if (!this.memtable) {
       const policy = this.mergePolicy;
-      const shapes = this.segments.map((s) => ({ fileBytes: s.fileBytes, rows: s.rows, liveRows: s.liveCount }));
-      const transient = policy !== false && mergesIntoOlder(shapes, policy, this.memtableLimitBytes);
+      const filled = this.sealing?.filled === true ? { fileBytes: this.memtableLimitBytes, rows: this.sealing.rows, liveRows: this.sealing.liveCount } : null;
+      const transient = policy !== false && mergesIntoOlder(segmentShapes(this.segments), policy, this.memtableLimitBytes, filled);
       this.memtable = new Memtable(this.factory.create(this.dimension!, this.metric, { transient }), this.factory.text?.create() ?? null, this.factory.sparse ?? null);
     }
     // Also a memtable replayed from the WAL before the store set the limit.

@@ -197,6 +197,7 @@ export class CollectionStore {
       // One automatic checkpoint at a time: the memtable keeps growing while one is being sealed.
       // Sealed once full, or once a write as large as this one would grow it past the limit.
       if (this.state.memtable?.full(limit, op.ids.length) === true && this.jobsPending === 0) {
+        this.state.memtable.filled = true;
         void this.checkpoint().catch((err) => this.health.fail(err as Error));
       }
       // Wrapped so the queue does not wait for the fsync: later writes join the same group commit.

@@ -31,6 +31,13 @@ export class Memtable {
    * (see {@link VectorIndex.limitGrowth}). Infinity: no limit.
    */
   limitBytes = Infinity;
+  /**
+   * Set by the store when it seals this memtable because it reached its
+   * limit (an automatic checkpoint, not an explicit one): a memtable of
+   * such rows after it fills to about as many (see merge-policy.ts
+   * `mergesIntoOlder`).
+   */
+  filled = false;
 
   /** Full-text postings, built as rows arrive; null without a full-text index. */
   readonly text: PartText | null;

@@ -43,6 +43,11 @@ export interface SegmentShape {
   liveRows: number;
 }
 
+/** The shapes of `segments` (file bytes, rows, live rows), as the policy reads them. */
+export function segmentShapes(segments: readonly { fileBytes: number; rows: number; liveCount: number }[]): SegmentShape[] {
+  return segments.map((s) => ({ fileBytes: s.fileBytes, rows: s.rows, liveRows: s.liveCount }));
+}
+
 /** Estimated bytes a merge writes for `s`: its file scaled by its live fraction. */
 export function liveBytes(s: SegmentShape): number {
   return s.rows === 0 ? 0 : (s.fileBytes * s.liveRows) / s.rows;
@@ -71,28 +76,35 @@ export function pickMerge(segments: SegmentShape[], policy: MergePolicyOptions, 
 }
 
 /**
- * Live bytes, as a multiple of `floorBytes`, that an older segment of the run
- * needs for {@link mergesIntoOlder}: a full memtable seals into a segment
- * file of about 0.9 × the memtable limit (generated-100k, 128-d: 64 MiB hold
- * ≈ 97k rows, a 100k-row segment file is 62 MB), so 1.5 × leaves the seed
- * (the run's segment with the most live rows, compaction.ts) ≥ 1.6 × the
- * newcomer's rows, with room for deletes after the decision.
+ * Live bytes, as a multiple of `floorBytes`, by which an older segment of the
+ * run counts as larger than any memtable for {@link mergesIntoOlder}: a full
+ * memtable seals into a segment file of about 0.9 × the memtable limit
+ * (generated-1m, 128-d: 64 MiB memtables of 90,000 rows; a 100k-row segment
+ * file is 62 MB), so 1.5 × leaves a margin for deletes after the decision.
  */
 export const MERGE_SEED_FLOOR_RATIO = 1.5;
 
 /**
- * Whether a segment sealed now from a full memtable would be merged into an
- * older segment that stays the merge's seed: {@link pickMerge} over
- * `segments` plus a newest segment of `floorBytes` takes a run in which an
- * older segment holds ≥ {@link MERGE_SEED_FLOOR_RATIO} × `floorBytes` live.
- * The merge then re-links the newcomer's rows into the seed's graph, so the
- * memtable's own graph serves only until that merge (see
- * `IndexFactory.create`'s `transient`).
+ * Whether the segment of a memtable started now would be merged into an
+ * older part that stays the merge's seed (the run's segment with the most
+ * live rows, the oldest of equals; compaction.ts), so that the merge
+ * re-links its rows into that graph: {@link pickMerge} over `segments`,
+ * then `filled` (the memtable being sealed because it reached the limit,
+ * if any), then the newcomer at `floorBytes`, takes a run in which an older
+ * part either holds ≥ {@link MERGE_SEED_FLOOR_RATIO} × `floorBytes` live
+ * or has at least `filled`'s rows: a memtable of rows like those before it
+ * fills to the same count, and the older part wins the tie. A newcomer
+ * that ends with more rows than every older part of its run (longer rows
+ * before it, deletes in them) seeds the merge instead and keeps its own
+ * graph.
  */
-export function mergesIntoOlder(segments: SegmentShape[], policy: MergePolicyOptions, floorBytes: number): boolean {
-  const newest = { fileBytes: floorBytes, rows: 1, liveRows: 1 };
-  const pick = pickMerge([...segments, newest], policy, floorBytes);
+export function mergesIntoOlder(segments: SegmentShape[], policy: MergePolicyOptions, floorBytes: number, filled: SegmentShape | null = null): boolean {
+  const older = filled === null ? segments : [...segments, filled];
+  const pick = pickMerge([...older, { fileBytes: floorBytes, rows: 1, liveRows: 1 }], policy, floorBytes);
   if (pick === null) return false;
-  for (let i = pick.from; i < segments.length; i++) if (liveBytes(segments[i]) >= MERGE_SEED_FLOOR_RATIO * floorBytes) return true;
+  for (let i = pick.from; i < older.length; i++) {
+    if (liveBytes(older[i]) >= MERGE_SEED_FLOOR_RATIO * floorBytes) return true;
+    if (filled !== null && older[i].liveRows >= filled.rows) return true;
+  }
   return false;
 }
