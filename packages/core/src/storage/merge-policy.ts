@@ -78,9 +78,10 @@ export function pickMerge(segments: SegmentShape[], policy: MergePolicyOptions, 
 /**
  * Live bytes, as a multiple of `floorBytes`, by which an older segment of the
  * run counts as larger than any memtable for {@link mergesIntoOlder}: a full
- * memtable seals into a segment file of about 0.9 × the memtable limit
- * (generated-1m, 128-d: 64 MiB memtables of 90,000 rows; a 100k-row segment
- * file is 62 MB), so 1.5 × leaves a margin for deletes after the decision.
+ * memtable seals into a segment file of about 0.85 × the memtable limit
+ * (generated-1m, 128-d: 64 MiB memtables hold 90,000 rows; a 100k-row
+ * segment file is 62 MB), so 1.5 × leaves a margin for deletes after the
+ * decision.
  */
 export const MERGE_SEED_FLOOR_RATIO = 1.5;
 
