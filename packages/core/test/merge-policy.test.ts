@@ -194,6 +194,45 @@ describe('background merges with the default options', () => {
     await db.close();
   });
 
+  it('give way to a compaction: a merge being built is aborted, never written, and merging goes on after', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    let db = await OmenDB.open(dir, { mergePolicy: false });
+    let col = await db.createCollection({ name: 'c', dimension: DIM, hnsw: HNSW });
+    const data = clustered(9000, SEED);
+    for (let i = 0; i < data.ids.length; i += 3000) {
+      await col.add({ ids: data.ids.slice(i, i + 3000), embeddings: data.embeddings.slice(i, i + 3000) });
+      await db.checkpoint();
+    }
+    await db.close();
+    db = await OmenDB.open(dir);
+    col = await db.getCollection('c');
+    const store = storeOf(col);
+    expect(store.merger.active).toBe(true);
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    cleanups.push(() => process.off('warning', onWarning));
+    const idsBefore = (store as unknown as { nextSegmentId: number }).nextSegmentId;
+    await col.compact();
+    await col.waitForMerges();
+    // One segment id for the compaction; an abandoned merge would have taken one for the segment it wrote.
+    expect((store as unknown as { nextSegmentId: number }).nextSegmentId - idsBefore).toBe(1);
+    expect(store.merger.published).toBe(0);
+    expect(warnings).toEqual([]);
+    expect(col.stats().segments).toBe(1);
+    expect(new NodeVfs().list(layout.segments(store.dir))).toEqual(store.manifest.segments.map((s) => String(s.id)));
+    // Merging was not stopped: the next checkpoints merge as before.
+    await col.add({ ids: ['late'], embeddings: [data.embeddings[0]] });
+    await db.checkpoint();
+    await col.waitForMerges();
+    expect(store.merger.published).toBe(1);
+    expect(col.stats().segments).toBe(1);
+    expect(await col.count()).toBe(9001);
+    await db.close();
+  });
+
   it('rejects bad mergePolicy options with ValidationError', async () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);

@@ -23,7 +23,8 @@ export interface OpenOptions {
   /**
    * Segments per collection above which a checkpoint also compacts them all
    * (in its own job: the next checkpoint waits for it); default 8. A backstop
-   * for when background merges fall behind.
+   * for when background merges fall behind: a merge being built then is
+   * aborted (the compaction takes its segments too).
    */
   maxSegments?: number;
   /**

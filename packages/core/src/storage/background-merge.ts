@@ -23,7 +23,8 @@ export class BackgroundMerger {
   private again = false;
   private closed = false;
   private stopped = false;
-  private readonly abort = new AbortController();
+  /** Aborts the merge running now (null when none builds). */
+  private abort: AbortController | null = null;
   /** Merges published since open. */
   published = 0;
 
@@ -57,8 +58,19 @@ export class BackgroundMerger {
   /** Aborts a running merge (its files are removed) and resolves once it has stopped; no merge starts after. */
   async close(): Promise<void> {
     this.closed = true;
-    this.abort.abort(new Error('collection closing'));
+    this.abort?.abort(new Error('collection closing'));
     await this.idle();
+  }
+
+  /**
+   * Aborts the merge being built, if any (its files are removed), without
+   * waiting: a compaction of every segment is starting, which would leave
+   * it nothing to publish (publishMerge finds its run gone). The compaction
+   * holds the publish lock, so no merge starts before it has published;
+   * the one after it (requested by the checkpoint) sees its shape.
+   */
+  supersede(): void {
+    this.abort?.abort(new Error('superseded by a compaction'));
   }
 
   /** Stops merging until the collection is reopened, with a process warning saying why. */
@@ -91,11 +103,14 @@ export class BackgroundMerger {
       unlock();
     }
     let prepared: PreparedMerge;
+    const abort = (this.abort = new AbortController());
     try {
-      prepared = await prepareMerge(store, old, tombstones, { background: true, signal: this.abort.signal });
+      prepared = await prepareMerge(store, old, tombstones, { background: true, signal: abort.signal });
     } catch (err) {
-      if (!this.abort.signal.aborted) this.stop(err as Error);
+      if (!abort.signal.aborted) this.stop(err as Error);
       return false;
+    } finally {
+      this.abort = null;
     }
     const relock = await store.publishLock.acquire();
     try {

@@ -237,7 +237,11 @@ export class CollectionStore {
       const done = this.runDurably(async () => {
         try {
           const published = await sealFrozen(this, sealed);
-          if (compact || published.segments.length > this.options.maxSegments) await compactSegments(this, published);
+          if (compact || published.segments.length > this.options.maxSegments) {
+            // Every segment is taken: a background merge being built would only be abandoned at its publish.
+            this.merger.supersede();
+            await compactSegments(this, published);
+          }
         } finally {
           unlock();
         }
