@@ -106,6 +106,32 @@ function clustered(n: number, seed: number, from = 0): { ids: string[]; embeddin
 
 const storeOf = (col: Collection) => (col as unknown as { store: CollectionStore }).store;
 
+/**
+ * A collection of three 3,000-row segments written with merges off, then
+ * reopened with them on, so that the merge of the three starts at open (a
+ * build of 9,000 rows takes a while); returned after some turns of the
+ * event loop, while that merge is gathering rows or building (it yields
+ * between batches).
+ */
+async function mergingThreeSegments(): Promise<{ dir: string; data: ReturnType<typeof clustered>; db: OmenDB; col: Collection; store: CollectionStore }> {
+  const { dir, cleanup } = tempDir();
+  cleanups.push(cleanup);
+  let db = await OmenDB.open(dir, { mergePolicy: false });
+  let col = await db.createCollection({ name: 'c', dimension: DIM, hnsw: HNSW });
+  const data = clustered(9000, SEED);
+  for (let i = 0; i < data.ids.length; i += 3000) {
+    await col.add({ ids: data.ids.slice(i, i + 3000), embeddings: data.embeddings.slice(i, i + 3000) });
+    await db.checkpoint();
+  }
+  await db.close();
+  db = await OmenDB.open(dir);
+  col = await db.getCollection('c');
+  const store = storeOf(col);
+  expect(store.merger.active).toBe(true);
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+  return { dir, data, db, col, store };
+}
+
 /** Adds `data` in batches of 250 with a checkpoint after each: one segment per batch, before merges. */
 async function addInSegments(db: OmenDB, col: Collection, data: { ids: string[]; embeddings: number[][] }): Promise<void> {
   for (let i = 0; i < data.ids.length; i += 250) {
@@ -165,23 +191,9 @@ describe('background merges with the default options', () => {
   });
 
   it('stop at close: a running merge is aborted, its files removed, nothing lost', async () => {
-    const { dir, cleanup } = tempDir();
-    cleanups.push(cleanup);
-    let db = await OmenDB.open(dir, { mergePolicy: false });
-    let col = await db.createCollection({ name: 'c', dimension: DIM, hnsw: HNSW });
-    const data = clustered(9000, SEED);
-    for (let i = 0; i < data.ids.length; i += 3000) {
-      await col.add({ ids: data.ids.slice(i, i + 3000), embeddings: data.embeddings.slice(i, i + 3000) });
-      await db.checkpoint();
-    }
-    await db.close();
-    // Reopened with merges on: the three segments start merging at open (a build of 9k rows takes a while).
-    db = await OmenDB.open(dir);
-    col = await db.getCollection('c');
-    const store = storeOf(col);
-    expect(store.merger.active).toBe(true);
-    // Some turns of the event loop: the merge is gathering rows or building (it yields between batches).
-    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    const merging = await mergingThreeSegments();
+    const { dir, data, store } = merging;
+    let { db, col } = merging;
     const segmentsDir = layout.segments(store.dir);
     await db.close();
     expect(store.merger.published, 'the merge finished before close; the test did not close during one').toBe(0);
@@ -195,21 +207,7 @@ describe('background merges with the default options', () => {
   });
 
   it('give way to a compaction: a merge being built is aborted, never written, and merging goes on after', async () => {
-    const { dir, cleanup } = tempDir();
-    cleanups.push(cleanup);
-    let db = await OmenDB.open(dir, { mergePolicy: false });
-    let col = await db.createCollection({ name: 'c', dimension: DIM, hnsw: HNSW });
-    const data = clustered(9000, SEED);
-    for (let i = 0; i < data.ids.length; i += 3000) {
-      await col.add({ ids: data.ids.slice(i, i + 3000), embeddings: data.embeddings.slice(i, i + 3000) });
-      await db.checkpoint();
-    }
-    await db.close();
-    db = await OmenDB.open(dir);
-    col = await db.getCollection('c');
-    const store = storeOf(col);
-    expect(store.merger.active).toBe(true);
-    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    const { data, db, col, store } = await mergingThreeSegments();
     const warnings: string[] = [];
     const onWarning = (w: Error) => warnings.push(w.message);
     process.on('warning', onWarning);
