@@ -72,3 +72,26 @@ describe('sq8 l2 codes scored with their precomputed square terms', () => {
     }
   });
 });
+
+describe('sq8 queries prepared in place', () => {
+  it.each(['l2', 'ip', 'cosine'] as const)('write the image a fresh prepare returns into the view given, and score as it does (%s)', (metric) => {
+    const dim = 131;
+    const { quantizer, vectors, queries } = setup(dim, metric, SEED + 7);
+    const codes = quantizer.encode(vectors);
+    const arena = new QuantizedArena(quantizer, codes, emptyGraph(ROWS), 'wasm-simd');
+    for (const query of queries) {
+      const fresh = quantizer.prepare(query);
+      const buffer = new Uint8Array(4 * dim + 2);
+      const inPlace = quantizer.prepare(query, buffer.subarray(2));
+      expect(inPlace.image.buffer).toBe(buffer.buffer);
+      expect(inPlace.image.byteOffset).toBe(2);
+      expect([...inPlace.image]).toEqual([...fresh.image]);
+      expect([inPlace.bias, inPlace.scale, inPlace.scale2]).toEqual([fresh.bias, fresh.scale, fresh.scale2]);
+      // An odd offset cannot hold int16 values: a new array then.
+      expect(quantizer.prepare(query, buffer.subarray(1)).image.buffer).not.toBe(buffer.buffer);
+      arena.setQuery(query);
+      for (let r = 0; r < ROWS; r++) expect(arena.codeDistance(r), `${metric} row ${r}`).toBe(quantizer.distance(fresh, codes, r));
+    }
+    arena.release();
+  });
+});

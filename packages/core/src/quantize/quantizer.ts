@@ -61,8 +61,14 @@ export interface Quantizer {
    * for cosine, of the normalised vector). For error bounds and debugging.
    */
   decode(codes: Uint8Array, row: number): Float32Array;
-  /** Per-query state for {@link distance}; `query` has `dimension` values and is not modified. */
-  prepare(query: Float32Array): QueryCodes;
+  /**
+   * Per-query state for {@link distance}; `query` has `dimension` values and
+   * is not modified. A quantizer may write the query image into `image`
+   * (kernel memory, 16-byte aligned, room for the largest image) and return
+   * a view of it as the result's `image` (sq8 does); callers copy the
+   * result's `image` there when it is another array.
+   */
+  prepare(query: Float32Array, image?: Uint8Array): QueryCodes;
   /**
    * Estimated distance, in the metric's units, from a prepared query to code
    * `row` of `codes`, in scalar JavaScript: the reference path. Scoring many

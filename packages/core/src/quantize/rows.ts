@@ -16,12 +16,21 @@ export function quantizerRows(vectors: Float32Array, dim: number, metric: Metric
   if (metric !== 'cosine') return vectors;
   const out = new Float32Array(vectors.length);
   for (let at = 0; at < vectors.length; at += dim) {
-    let sum = 0;
-    for (let i = 0; i < dim; i++) sum += vectors[at + i] * vectors[at + i];
-    const inv = sum > 0 ? 1 / Math.sqrt(sum) : 0;
+    const inv = inverseNormAt(vectors, at, dim);
     for (let i = 0; i < dim; i++) out[at + i] = vectors[at + i] * inv;
   }
   return out;
+}
+
+/**
+ * 1 / ‖row‖ of the `dim` values of `vectors` from `at` (0 for a zero row):
+ * a row's values times it, rounded to float32, are {@link quantizerRows}'
+ * cosine row.
+ */
+export function inverseNormAt(vectors: Float32Array, at: number, dim: number): number {
+  let sum = 0;
+  for (let i = 0; i < dim; i++) sum += vectors[at + i] * vectors[at + i];
+  return sum > 0 ? 1 / Math.sqrt(sum) : 0;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Metric } from '../types.js';
 import { type CodebookEnvelope, expectSizes, readFloats, writeCodebook, writeFloats } from '../format/codebook.js';
 import { sq8Score } from './js-code-kernels.js';
 import type { QueryCodes, Quantizer } from './quantizer.js';
-import { quantizerRows } from './rows.js';
+import { inverseNormAt, quantizerRows } from './rows.js';
 
 /** Fraction of values clipped at each end of a dimension's range when training. */
 export const SQ8_CLIP_FRACTION = 0.001;
@@ -44,6 +44,17 @@ export class Sq8Quantizer implements Quantizer {
   /** l2 weights wᵢ (int16) and their unit σ. */
   private readonly weights: Int16Array;
   private readonly sigma: number;
+  /**
+   * {@link prepare}'s scaled query values, reused. A typed array over 64
+   * bytes has its store outside V8's heap: allocating 100,000 of them in a
+   * row cost ≈ 4 µs each (Node 20, this project's machines), against
+   * ≈ 0.03–0.07 µs for 8–16 values. An sq8 query allocated four (this, the
+   * image, the walk's candidate rows, the rescoring heap); without them it
+   * costs 0.93–0.94× the CPU at efSearch 24–32 on generated-100k
+   * (bench/sq8-walk.ts, ratio to float32 in the same passes, 2 × 21 passes
+   * each way).
+   */
+  private readonly scaled: Float64Array;
 
   /** `offsets` mᵢ and `steps` sᵢ > 0, `dimension` float32 each (not copied). */
   constructor(
@@ -59,6 +70,7 @@ export class Sq8Quantizer implements Quantizer {
     this.sigma = maxSquare / WEIGHT_MAX;
     this.weights = new Int16Array(dimension);
     for (let i = 0; i < dimension; i++) this.weights[i] = Math.round((steps[i] * steps[i]) / this.sigma);
+    this.scaled = new Float64Array(dimension);
   }
 
   /**
@@ -117,24 +129,34 @@ export class Sq8Quantizer implements Quantizer {
     return out;
   }
 
-  prepare(query: Float32Array): QueryCodes {
+  /**
+   * With `image` (at an even byte offset, at least 4·d bytes for l2 and
+   * 2·d otherwise, e.g. a view of kernel memory), the query image is
+   * written there and the result's `image` and `r` are views of it; else
+   * they are new arrays.
+   */
+  prepare(query: Float32Array, image?: Uint8Array): QueryCodes {
     const d = this.dimension;
-    const y = quantizerRows(query.subarray(0, d), d, this.metric);
     const l2 = this.metric === 'l2';
-    const w = new Float64Array(d);
+    const cosine = this.metric === 'cosine';
+    // Cosine works on the unit-norm query, each value rounded to float32 as quantizerRows' copy holds it.
+    const inv = cosine ? inverseNormAt(query, 0, d) : 1;
+    const w = this.scaled;
     let constant = 0;
     let maxAbs = 0;
     for (let i = 0; i < d; i++) {
-      const centred = l2 ? y[i] - this.offsets[i] : y[i];
+      const y = cosine ? Math.fround(query[i] * inv) : query[i];
+      const centred = l2 ? y - this.offsets[i] : y;
       w[i] = this.steps[i] * centred;
-      constant += l2 ? centred * centred : this.offsets[i] * y[i];
+      constant += l2 ? centred * centred : this.offsets[i] * y;
       maxAbs = Math.max(maxAbs, Math.abs(w[i]));
     }
     const t = maxAbs > 0 ? maxAbs / QUERY_MAX : 1;
-    const r = new Int16Array(l2 ? 2 * d : d);
+    const values = l2 ? 2 * d : d;
+    const r = image !== undefined && image.byteOffset % 2 === 0 && image.byteLength >= 2 * values ? new Int16Array(image.buffer, image.byteOffset, values) : new Int16Array(values);
     for (let i = 0; i < d; i++) r[i] = Math.round(w[i] / t);
     if (l2) r.set(this.weights, d);
-    const image = new Uint8Array(r.buffer);
+    image = new Uint8Array(r.buffer, r.byteOffset, r.byteLength);
     const prepared: Sq8Query = l2
       ? { method: 'int8', image, r, bias: constant, scale: -2 * t, scale2: this.sigma }
       : { method: 'int8', image, r, bias: 1 - constant, scale: -t, scale2: 0 };
@@ -164,6 +186,6 @@ export class Sq8Quantizer implements Quantizer {
   }
 
   memoryBytes(): number {
-    return this.offsets.byteLength + this.steps.byteLength + this.inverseSteps.byteLength + this.weights.byteLength;
+    return this.offsets.byteLength + this.steps.byteLength + this.inverseSteps.byteLength + this.weights.byteLength + this.scaled.byteLength;
   }
 }

@@ -21,6 +21,8 @@ export class CodeWalk implements WalkGraph, WalkScratch {
   /** Rows the last {@link searchLevel0} left as results. */
   found = 0;
   private tag = 0;
+  /** {@link takeBest}'s rows, reused (an allocation per query costs, see Sq8Quantizer's `scaled`); grown to the largest count asked. */
+  private best = new Int32Array(0);
 
   constructor(
     private readonly arena: QuantizedArena,
@@ -58,12 +60,16 @@ export class CodeWalk implements WalkGraph, WalkScratch {
     return searchLayer(this, this, entry, entryDistance, ef, 0, accept, maxVisits);
   }
 
-  /** The `count` best results of the last {@link searchLevel0} (all when fewer), ascending by row. */
+  /**
+   * The `count` best results of the last {@link searchLevel0} (all when
+   * fewer), ascending by row, in a buffer the next call overwrites.
+   */
   takeBest(count: number): Int32Array {
     const n = Math.min(count, this.found);
     const i32 = this.arena.memory.i32;
     const at = this.arena.resultsAt >> 2;
-    const rows = new Int32Array(n);
+    if (this.best.length < n) this.best = new Int32Array(n);
+    const rows = this.best.subarray(0, n);
     for (let i = 0; i < n; i++) rows[i] = i32[at + 2 * i + 1];
     this.found = 0;
     return rows.sort();

@@ -132,8 +132,11 @@ export class QuantizedArena {
 
   /** Prepares `query` (dimension float32) for both code scoring and float rescoring. */
   setQuery(query: Float32Array): void {
-    const q = this.quantizer.prepare(query);
-    this.memory.u8.set(q.image, this.imageAt);
+    const u8 = this.memory.u8;
+    // sq8 writes its image in place (no array allocated per query); the others are copied.
+    const image = u8.subarray(this.imageAt, this.idsAt);
+    const q = this.quantizer.prepare(query, image);
+    if (q.image.buffer !== u8.buffer || q.image.byteOffset !== this.imageAt) u8.set(q.image, this.imageAt);
     this.query = q;
     this.method = METHOD_CODE[q.method];
     this.len = scoreLength(this.quantizer, q);

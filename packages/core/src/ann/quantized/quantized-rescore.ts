@@ -13,6 +13,14 @@ import type { Neighbor } from '../../storage/vector-index.js';
  */
 
 /**
+ * The top k of {@link rescore}, reused (it is synchronous, and drained
+ * before it returns): a heap's keys are a Float64Array, whose store past
+ * 8 entries is allocated outside V8's heap, at a cost per query (see
+ * Sq8Quantizer's `scaled`).
+ */
+const rescoreTop = new MaxHeap(64);
+
+/**
  * The `k` rows of `rows` nearest by exact float32 distance, ascending by
  * distance then row. `rows` must be ascending by row: scoring in row order
  * makes ties resolve as an exact scan resolves them (an equal distance never
@@ -25,7 +33,8 @@ import type { Neighbor } from '../../storage/vector-index.js';
 export function rescore(arena: QuantizedArena, originals: OriginalVectors, rows: Int32Array, k: number): Neighbor[] {
   k = Math.min(k, rows.length);
   if (!(k >= 1)) return [];
-  const top = new MaxHeap(k + 1);
+  const top = rescoreTop;
+  top.clear();
   const capacity = arena.rowCapacity;
   for (let first = 0; first < rows.length; first += capacity) {
     const count = Math.min(capacity, rows.length - first);
