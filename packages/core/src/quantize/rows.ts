@@ -16,18 +16,20 @@ export function quantizerRows(vectors: Float32Array, dim: number, metric: Metric
   if (metric !== 'cosine') return vectors;
   const out = new Float32Array(vectors.length);
   for (let at = 0; at < vectors.length; at += dim) {
-    const inv = inverseNormAt(vectors, at, dim);
+    const inv = quantizerInverseNorm(vectors, at, dim);
     for (let i = 0; i < dim; i++) out[at + i] = vectors[at + i] * inv;
   }
   return out;
 }
 
 /**
- * 1 / ‖row‖ of the `dim` values of `vectors` from `at` (0 for a zero row):
- * a row's values times it, rounded to float32, are {@link quantizerRows}'
- * cosine row.
+ * 1 / ‖row‖ of the `dim` values of `vectors` from `at` (0 for a zero row),
+ * in double precision: a row's values times it, rounded to float32, are
+ * {@link quantizerRows}' cosine row. Unlike kernels/metric-code.ts's
+ * `inverseNormAt` (the index's, rounded to float32), so codes keep the bits
+ * they were trained and encoded with.
  */
-export function inverseNormAt(vectors: Float32Array, at: number, dim: number): number {
+export function quantizerInverseNorm(vectors: Float32Array, at: number, dim: number): number {
   let sum = 0;
   for (let i = 0; i < dim; i++) sum += vectors[at + i] * vectors[at + i];
   return sum > 0 ? 1 / Math.sqrt(sum) : 0;

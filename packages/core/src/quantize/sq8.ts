@@ -2,7 +2,7 @@ import type { Metric } from '../types.js';
 import { type CodebookEnvelope, expectSizes, readFloats, writeCodebook, writeFloats } from '../format/codebook.js';
 import { sq8Score } from './js-code-kernels.js';
 import type { QueryCodes, Quantizer } from './quantizer.js';
-import { inverseNormAt, quantizerRows } from './rows.js';
+import { quantizerInverseNorm, quantizerRows } from './rows.js';
 
 /** Fraction of values clipped at each end of a dimension's range when training. */
 export const SQ8_CLIP_FRACTION = 0.001;
@@ -140,7 +140,7 @@ export class Sq8Quantizer implements Quantizer {
     const l2 = this.metric === 'l2';
     const cosine = this.metric === 'cosine';
     // Cosine works on the unit-norm query, each value rounded to float32 as quantizerRows' copy holds it.
-    const inv = cosine ? inverseNormAt(query, 0, d) : 1;
+    const inv = cosine ? quantizerInverseNorm(query, 0, d) : 1;
     const w = this.scaled;
     let constant = 0;
     let maxAbs = 0;
@@ -153,13 +153,14 @@ export class Sq8Quantizer implements Quantizer {
     }
     const t = maxAbs > 0 ? maxAbs / QUERY_MAX : 1;
     const values = l2 ? 2 * d : d;
-    const r = image !== undefined && image.byteOffset % 2 === 0 && image.byteLength >= 2 * values ? new Int16Array(image.buffer, image.byteOffset, values) : new Int16Array(values);
+    const inPlace = image !== undefined && image.byteOffset % 2 === 0 && image.byteLength >= 2 * values;
+    const r = inPlace ? new Int16Array(image.buffer, image.byteOffset, values) : new Int16Array(values);
     for (let i = 0; i < d; i++) r[i] = Math.round(w[i] / t);
     if (l2) r.set(this.weights, d);
-    image = new Uint8Array(r.buffer, r.byteOffset, r.byteLength);
+    const bytes = new Uint8Array(r.buffer, r.byteOffset, r.byteLength);
     const prepared: Sq8Query = l2
-      ? { method: 'int8', image, r, bias: constant, scale: -2 * t, scale2: this.sigma }
-      : { method: 'int8', image, r, bias: 1 - constant, scale: -t, scale2: 0 };
+      ? { method: 'int8', image: bytes, r, bias: constant, scale: -2 * t, scale2: this.sigma }
+      : { method: 'int8', image: bytes, r, bias: 1 - constant, scale: -t, scale2: 0 };
     return prepared;
   }
 
