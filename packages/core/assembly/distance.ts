@@ -4,6 +4,11 @@
 // `dim` little-endian float32 values with no alignment requirement (v128.load
 // accepts any address). Four independent accumulators break the add
 // dependency chain so the loop issues one multiply-add per cycle per lane.
+//
+// `dot` and `l2sq` are inlined where they are called (the graph walk's
+// scorer above all). Against a call per neighbour, the walk takes 0.92–0.94×
+// the CPU per search on glove25 (25-d, ef 16) and sift10k (128-d, ef 32),
+// the same on scifact-bge (768-d); same process, alternating (2026-12-07).
 
 /** Metric codes shared with the TypeScript side (kernels/metric-code.ts). */
 export const METRIC_L2: i32 = 0;
@@ -20,7 +25,7 @@ function hsum(v: v128): f32 {
 }
 
 /** Σ aᵢ·bᵢ over `dim` float32 values. */
-export function dot(a: usize, b: usize, dim: i32): f32 {
+@inline export function dot(a: usize, b: usize, dim: i32): f32 {
   let s0 = f32x4.splat(0);
   let s1 = f32x4.splat(0);
   let s2 = f32x4.splat(0);
@@ -44,7 +49,7 @@ export function dot(a: usize, b: usize, dim: i32): f32 {
 }
 
 /** Σ (aᵢ − bᵢ)² over `dim` float32 values (squared Euclidean distance). */
-export function l2sq(a: usize, b: usize, dim: i32): f32 {
+@inline export function l2sq(a: usize, b: usize, dim: i32): f32 {
   let s0 = f32x4.splat(0);
   let s1 = f32x4.splat(0);
   let s2 = f32x4.splat(0);

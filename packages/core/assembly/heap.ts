@@ -86,6 +86,27 @@ export function maxPop(h: usize, size: i32): void {
   put(h, i, key, id);
 }
 
+/**
+ * Replaces the top of a max-heap of `size` ≥ 1 entries with (key, id), in
+ * one sift-down where maxPush then maxPop take a sift-up and a sift-down.
+ * For a key below the top both keep the same keys; of several entries tied
+ * with the top, which one leaves depends on the heap's arrangement.
+ * kernels/heap.ts MinHeap.replaceTop is the same on negated keys.
+ */
+export function maxReplaceTop(h: usize, size: i32, key: f32, id: i32): void {
+  let i = 0;
+  while (true) {
+    let child = 2 * i + 1;
+    if (child >= size) break;
+    if (child + 1 < size && keyAt(h, child + 1) > keyAt(h, child)) child++;
+    const ck = keyAt(h, child);
+    if (ck <= key) break;
+    put(h, i, ck, idAt(h, child));
+    i = child;
+  }
+  put(h, i, key, id);
+}
+
 /** Sorts a max-heap of `size` entries in place, ascending by key (heapsort). */
 export function sortMaxHeap(h: usize, size: i32): void {
   for (let n = size; n > 1; n--) {

@@ -69,6 +69,29 @@ export class MinHeap {
     ids[i] = id;
   }
 
+  /**
+   * Replaces the smallest entry with (key, id) in one sift-down: the same
+   * entries, in the same places, as assembly/heap.ts maxReplaceTop on
+   * negated keys. Undefined behaviour when empty.
+   */
+  replaceTop(key: number, id: number): void {
+    const n = this.count;
+    const keys = this.keys;
+    const ids = this.ids;
+    let i = 0;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= n) break;
+      if (child + 1 < n && keys[child + 1] < keys[child]) child++;
+      if (keys[child] >= key) break;
+      keys[i] = keys[child];
+      ids[i] = ids[child];
+      i = child;
+    }
+    keys[i] = key;
+    ids[i] = id;
+  }
+
   private grow(): void {
     const keys = new Float64Array(this.keys.length * 2);
     const ids = new Int32Array(this.ids.length * 2);
@@ -110,5 +133,10 @@ export class MaxHeap {
 
   pop(): void {
     this.heap.pop();
+  }
+
+  /** Replaces the largest entry with (distance, id); see MinHeap.replaceTop. */
+  replaceTop(distance: number, id: number): void {
+    this.heap.replaceTop(-distance, id);
   }
 }

@@ -192,8 +192,9 @@ export function searchLayer(
       const neighbour = i32[idsAt + j];
       candidates.push(distance, neighbour);
       if (accept !== undefined && !accept(neighbour)) continue;
-      results.push(distance, neighbour);
-      if (results.size > ef) results.pop();
+      // Full: the farthest result leaves in one sift-down (as the WebAssembly walk does).
+      if (results.size < ef) results.push(distance, neighbour);
+      else results.replaceTop(distance, neighbour);
       bound = results.topDistance();
     }
   }
