@@ -68,11 +68,11 @@ export function maxPush(h: usize, size: i32, key: f32, id: i32): void {
   put(h, i, key, id);
 }
 
-/** Removes the top of a max-heap of `size` entries. */
-export function maxPop(h: usize, size: i32): void {
-  const n = size - 1;
-  const key = keyAt(h, n);
-  const id = idAt(h, n);
+/**
+ * Puts (key, id) at the root of a max-heap of `n` entries whose root is
+ * free and sifts it down to its place.
+ */
+@inline function maxSiftDown(h: usize, n: i32, key: f32, id: i32): void {
   let i = 0;
   while (true) {
     let child = 2 * i + 1;
@@ -86,6 +86,12 @@ export function maxPop(h: usize, size: i32): void {
   put(h, i, key, id);
 }
 
+/** Removes the top of a max-heap of `size` entries. */
+export function maxPop(h: usize, size: i32): void {
+  const n = size - 1;
+  maxSiftDown(h, n, keyAt(h, n), idAt(h, n));
+}
+
 /**
  * Replaces the top of a max-heap of `size` ≥ 1 entries with (key, id), in
  * one sift-down where maxPush then maxPop take a sift-up and a sift-down.
@@ -94,17 +100,7 @@ export function maxPop(h: usize, size: i32): void {
  * kernels/heap.ts MinHeap.replaceTop is the same on negated keys.
  */
 export function maxReplaceTop(h: usize, size: i32, key: f32, id: i32): void {
-  let i = 0;
-  while (true) {
-    let child = 2 * i + 1;
-    if (child >= size) break;
-    if (child + 1 < size && keyAt(h, child + 1) > keyAt(h, child)) child++;
-    const ck = keyAt(h, child);
-    if (ck <= key) break;
-    put(h, i, ck, idAt(h, child));
-    i = child;
-  }
-  put(h, i, key, id);
+  maxSiftDown(h, size, key, id);
 }
 
 /** Sorts a max-heap of `size` entries in place, ascending by key (heapsort). */

@@ -51,22 +51,7 @@ export class MinHeap {
   pop(): void {
     const n = --this.count;
     if (n === 0) return;
-    const keys = this.keys;
-    const ids = this.ids;
-    const key = keys[n];
-    const id = ids[n];
-    let i = 0;
-    for (;;) {
-      let child = 2 * i + 1;
-      if (child >= n) break;
-      if (child + 1 < n && keys[child + 1] < keys[child]) child++;
-      if (keys[child] >= key) break;
-      keys[i] = keys[child];
-      ids[i] = ids[child];
-      i = child;
-    }
-    keys[i] = key;
-    ids[i] = id;
+    this.siftDown(n, this.keys[n], this.ids[n]);
   }
 
   /**
@@ -75,7 +60,11 @@ export class MinHeap {
    * negated keys. Undefined behaviour when empty.
    */
   replaceTop(key: number, id: number): void {
-    const n = this.count;
+    this.siftDown(this.count, key, id);
+  }
+
+  /** Puts (key, id) at the free root of the first `n` entries and sifts it down to its place. */
+  private siftDown(n: number, key: number, id: number): void {
     const keys = this.keys;
     const ids = this.ids;
     let i = 0;
