@@ -6,7 +6,7 @@
 // dependency chain so the loop issues one multiply-add per cycle per lane.
 //
 // `dot` and `l2sq` are inlined where they are called (the graph walk's
-// scorer above all). Against a call per neighbour, the walk takes 0.92–0.94×
+// scorer above all). Against a call per neighbour, the walk takes 0.91–0.94×
 // the CPU per search on glove25 (25-d, ef 16) and sift10k (128-d, ef 32),
 // the same on scifact-bge (768-d); same process, alternating (2026-12-07).
 
