@@ -164,10 +164,10 @@ export class BatchLinker {
         this.graph.memory.u8.fill(0, visited, visited + 4 * this.graph.size);
       }
       const workers: Worker[] = [];
-      const { script, eval: isEval } = workerScript('hnsw-build-worker');
+      const { script, options } = workerScript('hnsw-build-worker');
       const started: Array<Promise<void>> = [];
       for (let t = 1; t < this.threads; t++) {
-        const worker = new Worker(script, { workerData: { shared: this.shared, t }, eval: isEval });
+        const worker = new Worker(script, { ...options, workerData: { shared: this.shared, t } });
         workers.push(worker);
         started.push(
           new Promise<void>((resolve) => {

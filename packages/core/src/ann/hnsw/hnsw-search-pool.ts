@@ -135,9 +135,9 @@ class SearchWorker {
   }
 
   private start(): void {
-    const { script, eval: isEval } = workerScript('hnsw-search-worker');
+    const { script, options } = workerScript('hnsw-search-worker');
     this.readyFlag = new Int32Array(new SharedArrayBuffer(4));
-    const worker = new Worker(script, { eval: isEval, workerData: { ready: this.readyFlag.buffer } });
+    const worker = new Worker(script, { ...options, workerData: { ready: this.readyFlag.buffer } });
     this.worker = worker;
     worker.unref();
     worker.on('error', (error) => {
