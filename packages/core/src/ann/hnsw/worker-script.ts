@@ -10,11 +10,13 @@ import type { WorkerOptions } from 'node:worker_threads';
  * A bundled worker starts with no Node options (`execArgv: []`) instead of
  * inheriting the process's: it runs only this package's code, so a
  * `--require` or `--import` the application starts with (tsx's loader, an
- * APM agent) would only cost memory and start-up time. Measured with
- * tsx's: each worker that had run left about 7 MB of freed memory resident
- * in its thread's malloc arena after it quit, 8–10 MB over a 100,000 × 128
- * build with default options (three linking workers one after another;
- * RSS growth 841–874 against 766 bytes per vector; a script, not committed).
+ * APM agent) would only cost memory and start-up time. Measured in a
+ * process started with tsx's loader: each worker that had run left about
+ * 7 MB of freed memory resident in its thread's malloc arena after it quit,
+ * 8–10 MB over a 100,000 × 128 build with default options (three linking
+ * workers one after another; RSS growth 841–874 against 766–787 bytes per
+ * vector; a script, not committed). A process started without such
+ * options has nothing to inherit, so this changes nothing there.
  */
 export function workerScript(name: string): { script: string | URL; options: Pick<WorkerOptions, 'eval' | 'execArgv'> } {
   const here = import.meta.url;
