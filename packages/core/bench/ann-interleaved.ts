@@ -22,9 +22,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hnswlibEngine, omendbApiEngine, type AnnEngine } from './ann-engines.js';
-import { BENCH_HNSW_PARAMS, BENCH_SETS, exactTopK, loadBenchSet } from './ann-sets.js';
-import { median } from './ann-stats.js';
-import { recallAtK, referenceDistance } from '../test/helpers/datasets.js';
+import { BENCH_HNSW_PARAMS, BENCH_SETS, exactTopK, loadBenchSet, meanRecall } from './ann-sets.js';
+import { cpuSince, median } from './ann-stats.js';
 
 const SET = process.env.SET ?? 'generated-1m';
 const PASSES = Number(process.env.PASSES ?? 9);
@@ -46,20 +45,11 @@ const queryArrays = queries.map((q) => Array.from(q));
 const engines: AnnEngine[] = [omendbApiEngine({ metric: spec.metric, ...BENCH_HNSW_PARAMS }), hnswlibEngine({ metric: spec.metric, ...BENCH_HNSW_PARAMS })];
 const scratch = mkdtempSync(join(tmpdir(), 'omendb-ann-interleaved-'));
 
-const cpuSeconds = (since: NodeJS.CpuUsage) => {
-  const used = process.cpuUsage(since);
-  return (used.user + used.system) / 1e6;
-};
-
 async function recall(engine: AnnEngine, ef: number): Promise<number> {
   await engine.setEf(ef);
-  let sum = 0;
-  for (let q = 0; q < queries.length; q++) {
-    const found = Array.from(await engine.search(queries[q], queryArrays[q], K));
-    const distance = (row: number) => referenceDistance(spec!.metric, set.base.subarray(row * dim, (row + 1) * dim), queries[q]);
-    sum += recallAtK(found, truth.subarray(q * K, (q + 1) * K), K, distance);
-  }
-  return sum / queries.length;
+  const found: ArrayLike<number>[] = [];
+  for (let q = 0; q < queries.length; q++) found.push(await engine.search(queries[q], queryArrays[q], K));
+  return meanRecall(set, truth, found, K);
 }
 
 /** QPS per CPU-second of one pass: the query set repeated for ≥ PASS_SECONDS. */
@@ -71,7 +61,7 @@ async function pass(engine: AnnEngine): Promise<number> {
     for (let q = 0; q < queries.length; q++) await engine.search(queries[q], queryArrays[q], K);
     searched += queries.length;
   } while (performance.now() - started < PASS_SECONDS * 1000);
-  return searched / cpuSeconds(cpu);
+  return searched / cpuSince(cpu);
 }
 
 try {
@@ -80,7 +70,7 @@ try {
     const started = performance.now();
     const cpu = process.cpuUsage();
     await engine.build(set.base, dim);
-    log(`${engine.name}: built in ${((performance.now() - started) / 1000).toFixed(1)} s, ${cpuSeconds(cpu).toFixed(1)} CPU-s`);
+    log(`${engine.name}: built in ${((performance.now() - started) / 1000).toFixed(1)} s, ${cpuSince(cpu).toFixed(1)} CPU-s`);
   }
   const efs: number[] = [];
   for (const engine of engines) {

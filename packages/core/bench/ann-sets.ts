@@ -5,7 +5,7 @@
  */
 import { FlatIndex } from '../src/ann/exact/flat.js';
 import type { Metric } from '../src/types.js';
-import { loadDataset, type DatasetName } from '../test/helpers/datasets.js';
+import { loadDataset, recallAtK, referenceDistance, type DatasetName } from '../test/helpers/datasets.js';
 import { generateClusteredSet } from './generated-data.js';
 
 export type BenchSetName = DatasetName | 'generated-100k' | 'generated-1m';
@@ -103,4 +103,20 @@ export function exactTopK(set: BenchSet, k: number): Int32Array {
   }
   flat.dispose();
   return out;
+}
+
+/**
+ * Mean recall@k over the first `found.length` queries of `set`: `found[q]`
+ * holds the rows an engine returned for query q, `truth` is
+ * {@link exactTopK}'s (recallAtK, which counts distance ties as hits).
+ */
+export function meanRecall(set: BenchSet, truth: Int32Array, found: readonly ArrayLike<number>[], k: number): number {
+  const { dim, base, queries } = set;
+  let sum = 0;
+  found.forEach((rows, q) => {
+    const query = queries.subarray(q * dim, (q + 1) * dim);
+    const distance = (row: number) => referenceDistance(set.spec.metric, base.subarray(row * dim, (row + 1) * dim), query);
+    sum += recallAtK(Array.from(rows), truth.subarray(q * k, (q + 1) * k), k, distance);
+  });
+  return sum / found.length;
 }

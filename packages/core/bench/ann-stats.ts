@@ -1,5 +1,11 @@
 /** Small statistics helpers for bench/ann.ts. */
 
+/** CPU seconds (user + system) of this process since `start`. */
+export function cpuSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+}
+
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;

@@ -14,10 +14,9 @@
  * (untimed), then reopen + first query (timed).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { recallAtK, referenceDistance } from '../test/helpers/datasets.js';
 import { type AnnEngine, type EngineSpec, type EngineStats, hnswlibEngine, omendbApiEngine, omendbIndexEngine, pqSubvectors, usearchEngine } from './ann-engines.js';
-import { BENCH_HNSW_PARAMS, BENCH_SETS, loadBenchSet, type BenchSet, type BenchSetName } from './ann-sets.js';
-import { percentile } from './ann-stats.js';
+import { BENCH_HNSW_PARAMS, BENCH_SETS, loadBenchSet, meanRecall, type BenchSet, type BenchSetName } from './ann-sets.js';
+import { cpuSince, percentile } from './ann-stats.js';
 import { settledMemory } from './process-memory.js';
 
 export interface AnnJob {
@@ -68,11 +67,6 @@ export interface EngineRun {
 
 if ((globalThis as { gc?: () => void }).gc === undefined) throw new Error('run the worker with --expose-gc');
 
-function cpuSince(start: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1e6;
-}
-
 async function makeEngine(name: string, set: BenchSet, spec: EngineSpec): Promise<AnnEngine> {
   const { dim } = set;
   switch (name) {
@@ -113,14 +107,7 @@ async function run(job: AnnJob): Promise<EngineRun> {
   const queries = Array.from({ length: nq }, (_, q) => set.queries.subarray(q * dim, (q + 1) * dim));
   const queryArrays = queries.map((q) => Array.from(q));
   const search = async (q: number): Promise<ArrayLike<number>> => engine.search(queries[q], queryArrays[q], k);
-  const recallOf = (found: ArrayLike<number>[]): number => {
-    let sum = 0;
-    found.forEach((rows, q) => {
-      const distance = (row: number) => referenceDistance(spec.metric, set.base.subarray(row * dim, (row + 1) * dim), queries[q]);
-      sum += recallAtK(Array.from(rows), truth.subarray(q * k, (q + 1) * k), k, distance);
-    });
-    return sum / nq;
-  };
+  const recallOf = (found: ArrayLike<number>[]): number => meanRecall(set, truth, found, k);
 
   await engine.prepare?.(job.scratchDir);
   const before = await settledMemory();
