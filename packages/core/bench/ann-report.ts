@@ -112,7 +112,8 @@ export function markdownReport(sets: readonly SetReport[], machine: MachineInfo,
       'Memory = growth of the process over the build (bench/process-memory.ts): a fresh process per engine and run; the data set is loaded ' +
       '(and so touched) before the baseline and held to the end, so it is in neither read; each read is taken once RSS has settled after ' +
       'a full GC (full GCs every 0.1 s for at least 25 s, until RSS stays within 0.5 MB for 1.5 s: V8 shrinks its heap and frees buffers ' +
-      'on background threads up to ≈ 20 s after a GC). RSS for every engine (the only measure of native memory), anon = anonymous resident memory (smaps_rollup; RSS without ' +
+      'on background threads up to ≈ 20 s after a GC). A command with WARMUP_ROWS=n first built, queried and dropped an index of n rows ' +
+      'with the same engine in the same process, before the baseline (bench/ann.ts). RSS for every engine (the only measure of native memory), anon = anonymous resident memory (smaps_rollup; RSS without ' +
       'mapped files and code), heap + external for the JS/WebAssembly ones (hnswlib-node and usearch allocate outside it; shared WebAssembly ' +
       'memories are in none of Node\'s counters). hnswlib-node gets each row as a number[] copied into one reused array, so its build holds ' +
       'no JS heap.',

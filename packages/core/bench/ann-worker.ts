@@ -4,8 +4,10 @@
  * from the ANN_JOB environment variable (JSON, see {@link AnnJob}), writes
  * an {@link EngineRun} as JSON to `job.resultFile`. Needs --expose-gc.
  *
- * Steps: load the set; `prepare`; take the memory baseline once it settles
- * after a full GC (bench/process-memory.ts); build (timed: wall and CPU
+ * Steps: load the set; with `warmupRows`, build, query and drop an index
+ * of that many rows first (see bench/ann.ts, WARMUP_ROWS); `prepare`; take
+ * the memory baseline once it settles after a full GC
+ * (bench/process-memory.ts); build (timed: wall and CPU
  * seconds); measure memory again the same way; warm up with
  * the query set at efSearch 64 for ≥ minSeconds; sweep efSearch
  * (graph engines) or take the one operating point (exact engines): recall@k
@@ -13,7 +15,8 @@
  * per-query latency at the first point reaching recall 0.95; persist
  * (untimed), then reopen + first query (timed).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type AnnEngine, type EngineSpec, type EngineStats, hnswlibEngine, omendbApiEngine, omendbIndexEngine, pqSubvectors, usearchEngine } from './ann-engines.js';
 import { BENCH_HNSW_PARAMS, BENCH_SETS, loadBenchSet, meanRecall, type BenchSet, type BenchSetName } from './ann-sets.js';
 import { cpuSince, percentile } from './ann-stats.js';
@@ -27,6 +30,8 @@ export interface AnnJob {
   k: number;
   efs: number[];
   minSeconds: number;
+  /** Rows of a build done and dropped before the memory baseline (0: none). */
+  warmupRows: number;
   /** A fresh directory for the engine's files. */
   scratchDir: string;
   resultFile: string;
@@ -96,19 +101,34 @@ async function makeEngine(name: string, set: BenchSet, spec: EngineSpec): Promis
   }
 }
 
+/** Builds `job.warmupRows` rows with a second instance of the job's engine, queries it, and drops it. */
+async function warmUp(job: AnnJob, set: BenchSet, spec: EngineSpec, queries: Float32Array[], queryArrays: number[][]): Promise<void> {
+  const rows = Math.min(job.warmupRows, set.rows);
+  const warm = await makeEngine(job.engine, set, spec);
+  const dir = mkdtempSync(join(job.scratchDir, 'warmup-'));
+  await warm.prepare?.(dir);
+  await warm.build(set.base.subarray(0, rows * set.dim), set.dim);
+  if (warm.kind === 'graph') await warm.setEf(64);
+  for (let q = 0; q < Math.min(queries.length, 100); q++) await warm.search(queries[q], queryArrays[q], job.k);
+  await warm.dispose();
+  rmSync(dir, { recursive: true, force: true });
+}
+
 async function run(job: AnnJob): Promise<EngineRun> {
   const spec = BENCH_SETS.find((s) => s.name === job.set)!;
   const set = loadBenchSet(spec);
   const { dim, k } = { dim: set.dim, k: job.k };
   const truthBytes = readFileSync(job.truthFile);
   const truth = new Int32Array(truthBytes.buffer, truthBytes.byteOffset, truthBytes.byteLength / 4);
-  const engine = await makeEngine(job.engine, set, { metric: spec.metric, ...BENCH_HNSW_PARAMS });
+  const engineSpec: EngineSpec = { metric: spec.metric, ...BENCH_HNSW_PARAMS };
+  const engine = await makeEngine(job.engine, set, engineSpec);
   const nq = engine.kind === 'exact' ? Math.min(spec.exactQueries, set.queryCount) : set.queryCount;
   const queries = Array.from({ length: nq }, (_, q) => set.queries.subarray(q * dim, (q + 1) * dim));
   const queryArrays = queries.map((q) => Array.from(q));
   const search = async (q: number): Promise<ArrayLike<number>> => engine.search(queries[q], queryArrays[q], k);
   const recallOf = (found: ArrayLike<number>[]): number => meanRecall(set, truth, found, k);
 
+  if (job.warmupRows > 0) await warmUp(job, set, engineSpec, queries, queryArrays);
   await engine.prepare?.(job.scratchDir);
   const before = await settledMemory();
   let wall = performance.now();

@@ -28,9 +28,16 @@
  * deltas are the engine's own. Writes bench/results/ann.json,
  * ann.md and ann-<set>.svg.
  *
+ * WARMUP_ROWS=n (a labelled extra, default 0): each worker first builds,
+ * queries and drops an index of the set's first n rows with the same engine,
+ * then takes its memory baseline. The RSS growth then leaves out what a
+ * process pays once for its first build (compiled code, worker threads'
+ * start-up, allocator arenas) and counts what the rows cost.
+ *
  * Run: pnpm bench:ann
  *      RUNS=1 SETS=sift10k ENGINES=omendb,hnswlib-node pnpm bench:ann
  *      ANN_1M=1 pnpm bench:ann
+ *      WARMUP_ROWS=5000 SETS=generated-100k ENGINES=omendb,hnswlib-node pnpm bench:ann
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,6 +55,8 @@ import type { AnnJob, EngineRun } from './ann-worker.js';
 const RUNS = Number(process.env.RUNS ?? 3);
 const RUNS_1M = Number(process.env.RUNS_1M ?? 1);
 const MIN_SECONDS = Number(process.env.MIN_SECONDS ?? 0.4);
+const WARMUP_ROWS = Number(process.env.WARMUP_ROWS ?? 0);
+if (!(Number.isInteger(WARMUP_ROWS) && WARMUP_ROWS >= 0)) throw new Error(`WARMUP_ROWS must be an integer ≥ 0, got ${process.env.WARMUP_ROWS}`);
 const K = 10;
 const EFS = [16, 24, 32, 48, 64, 96, 128, 256, 512];
 const ENGINES = process.env.ENGINES?.split(',') ?? [
@@ -97,6 +106,7 @@ const command = [
   process.env.ENGINES ? `ENGINES=${process.env.ENGINES}` : '',
   process.env.ANN_1M === '1' ? 'ANN_1M=1' : '',
   process.env.RUNS_1M ? `RUNS_1M=${RUNS_1M}` : '',
+  WARMUP_ROWS > 0 ? `WARMUP_ROWS=${WARMUP_ROWS}` : '',
   'pnpm bench:ann',
 ]
   .filter(Boolean)
@@ -124,6 +134,7 @@ for (const spec of sets) {
         k: K,
         efs: EFS,
         minSeconds: MIN_SECONDS,
+        warmupRows: WARMUP_ROWS,
         scratchDir,
         resultFile: join(scratchDir, 'result.json'),
       });
