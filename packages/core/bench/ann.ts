@@ -21,7 +21,8 @@
  * Sets: sift10k (l2), glove25 (cosine), scifact-bge (cosine, 1024-d) from
  * ../shared/data, and generated-100k (l2): seeded Gaussian mixture around
  * sift10k (bench/generated-data.ts). generated-1m (1,000,000 × 128) runs
- * with ANN_1M=1 (slow: one run unless RUNS_1M says otherwise).
+ * with ANN_1M=1 (slow: about 25 minutes a run for omendb and hnswlib-node;
+ * one run unless RUNS_1M, or else RUNS, is given).
  *
  * Each (set, engine, run) runs in a fresh worker process (bench/ann-worker.ts,
  * bundled to plain JavaScript first: bench/ann-worker-bundle.ts) so memory
@@ -53,7 +54,8 @@ import { DATA_DIR } from '../test/helpers/datasets.js';
 import type { AnnJob, EngineRun } from './ann-worker.js';
 
 const RUNS = Number(process.env.RUNS ?? 3);
-const RUNS_1M = Number(process.env.RUNS_1M ?? 1);
+// generated-1m: one run by default (not RUNS' default of 3), but a RUNS given applies to it too.
+const RUNS_1M = Number(process.env.RUNS_1M ?? process.env.RUNS ?? 1);
 const MIN_SECONDS = Number(process.env.MIN_SECONDS ?? 0.4);
 const WARMUP_ROWS = Number(process.env.WARMUP_ROWS ?? 0);
 if (!(Number.isInteger(WARMUP_ROWS) && WARMUP_ROWS >= 0)) throw new Error(`WARMUP_ROWS must be an integer ≥ 0, got ${process.env.WARMUP_ROWS}`);
