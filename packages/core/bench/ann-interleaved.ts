@@ -23,7 +23,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hnswlibEngine, omendbApiEngine, type AnnEngine } from './ann-engines.js';
 import { BENCH_HNSW_PARAMS, BENCH_SETS, exactTopK, loadBenchSet, meanRecall } from './ann-sets.js';
-import { cpuSince, median } from './ann-stats.js';
+import { cpuSince, median, searchRepeatedly } from './ann-stats.js';
 
 const SET = process.env.SET ?? 'generated-1m';
 const PASSES = Number(process.env.PASSES ?? 9);
@@ -54,13 +54,8 @@ async function recall(engine: AnnEngine, ef: number): Promise<number> {
 
 /** QPS per CPU-second of one pass: the query set repeated for ≥ PASS_SECONDS. */
 async function pass(engine: AnnEngine): Promise<number> {
-  let searched = 0;
-  const started = performance.now();
   const cpu = process.cpuUsage();
-  do {
-    for (let q = 0; q < queries.length; q++) await engine.search(queries[q], queryArrays[q], K);
-    searched += queries.length;
-  } while (performance.now() - started < PASS_SECONDS * 1000);
+  const searched = await searchRepeatedly(queries.length, PASS_SECONDS, (q) => engine.search(queries[q], queryArrays[q], K));
   return searched / cpuSince(cpu);
 }
 

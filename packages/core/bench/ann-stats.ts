@@ -1,4 +1,19 @@
-/** Small statistics helpers for bench/ann.ts. */
+/** Small timing and statistics helpers for bench/ann.ts and bench/ann-interleaved.ts. */
+
+/**
+ * Searches queries 0…count − 1 in order, one at a time, the whole set
+ * repeated until at least `seconds` have passed (so short sets time
+ * reliably); returns how many queries were searched.
+ */
+export async function searchRepeatedly(count: number, seconds: number, search: (q: number) => unknown): Promise<number> {
+  let searched = 0;
+  const started = performance.now();
+  do {
+    for (let q = 0; q < count; q++) await search(q);
+    searched += count;
+  } while (performance.now() - started < seconds * 1000);
+  return searched;
+}
 
 /** CPU seconds (user + system) of this process since `start`. */
 export function cpuSince(start: NodeJS.CpuUsage): number {

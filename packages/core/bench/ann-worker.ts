@@ -19,7 +19,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AnnEngine, type EngineSpec, type EngineStats, hnswlibEngine, omendbApiEngine, omendbIndexEngine, pqSubvectors, usearchEngine } from './ann-engines.js';
 import { BENCH_HNSW_PARAMS, BENCH_SETS, loadBenchSet, meanRecall, type BenchSet, type BenchSetName } from './ann-sets.js';
-import { cpuSince, percentile } from './ann-stats.js';
+import { cpuSince, percentile, searchRepeatedly } from './ann-stats.js';
 import { settledMemory } from './process-memory.js';
 
 export interface AnnJob {
@@ -142,10 +142,7 @@ async function run(job: AnnJob): Promise<EngineRun> {
   // Warm-up at the default efSearch for ≥ minSeconds, so JIT tiers and caches settle before the
   // first timed point (without it the first sweep point of the JS engines measured up to 2× slow).
   if (engine.kind === 'graph') await engine.setEf(64);
-  wall = performance.now();
-  do {
-    for (let q = 0; q < nq; q++) await search(q);
-  } while (performance.now() - wall < job.minSeconds * 1000);
+  await searchRepeatedly(nq, job.minSeconds, search);
 
   const sweep: SweepRun[] = [];
   for (const ef of engine.kind === 'graph' ? job.efs : [null]) {
@@ -153,14 +150,9 @@ async function run(job: AnnJob): Promise<EngineRun> {
     const found: ArrayLike<number>[] = [];
     for (let q = 0; q < nq; q++) found.push(await search(q));
     const recall = recallOf(found);
-    // Repeat the query set for ≥ minSeconds so short sets time reliably.
-    let searched = 0;
     wall = performance.now();
     cpu = process.cpuUsage();
-    do {
-      for (let q = 0; q < nq; q++) await search(q);
-      searched += nq;
-    } while (performance.now() - wall < job.minSeconds * 1000);
+    const searched = await searchRepeatedly(nq, job.minSeconds, search);
     sweep.push({ ef, recall, qps: searched / ((performance.now() - wall) / 1000), qpsCpu: searched / cpuSince(cpu) });
   }
 
