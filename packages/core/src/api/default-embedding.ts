@@ -1,5 +1,11 @@
 import { EmbeddingFunctionError } from '../errors.js';
-import { DEFAULT_EMBEDDING_FUNCTION_NAME, registerEmbeddingFunction, registeredEmbeddingFunction, type EmbeddingFunctionClass } from './embedding-function.js';
+import {
+  DEFAULT_EMBEDDING_FUNCTION_NAME,
+  registerEmbeddingFunction,
+  registeredEmbeddingFunction,
+  unregisterEmbeddingFunction,
+  type EmbeddingFunctionClass,
+} from './embedding-function.js';
 
 /** The package of the offline default embedding function; an optional peer dependency, never imported eagerly. */
 export const DEFAULT_EMBEDDING_PACKAGE = '@omendb/default-embed';
@@ -9,10 +15,19 @@ type ModuleLoader = (specifier: string) => Promise<unknown>;
 // A variable specifier keeps bundlers from resolving the optional package at build time.
 const importModule: ModuleLoader = (specifier) => import(specifier);
 let loadModule: ModuleLoader = importModule;
+/** The class this module registered under `omendb-default`, from whichever loader was current. */
+let loadedClass: EmbeddingFunctionClass | null = null;
 
-/** @internal Replaces how the default package is imported (tests); `undefined` restores `import()`. */
+/**
+ * @internal Replaces how the default package is imported (tests); `undefined`
+ * restores `import()`. Also forgets the class an earlier loader registered,
+ * so the next use imports through this one: test files share the registry
+ * when they share a process.
+ */
 export function setDefaultEmbeddingLoader(loader: ModuleLoader | undefined): void {
   loadModule = loader ?? importModule;
+  if (loadedClass !== null) unregisterEmbeddingFunction(DEFAULT_EMBEDDING_FUNCTION_NAME, loadedClass);
+  loadedClass = null;
 }
 
 /**
@@ -39,5 +54,6 @@ export async function defaultEmbeddingClass(): Promise<EmbeddingFunctionClass> {
   }
   // Two concurrent first uses both import; the second registration is of the same class.
   registerEmbeddingFunction(DEFAULT_EMBEDDING_FUNCTION_NAME, cls);
+  loadedClass = cls;
   return cls;
 }

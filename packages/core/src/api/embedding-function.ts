@@ -44,6 +44,11 @@ export function registerEmbeddingFunction(name: string, fn: EmbeddingFunctionCla
   registry.set(name, fn);
 }
 
+/** @internal Drops `name`'s registration if it is `fn` (the default's test hook, default-embedding.ts). */
+export function unregisterEmbeddingFunction(name: string, fn: EmbeddingFunctionClass): void {
+  if (registry.get(name) === fn) registry.delete(name);
+}
+
 /** The class registered under `name`, if any. */
 export function registeredEmbeddingFunction(name: string): EmbeddingFunctionClass | undefined {
   return registry.get(name);
