@@ -104,7 +104,10 @@ async function runSet(name: string) {
       timings.beforeCpu.push(cpuMs(cpu) / nq);
       wall = performance.now();
       cpu = process.cpuUsage();
-      const direct = queries.map((q) => new CollectionSearch(state, filter).search(q, K, { efSearch: EF }).map((h) => h.part.externalId(h.row)));
+      const direct = queries.map((q) => {
+        const hits = new CollectionSearch(state, filter).search(q, K, { efSearch: EF });
+        return hits.rows.map((row, i) => hits.partAt(i).externalId(row));
+      });
       timings.direct.push((performance.now() - wall) / nq);
       timings.directCpu.push(cpuMs(cpu) / nq);
       wall = performance.now();

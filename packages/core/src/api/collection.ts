@@ -1,7 +1,7 @@
 import { ClosedError, DimensionMismatchError, DuplicateIdError, NotFoundError, ValidationError } from '../errors.js';
 import { OperationKind } from '../format/operation.js';
 import { validateQuantizationSpec } from '../quantize/spec.js';
-import { CollectionSearch, passes, scanCollection, type RowFilter } from '../search/fanout.js';
+import { CollectionSearch, NO_HITS, passes, scanCollection, type RowFilter } from '../search/fanout.js';
 import type { CollectionState, RecordLocation } from '../storage/collection-state.js';
 import type { CollectionStore } from '../storage/collection-store.js';
 import type { IncludeField, Metric } from '../types.js';
@@ -13,9 +13,9 @@ import type { EmbeddingBinding } from './embedding-binding.js';
 import type { EmbeddingFunction } from './embedding-function.js';
 import { packVectors, queryVectors, validateIds, validateRecords, type RecordsInput, type ValidRecords } from './records.js';
 import { DEFAULT_GET_INCLUDE, DEFAULT_QUERY_INCLUDE, GetResult, QueryResult, type CollectionStats } from './results.js';
-import { pushHits } from './query-rows.js';
+import { setHits } from './query-rows.js';
 import { keepStoredMetadata, validateKeepKeys, type UpsertOptions } from './keep-metadata.js';
-import { deleteSchema, getSchema, parse, parseQuery } from './schemas.js';
+import { deleteSchema, getSchema, parse, parseQuery, type QueryInput } from './schemas.js';
 import { requireDeleteSelector } from './delete-selector.js';
 import { idAt, readGetResult } from './get-result.js';
 import { readDistinct, type DistinctArgs, type DistinctResult } from './distinct.js';
@@ -153,17 +153,31 @@ export class Collection {
    * dimension, ValidationError for malformed arguments or filters (code and
    * path in `issues`), EmbeddingFunctionError.
    */
-  async query(args: QueryArgs): Promise<QueryResult> {
-    this.ensureFresh();
-    const a = parseQuery(args);
-    const include = a.include ?? DEFAULT_QUERY_INCLUDE;
-    const filter = compileFilter(a.where, a.whereDocument, this.store.state.factory.text);
-    if (this.store.state.dimension === 0) throw new ValidationError('this collection stores records without vectors (dimension 0); it cannot be queried by vector');
-    const queryEmbeddings = a.queryEmbeddings ?? (await embedTexts(await this.embedder.resolve(), a.queryTexts!, this.store.state.dimension));
+  query(args: QueryArgs): Promise<QueryResult> {
+    // Not an async function: a call with query embeddings never waits, and its answer costs less without one's frame.
+    try {
+      this.ensureFresh();
+      const a = parseQuery(args);
+      const filter = compileFilter(a.where, a.whereDocument, this.store.state.factory.text);
+      if (this.store.state.dimension === 0) throw new ValidationError('this collection stores records without vectors (dimension 0); it cannot be queried by vector');
+      if (a.queryEmbeddings !== undefined) return Promise.resolve(this.answer(a, a.queryEmbeddings, filter));
+      return this.queryTexts(a, a.queryTexts!, filter);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** {@link query} of texts: embedded, then answered from the state as it is once they are. */
+  private async queryTexts(a: QueryInput, texts: string[], filter: RowFilter): Promise<QueryResult> {
+    return this.answer(a, await embedTexts(await this.embedder.resolve(), texts, this.store.state.dimension), filter);
+  }
+
+  /** The answer to {@link query} for `queryEmbeddings`, from the current state. */
+  private answer(a: QueryInput, queryEmbeddings: unknown[], filter: RowFilter): QueryResult {
     const state = this.store.state;
-    const result = new QueryResult(include);
+    const result = new QueryResult(a.include ?? DEFAULT_QUERY_INCLUDE, queryEmbeddings.length);
     if (state.dimension === null) {
-      for (const _ of queryEmbeddings) pushHits(result, []);
+      for (let q = 0; q < queryEmbeddings.length; q++) setHits(result, q, NO_HITS);
       return result;
     }
     const queries = queryVectors(queryEmbeddings, state.dimension, state.metric, 'queryEmbeddings');
@@ -172,7 +186,8 @@ export class Collection {
     const options = { efSearch: a.efSearch ?? this.store.manifest.hnsw.efSearch, exact: a.exact };
     // Many query embeddings share their graph walks with a worker thread (CollectionSearch.searchMany).
     const offset = a.offset ?? 0;
-    for (const hits of search.searchMany(queries, offset + a.nResults, options)) pushHits(result, offset === 0 ? hits : hits.slice(offset));
+    const found = search.searchMany(queries, offset + a.nResults, options);
+    for (let q = 0; q < found.length; q++) setHits(result, q, offset === 0 ? found[q] : found[q].slice(offset));
     return result;
   }
 

@@ -1,54 +1,51 @@
-import { metadataAt, type Hit } from '../search/fanout.js';
+import { metadataAt, type Hits } from '../search/fanout.js';
 import type { Part } from '../storage/part.js';
 import type { QueryResult } from './results.js';
 
 /**
- * Appends one query's row of `result` from its hits, nearest first: ids and
+ * Sets query `q`'s row of `result` from its hits, nearest first: ids and
  * distances always, and only the fields `result` includes (a vector copy or
  * a metadata decode per hit is not free). Ids and documents are read per
  * part in one call (Part.externalIds / documentsOf), which overlaps the
- * cache misses of the hits' entries.
+ * cache misses of the hits' entries. Takes `hits.distances` as the row's
+ * distances (not copied): the caller's hits must be made for this result.
  */
-export function pushHits(result: QueryResult, hits: readonly Hit[]): void {
+export function setHits(result: QueryResult, q: number, hits: Hits): void {
   const n = hits.length;
-  const withMetadata = result.include.includes('metadatas');
-  const withDocuments = result.include.includes('documents');
-  // One pass over the hits for what every query returns; their rows are mostly all in one part, read with one call.
-  const distances: number[] = [];
-  const rows: number[] = [];
-  const first = n > 0 ? hits[0].part : null;
-  let onePart = true;
-  for (let i = 0; i < n; i++) {
-    const hit = hits[i];
-    distances.push(hit.distance);
-    rows.push(hit.row);
-    if (hit.part !== first) onePart = false;
-  }
-  result.ids.push(first === null ? [] : onePart ? first.externalIds(rows) : perPart(hits, (part, at) => part.externalIds(at)));
-  result.distances.push(distances);
-  result.metadatas.push(withMetadata ? hits.map((h) => metadataAt(h.part, h.row)) : nulls(n));
-  if (!withDocuments) result.documents.push(nulls(n));
-  else result.documents.push(first === null ? [] : onePart ? first.documentsOf(rows) : perPart(hits, (part, at) => part.documentsOf(at)));
-  if (result.embeddings) result.embeddings.push(hits.map((h) => Array.from(h.part.index.vector(h.row))));
+  const { rows, part } = hits;
+  result.ids[q] = n === 0 ? [] : part !== null ? part.externalIds(rows) : perPart(hits, (p, at) => p.externalIds(at));
+  // A fresh empty row: an empty Hits may be shared.
+  result.distances[q] = n === 0 ? [] : hits.distances;
+  result.metadatas[q] = result.include.includes('metadatas') ? rows.map((row, i) => metadataAt(hits.partAt(i), row)) : nulls(n);
+  if (!result.include.includes('documents')) result.documents[q] = nulls(n);
+  else result.documents[q] = n === 0 ? [] : part !== null ? part.documentsOf(rows) : perPart(hits, (p, at) => p.documentsOf(at));
+  if (result.embeddings) result.embeddings[q] = rows.map((row, i) => Array.from(hits.partAt(i).index.vector(row)));
 }
 
+/** Nulls to copy a row of from (filled by push: a packed array, which slice copies in one step). */
+const NULL_ROW: null[] = [];
+for (let i = 0; i < 64; i++) NULL_ROW.push(null);
+
+/** A new array of `n` nulls. */
 function nulls(n: number): null[] {
-  const out: null[] = [];
-  for (let i = 0; i < n; i++) out.push(null);
+  if (n <= NULL_ROW.length) return NULL_ROW.slice(0, n);
+  const out = NULL_ROW.slice();
+  for (let i = NULL_ROW.length; i < n; i++) out.push(null);
   return out;
 }
 
 /** `read` of each part's rows among `hits` (one call per part), put back in the hits' order. */
-function perPart<T>(hits: readonly Hit[], read: (part: Part, rows: number[]) => T[]): T[] {
+function perPart<T>(hits: Hits, read: (part: Part, rows: number[]) => T[]): T[] {
   const positions = new Map<Part, number[]>();
-  hits.forEach((hit, i) => {
-    const at = positions.get(hit.part);
+  for (let i = 0; i < hits.length; i++) {
+    const part = hits.partAt(i);
+    const at = positions.get(part);
     if (at) at.push(i);
-    else positions.set(hit.part, [i]);
-  });
+    else positions.set(part, [i]);
+  }
   const out = new Array<T>(hits.length);
   for (const [part, at] of positions) {
-    const got = read(part, at.map((i) => hits[i].row));
+    const got = read(part, at.map((i) => hits.rows[i]));
     at.forEach((i, j) => (out[i] = got[j]));
   }
   return out;

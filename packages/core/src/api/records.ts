@@ -203,17 +203,17 @@ export function packVectors(rows: unknown[], dimension: number | null, metric: M
  * only until the call returns.
  */
 export function queryVectors(rows: unknown[], dimension: number, metric: Metric, field: string): Float32Array[] {
-  const out: Float32Array[] = [];
+  const out = new Array<Float32Array>(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
     if (row === undefined) checkNotHole(rows, i, field);
     if (row instanceof Float32Array && row.length === dimension) {
       checkFloat32Row(row, metric, field, i);
-      out.push(row);
+      out[i] = row;
     } else {
       const packed = new Float32Array(dimension);
       packRow(row, dimension, metric, packed, 0, field, i);
-      out.push(packed);
+      out[i] = packed;
     }
   }
   return out;

@@ -19,15 +19,24 @@ export interface QueryRow extends GetRow {
  * nulls when not included; `embeddings` is present only when included.
  */
 export class QueryResult {
-  ids: string[][] = [];
-  distances: number[][] = [];
-  metadatas: (Metadata | null)[][] = [];
-  documents: (string | null)[][] = [];
+  ids: string[][];
+  distances: number[][];
+  metadatas: (Metadata | null)[][];
+  documents: (string | null)[][];
   // Declared, not defined: the field is absent unless embeddings are included.
   declare embeddings?: number[][][];
 
-  constructor(readonly include: IncludeField[]) {
-    if (include.includes('embeddings')) this.embeddings = [];
+  /** `queries`: the number of inner arrays, each to be set (by index) before the result is handed out; 0 for arrays to push to. */
+  constructor(
+    readonly include: IncludeField[],
+    queries = 0,
+  ) {
+    // Made at their final length: arrays grown by push from empty take room for 17 (~150 bytes each per call).
+    this.ids = new Array(queries);
+    this.distances = new Array(queries);
+    this.metadatas = new Array(queries);
+    this.documents = new Array(queries);
+    if (include.includes('embeddings')) this.embeddings = new Array(queries);
   }
 
   /** The hits of each query as objects `{ id, document, embedding, metadata, distance }`, as Chroma's `rows()`. */

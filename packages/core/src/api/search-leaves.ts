@@ -172,10 +172,13 @@ export function leafHits(
     return out;
   }
   if (state.dimension === null) return out;
-  for (const hit of search.search(vector, leaf.limit, { efSearch })) {
-    const id = hit.part.externalId(hit.row);
-    locations.set(id, { part: hit.part, row: hit.row });
-    out.push({ key: id, measure: hit.distance });
+  const hits = search.search(vector, leaf.limit, { efSearch });
+  for (let i = 0; i < hits.length; i++) {
+    const part = hits.partAt(i);
+    const row = hits.rows[i];
+    const id = part.externalId(row);
+    locations.set(id, { part, row });
+    out.push({ key: id, measure: hits.distances[i] });
   }
   return out;
 }

@@ -89,13 +89,14 @@ export function decodeUtf8Rows(data: Uint8Array, offsets: Uint32Array, rows: Arr
     for (let i = starts[j]; isAscii && i < end; i++) isAscii = data[i] < 0x80;
     ascii[j] = isAscii ? 1 : 0;
   }
-  const out: (string | null)[] = [];
+  // At its final length: grown by push from empty it would take room for 17.
+  const out = new Array<string | null>(n);
   for (let j = 0; j < n; j++) {
     const start = starts[j];
     const end = ends[j];
-    if (end < start) out.push(null);
-    else if (ascii[j] === 1) out.push(asciiString(data, start, end));
-    else out.push(decoder.decode(data.subarray(start, end)));
+    if (end < start) out[j] = null;
+    else if (ascii[j] === 1) out[j] = asciiString(data, start, end);
+    else out[j] = decoder.decode(data.subarray(start, end));
   }
   return out;
 }
