@@ -21,6 +21,8 @@ export interface SetReport {
   command: string;
   runs: number;
   loadAverage: number[];
+  /** CPU model of the machine that measured this set (sets of a file may come from different machines). */
+  cpu?: string;
 }
 
 export interface MachineInfo {
@@ -103,7 +105,7 @@ function sweepTable(set: SetReport): string[] {
 /** The whole report as Markdown; `plotPrefix` is prepended to chart file names (a relative path). */
 export function markdownReport(sets: readonly SetReport[], machine: MachineInfo, plotPrefix = ''): string {
   const out = [
-    `Machine: ${machine.cpu}, ${machine.cores} cores shared with other jobs, ${machine.memoryGiB} GiB, Node ${machine.node}. ` +
+    `Machine: ${machine.cores} cores shared with other jobs, ${machine.memoryGiB} GiB, Node ${machine.node}; the CPU is named with each set. ` +
       'QPS is per CPU-second of the engine\'s own process (steadier than wall time on a shared machine; wall figures are in the JSON), ' +
       'queries one at a time on one thread; latency and open time are wall time. Builds are given per wall second and per CPU-second: ' +
       'omendb (the API) links rows on two threads, both counted in its CPU-seconds; omendb-hnsw (the index alone, sequential add) and ' +
@@ -123,7 +125,7 @@ export function markdownReport(sets: readonly SetReport[], machine: MachineInfo,
       '',
       `### ${set.title}`,
       '',
-      `Measured ${set.date.slice(0, 10)} with \`${set.command}\` (${set.runs} run${set.runs === 1 ? '' : 's'}, load average ${set.loadAverage.map((l) => l.toFixed(1)).join(' / ')} at the start).`,
+      `Measured ${set.date.slice(0, 10)}${set.cpu === undefined ? '' : ` on ${set.cpu}`} with \`${set.command}\` (${set.runs} run${set.runs === 1 ? '' : 's'}, load average ${set.loadAverage.map((l) => l.toFixed(1)).join(' / ')} at the start).`,
       '',
       ...summaryTable(set),
       '',

@@ -167,6 +167,7 @@ for (const spec of sets) {
     command,
     runs,
     loadAverage,
+    cpu: machine.cpu,
   });
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, `ann-${spec.name}.svg`), recallQpsSvg(title, engines));
@@ -183,7 +184,9 @@ rmSync(scratchRoot, { recursive: true, force: true });
 
 // Sets measured earlier (another command, e.g. ANN_1M=1 SETS=generated-1m) are kept, in BENCH_SETS order.
 const jsonPath = join(outDir, 'ann.json');
-const earlier: SetReport[] = existsSync(jsonPath) ? ((JSON.parse(readFileSync(jsonPath, 'utf8')) as { sets?: SetReport[] }).sets ?? []) : [];
+const earlierReport = existsSync(jsonPath) ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as { sets?: SetReport[]; machine?: MachineInfo }) : {};
+// A set kept from a file written before sets named their CPU was measured on the machine that file named.
+const earlier: SetReport[] = (earlierReport.sets ?? []).map((r) => ({ ...r, cpu: r.cpu ?? earlierReport.machine?.cpu }));
 const merged = BENCH_SETS.map((spec) => reports.find((r) => r.name === spec.name) ?? earlier.find((r) => r.name === spec.name && r.command !== undefined)).filter(
   (r): r is SetReport => r !== undefined,
 );
