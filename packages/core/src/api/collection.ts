@@ -1,7 +1,7 @@
 import { ClosedError, DimensionMismatchError, DuplicateIdError, NotFoundError, ValidationError } from '../errors.js';
 import { OperationKind } from '../format/operation.js';
 import { validateQuantizationSpec } from '../quantize/spec.js';
-import { CollectionSearch, NO_HITS, passes, scanCollection, type RowFilter } from '../search/fanout.js';
+import { CollectionSearch, Hits, passes, scanCollection, type RowFilter } from '../search/fanout.js';
 import type { CollectionState, RecordLocation } from '../storage/collection-state.js';
 import type { CollectionStore } from '../storage/collection-store.js';
 import type { IncludeField, Metric } from '../types.js';
@@ -177,7 +177,7 @@ export class Collection {
     const state = this.store.state;
     const result = new QueryResult(a.include ?? DEFAULT_QUERY_INCLUDE, queryEmbeddings.length);
     if (state.dimension === null) {
-      for (let q = 0; q < queryEmbeddings.length; q++) setHits(result, q, NO_HITS);
+      for (let q = 0; q < queryEmbeddings.length; q++) setHits(result, q, Hits.none());
       return result;
     }
     const queries = queryVectors(queryEmbeddings, state.dimension, state.metric, 'queryEmbeddings');

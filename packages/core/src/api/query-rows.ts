@@ -11,14 +11,12 @@ import type { QueryResult } from './results.js';
  * distances (not copied): the caller's hits must be made for this result.
  */
 export function setHits(result: QueryResult, q: number, hits: Hits): void {
-  const n = hits.length;
   const { rows, part } = hits;
-  result.ids[q] = n === 0 ? [] : part !== null ? part.externalIds(rows) : perPart(hits, (p, at) => p.externalIds(at));
-  // A fresh empty row: an empty Hits may be shared.
-  result.distances[q] = n === 0 ? [] : hits.distances;
-  result.metadatas[q] = result.include.includes('metadatas') ? rows.map((row, i) => metadataAt(hits.partAt(i), row)) : nulls(n);
-  if (!result.include.includes('documents')) result.documents[q] = nulls(n);
-  else result.documents[q] = n === 0 ? [] : part !== null ? part.documentsOf(rows) : perPart(hits, (p, at) => p.documentsOf(at));
+  result.ids[q] = part !== null ? part.externalIds(rows) : perPart(hits, (p, at) => p.externalIds(at));
+  result.distances[q] = hits.distances;
+  result.metadatas[q] = result.include.includes('metadatas') ? rows.map((row, i) => metadataAt(hits.partAt(i), row)) : nulls(hits.length);
+  if (!result.include.includes('documents')) result.documents[q] = nulls(hits.length);
+  else result.documents[q] = part !== null ? part.documentsOf(rows) : perPart(hits, (p, at) => p.documentsOf(at));
   if (result.embeddings) result.embeddings[q] = rows.map((row, i) => Array.from(hits.partAt(i).index.vector(row)));
 }
 

@@ -37,14 +37,16 @@ export class Hits {
     return this.part ?? this.parts![i];
   }
 
+  /** No hit (a new object each time: a result takes its arrays). */
+  static none(): Hits {
+    return new Hits([], [], null, null);
+  }
+
   /** Hits from `start` on. */
   slice(start: number): Hits {
     return new Hits(this.rows.slice(start), this.distances.slice(start), this.part, this.parts?.slice(start) ?? null);
   }
 }
-
-/** No hit: a result row with nothing in it. */
-export const NO_HITS = new Hits([], [], null, null);
 
 export interface RowFilter {
   where?: MetadataPredicate;
@@ -106,9 +108,8 @@ export class CollectionSearch {
   /** Up to `k` hits, ascending by distance. */
   search(query: Float32Array, k: number, options: SearchOptions): Hits {
     const sources = this.sources;
-    if (sources.length === 1) return this.merge([this.searchSource(sources[0], query, k, options)], k);
-    const lists: Neighbor[][] = [];
-    for (const source of sources) lists.push(this.searchSource(source, query, k, options));
+    const lists = new Array<Neighbor[]>(sources.length);
+    for (let s = 0; s < sources.length; s++) lists[s] = this.searchSource(sources[s], query, k, options);
     return this.merge(lists, k);
   }
 
@@ -121,6 +122,7 @@ export class CollectionSearch {
    * searchShared).
    */
   searchMany(queries: Float32Array[], k: number, options: SearchOptions): Hits[] {
+    // searchShared's own first test, made before its callback is: a closure per call was ~100 bytes of a single query's allocation.
     const perQuery = queries.length < MIN_SHARED_QUERIES ? null : searchShared(this.sources, queries, k, options, (source, query) => this.searchSource(source, query, k, options));
     const out = new Array<Hits>(queries.length);
     for (let q = 0; q < queries.length; q++) out[q] = perQuery === null ? this.search(queries[q], k, options) : this.merge(perQuery[q], k);
@@ -137,7 +139,6 @@ export class CollectionSearch {
       // One source's hits are already its index's top k in order.
       const list = lists[0];
       const n = Math.min(k, list.length);
-      if (n === 0) return NO_HITS;
       // rows at their final length; distances by push, as a new array's first double store would copy it.
       const rows = new Array<number>(n);
       const distances: number[] = [];
@@ -162,8 +163,7 @@ export class CollectionSearch {
       distances.push(hit.distance);
       parts.push(this.sources[best].part);
     }
-    if (rows.length === 0) return NO_HITS;
-    const first = parts[0];
+    const first = parts[0] ?? null;
     return parts.every((part) => part === first) ? new Hits(rows, distances, first, null) : new Hits(rows, distances, null, parts);
   }
 
