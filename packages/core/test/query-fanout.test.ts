@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OmenDB, type Collection } from '../src/index.js';
+import type { CollectionStore } from '../src/storage/collection-store.js';
 import { randomVectors, tempDir } from './helpers/tmp.js';
 
 /**
@@ -11,6 +12,8 @@ import { randomVectors, tempDir } from './helpers/tmp.js';
  */
 const DIM = 8;
 const PARTS = ['a', 'b', 'c'] as const;
+
+const storeOf = (col: Collection) => (col as unknown as { store: CollectionStore }).store;
 
 let tmp: ReturnType<typeof tempDir>;
 let db: OmenDB;
@@ -81,6 +84,32 @@ describe('query over several parts', () => {
     await db.checkpoint();
     const after = await nearest();
     expect(after.slice(0, 10).sort()).toEqual(['a-dup-1', 'a-dup-2', 'a-dup-3', 'b-dup-0', 'b-dup-1', 'b-dup-2', 'b-dup-3', 'c-dup-0', 'c-dup-1', 'c-dup-2']);
+  });
+
+  it('searches only the parts holding a live row, and a part again once it holds one', async () => {
+    const dup = await fill();
+    await db.checkpoint();
+    // Every row of segment 1 (b) deleted; the memtable holds one row, deleted too.
+    await col.delete({ ids: ['b-dup-0', 'b-dup-1', 'b-dup-2', 'b-dup-3', ...Array.from({ length: 20 }, (_, i) => `b-${i}`)] });
+    await col.add({ ids: ['m-gone'], embeddings: [dup] });
+    await col.delete({ ids: ['m-gone'] });
+    const state = storeOf(col).state;
+    const searched: string[] = [];
+    const names = new Map(state.parts.map((part, i) => [part, i < state.segments.length ? `segment ${i}` : 'memtable']));
+    for (const [part, name] of names) {
+      const search = part.index.search.bind(part.index);
+      part.index.search = (...args) => (searched.push(name), search(...args));
+    }
+    expect([...names.values()]).toEqual(['segment 0', 'segment 1', 'segment 2', 'memtable']);
+    const before = await col.query({ queryEmbeddings: [dup], nResults: 8, include: [] });
+    expect(searched).toEqual(['segment 0', 'segment 2']);
+    expect(before.ids[0].slice(0, 8).map((id) => id[0])).toEqual([...'aaaacccc']);
+    // A live row in the memtable: searched from the next query on, and found.
+    searched.length = 0;
+    await col.add({ ids: ['m-dup'], embeddings: [dup] });
+    const after = await col.query({ queryEmbeddings: [dup], nResults: 9, include: [] });
+    expect(searched).toEqual(['segment 0', 'segment 2', 'memtable']);
+    expect(after.ids[0]).toContain('m-dup');
   });
 
   it('gives each result row arrays of its own', async () => {

@@ -203,14 +203,24 @@ export function passes(part: Part, row: number, filter: RowFilter): boolean {
 /** The unfiltered sources of a state, kept while its version stays: every unfiltered query of that view makes the same ones. */
 const unfilteredSources = new WeakMap<CollectionState, { version: number; sources: Source[] }>();
 
+/**
+ * The sources of a state's parts that hold a live row: a part with none (a
+ * segment whose every row was deleted or overwritten, until a merge drops
+ * it; a memtable whose rows all were) has nothing to add, and searching it
+ * would cost a graph walk over dead rows and the several-list merge.
+ */
 function sources(state: CollectionState, filter: RowFilter): Source[] {
   const unfiltered = filter.where === undefined && filter.whereDocument === undefined && filter.record === undefined && filter.requiredTerms === undefined;
-  if (!unfiltered) return state.parts.map((part) => source(filter, part));
+  if (!unfiltered) return liveParts(state).map((part) => source(filter, part));
   const kept = unfilteredSources.get(state);
   if (kept !== undefined && kept.version === state.version) return kept.sources;
-  const made = state.parts.map((part) => source(filter, part));
+  const made = liveParts(state).map((part) => source(filter, part));
   unfilteredSources.set(state, { version: state.version, sources: made });
   return made;
+}
+
+function liveParts(state: CollectionState): Part[] {
+  return state.parts.filter((part) => part.liveCount > 0);
 }
 
 function source(filter: RowFilter, part: Part): Source {
