@@ -14,6 +14,9 @@
  * The difference to `index` is the API's overhead per query. k = 10; each
  * mode runs the query set repeated for ≥ 0.3 s, modes alternating within a
  * run; figures are medians of RUNS runs (default 5) after one warm-up run.
+ * With `index` among the modes, each other mode's time over the index's in
+ * the same run is also given per run (median and quartiles): on a shared
+ * machine the speed drifts between runs, and a run's own ratio cancels it.
  *
  * `generated-100k` (seeded Gaussian mixture around sift10k, 200 queries;
  * bench/generated-data.ts) is built as one memtable (`memtableLimitBytes`
@@ -34,7 +37,7 @@ import type { Part } from '../src/storage/part.js';
 import type { CollectionStore } from '../src/storage/collection-store.js';
 import type { Metric } from '../src/types.js';
 import { loadDataset, type DatasetName } from '../test/helpers/datasets.js';
-import { median } from './ann-stats.js';
+import { median, percentile } from './ann-stats.js';
 import { generateClusteredSet } from './generated-data.js';
 
 const K = 10;
@@ -112,7 +115,14 @@ function indexIds(parts: Part[], query: Float32Array): string[] {
     .map((h) => h.part.externalId(h.row));
 }
 
-async function measure(name: SetName): Promise<Record<Mode, number>> {
+interface Measured {
+  /** Median CPU µs per query of each mode. */
+  medians: Record<Mode, number>;
+  /** Each mode's time over the index's in the same run, one fraction per run (with `index` among the modes). */
+  paired: Partial<Record<Mode, number[]>>;
+}
+
+async function measure(name: SetName): Promise<Measured> {
   const metric = SET_METRICS[name];
   const dir = mkdtempSync(join(tmpdir(), 'omendb-query-overhead-'));
   // The default options: the real sets (≤ 11k rows) fit one 64 MiB memtable, so one checkpoint gives one segment;
@@ -155,7 +165,12 @@ async function measure(name: SetName): Promise<Record<Mode, number>> {
         if (r > 0) samples[mode].push(cpuMicros(cpu) / searched);
       }
     }
-    return Object.fromEntries(MODES.map((m) => [m, median(samples[m])])) as Partial<Record<Mode, number>> as Record<Mode, number>;
+    const medians = Object.fromEntries(MODES.map((m) => [m, median(samples[m])])) as Partial<Record<Mode, number>> as Record<Mode, number>;
+    // Each run's modes ran back to back, so a run's ratio to its own index time cancels the machine's slower stretches.
+    const paired = Object.fromEntries(
+      MODES.filter((m) => m !== 'index' && samples.index !== undefined).map((m) => [m, samples[m].map((t, r) => t / samples.index[r] - 1)]),
+    );
+    return { medians, paired };
   } finally {
     await db.close();
     rmSync(dir, { recursive: true, force: true });
@@ -164,8 +179,12 @@ async function measure(name: SetName): Promise<Record<Mode, number>> {
 
 console.log(`k = ${K}, efSearch = ${efSearch}, ${flags.defaults ? 'default options' : 'one segment'}, median of ${RUNS} runs; CPU µs per query (QPS per CPU-s, × of index)`);
 for (const name of flags.sets.split(',') as SetName[]) {
-  const m = await measure(name);
+  const { medians: m, paired } = await measure(name);
   const vsIndex = (mode: Mode) => (m.index === undefined ? '' : `, ${(m.index / m[mode]).toFixed(2)}×`);
   const cells = MODES.map((mode) => `${mode} ${m[mode].toFixed(1)} µs (${Math.round(1e6 / m[mode]).toLocaleString('en')}${vsIndex(mode)})`);
   console.log(`${name}: ${cells.join(' | ')}`);
+  for (const [mode, over] of Object.entries(paired)) {
+    const pct = (f: number) => `${(100 * f).toFixed(1)} %`;
+    console.log(`  ${mode} over index, per run: median ${pct(median(over))}, quartiles ${pct(percentile(over, 0.25))} / ${pct(percentile(over, 0.75))}`);
+  }
 }
