@@ -8,7 +8,7 @@ import { OmenDB, ValidationError, type Collection } from '../src/index.js';
 import { NodeVfs } from '../src/fs/node-vfs.js';
 import type { CollectionStore } from '../src/storage/collection-store.js';
 import { layout } from '../src/storage/layout.js';
-import { DEFAULT_MERGE_POLICY, mergesIntoOlder, pickMerge, type SegmentShape } from '../src/storage/merge-policy.js';
+import { DEFAULT_MERGE_POLICY, mergesIntoOlder, pickMerge, pickVacuum, VACUUM_MIN_DELETED_ROWS, type SegmentShape } from '../src/storage/merge-policy.js';
 import { runConcurrent } from './fixtures/reliability-concurrent.js';
 import { BASE_SEED } from './fixtures/reliability-report.js';
 import { seededRandom, tempDir } from './helpers/tmp.js';
@@ -54,6 +54,25 @@ describe('pickMerge (the tiered policy)', () => {
     expect(pickMerge(many, DEFAULT_MERGE_POLICY, floor)).toEqual({ from: 4, to: 14 });
     // 2 GiB on disk, a quarter live: 512 MiB, not full.
     expect(pickMerge([seg(2048, 0.2), seg(64)], DEFAULT_MERGE_POLICY, floor)).toEqual({ from: 0, to: 2 });
+  });
+});
+
+describe('pickVacuum (a segment rewritten alone without its deleted rows)', () => {
+  const rows = (n: number): SegmentShape => ({ fileBytes: 64 * MiB, rows: n, liveRows: n });
+  it('takes the segment with the largest deleted share at or above the threshold', () => {
+    expect(pickVacuum([rows(10_000)], [2000], DEFAULT_MERGE_POLICY)).toEqual({ from: 0, to: 1 });
+    expect(pickVacuum([rows(10_000)], [1999], DEFAULT_MERGE_POLICY)).toBeNull();
+    expect(pickVacuum([rows(10_000), rows(5000), rows(10_000)], [3000, 2500, 9000], DEFAULT_MERGE_POLICY)).toEqual({ from: 2, to: 3 });
+    expect(pickVacuum([rows(10_000), rows(10_000)], [1000, 1000], { ...DEFAULT_MERGE_POLICY, deletedThreshold: 0.1 })).toEqual({ from: 0, to: 1 });
+    // Every row deleted: rewritten away.
+    expect(pickVacuum([rows(4000)], [4000], DEFAULT_MERGE_POLICY)).toEqual({ from: 0, to: 1 });
+  });
+
+  it(`waits for ${VACUUM_MIN_DELETED_ROWS} deleted rows, and counts only those the manifest holds`, () => {
+    expect(pickVacuum([rows(1000)], [VACUUM_MIN_DELETED_ROWS - 1], DEFAULT_MERGE_POLICY)).toBeNull();
+    expect(pickVacuum([rows(1000)], [VACUUM_MIN_DELETED_ROWS], DEFAULT_MERGE_POLICY)).toEqual({ from: 0, to: 1 });
+    // Deleted since the last checkpoint (live rows down, no tombstones in the manifest): nothing a rewrite would drop.
+    expect(pickVacuum([{ fileBytes: MiB, rows: 10_000, liveRows: 1000 }], [0], DEFAULT_MERGE_POLICY)).toBeNull();
   });
 });
 
@@ -231,10 +250,70 @@ describe('background merges with the default options', () => {
     await db.close();
   });
 
+  it('rewrite a segment with a fifth of its rows deleted once a checkpoint holds the deletes; answers unchanged, after a reopen too', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    let db = await OmenDB.open(dir);
+    let col = await db.createCollection({ name: 'c', dimension: DIM, hnsw: HNSW });
+    const data = clustered(6000, SEED);
+    await col.add(data);
+    await db.checkpoint();
+    await col.waitForMerges();
+    const store = storeOf(col);
+    expect(col.stats().segments).toBe(1);
+    // 1,200 of 6,000 rows: the threshold's share and more than the least count.
+    const deleted = new Set(data.ids.filter((_, i) => i % 5 === 2));
+    await col.delete({ ids: [...deleted] });
+    const queries = [0, 1, 7, 4321].map((i) => data.embeddings[i]);
+    const before = await col.query({ queryEmbeddings: queries, nResults: 10, exact: true });
+    // Deletes in the WAL only: the manifest holds no tombstone yet, so nothing is rewritten.
+    await col.waitForMerges();
+    expect(store.merger.published).toBe(0);
+    await db.checkpoint();
+    await col.waitForMerges();
+    expect(store.merger.published).toBe(1);
+    expect(store.state.segments.map((s) => [s.rows, s.liveCount])).toEqual([[4800, 4800]]);
+    const check = async () => {
+      expect(await col.count()).toBe(4800);
+      expect((await col.get({ ids: [...deleted].slice(0, 50) })).ids).toEqual([]);
+      const after = await col.query({ queryEmbeddings: queries, nResults: 10, exact: true });
+      expect(after.ids).toEqual(before.ids);
+      expect(after.distances).toEqual(before.distances);
+    };
+    await check();
+    await db.close();
+    db = await OmenDB.open(dir);
+    col = await db.getCollection('c');
+    await check();
+    await db.close();
+  });
+
+  it('rewrite away a segment whose every row is deleted', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    // Segments over half of maxMergedBytes are full: the tiered policy leaves both alone.
+    const db = await OmenDB.open(dir, { mergePolicy: { maxMergedBytes: 1 << 16 } });
+    const col = await db.createCollection({ name: 'c', dimension: DIM, hnsw: HNSW });
+    const data = clustered(3000, SEED);
+    await col.add({ ids: data.ids.slice(0, 2000), embeddings: data.embeddings.slice(0, 2000) });
+    await db.checkpoint();
+    await col.add({ ids: data.ids.slice(2000), embeddings: data.embeddings.slice(2000) });
+    await db.checkpoint();
+    await col.waitForMerges();
+    expect(col.stats().segments).toBe(2);
+    await col.delete({ ids: data.ids.slice(0, 2000) });
+    await db.checkpoint();
+    await col.waitForMerges();
+    expect(storeOf(col).state.segments.map((s) => s.rows)).toEqual([1000]);
+    expect(await col.count()).toBe(1000);
+    expect((await col.query({ queryEmbeddings: [data.embeddings[2500]], nResults: 1 })).ids[0]).toEqual(['r2500']);
+    await db.close();
+  });
+
   it('rejects bad mergePolicy options with ValidationError', async () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
-    for (const mergePolicy of [{ sizeRatio: 0.5 }, { maxMergeAtOnce: 1 }, { maxMergedBytes: 2 ** 31 }, { tiers: 3 }, 'on']) {
+    for (const mergePolicy of [{ sizeRatio: 0.5 }, { maxMergeAtOnce: 1 }, { maxMergedBytes: 2 ** 31 }, { deletedThreshold: 0 }, { deletedThreshold: 1.5 }, { tiers: 3 }, 'on']) {
       await expect(OmenDB.open(dir, { mergePolicy } as never), JSON.stringify(mergePolicy)).rejects.toBeInstanceOf(ValidationError);
     }
   });

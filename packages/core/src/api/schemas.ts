@@ -89,6 +89,7 @@ export const openOptionsSchema = z
             sizeRatio: z.number().min(1).max(1024).optional(),
             maxMergedBytes: z.number().int().min(1 << 16).max(2 ** 31 - 1).optional(),
             maxMergeAtOnce: z.number().int().min(2).max(1024).optional(),
+            deletedThreshold: z.number().gt(0).max(1).optional(),
           })
           .strict(),
       ])

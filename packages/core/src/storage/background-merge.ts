@@ -1,11 +1,12 @@
 import type { CollectionStore } from './collection-store.js';
 import { abandonMerge, prepareMerge, publishMerge, type PreparedMerge } from './compaction.js';
-import { pickMerge, segmentShapes, type MergePolicyOptions } from './merge-policy.js';
+import { pickMerge, pickVacuum, segmentShapes, type MergePolicyOptions } from './merge-policy.js';
 import type { Segment } from './segment.js';
 
 /**
- * Runs the merges the tiered policy (merge-policy.ts) asks for, one at a
- * time per collection, in the background: after each checkpoint, after each
+ * Runs the merges the tiered policy (merge-policy.ts) asks for, and the
+ * rewrites of segments with many deleted rows (pickVacuum) when it asks for
+ * none, one at a time per collection, in the background: after each checkpoint, after each
  * merge (the shape changed) and at open. A merge snapshots its run under the
  * store's publish lock, builds and writes the merged segment with no lock
  * held (the build gives the event loop turns; writes, reads and checkpoints
@@ -95,7 +96,14 @@ export class BackgroundMerger {
     const unlock = await store.publishLock.acquire();
     try {
       if (this.closed || store.health.failed) return false;
-      const pick = pickMerge(segmentShapes(store.state.segments), policy, store.options.memtableLimitBytes);
+      const shapes = segmentShapes(store.state.segments);
+      const pick =
+        pickMerge(shapes, policy, store.options.memtableLimitBytes) ??
+        pickVacuum(
+          shapes,
+          store.manifestTombstones.map((t) => t.length),
+          policy,
+        );
       if (!pick) return false;
       old = store.state.segments.slice(pick.from, pick.to);
       tombstones = store.manifestTombstones.slice(pick.from, pick.to);

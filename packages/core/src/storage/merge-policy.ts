@@ -32,9 +32,21 @@ export interface MergePolicyOptions {
   maxMergedBytes: number;
   /** Most segments one merge takes (≥ 2; default 10, Lucene's maxMergeAtOnce). */
   maxMergeAtOnce: number;
+  /**
+   * Share of a segment's rows deleted (0–1, default 0.2) from which it is
+   * rewritten on its own when no tiered merge is due; see {@link pickVacuum}.
+   */
+  deletedThreshold: number;
 }
 
-export const DEFAULT_MERGE_POLICY: MergePolicyOptions = { sizeRatio: 16, maxMergedBytes: 1 << 30, maxMergeAtOnce: 10 };
+export const DEFAULT_MERGE_POLICY: MergePolicyOptions = { sizeRatio: 16, maxMergedBytes: 1 << 30, maxMergeAtOnce: 10, deletedThreshold: 0.2 };
+
+/**
+ * Fewest deleted rows for which a segment is rewritten alone (Qdrant's
+ * vacuum optimizer waits for 1,000 too): fewer cost the walks that cross
+ * them little next to a rewrite.
+ */
+export const VACUUM_MIN_DELETED_ROWS = 1000;
 
 /** What the policy knows of a segment. */
 export interface SegmentShape {
@@ -73,6 +85,32 @@ export function pickMerge(segments: SegmentShape[], policy: MergePolicyOptions, 
     from--;
   }
   return to - from >= 2 ? { from, to } : null;
+}
+
+/**
+ * The segment to rewrite on its own, dropping its deleted rows, when the
+ * tiered policy picks nothing (Qdrant's vacuum optimizer; Lucene's
+ * TieredMergePolicy merges segments past its `deletesPctAllowed` likewise),
+ * as a run [from, from + 1), or null. `deletedRows[i]`: rows of segment i
+ * deleted as of the published manifest, which a merge drops (deletes made
+ * since are only carried over to the new segment, so they do not count).
+ * Picks the segment with the largest deleted share of those at or above
+ * `deletedThreshold` with at least {@link VACUUM_MIN_DELETED_ROWS} deleted
+ * rows. Deleted rows cost queries: a graph walk crosses them (rejected, but
+ * visited) on its way to efSearch live ones, and a segment whose every row
+ * is deleted stays on disk and in memory until it is rewritten away.
+ */
+export function pickVacuum(segments: SegmentShape[], deletedRows: readonly number[], policy: MergePolicyOptions): { from: number; to: number } | null {
+  let best = -1;
+  let bestShare = 0;
+  for (let i = 0; i < segments.length; i++) {
+    const { rows } = segments[i];
+    const deleted = deletedRows[i] ?? 0;
+    if (rows === 0 || deleted < VACUUM_MIN_DELETED_ROWS) continue;
+    const share = deleted / rows;
+    if (share >= policy.deletedThreshold && share > bestShare) [best, bestShare] = [i, share];
+  }
+  return best < 0 ? null : { from: best, to: best + 1 };
 }
 
 /**
