@@ -4,10 +4,10 @@ import { pickMerge, pickVacuum, segmentShapes, type MergePolicyOptions } from '.
 import type { Segment } from './segment.js';
 
 /**
- * Runs the merges the tiered policy (merge-policy.ts) asks for, and the
- * rewrites of segments with many deleted rows (pickVacuum) when it asks for
- * none, one at a time per collection, in the background: after each checkpoint, after each
- * merge (the shape changed) and at open. A merge snapshots its run under the
+ * Runs the merges the tiered policy (merge-policy.ts) asks for, and when it
+ * asks for none the rewrite of a segment with many deleted rows
+ * (pickVacuum), one at a time per collection, in the background: after each
+ * checkpoint, after each merge (the shape changed) and at open. A merge snapshots its run under the
  * store's publish lock, builds and writes the merged segment with no lock
  * held (the build gives the event loop turns; writes, reads and checkpoints
  * go on), then publishes under the lock with the same manifest protocol as
@@ -97,13 +97,7 @@ export class BackgroundMerger {
     try {
       if (this.closed || store.health.failed) return false;
       const shapes = segmentShapes(store.state.segments);
-      const pick =
-        pickMerge(shapes, policy, store.options.memtableLimitBytes) ??
-        pickVacuum(
-          shapes,
-          store.manifestTombstones.map((t) => t.length),
-          policy,
-        );
+      const pick = pickMerge(shapes, policy, store.options.memtableLimitBytes) ?? pickVacuum(shapes, store.manifestTombstones.map((t) => t.length), policy);
       if (!pick) return false;
       old = store.state.segments.slice(pick.from, pick.to);
       tombstones = store.manifestTombstones.slice(pick.from, pick.to);
