@@ -42,9 +42,10 @@ export interface MergePolicyOptions {
 export const DEFAULT_MERGE_POLICY: MergePolicyOptions = { sizeRatio: 16, maxMergedBytes: 1 << 30, maxMergeAtOnce: 10, deletedThreshold: 0.2 };
 
 /**
- * Fewest deleted rows for which a segment is rewritten alone (Qdrant's
- * vacuum optimizer waits for 1,000 too): fewer cost the walks that cross
- * them little next to a rewrite.
+ * Fewest deleted rows for which a segment is rewritten alone: fewer cost the
+ * walks that cross them little next to a rewrite. (Qdrant's vacuum
+ * optimizer asks for 1,000 vectors in the segment; this asks for 1,000
+ * deleted ones, so a small segment is not rewritten for a few deletes.)
  */
 export const VACUUM_MIN_DELETED_ROWS = 1000;
 
