@@ -16,7 +16,7 @@ import { OmenDB, type Collection } from '../src/index.js';
 import type { CollectionStore } from '../src/storage/collection-store.js';
 import { envInt } from './fixtures/reliability-report.js';
 import { buildChildTree, exited, printed, startChild, type ChildTree } from './fixtures/reliability-spawn.js';
-import { VACUUM_ROWS, vacuumDeleted, vacuumRows } from './fixtures/reliability-vacuum-writer.js';
+import { VACUUM_ROWS, vacuumDeleted, vacuumRows } from './fixtures/reliability-vacuum-data.js';
 import { seededRandom } from './helpers/tmp.js';
 
 const KILLS = envInt('OMENDB_VACUUM_KILLS', 24);
