@@ -88,7 +88,7 @@ describe('kill -9 during the rewrite of a segment with deleted rows', () => {
       rmSync(dir, { recursive: true, force: true });
     }
     console.log(`kill -9 during segment rewrites: ${JSON.stringify(landed)}`);
-    // The kills must have reached the rewrite itself, not only the moments around it.
-    expect(landed.duringRewrite, JSON.stringify(landed)).toBeGreaterThanOrEqual(Math.ceil(KILLS / 4));
+    // The kills must have reached the rewrite itself, not only the moments around it (8, 11 and 12 of 24 in three runs).
+    expect(landed.duringRewrite, JSON.stringify(landed)).toBeGreaterThanOrEqual(Math.ceil(KILLS / 6));
   }, 600_000);
 });
