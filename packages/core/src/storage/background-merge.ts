@@ -6,13 +6,14 @@ import type { Segment } from './segment.js';
 /**
  * Runs the merges the tiered policy (merge-policy.ts) asks for, and when it
  * asks for none the rewrite of a segment with many deleted rows
- * (pickVacuum), one at a time per collection, in the background: after each
- * checkpoint, after each merge (the shape changed) and at open. A merge snapshots its run under the
- * store's publish lock, builds and writes the merged segment with no lock
- * held (the build gives the event loop turns; writes, reads and checkpoints
- * go on), then publishes under the lock with the same manifest protocol as
- * compact() (see compaction.ts), so a crash at any step leaves either the
- * old segments or the merged one, never a mix.
+ * (pickVacuum), one at a time per collection, in the background: after
+ * each checkpoint, after each merge (the shape changed) and at open. A
+ * merge snapshots its run under the store's publish lock, builds and
+ * writes the merged segment with no lock held (the build gives the event
+ * loop turns; writes, reads and checkpoints go on), then publishes under
+ * the lock with the same manifest protocol as compact() (see
+ * compaction.ts), so a crash at any step leaves either the old segments or
+ * the merged one, never a mix.
  *
  * A merge that fails before its publish leaves the collection as it was; it
  * is reported as a process warning and merging stops until the next open

@@ -105,10 +105,9 @@ export function pickVacuum(segments: SegmentShape[], deletedRows: readonly numbe
   let best = -1;
   let bestShare = 0;
   for (let i = 0; i < segments.length; i++) {
-    const { rows } = segments[i];
-    const deleted = deletedRows[i] ?? 0;
-    if (rows === 0 || deleted < VACUUM_MIN_DELETED_ROWS) continue;
-    const share = deleted / rows;
+    const deleted = deletedRows[i];
+    if (deleted < VACUUM_MIN_DELETED_ROWS) continue;
+    const share = deleted / segments[i].rows;
     if (share >= policy.deletedThreshold && share > bestShare) [best, bestShare] = [i, share];
   }
   return best < 0 ? null : { from: best, to: best + 1 };
