@@ -8,7 +8,7 @@ import { OmenDB, ValidationError, type Collection } from '../src/index.js';
 import { NodeVfs } from '../src/fs/node-vfs.js';
 import type { CollectionStore } from '../src/storage/collection-store.js';
 import { layout } from '../src/storage/layout.js';
-import { DEFAULT_MERGE_POLICY, mergesIntoOlder, pickMerge, pickVacuum, VACUUM_MIN_DELETED_ROWS, type SegmentShape } from '../src/storage/merge-policy.js';
+import { DEFAULT_MERGE_POLICY, mergesIntoOlder, pickMerge, pickVacuum, type SegmentShape } from '../src/storage/merge-policy.js';
 import { runConcurrent } from './fixtures/reliability-concurrent.js';
 import { BASE_SEED } from './fixtures/reliability-report.js';
 import { seededRandom, tempDir } from './helpers/tmp.js';
@@ -68,9 +68,11 @@ describe('pickVacuum (a segment rewritten alone without its deleted rows)', () =
     expect(pickVacuum([rows(4000)], [4000], DEFAULT_MERGE_POLICY)).toEqual({ from: 0, to: 1 });
   });
 
-  it(`waits for ${VACUUM_MIN_DELETED_ROWS} deleted rows, and counts only those the manifest holds`, () => {
-    expect(pickVacuum([rows(1000)], [VACUUM_MIN_DELETED_ROWS - 1], DEFAULT_MERGE_POLICY)).toBeNull();
-    expect(pickVacuum([rows(1000)], [VACUUM_MIN_DELETED_ROWS], DEFAULT_MERGE_POLICY)).toEqual({ from: 0, to: 1 });
+  it('waits for minDeletedRows deleted rows (default 1,000), and counts only those the manifest holds', () => {
+    expect(pickVacuum([rows(1000)], [999], DEFAULT_MERGE_POLICY)).toBeNull();
+    expect(pickVacuum([rows(1000)], [1000], DEFAULT_MERGE_POLICY)).toEqual({ from: 0, to: 1 });
+    expect(pickVacuum([rows(40)], [9], { ...DEFAULT_MERGE_POLICY, minDeletedRows: 10 })).toBeNull();
+    expect(pickVacuum([rows(40)], [10], { ...DEFAULT_MERGE_POLICY, minDeletedRows: 10 })).toEqual({ from: 0, to: 1 });
     // Deleted since the last checkpoint (live rows down, no tombstones in the manifest): nothing a rewrite would drop.
     expect(pickVacuum([{ fileBytes: MiB, rows: 10_000, liveRows: 1000 }], [0], DEFAULT_MERGE_POLICY)).toBeNull();
   });
@@ -288,6 +290,25 @@ describe('background merges with the default options', () => {
     await db.close();
   });
 
+  it.each([
+    [undefined, [50, 38]],
+    [10, [38, 38]],
+  ])('minDeletedRows %s: a 50-row segment with 12 rows deleted is rewritten only from its own count', async (minDeletedRows, [rows, live]) => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const db = await OmenDB.open(dir, minDeletedRows === undefined ? {} : { mergePolicy: { minDeletedRows } });
+    const col = await db.createCollection({ name: 'c', dimension: DIM, hnsw: HNSW });
+    const data = clustered(50, SEED);
+    await col.add(data);
+    await db.checkpoint();
+    await col.delete({ ids: data.ids.slice(0, 12) });
+    await db.checkpoint();
+    await col.waitForMerges();
+    expect(storeOf(col).state.segments.map((s) => [s.rows, s.liveCount])).toEqual([[rows, live]]);
+    expect((await col.query({ queryEmbeddings: [data.embeddings[20]], nResults: 1 })).ids[0]).toEqual([data.ids[20]]);
+    await db.close();
+  });
+
   it('rewrite away a segment whose every row is deleted', async () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
@@ -313,7 +334,7 @@ describe('background merges with the default options', () => {
   it('rejects bad mergePolicy options with ValidationError', async () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
-    for (const mergePolicy of [{ sizeRatio: 0.5 }, { maxMergeAtOnce: 1 }, { maxMergedBytes: 2 ** 31 }, { deletedThreshold: 0 }, { deletedThreshold: 1.5 }, { tiers: 3 }, 'on']) {
+    for (const mergePolicy of [{ sizeRatio: 0.5 }, { maxMergeAtOnce: 1 }, { maxMergedBytes: 2 ** 31 }, { deletedThreshold: 0 }, { deletedThreshold: 1.5 }, { minDeletedRows: 0 }, { minDeletedRows: 2.5 }, { tiers: 3 }, 'on']) {
       await expect(OmenDB.open(dir, { mergePolicy } as never), JSON.stringify(mergePolicy)).rejects.toBeInstanceOf(ValidationError);
     }
   });

@@ -51,15 +51,17 @@ export interface OpenOptions {
    * - `maxMergeAtOnce`: 2–1024 segments, default 10.
    * - `deletedThreshold`: share of a segment's rows deleted, over 0 and at
    *   most 1, default 0.2: when no tiered merge is due, a segment with at
-   *   least that share and at least 1,000 rows deleted (as of the last
-   *   checkpoint) is rewritten on its own without them (Qdrant's vacuum
+   *   least that share and at least `minDeletedRows` rows deleted (as of the
+   *   last checkpoint) is rewritten on its own without them (Qdrant's vacuum
    *   optimizer), the segment with the largest share first. A graph walk
    *   crosses deleted rows on its way to live ones.
+   * - `minDeletedRows`: integer ≥ 1, default 1,000; lower it for small
+   *   collections whose deleted rows should leave memory and disk sooner.
    * With the defaults a collection up to ~1 GiB of segments ends as one
    * segment once writes pause; each small checkpoint (explicit, or at close)
    * then costs a rebuild of the segment before it in the background.
    */
-  mergePolicy?: boolean | { sizeRatio?: number; maxMergedBytes?: number; maxMergeAtOnce?: number; deletedThreshold?: number };
+  mergePolicy?: boolean | { sizeRatio?: number; maxMergedBytes?: number; maxMergeAtOnce?: number; deletedThreshold?: number; minDeletedRows?: number };
   /**
    * Largest document a write accepts, in UTF-8 bytes; default 1 MiB, at most
    * 256 MiB. A larger one is a ValidationError (code `too_large`). Results

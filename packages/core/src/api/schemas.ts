@@ -90,6 +90,7 @@ export const openOptionsSchema = z
             maxMergedBytes: z.number().int().min(1 << 16).max(2 ** 31 - 1).optional(),
             maxMergeAtOnce: z.number().int().min(2).max(1024).optional(),
             deletedThreshold: z.number().gt(0).max(1).optional(),
+            minDeletedRows: z.number().int().min(1).max(2 ** 31 - 1).optional(),
           })
           .strict(),
       ])

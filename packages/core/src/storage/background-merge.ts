@@ -27,8 +27,9 @@ export class BackgroundMerger {
   private stopped = false;
   /** Aborts the merge running now (null when none builds). */
   private abort: AbortController | null = null;
-  /** Merges published since open. */
+  /** Merges published since open, and how many of them were rewrites of one segment without its deleted rows (pickVacuum). */
   published = 0;
+  vacuums = 0;
 
   constructor(
     private readonly store: CollectionStore,
@@ -94,12 +95,15 @@ export class BackgroundMerger {
     const policy = this.policy as MergePolicyOptions;
     let old: Segment[];
     let tombstones: Uint32Array[];
+    let vacuum: boolean;
     const unlock = await store.publishLock.acquire();
     try {
       if (this.closed || store.health.failed) return false;
       const shapes = segmentShapes(store.state.segments);
-      const pick = pickMerge(shapes, policy, store.options.memtableLimitBytes) ?? pickVacuum(shapes, store.manifestTombstones.map((t) => t.length), policy);
+      const tiered = pickMerge(shapes, policy, store.options.memtableLimitBytes);
+      const pick = tiered ?? pickVacuum(shapes, store.manifestTombstones.map((t) => t.length), policy);
       if (!pick) return false;
+      vacuum = tiered === null;
       old = store.state.segments.slice(pick.from, pick.to);
       tombstones = store.manifestTombstones.slice(pick.from, pick.to);
     } finally {
@@ -125,7 +129,10 @@ export class BackgroundMerger {
         store.health.fail(err as Error);
         throw err;
       });
-      if (done) this.published++;
+      if (done) {
+        this.published++;
+        if (vacuum) this.vacuums++;
+      }
       return done;
     } catch {
       return false;

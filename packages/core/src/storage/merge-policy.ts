@@ -37,17 +37,17 @@ export interface MergePolicyOptions {
    * rewritten on its own when no tiered merge is due; see {@link pickVacuum}.
    */
   deletedThreshold: number;
+  /**
+   * Fewest deleted rows (≥ 1, default 1,000) for which a segment is
+   * rewritten on its own: fewer cost the walks that cross them little next
+   * to a rewrite. (Qdrant's vacuum optimizer asks for 1,000 vectors in the
+   * segment, `vacuum_min_vector_number`; this asks for 1,000 deleted ones,
+   * so a small segment is not rewritten for a few deletes.)
+   */
+  minDeletedRows: number;
 }
 
-export const DEFAULT_MERGE_POLICY: MergePolicyOptions = { sizeRatio: 16, maxMergedBytes: 1 << 30, maxMergeAtOnce: 10, deletedThreshold: 0.2 };
-
-/**
- * Fewest deleted rows for which a segment is rewritten alone: fewer cost the
- * walks that cross them little next to a rewrite. (Qdrant's vacuum
- * optimizer asks for 1,000 vectors in the segment; this asks for 1,000
- * deleted ones, so a small segment is not rewritten for a few deletes.)
- */
-export const VACUUM_MIN_DELETED_ROWS = 1000;
+export const DEFAULT_MERGE_POLICY: MergePolicyOptions = { sizeRatio: 16, maxMergedBytes: 1 << 30, maxMergeAtOnce: 10, deletedThreshold: 0.2, minDeletedRows: 1000 };
 
 /** What the policy knows of a segment. */
 export interface SegmentShape {
@@ -96,17 +96,17 @@ export function pickMerge(segments: SegmentShape[], policy: MergePolicyOptions, 
  * deleted as of the published manifest, which a merge drops (deletes made
  * since are only carried over to the new segment, so they do not count).
  * Picks the segment with the largest deleted share of those at or above
- * `deletedThreshold` with at least {@link VACUUM_MIN_DELETED_ROWS} deleted
- * rows. Deleted rows cost queries: a graph walk crosses them (rejected, but
- * visited) on its way to efSearch live ones, and a segment whose every row
- * is deleted stays on disk and in memory until it is rewritten away.
+ * `deletedThreshold` with at least `minDeletedRows` deleted rows. Deleted
+ * rows cost queries: a graph walk crosses them (rejected, but visited) on
+ * its way to efSearch live ones, and a segment whose every row is deleted
+ * stays on disk and in memory until it is rewritten away.
  */
 export function pickVacuum(segments: SegmentShape[], deletedRows: readonly number[], policy: MergePolicyOptions): { from: number; to: number } | null {
   let best = -1;
   let bestShare = 0;
   for (let i = 0; i < segments.length; i++) {
     const deleted = deletedRows[i];
-    if (deleted < VACUUM_MIN_DELETED_ROWS) continue;
+    if (deleted < policy.minDeletedRows) continue;
     const share = deleted / segments[i].rows;
     if (share >= policy.deletedThreshold && share > bestShare) [best, bestShare] = [i, share];
   }
