@@ -4,7 +4,8 @@
  * open and hold every acknowledged call (and nothing never issued). The
  * seeded runs and negative controls run small here (fixtures/power-suite.ts;
  * reliability-power.long.test.ts runs them at the CI counts); the sweeps over
- * every call of creation are exhaustive and run here only.
+ * every call of creation and of a segment's rewrite without its deleted rows
+ * (fixtures/reliability-vacuum-sweep.ts) are exhaustive and run here only.
  */
 import { describe, expect, it } from 'vitest';
 import { OmenDB } from '../src/index.js';
@@ -12,6 +13,7 @@ import { SimDisk, type PowerLossMode } from '../src/fs/sim-disk.js';
 import { SimVfs } from '../src/fs/sim-vfs.js';
 import { powerLossSuite } from './fixtures/power-suite.js';
 import { creationCrashSweep } from './fixtures/reliability-creation.js';
+import { vacuumCrashSweep } from './fixtures/reliability-vacuum-sweep.js';
 import { BASE_SEED, reportFigures } from './fixtures/reliability-report.js';
 
 powerLossSuite({ runs: 3, controlRuns: 5 });
@@ -31,6 +33,13 @@ describe.each<PowerLossMode>(['drop', 'random'])('power loss at every call, mode
     expect(r.violations).toEqual([]);
     expect(r.points).toBeGreaterThan(5);
     reportFigures(`power loss at every call of database creation (${mode})`, { crashPoints: r.points, violations: 0 });
+  });
+
+  it("every call of a segment's rewrite without its deleted rows can lose power; acknowledged deletes hold, and the rewrite completes after the reboot", async () => {
+    const r = await vacuumCrashSweep(mode, BASE_SEED);
+    expect(r.violations).toEqual([]);
+    expect(r.points).toBeGreaterThan(30);
+    reportFigures(`power loss at every call of a rewrite without deleted rows (${mode})`, { crashPoints: r.points, violations: 0 });
   });
 });
 
