@@ -13,10 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OmenDB, type Collection } from '../src/index.js';
-import type { CollectionStore } from '../src/storage/collection-store.js';
 import { envInt } from './fixtures/reliability-report.js';
 import { buildChildTree, exited, printed, startChild, type ChildTree } from './fixtures/reliability-spawn.js';
 import { VACUUM_ROWS, vacuumDeleted, vacuumRows } from './fixtures/reliability-vacuum-data.js';
+import { storeOf } from './helpers/store.js';
 import { seededRandom } from './helpers/tmp.js';
 
 const KILLS = envInt('OMENDB_VACUUM_KILLS', 24);
@@ -81,7 +81,7 @@ describe('kill -9 during the rewrite of a segment with deleted rows', () => {
       const col = await db.getCollection('c');
       await db.checkpoint();
       await col.waitForMerges();
-      const segments = (col as unknown as { store: CollectionStore }).store.state.segments;
+      const segments = storeOf(col).state.segments;
       expect(segments.map((s) => [s.rows, s.liveCount]), label).toEqual([[VACUUM_ROWS - vacuumDeleted().length, VACUUM_ROWS - vacuumDeleted().length]]);
       await checkRecords(col, `${label}, rewritten`);
       await db.close();

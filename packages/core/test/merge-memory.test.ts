@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { OmenDB, type Collection } from '../src/index.js';
-import type { CollectionStore } from '../src/storage/collection-store.js';
+import { storeOf } from './helpers/store.js';
 import { seededRandom, tempDir } from './helpers/tmp.js';
 
 const SEED = 4711;
@@ -15,8 +15,6 @@ const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
-
-const storeOf = (col: Collection) => (col as unknown as { store: CollectionStore }).store;
 
 /** `n` rows around 20 seeded centres. */
 function clustered(n: number, seed: number, from: number): { ids: string[]; embeddings: number[][] } {

@@ -11,6 +11,7 @@ import { layout } from '../src/storage/layout.js';
 import { DEFAULT_MERGE_POLICY, mergesIntoOlder, pickMerge, pickVacuum, type SegmentShape } from '../src/storage/merge-policy.js';
 import { runConcurrent } from './fixtures/reliability-concurrent.js';
 import { BASE_SEED } from './fixtures/reliability-report.js';
+import { storeOf } from './helpers/store.js';
 import { seededRandom, tempDir } from './helpers/tmp.js';
 import { transientBeam } from '../src/ann/adaptive-index.js';
 
@@ -124,8 +125,6 @@ function clustered(n: number, seed: number, from = 0): { ids: string[]; embeddin
   }
   return { ids, embeddings };
 }
-
-const storeOf = (col: Collection) => (col as unknown as { store: CollectionStore }).store;
 
 /**
  * A collection of three 3,000-row segments written with merges off, then

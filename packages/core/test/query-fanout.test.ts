@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OmenDB, type Collection } from '../src/index.js';
-import type { CollectionStore } from '../src/storage/collection-store.js';
+import { storeOf } from './helpers/store.js';
 import { randomVectors, tempDir } from './helpers/tmp.js';
 
 /**
@@ -12,8 +12,6 @@ import { randomVectors, tempDir } from './helpers/tmp.js';
  */
 const DIM = 8;
 const PARTS = ['a', 'b', 'c'] as const;
-
-const storeOf = (col: Collection) => (col as unknown as { store: CollectionStore }).store;
 
 let tmp: ReturnType<typeof tempDir>;
 let db: OmenDB;

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EXACT_MEMTABLE_ROWS } from '../src/ann/adaptive-index.js';
 import { OmenDB, type Collection } from '../src/index.js';
 import { wasmApi, type WasmMemory } from '../src/kernels/wasm-api.js';
-import type { CollectionStore } from '../src/storage/collection-store.js';
+import { storeOf } from './helpers/store.js';
 import { seededRandom, tempDir } from './helpers/tmp.js';
 
 const SEED = 9120;
@@ -22,8 +22,6 @@ afterEach(() => {
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
-
-const storeOf = (col: Collection) => (col as unknown as { store: CollectionStore }).store;
 
 /** Every WebAssembly memory reachable from `root` through own properties, `depth` steps at most. */
 function memoriesUnder(root: unknown, depth = 6, seen = new Set<unknown>()): WasmMemory[] {

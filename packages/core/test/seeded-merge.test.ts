@@ -9,7 +9,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OmenDB, type Collection } from '../src/index.js';
-import type { CollectionStore } from '../src/storage/collection-store.js';
+import { storeOf } from './helpers/store.js';
 import { seededRandom, tempDir } from './helpers/tmp.js';
 
 const SEED = 5521;
@@ -19,8 +19,6 @@ const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
-
-const storeOf = (col: Collection) => (col as unknown as { store: CollectionStore }).store;
 
 /** Rows around 40 seeded centres (the same centres for every call). */
 function clustered(ids: string[], seed: number): number[][] {
